@@ -1,0 +1,110 @@
+package receipt
+
+import (
+	"image"
+	"image/color"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/boombuler/barcode/qr"
+)
+
+func qrImage(q *qrCode, scale int) image.Image {
+	quiet := 4
+	side := (q.size + 2*quiet) * scale
+	img := image.NewGray(image.Rect(0, 0, side, side))
+	for y := range side {
+		for x := range side {
+			mx, my := x/scale-quiet, y/scale-quiet
+			c := color.Gray{255}
+			if mx >= 0 && my >= 0 && mx < q.size && my < q.size && q.dark(mx, my) {
+				c = color.Gray{0}
+			}
+			img.SetGray(x, y, c)
+		}
+	}
+	return img
+}
+
+func testTexts() []string {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_|<*."
+	var ts []string
+	for _, n := range []int{1, 7, 14, 20, 32, 42, 60, 84, 106, 122, 152, 180, 190, 213, 214, 251, 287, 331, 400, 600, 1000} {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = chars[rng.IntN(len(chars))]
+		}
+		ts = append(ts, string(b))
+	}
+	return ts
+}
+
+// TestQRMatchesBoombuler: our encoder draws, module for module, the symbol
+// that the library behind gofpdf's contrib/barcode draws.
+func TestQRMatchesBoombuler(t *testing.T) {
+	same := 0
+	texts := testTexts()
+	for _, s := range texts {
+		ours, ok := encodeQR([]byte(s))
+		if !ok {
+			t.Fatalf("%d bytes: not encoded", len(s))
+		}
+		theirs, err := qr.Encode(s, qr.M, qr.Unicode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if theirs.Bounds().Dx() != ours.size {
+			t.Fatalf("%d bytes: size %d, boombuler %d", len(s), ours.size, theirs.Bounds().Dx())
+		}
+		eq := true
+		for y := 0; y < ours.size && eq; y++ {
+			for x := 0; x < ours.size; x++ {
+				l, _, _, _ := theirs.At(x, y).RGBA()
+				if (l < 0x8000) != ours.dark(x, y) {
+					eq = false
+					break
+				}
+			}
+		}
+		if eq {
+			same++
+		} else {
+			t.Errorf("%d bytes: symbol differs from boombuler's", len(s))
+		}
+	}
+	t.Logf("%d of %d symbols identical to boombuler's", same, len(texts))
+}
+
+// TestQRDecodes reads every test symbol back with zbarimg.
+func TestQRDecodes(t *testing.T) {
+	zbarimg := tool(t, "zbarimg")
+	dir := t.TempDir()
+	for i, s := range testTexts() {
+		q, _ := encodeQR([]byte(s))
+		p := filepath.Join(dir, "q.png")
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, qrImage(q, 3)); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		out, err := exec.Command(zbarimg, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", p).Output()
+		if err != nil {
+			t.Fatalf("case %d (%d bytes, version %d): zbarimg: %v", i, len(s), (q.size-17)/4, err)
+		}
+		if got := strings.TrimSuffix(string(out), "\n"); got != s {
+			t.Fatalf("case %d: decoded %q, want %q", i, got, s)
+		}
+	}
+	if _, ok := encodeQR(make([]byte, 2332)); ok {
+		t.Error("2332 bytes encoded; level M holds at most 2331")
+	}
+}
