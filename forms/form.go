@@ -1,0 +1,334 @@
+package forms
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed defs/*.json
+var defFiles embed.FS
+
+// FieldType says how a field's answer is read and stored.
+type FieldType string
+
+// The field types. Each stores a string in Values unless noted.
+const (
+	TypeText      FieldType = "text"      // free text, kept as typed (trimmed)
+	TypeName      FieldType = "name"      // a person's name, spaces collapsed
+	TypeDate      FieldType = "date"      // stored as YYYY-MM-DD
+	TypeEnum      FieldType = "enum"      // one of Values
+	TypeBool      FieldType = "bool"      // stored as bool
+	TypeInt       FieldType = "int"       // stored as int
+	TypeNIK       FieldType = "nik"       // 16 digits, spaces removed
+	TypeKK        FieldType = "kk"        // 16 digits, spaces removed
+	TypePhone     FieldType = "phone"     // as typed
+	TypeEmail     FieldType = "email"     // as typed
+	TypeCountry   FieldType = "country"   // ISO 3166-1 alpha-3, upper-cased
+	TypeDocuments FieldType = "documents" // stored as []string of document ids
+)
+
+var fieldTypes = map[FieldType]bool{
+	TypeText: true, TypeName: true, TypeDate: true, TypeEnum: true, TypeBool: true, TypeInt: true,
+	TypeNIK: true, TypeKK: true, TypePhone: true, TypeEmail: true, TypeCountry: true, TypeDocuments: true,
+}
+
+// Form is one versioned form definition. Forms returned by Get are shared
+// and must not be modified.
+type Form struct {
+	ID          string        `json:"id"`
+	Version     int           `json:"version"`
+	Title       Text          `json:"title"`
+	Description Text          `json:"description"`
+	Fields      []Field       `json:"fields"` // in asking order
+	Derive      []Derivation  `json:"derive,omitempty"`
+	Documents   DocumentRules `json:"documents"`
+	byID        map[string]int
+}
+
+// Field is one question of a form.
+type Field struct {
+	ID         string     `json:"id"`
+	Label      Text       `json:"label"`
+	Type       FieldType  `json:"type"`
+	Required   bool       `json:"required,omitempty"`
+	RequiredIf *Condition `json:"required_if,omitempty"`
+	// AskIf limits interactive entry to the cases where the field applies
+	// (parents' data for minors); nil = always ask.
+	AskIf     *Condition   `json:"ask_if,omitempty"`
+	Values    []Choice     `json:"values,omitempty"`
+	Pattern   string       `json:"pattern,omitempty"`
+	MaxLength int          `json:"max_length,omitempty"` // characters
+	Min       *int         `json:"min,omitempty"`        // int fields
+	Max       *int         `json:"max,omitempty"`
+	Upper     bool         `json:"upper,omitempty"` // document numbers: capitals, no spaces
+	Default   *DefaultRule `json:"default,omitempty"`
+	Help      Text         `json:"help"`
+	Checks    []CheckRef   `json:"checks,omitempty"`
+	pattern   *regexp.Regexp
+}
+
+// Choice is one allowed value with its labels. Aliases are other answers
+// accepted for it, case-insensitively ("L" and "laki-laki" for "M").
+type Choice struct {
+	Value   string   `json:"value"`
+	Label   Text     `json:"label"`
+	Aliases []string `json:"aliases,omitempty"`
+}
+
+// DefaultRule offers a value derived from a NIK field as the default answer.
+type DefaultRule struct {
+	FromNIK string `json:"from_nik"` // the NIK field's id
+	Part    string `json:"part"`     // "birth_date" or "sex"
+}
+
+// CheckRef attaches a named check from the library (see Checks) to a field.
+type CheckRef struct {
+	Check    string          `json:"check"`
+	Severity Severity        `json:"severity"`
+	When     *Condition      `json:"when,omitempty"`
+	Params   json.RawMessage `json:"params,omitempty"`
+	// Message replaces the check's own text for every issue it raises;
+	// {label} and {value} are filled in.
+	Message *Text `json:"message,omitempty"`
+	run     checkFunc
+}
+
+// Field returns the field with that id.
+func (f *Form) Field(id string) (*Field, bool) {
+	i, ok := f.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return &f.Fields[i], true
+}
+
+// Requirement says in words when the field must be filled.
+func (fd *Field) Requirement() Text {
+	switch {
+	case fd.Required:
+		return Text{ID: "wajib", EN: "required"}
+	case fd.RequiredIf != nil:
+		c := fd.RequiredIf.String()
+		return Text{ID: "wajib jika " + c, EN: "required if " + c}
+	}
+	return Text{ID: "tidak wajib", EN: "optional"}
+}
+
+// Choice returns the allowed value matching an answer, by value, alias, or
+// label, ignoring case.
+func (fd *Field) Choice(answer string) (Choice, bool) {
+	for _, c := range fd.Values {
+		if strings.EqualFold(answer, c.Value) || strings.EqualFold(answer, c.Label.ID) ||
+			strings.EqualFold(answer, c.Label.EN) {
+			return c, true
+		}
+		for _, a := range c.Aliases {
+			if strings.EqualFold(answer, a) {
+				return c, true
+			}
+		}
+	}
+	return Choice{}, false
+}
+
+var loadForms = sync.OnceValue(func() map[string]*Form {
+	entries, err := defFiles.ReadDir("defs")
+	if err != nil {
+		panic(err)
+	}
+	forms := map[string]*Form{}
+	for _, e := range entries {
+		b, err := defFiles.ReadFile(path.Join("defs", e.Name()))
+		if err != nil {
+			panic(err)
+		}
+		f, err := ParseForm(b)
+		if err != nil {
+			// The embedded definitions are tested; reaching this is a build mistake.
+			panic(fmt.Sprintf("forms: defs/%s: %v", e.Name(), err))
+		}
+		if forms[f.ID] != nil {
+			panic(fmt.Sprintf("forms: defs/%s: form %q defined twice", e.Name(), f.ID))
+		}
+		forms[f.ID] = f
+	}
+	return forms
+})
+
+// Names lists the embedded forms' ids, sorted.
+func Names() []string {
+	m := loadForms()
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Get returns an embedded form. An unknown id is a *CheckError with code
+// unknown_form.
+func Get(id string) (*Form, error) {
+	if f, ok := loadForms()[id]; ok {
+		return f, nil
+	}
+	list := strings.Join(Names(), ", ")
+	return nil, &CheckError{Code: "unknown_form", Message: msg(
+		"Formulir %q tidak dikenal (tersedia: %s)", "Unknown form %q (available: %s)", id, list)}
+}
+
+// ParseForm reads and validates a form definition, resolving every check,
+// derivation and condition, so that a definition with a typo fails here
+// rather than while an applicant waits.
+func ParseForm(b []byte) (*Form, error) {
+	var f Form
+	if err := strictUnmarshal(b, &f); err != nil {
+		return nil, err
+	}
+	if err := f.compile(); err != nil {
+		return nil, fmt.Errorf("form %q: %w", f.ID, err)
+	}
+	return &f, nil
+}
+
+var (
+	formID  = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	fieldID = regexp.MustCompile(`^[a-z][a-z0-9_]*$`) // JSON keys of applicant files
+)
+
+func (f *Form) compile() error {
+	if !formID.MatchString(f.ID) {
+		return fmt.Errorf("id must be lower-case letters, digits and hyphens")
+	}
+	if f.Version < 1 {
+		return fmt.Errorf("version must be 1 or more")
+	}
+	if err := needText(f.Title, "title"); err != nil {
+		return err
+	}
+	f.byID = map[string]int{}
+	for i := range f.Fields {
+		fd := &f.Fields[i]
+		if !fieldID.MatchString(fd.ID) || fd.ID == "form" {
+			return fmt.Errorf("field %d: bad id %q", i+1, fd.ID)
+		}
+		if _, dup := f.byID[fd.ID]; dup {
+			return fmt.Errorf("field %q defined twice", fd.ID)
+		}
+		f.byID[fd.ID] = i
+	}
+	derived := map[string]bool{}
+	for i := range f.Derive {
+		d := &f.Derive[i]
+		if err := d.compile(f, derived); err != nil {
+			return fmt.Errorf("derive %d (%s): %w", i+1, d.Fn, err)
+		}
+	}
+	checkRefs := func(c *Condition) error {
+		var err error
+		c.refs(func(id string) {
+			if _, ok := f.byID[id]; !ok && err == nil {
+				err = fmt.Errorf("condition reads unknown field %q", id)
+			}
+		}, func(name string) {
+			if !derived[name] && err == nil {
+				err = fmt.Errorf("condition reads unknown derived value %q", name)
+			}
+		})
+		return err
+	}
+	docFields := 0
+	for i := range f.Fields {
+		fd := &f.Fields[i]
+		if err := fd.compile(f, checkRefs); err != nil {
+			return fmt.Errorf("field %q: %w", fd.ID, err)
+		}
+		if fd.Type == TypeDocuments {
+			docFields++
+		}
+	}
+	if docFields > 1 {
+		return fmt.Errorf("at most one documents field")
+	}
+	return f.Documents.compile(checkRefs)
+}
+
+func needText(t Text, what string) error {
+	if strings.TrimSpace(t.ID) == "" || strings.TrimSpace(t.EN) == "" {
+		return fmt.Errorf("%s needs both id and en", what)
+	}
+	return nil
+}
+
+func (fd *Field) compile(f *Form, checkRefs func(*Condition) error) error {
+	if !fieldTypes[fd.Type] {
+		return fmt.Errorf("unknown type %q", fd.Type)
+	}
+	if err := needText(fd.Label, "label"); err != nil {
+		return err
+	}
+	if (fd.Type == TypeEnum) != (len(fd.Values) > 0) && fd.Type != TypeInt {
+		return fmt.Errorf("values are required for enum fields and allowed only on enum and int fields")
+	}
+	seen := map[string]bool{}
+	for _, c := range fd.Values {
+		if c.Value == "" || seen[c.Value] {
+			return fmt.Errorf("empty or repeated value %q", c.Value)
+		}
+		seen[c.Value] = true
+		if err := needText(c.Label, "label of value "+c.Value); err != nil {
+			return err
+		}
+	}
+	if fd.Pattern != "" {
+		re, err := regexp.Compile(fd.Pattern)
+		if err != nil {
+			return fmt.Errorf("pattern: %w", err)
+		}
+		fd.pattern = re
+	}
+	for _, c := range []*Condition{fd.RequiredIf, fd.AskIf} {
+		if err := checkRefs(c); err != nil {
+			return err
+		}
+	}
+	if fd.Required && fd.RequiredIf != nil {
+		return fmt.Errorf("required and required_if are exclusive")
+	}
+	if d := fd.Default; d != nil {
+		src, ok := f.Field(d.FromNIK)
+		if !ok || src.Type != TypeNIK {
+			return fmt.Errorf("default from_nik %q is not a nik field", d.FromNIK)
+		}
+		if d.Part != "birth_date" && d.Part != "sex" {
+			return fmt.Errorf("default part %q (want birth_date or sex)", d.Part)
+		}
+	}
+	for i := range fd.Checks {
+		ref := &fd.Checks[i]
+		def, ok := checkLibrary[ref.Check]
+		if !ok {
+			return fmt.Errorf("unknown check %q (known: %s)", ref.Check, strings.Join(Checks(), ", "))
+		}
+		run, err := def.compile(ref.Params, f)
+		if err != nil {
+			return fmt.Errorf("check %s: %w", ref.Check, err)
+		}
+		ref.run = run
+		if err := checkRefs(ref.When); err != nil {
+			return fmt.Errorf("check %s: %w", ref.Check, err)
+		}
+		if ref.Message != nil {
+			if err := needText(*ref.Message, "check message"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
