@@ -1,0 +1,365 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/intake"
+	"github.com/spf13/cobra"
+)
+
+func newAppCommand(app *App) *cobra.Command {
+	cmd := &cobra.Command{Use: "app", Short: "Find, show, correct and void applications"}
+	cmd.AddCommand(newAppListCommand(app), newAppShowCommand(app), newAppEditCommand(app), newAppVoidCommand(app))
+	return cmd
+}
+
+func newAppListCommand(app *App) *cobra.Command {
+	var f intake.Filter
+	var status string
+	cmd := &cobra.Command{
+		Use:   "list [--event ID] [--status S] [--search TEXT]",
+		Short: "List applications, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if status != "" {
+				ok := false
+				for _, s := range intake.Statuses {
+					ok = ok || string(s) == status
+				}
+				if !ok {
+					return usagef("--status %q: want one of %s", status, statusList())
+				}
+				f.Status = intake.Status(status)
+			}
+			svc, err := app.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if f.EventID != "" {
+				ev, err := svc.Event(cmd.Context(), f.EventID)
+				if err != nil {
+					return err
+				}
+				f.EventID = ev.ID
+			}
+			list, err := svc.Applications(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				out := []map[string]any{}
+				for _, a := range list {
+					out = append(out, appJSON(app, a))
+				}
+				return app.writeJSON(out)
+			}
+			if len(list) == 0 {
+				app.note("tidak ada permohonan", "no applications")
+				return nil
+			}
+			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, app.t("NOMOR\tSTATUS\tNAMA\tNIK\tFORMULIR\tWAKTU", "NUMBER\tSTATUS\tNAME\tNIK\tFORM\tTIME"))
+			for _, a := range list {
+				name, _ := a.Doc.Values["full_name"].(string)
+				nik, _ := a.Doc.Values["nik"].(string)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", refShort(a), a.Status, name, maskNIK(nik), a.FormID, a.CreatedAt.Format("2006-01-02 15:04"))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&f.EventID, "event", "", "only this event")
+	cmd.Flags().StringVar(&status, "status", "", "only this status: "+statusList())
+	cmd.Flags().StringVar(&f.Search, "search", "", "part of a name, a NIK or a number")
+	cmd.Flags().IntVar(&f.Limit, "limit", 0, "at most this many (0 = all)")
+	return cmd
+}
+
+func statusList() string {
+	var s []string
+	for _, st := range intake.Statuses {
+		s = append(s, string(st))
+	}
+	return strings.Join(s, ", ")
+}
+
+// refShort is the number, or the start of a draft's id (enough to resume it).
+func refShort(a intake.Application) string {
+	if a.Number != "" {
+		return a.Number
+	}
+	return a.ID[:8]
+}
+
+// appJSON is the machine-readable form of an application: everything an
+// authorised officer may see, the NIK included.
+func appJSON(app *App, a intake.Application) map[string]any {
+	m := map[string]any{
+		"id": a.ID, "number": a.Number, "status": a.Status, "form": a.FormID, "form_version": a.FormVersion,
+		"version": a.Version, "event_id": a.EventID, "officer_id": a.OfficerID,
+		"created_at": a.CreatedAt, "updated_at": a.UpdatedAt, "values": a.Doc.Values,
+		"warnings": app.issuesJSON(a.Doc.Warnings), "overridden": app.issuesJSON(a.Doc.Overridden),
+		"missing": nonNil(a.Doc.Missing), "received": nonNil(a.Doc.Received), "fee": a.Doc.Fee.Total, "receipts": a.Receipts,
+	}
+	if a.RosterNo > 0 {
+		m["roster_no"] = a.RosterNo
+	}
+	if a.Doc.Photo != nil {
+		m["photo"] = a.Doc.Photo
+	}
+	if n, ok := a.Doc.Derived["mrz_name"]; ok {
+		m["mrz_name"] = n
+	}
+	return m
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func newAppShowCommand(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show NUMBER|ID",
+		Short: "Show one application with its history",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := app.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			d, err := svc.Application(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				m := appJSON(app, d.App)
+				m["event"] = eventJSON(d.Event)
+				m["officer"] = officerJSON(d.Officer)
+				var hist []map[string]any
+				for _, t := range d.Transitions {
+					hist = append(hist, map[string]any{"from": t.From, "to": t.To, "at": t.At, "officer_id": t.OfficerID, "reason": t.Reason})
+				}
+				m["transitions"] = hist
+				var vers []map[string]any
+				for _, v := range d.Versions {
+					vers = append(vers, map[string]any{"version": v.Version, "status": v.Status, "at": v.CreatedAt, "officer_id": v.OfficerID, "reason": v.Reason})
+				}
+				m["versions"] = vers
+				return app.writeJSON(m)
+			}
+			return showApplication(app, d)
+		},
+	}
+}
+
+func showApplication(app *App, d intake.Detail) error {
+	a := d.App
+	w := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+	f, ferr := forms.Get(a.FormID)
+	p := func(label, value string) { fmt.Fprintf(w, "%s\t%s\n", label, value) }
+	p(app.t("Nomor", "Number"), refShort(a))
+	p("Status", string(a.Status))
+	if ferr == nil {
+		p(app.t("Formulir", "Form"), fmt.Sprintf("%s v%d (%s)", a.FormID, a.FormVersion, f.Title.In(app.Lang)))
+	}
+	p(app.t("Acara", "Event"), fmt.Sprintf("%s — %s, %s", d.Event.Name, d.Event.Place, d.Event.Date))
+	p(app.t("Petugas", "Officer"), fmt.Sprintf("%s (%s)", d.Officer.Name, d.Officer.NIP))
+	p(app.t("Dibuat", "Created"), a.CreatedAt.Format("2006-01-02 15:04:05"))
+	p(app.t("Versi", "Version"), fmt.Sprint(a.Version))
+	fmt.Fprintln(w)
+	if ferr == nil {
+		for _, fd := range f.Fields {
+			v, ok := a.Doc.Values[fd.ID]
+			if !ok {
+				continue
+			}
+			p(fd.Label.In(app.Lang), displayValue(app, &fd, v))
+		}
+		var rest []string
+		for k := range a.Doc.Values {
+			if _, ok := f.Field(k); !ok {
+				rest = append(rest, k)
+			}
+		}
+		sort.Strings(rest)
+		for _, k := range rest {
+			p(k, fmt.Sprint(a.Doc.Values[k]))
+		}
+	}
+	if n, ok := a.Doc.Derived["mrz_name"].(string); ok && n != "" {
+		p(app.t("Nama di paspor (MRZ)", "Name in the passport (MRZ)"), n)
+	}
+	if a.Doc.Fee.Total > 0 {
+		p(app.t("Perkiraan biaya", "Estimated fee"), rupiah(a.Doc.Fee.Total))
+	}
+	if a.Doc.Photo != nil {
+		p(app.t("Foto", "Photo"), fmt.Sprintf("%d×%d, %d KB, sha256 %s", a.Doc.Photo.Width, a.Doc.Photo.Height, a.Doc.Photo.Size>>10, a.Doc.Photo.SHA256[:16]))
+	}
+	if len(a.Doc.Missing) > 0 {
+		p(app.t("Dokumen kurang", "Documents missing"), strings.Join(docLabels(app, a), ", "))
+	}
+	w.Flush()
+	for _, is := range a.Doc.Warnings {
+		fmt.Fprintf(app.Out, app.t("peringatan: %s\n", "warning: %s\n"), app.issueLine(is))
+	}
+	for _, is := range a.Doc.Overridden {
+		fmt.Fprintf(app.Out, app.t("diloloskan: %s — alasan: %s\n", "overridden: %s — reason: %s\n"), is.Field+": "+is.Message.In(app.Lang), is.Reason)
+	}
+	fmt.Fprintln(app.Out, app.t("\nRiwayat:", "\nHistory:"))
+	for _, t := range d.Transitions {
+		from := string(t.From)
+		if from == "" {
+			from = "—"
+		}
+		line := fmt.Sprintf("  %s  %s → %s", t.At.Format("2006-01-02 15:04"), from, t.To)
+		if t.Reason != "" {
+			line += "  (" + t.Reason + ")"
+		}
+		fmt.Fprintln(app.Out, line)
+	}
+	for _, v := range d.Versions {
+		if v.Version > 1 && v.Reason != "" {
+			fmt.Fprintf(app.Out, app.t("  versi %d: %s\n", "  version %d: %s\n"), v.Version, v.Reason)
+		}
+	}
+	return nil
+}
+
+// displayValue shows a stored value the way a person reads it: the label of
+// an allowed value, documents by name, yes/no.
+func displayValue(app *App, fd *forms.Field, v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return app.t("ya", "yes")
+		}
+		return app.t("tidak", "no")
+	case string:
+		if c, ok := fd.Choice(x); ok && len(fd.Values) > 0 {
+			return c.Label.In(app.Lang)
+		}
+		if fd.Type == forms.TypeNIK {
+			return x
+		}
+		return x
+	case []any:
+		var parts []string
+		for _, e := range x {
+			parts = append(parts, fmt.Sprint(e))
+		}
+		return strings.Join(parts, ", ")
+	case []string:
+		return strings.Join(x, ", ")
+	}
+	return fmt.Sprint(v)
+}
+
+type editOptions struct {
+	Data      string
+	Photo     string
+	Overrides []string
+	Reason    string
+}
+
+func newAppEditCommand(app *App) *cobra.Command {
+	var opts editOptions
+	cmd := &cobra.Command{
+		Use:   "edit NUMBER|ID --data FILE.json [--reason TEXT] [--override FIELD=REASON]... [--photo FILE.jpg]",
+		Short: "Correct an application: a new version, the old one kept",
+		Long: `Correct an application that has not left the kit. The data file holds the
+whole corrected application; it is checked like a new one and stored as a new
+version, the old version kept. An approved application needs approving again.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			overrides, err := parseOverrides(opts.Overrides)
+			if err != nil {
+				return err
+			}
+			if opts.Data == "" {
+				return usagef("%s", app.t("beri data lengkap yang sudah dikoreksi dengan --data FILE.json", "give the whole corrected data with --data FILE.json"))
+			}
+			svc, err := app.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			data, err := app.readData(opts.Data)
+			if err != nil {
+				return err
+			}
+			var photo []byte
+			if opts.Photo != "" {
+				if photo, err = os.ReadFile(opts.Photo); err != nil {
+					return err
+				}
+			}
+			c, err := svc.Edit(cmd.Context(), intake.EditInput{ID: args[0], Data: data, Overrides: overrides, Photo: photo, Reason: opts.Reason})
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				m := appJSON(app, c.App)
+				m["warnings"] = app.issuesJSON(c.Warnings)
+				return app.writeJSON(m)
+			}
+			app.say("%s: versi %d tersimpan (%s).", "%s: version %d saved (%s).", c.App.Number, c.App.Version, c.App.Status)
+			for _, w := range c.Warnings {
+				fmt.Fprintf(app.Err, app.t("peringatan: %s\n", "warning: %s\n"), app.issueLine(w))
+			}
+			app.note("cetak tanda terima baru dengan: jemput receipt %s", "print a new receipt with: jemput receipt %s", c.App.Number)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Data, "data", "", "the whole corrected application as JSON (a file, or - for standard input)")
+	f.StringVar(&opts.Photo, "photo", "", "a new photo (JPEG); without it the photo stays")
+	f.StringArrayVar(&opts.Overrides, "override", nil, "accept an overridable error: FIELD=REASON (repeatable)")
+	f.StringVar(&opts.Reason, "reason", "", "why the correction is made (recorded)")
+	return cmd
+}
+
+func newAppVoidCommand(app *App) *cobra.Command {
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "void NUMBER|ID --reason TEXT",
+		Short: "Void an application that has not left the kit; the reason is recorded, nothing is deleted",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := app.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			a, err := svc.Void(cmd.Context(), args[0], reason)
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				return app.writeJSON(appJSON(app, a))
+			}
+			app.say("%s dibatalkan.", "%s voided.", refShort(a))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why (required, recorded)")
+	cmd.MarkFlagRequired("reason")
+	return cmd
+}
+
+// rupiah formats an amount as Rp950.000.
+func rupiah(n int64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	return "Rp" + b.String()
+}

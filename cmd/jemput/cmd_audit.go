@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"fmt"
+	"os"
+	"os/exec"
+
+	"github.com/jemput/jemput/intake"
+	"github.com/spf13/cobra"
+)
+
+func newAuditCommand(app *App) *cobra.Command {
+	cmd := &cobra.Command{Use: "audit", Short: "The append-only, hash-chained audit log"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "verify",
+		Short: "Check that no audit entry was changed or removed",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := app.service(cmd.Context()); err != nil {
+				return err
+			}
+			rep, err := app.db.VerifyAudit(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				if err := app.writeJSON(map[string]any{"entries": rep.Entries, "head": rep.Head, "ok": len(rep.Problems) == 0, "problems": rep.Problems}); err != nil {
+					return err
+				}
+			}
+			if len(rep.Problems) > 0 {
+				for _, p := range rep.Problems {
+					fmt.Fprintf(app.Err, "  %s\n", p)
+				}
+				return intake.Errorf(intake.CodeConflict, "log audit rusak: %d masalah", "the audit log is broken: %d problems", len(rep.Problems))
+			}
+			if !app.JSON {
+				app.say("Log audit utuh: %d entri, kepala %s", "Audit log intact: %d entries, head %s", rep.Entries, rep.Head[:16])
+			}
+			return nil
+		},
+	})
+	return cmd
+}
+
+func newDoctorCommand(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "doctor",
+		Short: "Check the kit: database, key, audit log, printer",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			svc, err := app.service(ctx)
+			if err != nil {
+				return err
+			}
+			bad := 0
+			check := func(ok bool, id, en string, args ...any) {
+				mark := "ok  "
+				if !ok {
+					mark, bad = "FAIL", bad+1
+				}
+				fmt.Fprintf(app.Out, "%s %s\n", mark, fmt.Sprintf(app.t(id, en), args...))
+			}
+			kit, err := svc.Kit(ctx)
+			check(err == nil, "kit %s (%s) di %s", "kit %s (%s) in %s", kit.Code, kit.Office, app.Home)
+			var integrity, mode string
+			app.db.SQL().QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&integrity)
+			check(integrity == "ok", "basis data utuh (integrity_check: %s)", "database intact (integrity_check: %s)", integrity)
+			app.db.SQL().QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+			check(mode == "wal", "jurnal %s, synchronous=FULL", "journal %s, synchronous=FULL", mode)
+			key, err := app.deviceKey()
+			check(err == nil && bytes.Equal(key.Public().(ed25519.PublicKey), kit.PublicKey), "kunci perangkat cocok dengan kit", "device key matches the kit")
+			if st, err := os.Stat(app.keyPath()); err == nil {
+				check(st.Mode().Perm()&0o077 == 0, "kunci perangkat hanya bisa dibaca pemiliknya (%v)", "device key readable by its owner only (%v)", st.Mode().Perm())
+			}
+			rep, err := app.db.VerifyAudit(ctx)
+			check(err == nil && len(rep.Problems) == 0, "log audit utuh (%d entri)", "audit log intact (%d entries)", rep.Entries)
+			ev, err := svc.CurrentEvent(ctx)
+			if err == nil {
+				check(true, "acara dibuka: %s di %s", "open event: %s at %s", ev.Name, ev.Place)
+			} else {
+				fmt.Fprintln(app.Out, "--   "+app.t("tidak ada acara yang dibuka", "no event is open"))
+			}
+			if _, err := exec.LookPath("lp"); err == nil {
+				check(true, "pencetak: lp (CUPS) tersedia", "printing: lp (CUPS) available")
+			} else {
+				fmt.Fprintln(app.Out, "--   "+app.t("lp (CUPS) tidak ada: tanda terima hanya disimpan sebagai PDF", "lp (CUPS) not found: receipts are saved as PDF only"))
+			}
+			if bad > 0 {
+				return &exitCodeError{exitError}
+			}
+			return nil
+		},
+	}
+}

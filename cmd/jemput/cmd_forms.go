@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/jemput/jemput/forms"
+	"github.com/spf13/cobra"
+)
+
+func newFormsCommand(app *App) *cobra.Command {
+	cmd := &cobra.Command{Use: "forms", Short: "The forms this kit knows (embedded, versioned)"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "list",
+		Short: "List the forms",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var out []map[string]any
+			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+			if !app.JSON {
+				fmt.Fprintln(tw, app.t("FORMULIR\tVERSI\tJUDUL", "FORM\tVERSION\tTITLE"))
+			}
+			for _, name := range forms.Names() {
+				f, err := forms.Get(name)
+				if err != nil {
+					return err
+				}
+				out = append(out, map[string]any{"id": f.ID, "version": f.Version, "title": f.Title})
+				fmt.Fprintf(tw, "%s\t%d\t%s\n", f.ID, f.Version, f.Title.In(app.Lang))
+			}
+			if app.JSON {
+				return app.writeJSON(out)
+			}
+			return tw.Flush()
+		},
+	}, &cobra.Command{
+		Use:   "show NAME",
+		Short: "Show a form's fields, allowed values and documents",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := forms.Get(args[0])
+			if err != nil {
+				return &usageError{checkText(err).In(app.Lang)}
+			}
+			if app.JSON {
+				return app.writeJSON(f)
+			}
+			fmt.Fprintf(app.Out, "%s v%d — %s\n", f.ID, f.Version, f.Title.In(app.Lang))
+			if d := f.Description.In(app.Lang); d != "" {
+				fmt.Fprintln(app.Out, d)
+			}
+			fmt.Fprintln(app.Out)
+			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, app.t("ISIAN\tLABEL\tJENIS\tKETENTUAN\tNILAI", "FIELD\tLABEL\tTYPE\tRULE\tVALUES"))
+			for _, fd := range f.Fields {
+				var vals []string
+				for _, c := range fd.Values {
+					vals = append(vals, c.Value)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", fd.ID, fd.Label.In(app.Lang), fd.Type, fd.Requirement().In(app.Lang), strings.Join(vals, " | "))
+			}
+			tw.Flush()
+			fmt.Fprintln(app.Out, app.t("\nDokumen:", "\nDocuments:"))
+			for _, d := range f.Documents.Catalog {
+				fmt.Fprintf(app.Out, "  %-30s %s\n", d.ID, d.Label.In(app.Lang))
+			}
+			return nil
+		},
+	})
+	return cmd
+}

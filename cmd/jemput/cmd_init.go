@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/jemput/jemput/intake"
+	"github.com/spf13/cobra"
+)
+
+type initOptions struct {
+	KitCode, Office, NIP, Name string
+	PIN                        pinSource
+}
+
+func newInitCommand(app *App) *cobra.Command {
+	var opts initOptions
+	cmd := &cobra.Command{
+		Use:   "init --kit-code CODE --office NAME --supervisor-nip NIP --supervisor-name NAME",
+		Short: "Set up this kit: its code, office, device key and first supervisor",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runInit(cmd.Context(), app, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.KitCode, "kit-code", "", "kit code from the office, e.g. KTB01 (part of every application number)")
+	f.StringVar(&opts.Office, "office", "", "immigration office, e.g. \"Kantor Imigrasi Batulicin\"")
+	f.StringVar(&opts.NIP, "supervisor-nip", "", "the first supervisor's NIP (18 digits)")
+	f.StringVar(&opts.Name, "supervisor-name", "", "the first supervisor's name")
+	f.BoolVar(&opts.PIN.stdin, "pin-stdin", false, "read the supervisor's PIN from standard input")
+	for _, name := range []string{"kit-code", "office", "supervisor-nip", "supervisor-name"} {
+		cmd.MarkFlagRequired(name)
+	}
+	return cmd
+}
+
+func runInit(ctx context.Context, app *App, opts initOptions) error {
+	if app.initialized() {
+		return intake.Errorf(intake.CodeConflict, "sudah ada kit di %s", "there is a kit in %s already", app.Home).
+			WithHint("pakai --home untuk folder lain", "use --home for another folder")
+	}
+	pin, err := app.readPIN(opts.PIN, app.t("PIN baru pengawas", "New supervisor PIN"), true)
+	if err != nil {
+		return err
+	}
+	// Check everything before anything is written, so a typo leaves no
+	// half-made kit behind.
+	if err := intake.CheckPINFormat(pin); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(app.Home, 0o700); err != nil {
+		return err
+	}
+	svc, err := app.openService(ctx)
+	if err != nil {
+		return err
+	}
+	pub, err := newDeviceKey(app.keyPath())
+	if err != nil {
+		return err
+	}
+	kit, sup, err := svc.InitKit(ctx, intake.InitKit{Code: opts.KitCode, Office: opts.Office, SupervisorNIP: opts.NIP, SupervisorName: opts.Name, PIN: pin, PublicKey: pub})
+	if err != nil {
+		app.Close()
+		os.Remove(app.keyPath())
+		os.Remove(app.dbPath())
+		os.Remove(app.dbPath() + "-wal")
+		os.Remove(app.dbPath() + "-shm")
+		return err
+	}
+	if app.JSON {
+		return app.writeJSON(map[string]any{"kit_code": kit.Code, "office": kit.Office, "home": app.Home, "key_fingerprint": fingerprint(pub), "supervisor": officerJSON(sup)})
+	}
+	app.say("Kit %s (%s) dibuat di %s.", "Kit %s (%s) created in %s.", kit.Code, kit.Office, app.Home)
+	app.say("Sidik kunci perangkat: %s", "Device key fingerprint: %s", fingerprint(pub))
+	app.say("Pengawas %s (%s) sudah masuk.", "Supervisor %s (%s) is logged in.", sup.Name, sup.NIP)
+	return nil
+}

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/intake"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+type intakeOptions struct {
+	Form        string
+	Data        string
+	FromRoster  int
+	Resume      string
+	Photo       string
+	Overrides   []string
+	Receipt     string
+	Format      string
+	Print       bool
+	Printer     string
+	Interactive bool
+}
+
+func newIntakeCommand(app *App) *cobra.Command {
+	var opts intakeOptions
+	cmd := &cobra.Command{
+		Use:   "intake [--form passport|stay-permit] [--data FILE.json|-] [--from-roster N] [--photo FILE.jpg] [--override FIELD=REASON]... [--receipt PATH] [--print [--printer NAME]]",
+		Short: "Take one applicant: from a data file, or field by field at the terminal",
+		Long: `Take one applicant into the open event.
+
+With --data, the applicant's fields come from a JSON file (or - for standard
+input); the application number is printed on success. A refused applicant
+changes nothing and every failing field is named.
+
+Without --data, at a terminal, intake asks field by field: values derived
+from the NIK are offered as defaults, a bad answer is asked again with the
+reason, and a summary is shown before saving. Interrupting (Ctrl-C, Ctrl-D)
+keeps the entry as a draft: resume it with --resume ID.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runIntake(cmd.Context(), app, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Form, "form", "", "form: passport or stay-permit (default: the data's \"form\", else passport)")
+	f.StringVar(&opts.Data, "data", "", "applicant data as JSON: a file, or - for standard input")
+	f.IntVar(&opts.FromRoster, "from-roster", 0, "complete entry N of the event's roster (see jemput roster list)")
+	f.StringVar(&opts.Resume, "resume", "", "resume the draft with this id")
+	f.StringVar(&opts.Photo, "photo", "", "applicant photo (JPEG)")
+	f.StringArrayVar(&opts.Overrides, "override", nil, "accept an overridable error on FIELD, with the reason: FIELD=REASON (repeatable)")
+	f.StringVar(&opts.Receipt, "receipt", "", "where to write the receipt PDF (default: receipts/NUMBER.pdf in the kit home)")
+	f.StringVar(&opts.Format, "format", "a4", "receipt paper: a4 or 80mm")
+	f.BoolVar(&opts.Print, "print", false, "print the receipt with lp (CUPS)")
+	f.StringVar(&opts.Printer, "printer", "", "printer name for --print (default: the system default)")
+	f.BoolVar(&opts.Interactive, "interactive", false, "ask field by field even when standard input is not a terminal")
+	return cmd
+}
+
+// parseOverrides reads FIELD=REASON pairs.
+func parseOverrides(list []string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, o := range list {
+		field, reason, ok := strings.Cut(o, "=")
+		field, reason = strings.TrimSpace(field), strings.TrimSpace(reason)
+		if !ok || field == "" || reason == "" {
+			return nil, usagef("--override %q: want FIELD=REASON, with a reason", o)
+		}
+		m[field] = reason
+	}
+	return m, nil
+}
+
+// readData reads an applicant JSON object from a file or standard input.
+func (a *App) readData(path string) (map[string]any, error) {
+	var b []byte
+	var err error
+	if path == "-" {
+		b, err = io.ReadAll(io.LimitReader(a.In, 1<<20))
+	} else {
+		b, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeApplicant(b, path)
+}
+
+func decodeApplicant(b []byte, name string) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var data map[string]any
+	if err := dec.Decode(&data); err != nil || data == nil {
+		why := "not a JSON object"
+		if err != nil {
+			why = err.Error()
+		}
+		return nil, intake.Errorf(intake.CodeInvalid, "%s bukan JSON yang sah: %s", "%s is not valid JSON: %s", name, why).
+			WithHint("berkas data berisi satu objek JSON, lihat contoh di ../shared/fixtures/applicants", "a data file holds one JSON object; see the examples in ../shared/fixtures/applicants")
+	}
+	if dec.More() {
+		return nil, intake.Errorf(intake.CodeInvalid, "%s berisi lebih dari satu objek JSON", "%s holds more than one JSON object", name)
+	}
+	return data, nil
+}
+
+func runIntake(ctx context.Context, app *App, opts intakeOptions) error {
+	overrides, err := parseOverrides(opts.Overrides)
+	if err != nil {
+		return err
+	}
+	if opts.Format != "a4" && opts.Format != "80mm" {
+		return usagef("--format must be a4 or 80mm, not %q", opts.Format)
+	}
+	if opts.Printer != "" && !opts.Print {
+		return usagef("--printer goes with --print")
+	}
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	// Say who and where before asking anything.
+	if _, err := svc.Whoami(ctx); err != nil {
+		return err
+	}
+	if _, err := svc.CurrentEvent(ctx); err != nil {
+		return err
+	}
+	var photo []byte
+	if opts.Photo != "" {
+		if photo, err = os.ReadFile(opts.Photo); err != nil {
+			return err
+		}
+		if _, err := intake.CheckPhoto(photo); err != nil {
+			return err
+		}
+	}
+	in := intake.CaptureInput{FormID: opts.Form, Overrides: overrides, Photo: photo, RosterNo: opts.FromRoster, DraftID: opts.Resume}
+	base := map[string]any{}
+	if opts.FromRoster > 0 {
+		entry, err := svc.RosterEntry(ctx, opts.FromRoster)
+		if err != nil {
+			return err
+		}
+		for k, v := range entry.Values {
+			base[k] = v
+		}
+	}
+	if opts.Resume != "" {
+		d, err := svc.Application(ctx, opts.Resume)
+		if err != nil {
+			return err
+		}
+		if d.App.Status != intake.StatusDraft {
+			return intake.Errorf(intake.CodeConflict, "%s bukan draf (%s)", "%s is not a draft (%s)", opts.Resume, d.App.Status)
+		}
+		in.DraftID, in.FormID = d.App.ID, d.App.FormID
+		for k, v := range d.App.Doc.Values {
+			base[k] = v
+		}
+	}
+	if opts.Data != "" {
+		data, err := app.readData(opts.Data)
+		if err != nil {
+			return err
+		}
+		for k, v := range data {
+			base[k] = v
+		}
+		in.Data = base
+		return app.capture(ctx, svc, in, opts)
+	}
+	if !opts.Interactive && !app.isTerminal() {
+		return usagef("%s", app.t("tidak ada --data dan masukan bukan terminal: beri --data FILE.json, atau --interactive",
+			"no --data and standard input is not a terminal: give --data FILE.json, or --interactive"))
+	}
+	f, err := intakeForm(in.FormID, base)
+	if err != nil {
+		return err
+	}
+	in.FormID = f.ID
+	p := newPrompter(app, svc, f)
+	return p.run(ctx, base, in, opts)
+}
+
+func intakeForm(id string, base map[string]any) (*forms.Form, error) {
+	if id == "" {
+		id, _ = base["form"].(string)
+	}
+	if id == "" {
+		id = intake.DefaultForm
+	}
+	f, err := forms.Get(id)
+	if err != nil {
+		return nil, &intake.Error{Code: intake.CodeInvalid, Message: checkText(err), Err: nil}
+	}
+	return f, nil
+}
+
+// checkText returns the bilingual message of a forms error.
+func checkText(err error) forms.Text {
+	if ce, ok := err.(*forms.CheckError); ok {
+		return ce.Message
+	}
+	return forms.Text{ID: err.Error(), EN: err.Error()}
+}
+
+func (a *App) isTerminal() bool {
+	f, ok := a.In.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// capture saves the applicant, then writes (and prints) the receipt.
+func (a *App) capture(ctx context.Context, svc *intake.Service, in intake.CaptureInput, opts intakeOptions) error {
+	c, err := svc.Capture(ctx, in)
+	if err != nil {
+		return err
+	}
+	path, rerr := a.writeReceipt(ctx, svc, c.App, 0, receiptOptions{Out: opts.Receipt, Format: opts.Format, Print: opts.Print, Printer: opts.Printer})
+	if a.JSON {
+		m := appJSON(a, c.App)
+		m["warnings"] = a.issuesJSON(c.Warnings)
+		if path != "" {
+			m["receipt"] = path
+		}
+		if err := a.writeJSON(m); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(a.Out, c.App.Number)
+		for _, w := range c.Warnings {
+			fmt.Fprintf(a.Err, a.t("peringatan: %s\n", "warning: %s\n"), a.issueLine(w))
+		}
+		if c.App.Status == intake.StatusIncomplete {
+			a.note("status: belum lengkap — dokumen kurang: %s", "status: incomplete — documents missing: %s", strings.Join(docLabels(a, c.App), ", "))
+		}
+		if path != "" {
+			a.note("tanda terima: %s", "receipt: %s", path)
+		}
+	}
+	if rerr != nil {
+		return &intake.Error{Code: intake.CodeInternal, Err: rerr,
+			Message: forms.Text{ID: "permohonan " + c.App.Number + " tersimpan, tetapi tanda terima gagal dibuat", EN: "application " + c.App.Number + " is saved, but its receipt failed"},
+			Hint:    forms.Text{ID: "cetak ulang dengan: jemput receipt " + c.App.Number, EN: "print it again with: jemput receipt " + c.App.Number}}
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/jemput/jemput/intake"
+	"github.com/spf13/cobra"
+)
+
+func newOfficerCommand(app *App) *cobra.Command {
+	cmd := &cobra.Command{Use: "officer", Short: "Officers and supervisors of this kit"}
+	cmd.AddCommand(newOfficerAddCommand(app), newOfficerListCommand(app))
+	return cmd
+}
+
+type officerAddOptions struct {
+	NIP, Name, Role string
+	PIN             pinSource
+}
+
+func newOfficerAddCommand(app *App) *cobra.Command {
+	var opts officerAddOptions
+	cmd := &cobra.Command{
+		Use:   "add --nip NIP --name NAME [--role officer|supervisor]",
+		Short: "Register an officer (supervisors only); the officer types a new PIN",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Role != "officer" && opts.Role != "supervisor" {
+				return usagef("--role must be officer or supervisor, not %q", opts.Role)
+			}
+			svc, err := app.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if _, err := svc.Whoami(cmd.Context()); err != nil {
+				return err
+			}
+			pin, err := app.readPIN(opts.PIN, app.t("PIN baru untuk "+opts.Name, "New PIN for "+opts.Name), true)
+			if err != nil {
+				return err
+			}
+			o, err := svc.AddOfficer(cmd.Context(), intake.NewOfficer{NIP: opts.NIP, Name: opts.Name, Role: intake.Role(opts.Role), PIN: pin})
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				return app.writeJSON(officerJSON(o))
+			}
+			app.say("%s %s (%s) terdaftar.", "%s %s (%s) registered.", capitalize(roleName(app, o.Role)), o.Name, o.NIP)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.NIP, "nip", "", "the officer's NIP (18 digits)")
+	f.StringVar(&opts.Name, "name", "", "the officer's name")
+	f.StringVar(&opts.Role, "role", "officer", "officer or supervisor")
+	f.BoolVar(&opts.PIN.stdin, "pin-stdin", false, "read the new officer's PIN from standard input")
+	cmd.MarkFlagRequired("nip")
+	cmd.MarkFlagRequired("name")
+	return cmd
+}
+
+func newOfficerListCommand(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the kit's officers",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := app.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			list, err := svc.Officers(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				out := []map[string]any{}
+				for _, o := range list {
+					out = append(out, officerJSON(o))
+				}
+				return app.writeJSON(out)
+			}
+			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, app.t("NIP\tNAMA\tPERAN\tSTATUS", "NIP\tNAME\tROLE\tSTATE"))
+			for _, o := range list {
+				state := app.t("aktif", "active")
+				if app.Now().Before(o.LockedUntil) {
+					state = app.t("terkunci sampai ", "locked until ") + o.LockedUntil.Format("15:04")
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.NIP, o.Name, roleName(app, o.Role), state)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func roleName(app *App, r intake.Role) string {
+	if r == intake.RoleSupervisor {
+		return app.t("pengawas", "supervisor")
+	}
+	return app.t("petugas", "officer")
+}
+
+func officerJSON(o intake.Officer) map[string]any {
+	m := map[string]any{"id": o.ID, "nip": o.NIP, "name": o.Name, "role": o.Role}
+	if !o.LockedUntil.IsZero() {
+		m["locked_until"] = o.LockedUntil
+	}
+	return m
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

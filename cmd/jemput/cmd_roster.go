@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/intake"
+	"github.com/spf13/cobra"
+)
+
+func newRosterCommand(app *App) *cobra.Command {
+	cmd := &cobra.Command{Use: "roster", Short: "Pre-registered lists for collective (Eazy Paspor) services"}
+	cmd.AddCommand(newRosterImportCommand(app), newRosterListCommand(app))
+	return cmd
+}
+
+func newRosterImportCommand(app *App) *cobra.Command {
+	var eventID string
+	var skip bool
+	cmd := &cobra.Command{
+		Use:   "import FILE.csv [--event ID] [--skip-invalid]",
+		Short: "Import a roster (supervisors only): every row is checked first, nothing is imported if one is bad",
+		Long: `Import a roster CSV. The header names the columns; required:
+full_name,nik,birth_date,application_type,phone. Every row is checked first;
+bad rows are named with their line and field, and nothing is imported unless
+--skip-invalid is given. Names may still carry titles here: the officer fixes
+them when completing the entry (jemput intake --from-roster N).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := app.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			rep, err := svc.ImportRoster(cmd.Context(), f, eventID, skip)
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				return app.writeJSON(map[string]any{"event_id": rep.Event.ID, "rows": rep.Rows, "imported": len(rep.Imported), "skipped": rep.Skipped,
+					"problems": rosterProblemsJSON(app, rep.Problems), "warnings": rosterProblemsJSON(app, rep.Warnings)})
+			}
+			for _, p := range rep.Problems {
+				fmt.Fprintf(app.Err, app.t("dilewati baris %d: %s\n", "skipped line %d: %s\n"), p.Line, app.issueLine(p.Issue))
+			}
+			for _, p := range rep.Warnings {
+				fmt.Fprintf(app.Err, app.t("peringatan baris %d: %s\n", "warning line %d: %s\n"), p.Line, app.issueLine(p.Issue))
+			}
+			app.say("%d dari %d baris diimpor ke acara %s.", "%d of %d rows imported into event %s.", len(rep.Imported), rep.Rows, rep.Event.Name)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&eventID, "event", "", "event id (default the open event)")
+	cmd.Flags().BoolVar(&skip, "skip-invalid", false, "import the good rows and skip the bad ones")
+	return cmd
+}
+
+func rosterProblemsJSON(app *App, ps []intake.RosterProblem) []map[string]any {
+	out := []map[string]any{}
+	for _, p := range ps {
+		m := app.issuesJSON([]forms.Issue{p.Issue})[0]
+		m["line"] = p.Line
+		out = append(out, m)
+	}
+	return out
+}
+
+func newRosterListCommand(app *App) *cobra.Command {
+	var eventID string
+	cmd := &cobra.Command{
+		Use:   "list [--event ID]",
+		Short: "List the roster of the open event and which entries are done",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := app.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			_, list, err := svc.RosterEntries(cmd.Context(), eventID)
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				out := []map[string]any{}
+				for _, e := range list {
+					m := map[string]any{"no": e.No, "line": e.Line, "values": e.Values}
+					if e.AppID != "" {
+						m["application_id"] = e.AppID
+					}
+					out = append(out, m)
+				}
+				return app.writeJSON(out)
+			}
+			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, app.t("NO\tNAMA\tNIK\tJENIS\tSTATUS", "NO\tNAME\tNIK\tTYPE\tSTATE"))
+			for _, e := range list {
+				state := app.t("menunggu", "waiting")
+				if e.AppID != "" {
+					state = app.t("sudah", "done")
+				}
+				nik, _ := e.Values["nik"].(string)
+				fmt.Fprintf(tw, "%d\t%v\t%s\t%v\t%s\n", e.No, e.Values["full_name"], maskNIK(nik), e.Values["application_type"], state)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&eventID, "event", "", "event id (default the open event)")
+	return cmd
+}
+
+// maskNIK keeps the first 6 and last 4 digits of a NIK: enough to match a
+// person at the desk, not enough to misuse.
+func maskNIK(nik string) string {
+	if len(nik) != 16 {
+		return nik
+	}
+	return nik[:6] + "******" + nik[12:]
+}

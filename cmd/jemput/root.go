@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/intake"
+	"github.com/spf13/cobra"
+)
+
+// Main runs the command line with the process's streams and environment and
+// returns the exit status.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+}
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// usageError is a mistake in how the command was called.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// exitCodeError ends a command with a given status after it has said what
+// it had to say itself.
+type exitCodeError struct{ code int }
+
+func (e *exitCodeError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer, getenv func(string) string) int {
+	app := &App{In: in, Out: out, Err: errw, Getenv: getenv, Lang: defaultLang(getenv)}
+	defer app.Close()
+	root := newRootCommand(app)
+	root.SetArgs(args)
+	root.SetIn(in)
+	root.SetOut(out)
+	root.SetErr(errw)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ec *exitCodeError
+	if errors.As(err, &ec) {
+		return ec.code
+	}
+	app.printError(err)
+	var ue *usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		return exitUsage
+	}
+	return exitError
+}
+
+// isCobraUsage recognises cobra's own argument and flag errors.
+func isCobraUsage(err error) bool {
+	s := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "required flag", "if any flags in the group"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func newRootCommand(app *App) *cobra.Command {
+	var home, lang string
+	root := &cobra.Command{
+		Use:   "jemput",
+		Short: "Field kit for offline passport intake / Kit lapangan penerimaan permohonan paspor tanpa jaringan",
+		Long: `jemput takes passport applicants offline at a mobile service event
+(jemput bola, Eazy Paspor), stores them in a local database and prints each
+applicant a receipt. See README.md for a day at an event.`,
+		Version:       version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			app.Home = home
+			if app.Home == "" {
+				app.Home = defaultHome(app.Getenv)
+			}
+			if lang != "" {
+				if lang != "id" && lang != "en" {
+					return usagef("--lang must be id or en, not %q", lang)
+				}
+				app.Lang = lang
+			}
+			now, err := clock(app.Getenv)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			app.Now = now
+			return nil
+		},
+	}
+	root.PersistentFlags().StringVar(&home, "home", "", "kit folder (default $JEMPUT_HOME, else the XDG data folder)")
+	root.PersistentFlags().StringVar(&lang, "lang", "", "language of messages: id or en (default from LANG)")
+	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "machine-readable output")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usagef("%v\n%s", err, pick(app.Lang, "lihat: "+c.CommandPath()+" --help", "see: "+c.CommandPath()+" --help"))
+	})
+	root.AddCommand(
+		newInitCommand(app),
+		newOfficerCommand(app),
+		newLoginCommand(app),
+		newLogoutCommand(app),
+		newWhoamiCommand(app),
+		newEventCommand(app),
+		newRosterCommand(app),
+		newFormsCommand(app),
+		newIntakeCommand(app),
+		newAppCommand(app),
+		newReceiptCommand(app),
+		newAuditCommand(app),
+		newDoctorCommand(app),
+	)
+	return root
+}
+
+// printError says what went wrong once, on stderr: one "error:" line, the
+// fields at fault below it when there are several, and a hint where one
+// helps. With --json a refused input is also printed on stdout as an object
+// with its errors.
+func (a *App) printError(err error) {
+	var e *intake.Error
+	if !errors.As(err, &e) {
+		fmt.Fprintf(a.Err, "error: %v\n", err)
+		return
+	}
+	if a.JSON && len(e.Issues) > 0 {
+		a.writeJSON(map[string]any{"code": e.Code, "errors": a.issuesJSON(e.Issues)})
+	}
+	var hints []string
+	switch len(e.Issues) {
+	case 0:
+		fmt.Fprintf(a.Err, "error: %s\n", e.Message.In(a.Lang))
+	case 1:
+		is := e.Issues[0]
+		if is.Field != "" {
+			fmt.Fprintf(a.Err, "error: %s: %s\n", is.Field, is.Message.In(a.Lang))
+		} else {
+			fmt.Fprintf(a.Err, "error: %s\n", is.Message.In(a.Lang))
+		}
+		hints = a.issueHints(is)
+	default:
+		msg := e.Message.In(a.Lang)
+		if e.Code == intake.CodeInvalid && msg == a.t("data ditolak", "input refused") {
+			msg = fmt.Sprintf(a.t("data ditolak: %d masalah", "input refused: %d problems"), len(e.Issues))
+		}
+		fmt.Fprintf(a.Err, "error: %s\n", msg)
+		for _, is := range e.Issues {
+			fmt.Fprintf(a.Err, "  %s\n", a.issueLine(is))
+		}
+	}
+	if e.Err != nil && e.Code == intake.CodeInternal {
+		fmt.Fprintf(a.Err, "  (%v)\n", e.Err)
+	}
+	if h := e.Hint.In(a.Lang); h != "" {
+		hints = append(hints, h)
+	}
+	for _, h := range hints {
+		fmt.Fprintf(a.Err, "hint: %s\n", h)
+	}
+}
+
+// issueHints says how to get past one issue: an override, a suggestion.
+func (a *App) issueHints(is forms.Issue) []string {
+	var h []string
+	if is.Severity == forms.Overridable {
+		h = append(h, a.t("bila dokumen asli memang begitu, terima dengan --override "+is.Field+"=ALASAN",
+			"if the original documents really say so, accept it with --override "+is.Field+"=REASON"))
+	}
+	if is.Suggestion != "" && !strings.Contains(is.Message.In(a.Lang), is.Suggestion) {
+		h = append(h, a.t("saran: ", "suggestion: ")+is.Suggestion)
+	}
+	return h
+}
+
+func (a *App) issueLine(is forms.Issue) string {
+	s := is.Field + ": " + is.Message.In(a.Lang)
+	if is.Severity == forms.Overridable {
+		s += a.t(" (bisa diterima dengan --override "+is.Field+"=ALASAN)", " (can be accepted with --override "+is.Field+"=REASON)")
+	}
+	if is.Suggestion != "" && !strings.Contains(is.Message.In(a.Lang), is.Suggestion) {
+		s += a.t(" — saran: ", " — suggestion: ") + is.Suggestion
+	}
+	return s
+}
+
+func (a *App) issuesJSON(issues []forms.Issue) []map[string]any {
+	list := []map[string]any{}
+	for _, is := range issues {
+		m := map[string]any{"field": is.Field, "code": is.Code, "severity": is.Severity.String(), "message": is.Message.In(a.Lang)}
+		if is.Suggestion != "" {
+			m["suggestion"] = is.Suggestion
+		}
+		if is.Reason != "" {
+			m["reason"] = is.Reason
+		}
+		list = append(list, m)
+	}
+	return list
+}
+
+func (a *App) writeJSON(v any) error {
+	enc := json.NewEncoder(a.Out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// say writes a line for people on stdout, in the chosen language.
+func (a *App) say(id, en string, args ...any) {
+	fmt.Fprintf(a.Out, a.t(id, en)+"\n", args...)
+}
+
+// note writes a line for people on stderr.
+func (a *App) note(id, en string, args ...any) {
+	fmt.Fprintf(a.Err, a.t(id, en)+"\n", args...)
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	_ "modernc.org/sqlite"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"jemput": func() { os.Exit(Main()) },
+	})
+}
+
+// fixtures is the shared fixtures folder beside the checkout.
+func fixtures(t testing.TB) string {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "fixtures"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("shared fixtures not found beside the checkout: %v", err)
+	}
+	return dir
+}
+
+// needTool skips a test that needs an external tool, except in CI, where
+// .ci/run installs them and a missing one is a failure.
+func needTool(t testing.TB, names ...string) {
+	for _, n := range names {
+		if _, err := exec.LookPath(n); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is not installed (.ci/run installs it)", n)
+			}
+			t.Skipf("%s is not installed", n)
+		}
+	}
+}
+
+// scriptEnv is the environment every script starts with: a kit home inside
+// the script's work folder, a fixed clock and a fixed time zone, so that
+// dates and numbers are the same on every run.
+func scriptEnv(t testing.TB, env *testscript.Env) error {
+	env.Setenv("HOME", env.WorkDir)
+	env.Setenv("JEMPUT_HOME", filepath.Join(env.WorkDir, "home"))
+	env.Setenv("JEMPUT_NOW", "2026-11-27T09:30:00+08:00")
+	env.Setenv("TZ", "Asia/Makassar")
+	env.Setenv("LANG", "en_US.UTF-8")
+	env.Setenv("JEMPUT_PIN", "246810")
+	env.Setenv("FIXTURES", fixtures(t))
+	return nil
+}
+
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "script"),
+		RequireExplicitExec: true,
+		Setup:               func(env *testscript.Env) error { return scriptEnv(t, env) },
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "receipttools":
+				for _, n := range []string{"pdftotext", "pdftoppm", "zbarimg"} {
+					if _, err := exec.LookPath(n); err != nil {
+						if os.Getenv("CI") != "" {
+							return false, fmt.Errorf("%s is not installed (.ci/run installs it)", n)
+						}
+						return false, nil
+					}
+				}
+				return true, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"dbdump":   cmdDBDump,
+			"pdftext":  cmdPDFText,
+			"qrdecode": cmdQRDecode,
+			"sqlquery": cmdSQLQuery,
+		},
+	})
+}
+
+// dbdump FILE writes every row of every table of the kit database, in a
+// stable order, so that two dumps compare equal exactly when nothing changed.
+func cmdDBDump(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: dbdump FILE")
+	}
+	out, err := dumpDB(ts.Getenv("JEMPUT_HOME"))
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), out, 0o644))
+}
+
+func dumpDB(home string) ([]byte, error) {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(home, "kit.db")+"?mode=ro")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	var buf bytes.Buffer
+	for _, tbl := range tables {
+		fmt.Fprintf(&buf, "== %s\n", tbl)
+		r, err := db.Query(`SELECT * FROM "` + tbl + `" ORDER BY 1, 2`)
+		if err != nil {
+			return nil, err
+		}
+		cols, _ := r.Columns()
+		for r.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			r.Scan(ptrs...)
+			fmt.Fprintf(&buf, "%q\n", vals)
+		}
+		r.Close()
+	}
+	return buf.Bytes(), nil
+}
+
+// sqlquery QUERY runs a read-only query on the kit database and prints the
+// rows, one a line, values separated by '|'.
+func cmdSQLQuery(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sqlquery QUERY")
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(ts.Getenv("JEMPUT_HOME"), "kit.db")+"?mode=ro")
+	ts.Check(err)
+	defer db.Close()
+	rows, err := db.Query(args[0])
+	ts.Check(err)
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		ts.Check(rows.Scan(ptrs...))
+		var parts []string
+		for _, v := range vals {
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			parts = append(parts, fmt.Sprint(v))
+		}
+		fmt.Fprintln(ts.Stdout(), strings.Join(parts, "|"))
+	}
+	ts.Check(rows.Err())
+}
+
+// pdftext PDF prints the text of a PDF (poppler's pdftotext, layout kept).
+func cmdPDFText(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: pdftext FILE.pdf")
+	}
+	out, err := exec.Command("pdftotext", "-layout", ts.MkAbs(args[0]), "-").CombinedOutput()
+	if err != nil {
+		ts.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	ts.Stdout().Write(out)
+}
+
+// qrdecode PDF renders the pages and prints the QR code's text, as a phone
+// camera would read it off the paper.
+func cmdQRDecode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: qrdecode FILE.pdf")
+	}
+	text, err := decodeQR(context.Background(), ts.MkAbs(args[0]))
+	ts.Check(err)
+	fmt.Fprintln(ts.Stdout(), text)
+}
+
+func decodeQR(ctx context.Context, pdf string) (string, error) {
+	dir, err := os.MkdirTemp("", "qr")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	prefix := filepath.Join(dir, "page")
+	if out, err := exec.CommandContext(ctx, "pdftoppm", "-png", "-r", "150", pdf, prefix).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("pdftoppm: %v\n%s", err, out)
+	}
+	pngs, _ := filepath.Glob(prefix + "*.png")
+	if len(pngs) == 0 {
+		return "", fmt.Errorf("pdftoppm wrote no page")
+	}
+	for _, png := range pngs {
+		out, err := exec.CommandContext(ctx, "zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", png).Output()
+		if err == nil {
+			return strings.TrimRight(string(out), "\n"), nil
+		}
+	}
+	return "", fmt.Errorf("zbarimg found no QR code on the %d pages", len(pngs))
+}

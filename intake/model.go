@@ -1,0 +1,181 @@
+package intake
+
+import (
+	"time"
+
+	"github.com/jemput/jemput/forms"
+)
+
+// Kit is this laptop's identity: its code (part of every application number),
+// the office it belongs to and its device public key.
+type Kit struct {
+	Code      string
+	Office    string
+	PublicKey []byte // ed25519; the private key stays in the kit home
+	CreatedAt time.Time
+}
+
+// Role is what an officer may do.
+type Role string
+
+const (
+	RoleOfficer    Role = "officer"
+	RoleSupervisor Role = "supervisor"
+)
+
+// Officer is a person who logs in to the kit with NIP and PIN.
+type Officer struct {
+	ID          string
+	NIP         string
+	Name        string
+	Role        Role
+	PINHash     string
+	FailedPINs  int
+	LockedUntil time.Time
+	CreatedAt   time.Time
+}
+
+// EventType is one of the four kinds of mobile service.
+type EventType string
+
+const (
+	EventEazyPaspor EventType = "eazy-paspor"
+	EventBerkala    EventType = "berkala"
+	EventPosTerpadu EventType = "pos-terpadu"
+	EventULP        EventType = "ulp"
+)
+
+// EventTypes lists the event types in the order the CLI shows them.
+var EventTypes = []EventType{EventEazyPaspor, EventBerkala, EventPosTerpadu, EventULP}
+
+// Event is one mobile service day (or days) at one place.
+type Event struct {
+	ID       string
+	Type     EventType
+	Name     string
+	Place    string
+	Date     string // YYYY-MM-DD, local
+	OpenedBy string // officer id
+	OpenedAt time.Time
+	ClosedAt time.Time // zero while open
+}
+
+// Open reports whether the event still takes applicants.
+func (e Event) Open() bool { return e.ClosedAt.IsZero() }
+
+// Status is where an application stands (PRODUCT.md section 2).
+type Status string
+
+const (
+	StatusDraft      Status = "draft"
+	StatusCaptured   Status = "captured"
+	StatusIncomplete Status = "incomplete"
+	StatusApproved   Status = "approved"
+	StatusReturned   Status = "returned"
+	StatusSynced     Status = "synced"
+	StatusAccepted   Status = "accepted"
+	StatusRejected   Status = "rejected"
+	StatusReady      Status = "ready"
+	StatusHandedOver Status = "handed-over"
+	StatusVoided     Status = "voided"
+)
+
+// Statuses lists every status, in lifecycle order.
+var Statuses = []Status{StatusDraft, StatusCaptured, StatusIncomplete, StatusApproved,
+	StatusReturned, StatusSynced, StatusAccepted, StatusRejected, StatusReady,
+	StatusHandedOver, StatusVoided}
+
+// Local reports whether the application has not left the kit yet, so that
+// an officer may still edit or void it.
+func (s Status) Local() bool {
+	switch s {
+	case StatusDraft, StatusCaptured, StatusIncomplete, StatusApproved, StatusReturned:
+		return true
+	}
+	return false
+}
+
+// Application is the current state of one applicant's request, with the
+// document of its current version.
+type Application struct {
+	ID          string
+	Number      string // empty while a draft
+	EventID     string
+	FormID      string
+	FormVersion int
+	Version     int
+	Status      Status
+	OfficerID   string // who captured the current version
+	RosterNo    int    // the roster entry it completes, 0 if none
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Receipts    int // receipts printed or written so far
+	Doc         Document
+}
+
+// Document is what one version of an application holds: the form's values
+// and what validation said about them. It is stored as one piece, so that
+// encrypting applicant data at rest changes one place.
+type Document struct {
+	Values     map[string]any `json:"values"`
+	Derived    map[string]any `json:"derived,omitempty"`
+	Warnings   []forms.Issue  `json:"warnings,omitempty"`
+	Overridden []forms.Issue  `json:"overridden,omitempty"`
+	Received   []string       `json:"received,omitempty"`
+	Missing    []string       `json:"missing,omitempty"`
+	Fee        forms.Fee      `json:"fee"`
+	Photo      *Attachment    `json:"photo,omitempty"`
+}
+
+// Attachment is a content-addressed file (a photo) kept beside the data.
+type Attachment struct {
+	SHA256 string `json:"sha256"`
+	Size   int    `json:"size"`
+	Width  int    `json:"width,omitempty"`
+	Height int    `json:"height,omitempty"`
+	Type   string `json:"type"`
+}
+
+// Version is one stored version of an application: a correction is a new
+// version, never an overwrite.
+type Version struct {
+	AppID     string
+	Version   int
+	Status    Status
+	OfficerID string
+	Reason    string
+	CreatedAt time.Time
+	Doc       Document
+}
+
+// Transition records a change of status: who, when and why.
+type Transition struct {
+	AppID     string
+	From, To  Status
+	OfficerID string
+	Reason    string
+	At        time.Time
+}
+
+// RosterEntry is one line of a pre-registered collective list.
+type RosterEntry struct {
+	EventID  string
+	No       int // entry number within the event: what --from-roster takes
+	Line     int // line of the CSV file it came from, header = 1
+	Values   map[string]any
+	AppID    string // the application that completed it, if any
+	Imported time.Time
+}
+
+// AuditEntry is one line of the append-only audit log. The store chains
+// entries by hash.
+type AuditEntry struct {
+	Seq       int64
+	At        time.Time
+	OfficerID string
+	Action    string
+	Entity    string
+	EntityID  string
+	Reason    string
+	Detail    string
+}

@@ -1,0 +1,101 @@
+package intake
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// SessionTTL is how long a login lasts on the kit without a new login.
+const SessionTTL = 12 * time.Hour
+
+// Service runs the kit's use cases, one transaction each.
+type Service struct {
+	store Store
+	now   func() time.Time
+	newID func() string
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClock makes the service read the time from now (tests, training).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithIDs makes the service take new ids from newID (tests).
+func WithIDs(newID func() string) Option { return func(s *Service) { s.newID = newID } }
+
+// NewService returns a Service over store.
+func NewService(store Store, opts ...Option) *Service {
+	s := &Service{store: store, now: time.Now, newID: func() string { return uuid.NewString() }}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
+
+// actor returns the logged-in officer, checking the session and the role.
+// Any role may do what an officer may; supervisors may do everything.
+func (s *Service) actor(tx Tx, need Role) (Officer, error) {
+	id, since, err := tx.Session()
+	if IsCode(err, CodeNotFound) || (err == nil && id == "") {
+		return Officer{}, Errorf(CodeUnauthorized, "belum masuk", "not logged in").
+			WithHint("masuk dengan: jemput login --nip NIP", "log in with: jemput login --nip NIP")
+	}
+	if err != nil {
+		return Officer{}, err
+	}
+	if s.now().Sub(since) > SessionTTL {
+		return Officer{}, Errorf(CodeUnauthorized, "sesi berakhir (lebih dari %d jam)", "the session has expired (over %d hours)", int(SessionTTL.Hours())).
+			WithHint("masuk lagi dengan: jemput login --nip NIP", "log in again with: jemput login --nip NIP")
+	}
+	o, err := tx.Officer(id)
+	if err != nil {
+		return Officer{}, err
+	}
+	if need == RoleSupervisor && o.Role != RoleSupervisor {
+		return Officer{}, Errorf(CodeForbidden, "hanya pengawas yang boleh melakukan ini (%s masuk sebagai petugas)", "only a supervisor may do this (%s is logged in as an officer)", o.Name).
+			WithHint("minta pengawas masuk: jemput login --nip NIP", "ask a supervisor to log in: jemput login --nip NIP")
+	}
+	return o, nil
+}
+
+// audit appends an entry stamped with the service clock.
+func (s *Service) audit(tx Tx, actor Officer, action, entity, entityID, reason string, detail any) error {
+	d := ""
+	if detail != nil {
+		b, err := json.Marshal(detail)
+		if err != nil {
+			return err
+		}
+		d = string(b)
+	}
+	return tx.Audit(AuditEntry{At: s.now(), OfficerID: actor.ID, Action: action, Entity: entity, EntityID: entityID, Reason: reason, Detail: d})
+}
+
+// Whoami returns the officer logged in.
+func (s *Service) Whoami(ctx context.Context) (Officer, error) {
+	var o Officer
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		o, err = s.actor(tx, RoleOfficer)
+		return err
+	})
+	return o, err
+}
+
+// Kit returns the kit's identity.
+func (s *Service) Kit(ctx context.Context) (Kit, error) {
+	var k Kit
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		k, err = tx.Kit()
+		return err
+	})
+	return k, err
+}

@@ -1,0 +1,73 @@
+package intake
+
+import (
+	"context"
+	"time"
+)
+
+// Store is what intake needs from storage: transactions. Each use case runs
+// in exactly one: everything it changes commits together or not at all.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is one transaction. Methods that find one thing return an *Error with
+// CodeNotFound when there is none.
+type Tx interface {
+	Kit() (Kit, error)
+	CreateKit(Kit) error
+
+	Officer(id string) (Officer, error)
+	OfficerByNIP(nip string) (Officer, error)
+	Officers() ([]Officer, error)
+	InsertOfficer(Officer) error
+	UpdateOfficerAuth(id string, failed int, lockedUntil time.Time) error
+	UpdateOfficerPIN(id, hash string) error
+
+	// Session is the officer logged in on this kit, if any.
+	Session() (officerID string, since time.Time, err error)
+	SetSession(officerID string, since time.Time) error
+	ClearSession() error
+
+	Event(id string) (Event, error)
+	OpenEvent() (Event, error) // CodeNoEvent when none is open
+	Events() ([]Event, error)
+	InsertEvent(Event) error
+	CloseEvent(id string, at time.Time) error
+
+	// NextSequence returns the next value of a named counter, starting at 1.
+	NextSequence(name string) (int, error)
+
+	InsertApplication(Application) error
+	UpdateApplication(Application) error // status, version, number, doc of the current version
+	InsertVersion(Version) error
+	InsertTransition(Transition) error
+	Application(id string) (Application, error)
+	ApplicationByNumber(number string) (Application, error)
+	Applications(Filter) ([]Application, error)
+	Versions(appID string) ([]Version, error)
+	Transitions(appID string) ([]Transition, error)
+	// SameNIK lists applications (other than exceptID, not voided) with
+	// this NIK.
+	SameNIK(nik, exceptID string) ([]Application, error)
+
+	PutAttachment(sha256 string, data []byte) error
+	Attachment(sha256 string) ([]byte, error)
+
+	InsertRosterEntries([]RosterEntry) error
+	RosterEntry(eventID string, no int) (RosterEntry, error)
+	RosterEntries(eventID string) ([]RosterEntry, error)
+	SetRosterApp(eventID string, no int, appID string) error
+
+	// Audit appends to the hash-chained audit log.
+	Audit(AuditEntry) error
+}
+
+// Filter selects applications for a listing.
+type Filter struct {
+	EventID string
+	Status  Status
+	Search  string // part of a name, a NIK or an application number
+	Limit   int
+}

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jemput/jemput/intake"
+)
+
+// The audit log is append-only (triggers refuse UPDATE and DELETE) and each
+// entry's hash covers the previous entry's hash and its own fields, so that
+// editing or removing an entry in the middle breaks the chain from there on.
+// The sequence numbers have no gaps, so removing any entry but the last is
+// seen too; the last entries are anchored when they reach the central office.
+
+const genesis = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// entryHash hashes the entry's fields as stored (at is the stored text).
+func entryHash(prev, at string, e intake.AuditEntry) string {
+	h := sha256.New()
+	for _, f := range []string{prev, strconv.FormatInt(e.Seq, 10), at, e.OfficerID, e.Action, e.Entity, e.EntityID, e.Reason, e.Detail} {
+		h.Write([]byte(f))
+		h.Write([]byte{0x1f})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (t *tx) Audit(e intake.AuditEntry) error {
+	prev := genesis
+	var last sql.NullInt64
+	var lastHash sql.NullString
+	err := t.tx.QueryRowContext(t.ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&last, &lastHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return wrap(err)
+	}
+	if lastHash.Valid {
+		prev = lastHash.String
+	}
+	e.Seq = last.Int64 + 1
+	at := formatTime(e.At)
+	return t.exec(`INSERT INTO audit (seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, at, e.OfficerID, e.Action, e.Entity, e.EntityID, e.Reason, e.Detail, prev, entryHash(prev, at, e))
+}
+
+// AuditReport is what VerifyAudit found.
+type AuditReport struct {
+	Entries  int64
+	Head     string // hash of the last entry
+	Problems []string
+}
+
+// VerifyAudit walks the whole audit chain and reports every break.
+func (d *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
+	var rep AuditReport
+	rows, err := d.db.QueryContext(ctx, `SELECT seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash FROM audit ORDER BY seq`)
+	if err != nil {
+		return rep, err
+	}
+	defer rows.Close()
+	prev, want := genesis, int64(1)
+	for rows.Next() {
+		var e intake.AuditEntry
+		var at, prevHash, hash string
+		if err := rows.Scan(&e.Seq, &at, &e.OfficerID, &e.Action, &e.Entity, &e.EntityID, &e.Reason, &e.Detail, &prevHash, &hash); err != nil {
+			return rep, err
+		}
+		if e.Seq != want {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("entries %d to %d are missing", want, e.Seq-1))
+		}
+		if prevHash != prev {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d does not follow the entry before it", e.Seq))
+		}
+		if entryHash(prevHash, at, e) != hash {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d (%s) was changed after it was written", e.Seq, e.Action))
+		}
+		prev, want = hash, e.Seq+1
+		rep.Entries++
+	}
+	rep.Head = prev
+	return rep, rows.Err()
+}
+
+// AuditLog returns the entries in order (for `jemput audit show` and sync).
+func (d *DB) AuditLog(ctx context.Context, from int64) ([]intake.AuditEntry, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT seq, at, officer_id, action, entity, entity_id, reason, detail FROM audit WHERE seq >= ? ORDER BY seq`, from)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []intake.AuditEntry
+	for rows.Next() {
+		var e intake.AuditEntry
+		var at string
+		if err := rows.Scan(&e.Seq, &at, &e.OfficerID, &e.Action, &e.Entity, &e.EntityID, &e.Reason, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(at)
+		list = append(list, e)
+	}
+	return list, rows.Err()
+}

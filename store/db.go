@@ -1,0 +1,217 @@
+// Package store keeps the kit's data in SQLite: migrations, transactions,
+// the hash-chained audit log. It implements intake.Store.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jemput/jemput/intake"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the kit's database.
+type DB struct {
+	db   *sql.DB
+	path string
+}
+
+var _ intake.Store = (*DB)(nil)
+
+// DSN returns the connection string for path with the kit's durability
+// settings. Pragmas go in the DSN so that every pooled connection gets them;
+// write transactions take the lock at BEGIN, so that two writers wait for
+// each other instead of failing halfway.
+func DSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(wal)")
+	q.Add("_pragma", "synchronous(full)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	sqldb, err := sql.Open("sqlite", DSN(path))
+	if err != nil {
+		return nil, err
+	}
+	d := &DB{db: sqldb, path: path}
+	var mode string
+	if err := sqldb.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if mode != "wal" {
+		sqldb.Close()
+		return nil, fmt.Errorf("open %s: journal mode is %q, not wal (is the folder on a network or read-only drive?)", path, mode)
+	}
+	if err := d.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+// SQL exposes the handle for checks (doctor, tests, benchmarks).
+func (d *DB) SQL() *sql.DB { return d.db }
+
+// migrate runs the embedded migrations not yet applied, each in its own
+// transaction, in name order.
+func (d *DB) migrate(ctx context.Context) error {
+	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := path.Base(name)
+		if err := d.runMigration(ctx, name, base); err != nil {
+			return fmt.Errorf("%s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+func (d *DB) runMigration(ctx context.Context, name, base string) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, base).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, base, formatTime(time.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Update runs fn in a write transaction and commits it if fn returns nil.
+func (d *DB) Update(ctx context.Context, fn func(intake.Tx) error) error {
+	return d.run(ctx, false, fn)
+}
+
+// View runs fn in a transaction that is always rolled back.
+func (d *DB) View(ctx context.Context, fn func(intake.Tx) error) error {
+	return d.run(ctx, true, fn)
+}
+
+func (d *DB) run(ctx context.Context, readOnly bool, fn func(intake.Tx) error) error {
+	sqltx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap(err)
+	}
+	defer sqltx.Rollback()
+	t := &tx{ctx: ctx, tx: sqltx}
+	if err := fn(t); err != nil {
+		return err
+	}
+	if readOnly {
+		return nil
+	}
+	return wrap(sqltx.Commit())
+}
+
+// tx implements intake.Tx over one SQL transaction.
+type tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+func (t *tx) exec(q string, args ...any) error {
+	_, err := t.tx.ExecContext(t.ctx, q, args...)
+	return wrap(err)
+}
+
+// wrap turns SQLite errors a caller can act on into intake errors, by code.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return &intake.Error{Code: intake.CodeConflict, Message: textOf("data ini sudah ada", "this already exists"), Err: err}
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return &intake.Error{Code: intake.CodeInternal, Message: textOf("basis data sedang dipakai proses lain; coba lagi", "the database is busy in another process; try again"), Err: err}
+		case sqlite3.SQLITE_FULL:
+			return &intake.Error{Code: intake.CodeInternal, Message: textOf("disk penuh: data tidak tersimpan", "the disk is full: nothing was saved"), Err: err}
+		}
+	}
+	return err
+}
+
+// notFound says that no "what" (in Indonesian and English) has this id.
+func notFound(whatID, whatEN, id string) error {
+	if id == "" {
+		return &intake.Error{Code: intake.CodeNotFound, Message: textOf(whatID+" tidak ditemukan", whatEN+" not found")}
+	}
+	return &intake.Error{Code: intake.CodeNotFound, Message: textOf(
+		fmt.Sprintf("%s %q tidak ditemukan", whatID, id), fmt.Sprintf("%s %q not found", whatEN, id))}
+}
+
+const timeFormat = time.RFC3339Nano
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeFormat)
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(timeFormat, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.Local()
+}
+
+// searchText is what `app list --search` looks in: name, NIK and number,
+// folded to lower case. It is the one place that copies applicant data out
+// of the document, so encryption at rest has one place to change.
+func searchText(number string, doc intake.Document) (nik, search string) {
+	nik, _ = doc.Values["nik"].(string)
+	name, _ := doc.Values["full_name"].(string)
+	other, _ := doc.Values["passport_number"].(string)
+	return nik, strings.ToLower(strings.Join([]string{name, nik, number, other}, " "))
+}

@@ -1,0 +1,455 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/intake"
+)
+
+func textOf(id, en string) forms.Text { return forms.Text{ID: id, EN: en} }
+
+func (t *tx) Kit() (intake.Kit, error) {
+	var k intake.Kit
+	var created string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT code, office, public_key, created_at FROM kit WHERE id = 1`).Scan(&k.Code, &k.Office, &k.PublicKey, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return k, intake.Errorf(intake.CodeNotFound, "kit belum dibuat", "the kit has not been set up").
+			WithHint("buat dulu dengan: jemput init", "set it up first with: jemput init")
+	}
+	k.CreatedAt = parseTime(created)
+	return k, wrap(err)
+}
+
+func (t *tx) CreateKit(k intake.Kit) error {
+	return t.exec(`INSERT INTO kit (id, code, office, public_key, created_at) VALUES (1, ?, ?, ?, ?)`, k.Code, k.Office, k.PublicKey, formatTime(k.CreatedAt))
+}
+
+const officerCols = `id, nip, name, role, pin_hash, failed_pins, locked_until, created_at`
+
+func scanOfficer(row interface{ Scan(...any) error }) (intake.Officer, error) {
+	var o intake.Officer
+	var locked, created, role string
+	err := row.Scan(&o.ID, &o.NIP, &o.Name, &role, &o.PINHash, &o.FailedPINs, &locked, &created)
+	o.Role, o.LockedUntil, o.CreatedAt = intake.Role(role), parseTime(locked), parseTime(created)
+	return o, err
+}
+
+func (t *tx) Officer(id string) (intake.Officer, error) {
+	o, err := scanOfficer(t.tx.QueryRowContext(t.ctx, `SELECT `+officerCols+` FROM officers WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, notFound("petugas", "officer", id)
+	}
+	return o, wrap(err)
+}
+
+func (t *tx) OfficerByNIP(nip string) (intake.Officer, error) {
+	o, err := scanOfficer(t.tx.QueryRowContext(t.ctx, `SELECT `+officerCols+` FROM officers WHERE nip = ?`, nip))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, notFound("NIP", "NIP", nip)
+	}
+	return o, wrap(err)
+}
+
+func (t *tx) Officers() ([]intake.Officer, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+officerCols+` FROM officers ORDER BY role DESC, name`)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []intake.Officer
+	for rows.Next() {
+		o, err := scanOfficer(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, o)
+	}
+	return list, wrap(rows.Err())
+}
+
+func (t *tx) InsertOfficer(o intake.Officer) error {
+	return t.exec(`INSERT INTO officers (`+officerCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, o.NIP, o.Name, string(o.Role), o.PINHash, o.FailedPINs, formatTime(o.LockedUntil), formatTime(o.CreatedAt))
+}
+
+func (t *tx) UpdateOfficerAuth(id string, failed int, lockedUntil time.Time) error {
+	return t.exec(`UPDATE officers SET failed_pins = ?, locked_until = ? WHERE id = ?`, failed, formatTime(lockedUntil), id)
+}
+
+func (t *tx) UpdateOfficerPIN(id, hash string) error {
+	return t.exec(`UPDATE officers SET pin_hash = ?, failed_pins = 0, locked_until = '' WHERE id = ?`, hash, id)
+}
+
+func (t *tx) Session() (string, time.Time, error) {
+	var id, since string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT officer_id, since FROM session WHERE id = 1`).Scan(&id, &since)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, notFound("sesi", "session", "")
+	}
+	return id, parseTime(since), wrap(err)
+}
+
+func (t *tx) SetSession(officerID string, since time.Time) error {
+	return t.exec(`INSERT INTO session (id, officer_id, since) VALUES (1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET officer_id = excluded.officer_id, since = excluded.since`, officerID, formatTime(since))
+}
+
+func (t *tx) ClearSession() error { return t.exec(`DELETE FROM session`) }
+
+const eventCols = `id, type, name, place, date, opened_by, opened_at, closed_at`
+
+func scanEvent(row interface{ Scan(...any) error }) (intake.Event, error) {
+	var e intake.Event
+	var typ, opened, closed string
+	err := row.Scan(&e.ID, &typ, &e.Name, &e.Place, &e.Date, &e.OpenedBy, &opened, &closed)
+	e.Type, e.OpenedAt, e.ClosedAt = intake.EventType(typ), parseTime(opened), parseTime(closed)
+	return e, err
+}
+
+func (t *tx) Event(id string) (intake.Event, error) {
+	e, err := scanEvent(t.tx.QueryRowContext(t.ctx, `SELECT `+eventCols+` FROM events WHERE id = ? OR (length(?) >= 8 AND id LIKE ? || '%')`, id, id, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, notFound("acara", "event", id)
+	}
+	return e, wrap(err)
+}
+
+func (t *tx) OpenEvent() (intake.Event, error) {
+	e, err := scanEvent(t.tx.QueryRowContext(t.ctx, `SELECT `+eventCols+` FROM events WHERE closed_at = ''`))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, intake.Errorf(intake.CodeNoEvent, "tidak ada acara yang dibuka", "no event is open").
+			WithHint("pengawas membuka acara dengan: jemput event open --type eazy-paspor --name NAMA --place TEMPAT",
+				"a supervisor opens one with: jemput event open --type eazy-paspor --name NAME --place PLACE")
+	}
+	return e, wrap(err)
+}
+
+func (t *tx) Events() ([]intake.Event, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+eventCols+` FROM events ORDER BY opened_at DESC`)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []intake.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, e)
+	}
+	return list, wrap(rows.Err())
+}
+
+func (t *tx) InsertEvent(e intake.Event) error {
+	return t.exec(`INSERT INTO events (`+eventCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, string(e.Type), e.Name, e.Place, e.Date, e.OpenedBy, formatTime(e.OpenedAt), formatTime(e.ClosedAt))
+}
+
+func (t *tx) CloseEvent(id string, at time.Time) error {
+	return t.exec(`UPDATE events SET closed_at = ? WHERE id = ?`, formatTime(at), id)
+}
+
+func (t *tx) NextSequence(name string) (int, error) {
+	var v int
+	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO sequences (name, value) VALUES (?, 1)
+		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`, name).Scan(&v)
+	return v, wrap(err)
+}
+
+const appCols = `id, coalesce(number, ''), event_id, form_id, form_version, version, status, officer_id, roster_no, receipts, created_at, updated_at, doc`
+
+func scanApp(row interface{ Scan(...any) error }) (intake.Application, error) {
+	var a intake.Application
+	var status, created, updated string
+	var doc []byte
+	err := row.Scan(&a.ID, &a.Number, &a.EventID, &a.FormID, &a.FormVersion, &a.Version, &status, &a.OfficerID, &a.RosterNo, &a.Receipts, &created, &updated, &doc)
+	if err != nil {
+		return a, err
+	}
+	a.Status, a.CreatedAt, a.UpdatedAt = intake.Status(status), parseTime(created), parseTime(updated)
+	a.Doc, err = decodeDoc(doc)
+	return a, err
+}
+
+// encodeDoc and decodeDoc are where a document becomes bytes: the seam for
+// encryption at rest.
+func encodeDoc(d intake.Document) ([]byte, error) { return json.Marshal(d) }
+
+func decodeDoc(b []byte) (intake.Document, error) {
+	var d intake.Document
+	if err := json.Unmarshal(b, &d); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (t *tx) InsertApplication(a intake.Application) error {
+	doc, err := encodeDoc(a.Doc)
+	if err != nil {
+		return err
+	}
+	nik, search := searchText(a.Number, a.Doc)
+	return t.exec(`INSERT INTO applications (id, number, event_id, form_id, form_version, version, status, officer_id, roster_no, receipts, created_at, updated_at, nik, search, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, nullable(a.Number), a.EventID, a.FormID, a.FormVersion, a.Version, string(a.Status), a.OfficerID, a.RosterNo, a.Receipts,
+		formatTime(a.CreatedAt), formatTime(a.UpdatedAt), nik, search, doc)
+}
+
+func (t *tx) UpdateApplication(a intake.Application) error {
+	doc, err := encodeDoc(a.Doc)
+	if err != nil {
+		return err
+	}
+	nik, search := searchText(a.Number, a.Doc)
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE applications SET number = ?, form_version = ?, version = ?, status = ?, officer_id = ?, roster_no = ?, receipts = ?,
+		updated_at = ?, nik = ?, search = ?, doc = ? WHERE id = ?`,
+		nullable(a.Number), a.FormVersion, a.Version, string(a.Status), a.OfficerID, a.RosterNo, a.Receipts, formatTime(a.UpdatedAt), nik, search, doc, a.ID)
+	if err != nil {
+		return wrap(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return notFound("permohonan", "application", a.ID)
+	}
+	return nil
+}
+
+func (t *tx) InsertVersion(v intake.Version) error {
+	doc, err := encodeDoc(v.Doc)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO versions (app_id, version, status, officer_id, reason, created_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		v.AppID, v.Version, string(v.Status), v.OfficerID, v.Reason, formatTime(v.CreatedAt), doc)
+}
+
+func (t *tx) InsertTransition(tr intake.Transition) error {
+	return t.exec(`INSERT INTO transitions (app_id, from_status, to_status, officer_id, reason, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		tr.AppID, string(tr.From), string(tr.To), tr.OfficerID, tr.Reason, formatTime(tr.At))
+}
+
+func (t *tx) Application(id string) (intake.Application, error) {
+	// A unique prefix of at least 8 characters of the id also finds it:
+	// what `app list` shows for drafts.
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+appCols+` FROM applications WHERE id = ? OR (length(?) >= 8 AND id LIKE ? || '%') LIMIT 2`, id, id, id)
+	if err != nil {
+		return intake.Application{}, wrap(err)
+	}
+	defer rows.Close()
+	var found []intake.Application
+	for rows.Next() {
+		a, err := scanApp(rows)
+		if err != nil {
+			return a, err
+		}
+		found = append(found, a)
+	}
+	if err := rows.Err(); err != nil {
+		return intake.Application{}, wrap(err)
+	}
+	switch len(found) {
+	case 0:
+		return intake.Application{}, notFound("permohonan", "application", id)
+	case 1:
+		return found[0], nil
+	}
+	return intake.Application{}, intake.Errorf(intake.CodeInvalid, "%q cocok dengan lebih dari satu permohonan", "%q matches more than one application", id)
+}
+
+func (t *tx) ApplicationByNumber(number string) (intake.Application, error) {
+	a, err := scanApp(t.tx.QueryRowContext(t.ctx, `SELECT `+appCols+` FROM applications WHERE number = ?`, number))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, notFound("permohonan", "application", number)
+	}
+	return a, wrap(err)
+}
+
+func (t *tx) Applications(f intake.Filter) ([]intake.Application, error) {
+	var where []string
+	var args []any
+	if f.EventID != "" {
+		where = append(where, "event_id = ?")
+		args = append(args, f.EventID)
+	}
+	if f.Status != "" {
+		where = append(where, "status = ?")
+		args = append(args, string(f.Status))
+	}
+	if s := strings.ToLower(strings.TrimSpace(f.Search)); s != "" {
+		for _, word := range strings.Fields(s) {
+			where = append(where, "search LIKE ? ESCAPE '\\'")
+			args = append(args, "%"+escapeLike(word)+"%")
+		}
+	}
+	q := `SELECT ` + appCols + ` FROM applications`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY created_at DESC, id`
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []intake.Application
+	for rows.Next() {
+		a, err := scanApp(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, a)
+	}
+	return list, wrap(rows.Err())
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (t *tx) Versions(appID string) ([]intake.Version, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT app_id, version, status, officer_id, reason, created_at, doc FROM versions WHERE app_id = ? ORDER BY version`, appID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []intake.Version
+	for rows.Next() {
+		var v intake.Version
+		var status, created string
+		var doc []byte
+		if err := rows.Scan(&v.AppID, &v.Version, &status, &v.OfficerID, &v.Reason, &created, &doc); err != nil {
+			return nil, err
+		}
+		v.Status, v.CreatedAt = intake.Status(status), parseTime(created)
+		if v.Doc, err = decodeDoc(doc); err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	return list, wrap(rows.Err())
+}
+
+func (t *tx) Transitions(appID string) ([]intake.Transition, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT app_id, from_status, to_status, officer_id, reason, at FROM transitions WHERE app_id = ? ORDER BY id`, appID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []intake.Transition
+	for rows.Next() {
+		var tr intake.Transition
+		var from, to, at string
+		if err := rows.Scan(&tr.AppID, &from, &to, &tr.OfficerID, &tr.Reason, &at); err != nil {
+			return nil, err
+		}
+		tr.From, tr.To, tr.At = intake.Status(from), intake.Status(to), parseTime(at)
+		list = append(list, tr)
+	}
+	return list, wrap(rows.Err())
+}
+
+func (t *tx) SameNIK(nik, exceptID string) ([]intake.Application, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+appCols+` FROM applications WHERE nik = ? AND id <> ? AND status NOT IN ('voided', 'draft') ORDER BY created_at`, nik, exceptID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []intake.Application
+	for rows.Next() {
+		a, err := scanApp(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, a)
+	}
+	return list, wrap(rows.Err())
+}
+
+func (t *tx) PutAttachment(sha string, data []byte) error {
+	return t.exec(`INSERT INTO attachments (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, sha, len(data), data)
+}
+
+func (t *tx) Attachment(sha string) ([]byte, error) {
+	var b []byte
+	err := t.tx.QueryRowContext(t.ctx, `SELECT data FROM attachments WHERE sha256 = ?`, sha).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("lampiran", "attachment", sha)
+	}
+	return b, wrap(err)
+}
+
+func (t *tx) InsertRosterEntries(entries []intake.RosterEntry) error {
+	stmt, err := t.tx.PrepareContext(t.ctx, `INSERT INTO roster_entries (event_id, no, line, doc, app_id, imported_at) VALUES (?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return wrap(err)
+	}
+	defer stmt.Close()
+	for _, e := range entries {
+		doc, err := json.Marshal(e.Values)
+		if err != nil {
+			return err
+		}
+		if _, err := stmt.ExecContext(t.ctx, e.EventID, e.No, e.Line, doc, nullable(e.AppID), formatTime(e.Imported)); err != nil {
+			return wrap(err)
+		}
+	}
+	return nil
+}
+
+const rosterCols = `event_id, no, line, doc, coalesce(app_id, ''), imported_at`
+
+func scanRoster(row interface{ Scan(...any) error }) (intake.RosterEntry, error) {
+	var e intake.RosterEntry
+	var doc []byte
+	var imported string
+	if err := row.Scan(&e.EventID, &e.No, &e.Line, &doc, &e.AppID, &imported); err != nil {
+		return e, err
+	}
+	e.Imported = parseTime(imported)
+	return e, json.Unmarshal(doc, &e.Values)
+}
+
+func (t *tx) RosterEntry(eventID string, no int) (intake.RosterEntry, error) {
+	e, err := scanRoster(t.tx.QueryRowContext(t.ctx, `SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? AND no = ?`, eventID, no))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, notFound("isian daftar", "roster entry", "")
+	}
+	return e, wrap(err)
+}
+
+func (t *tx) RosterEntries(eventID string) ([]intake.RosterEntry, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? ORDER BY no`, eventID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []intake.RosterEntry
+	for rows.Next() {
+		e, err := scanRoster(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, e)
+	}
+	return list, wrap(rows.Err())
+}
+
+func (t *tx) SetRosterApp(eventID string, no int, appID string) error {
+	return t.exec(`UPDATE roster_entries SET app_id = ? WHERE event_id = ? AND no = ?`, appID, eventID, no)
+}
