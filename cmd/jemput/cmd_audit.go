@@ -67,10 +67,12 @@ func newDoctorCommand(app *App) *cobra.Command {
 			kit, err := svc.Kit(ctx)
 			check(err == nil, "kit %s (%s) di %s", "kit %s (%s) in %s", kit.Code, kit.Office, app.Home)
 			var integrity, mode string
+			var synchronous int
 			app.db.SQL().QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&integrity)
 			check(integrity == "ok", "basis data utuh (integrity_check: %s)", "database intact (integrity_check: %s)", integrity)
 			app.db.SQL().QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
-			check(mode == "wal", "jurnal %s, synchronous=FULL", "journal %s, synchronous=FULL", mode)
+			app.db.SQL().QueryRowContext(ctx, "PRAGMA synchronous").Scan(&synchronous)
+			check(mode == "wal" && synchronous == 2, "jurnal %s, synchronous=%d (2 = FULL)", "journal %s, synchronous=%d (2 = FULL)", mode, synchronous)
 			key, err := app.deviceKey()
 			check(err == nil && bytes.Equal(key.Public().(ed25519.PublicKey), kit.PublicKey), "kunci perangkat cocok dengan kit", "device key matches the kit")
 			if st, err := os.Stat(app.keyPath()); err == nil {

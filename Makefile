@@ -1,0 +1,46 @@
+# jemput: the field kit (cmd/jemput) and, later, the central office endpoint.
+# Every target is phony: make always does the work.
+
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+export CGO_ENABLED := 0
+
+.PHONY: build test test-long demo bench fuzz vet fmt tools clean
+
+build:
+	go build -trimpath -ldflags '$(LDFLAGS)' -o bin/jemput ./cmd/jemput
+
+# The tests need poppler-utils and zbar-tools (receipt text and QR);
+# scripts/tools installs them when they are missing.
+test: tools vet
+	go test -count=1 ./...
+	CGO_ENABLED=1 go test -count=1 -race ./intake/ ./store/ ./forms/ ./receipt/
+
+# Longer crash and fuzz runs.
+test-long: tools
+	JEMPUT_CRASH_RUNS=500 go test -count=1 -run Crash -timeout 30m ./cmd/jemput/
+	$(MAKE) fuzz FUZZTIME=60s
+
+FUZZTIME ?= 10s
+fuzz:
+	go test -run '^$$' -fuzz FuzzParseNIK -fuzztime $(FUZZTIME) ./forms/
+	go test -run '^$$' -fuzz FuzzPassportName -fuzztime $(FUZZTIME) ./forms/
+	go test -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME) ./forms/
+	go test -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME) ./receipt/
+
+vet:
+	go vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }
+
+tools:
+	@scripts/tools
+
+# A day at an event, from an empty kit to printed receipts.
+demo: build
+	scripts/demo
+
+bench:
+	scripts/bench
+
+clean:
+	rm -rf bin demo-out
