@@ -180,6 +180,7 @@ func (s *Service) ImportRoster(ctx context.Context, r io.Reader, eventID string,
 		if err != nil {
 			return err
 		}
+		rep.Rows = len(rows) + countLines(problems)
 		existing, err := tx.RosterEntries(rep.Event.ID)
 		if err != nil {
 			return err
@@ -203,7 +204,6 @@ func (s *Service) ImportRoster(ctx context.Context, r io.Reader, eventID string,
 			keep = append(keep, row)
 		}
 		slices.SortStableFunc(problems, func(a, b RosterProblem) int { return a.Line - b.Line })
-		rep.Rows = len(rows) + countLines(problems)
 		rep.Problems = problems
 		if len(problems) > 0 && !skipInvalid {
 			return invalidRoster(problems)

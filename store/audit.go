@@ -69,7 +69,10 @@ func (d *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		if err := rows.Scan(&e.Seq, &at, &e.OfficerID, &e.Action, &e.Entity, &e.EntityID, &e.Reason, &e.Detail, &prevHash, &hash); err != nil {
 			return rep, err
 		}
-		if e.Seq != want {
+		switch {
+		case e.Seq == want+1:
+			rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d is missing", want))
+		case e.Seq != want:
 			rep.Problems = append(rep.Problems, fmt.Sprintf("entries %d to %d are missing", want, e.Seq-1))
 		}
 		if prevHash != prev {

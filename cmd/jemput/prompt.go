@@ -72,8 +72,8 @@ func (p *prompter) run(ctx context.Context, values map[string]any, in intake.Cap
 		p.overrides[k] = v
 	}
 	p.printf("%s — %s (%s, %s)\n", p.form.Title.In(a.Lang), ev.Name, ev.Place, ev.Type)
-	p.printf("%s\n\n", a.t("Enter = nilai dalam [kurung]; '-' = kosongkan; Ctrl-C atau Ctrl-D = simpan sebagai draf.",
-		"Enter = the value in [brackets]; '-' = leave empty; Ctrl-C or Ctrl-D = keep as a draft."))
+	p.printf("%s\n\n", a.t("Enter = nilai dalam [kurung]; '-' = kosongkan; '?' = petunjuk; Ctrl-C atau Ctrl-D = simpan sebagai draf.",
+		"Enter = the value in [brackets]; '-' = leave empty; '?' = help; Ctrl-C or Ctrl-D = keep as a draft."))
 	err = p.askAll(ctx, values, fc)
 	for err == nil {
 		data := map[string]any{"form": p.form.ID}
@@ -181,9 +181,7 @@ func (p *prompter) askField(ctx context.Context, id string, values map[string]an
 			p.printf("  %-28s %s\n", d.ID, d.Label.In(a.Lang))
 		}
 	}
-	if h := fd.Help.In(a.Lang); h != "" && fd.Type != forms.TypeDocuments {
-		prompt += " — " + h
-	}
+	help := fd.Help.In(a.Lang)
 	if def != "" {
 		prompt += " [" + def + "]"
 	}
@@ -197,6 +195,9 @@ func (p *prompter) askField(ctx context.Context, id string, values map[string]an
 			raw = def
 		case "-":
 			raw = ""
+		case "?":
+			p.printf("  %s\n", help)
+			continue
 		}
 		v, issues := p.form.ParseField(id, raw, values, fc)
 		ok := true
@@ -220,13 +221,16 @@ func (p *prompter) askField(ctx context.Context, id string, values map[string]an
 				}
 			default:
 				p.printf("  %s\n", is.Message.In(a.Lang))
-				if is.Suggestion != "" {
+				if is.Suggestion != "" && !strings.Contains(is.Message.In(a.Lang), is.Suggestion) {
 					p.printf("  %s %s\n", a.t("saran:", "suggestion:"), is.Suggestion)
 				}
 				ok = false
 			}
 		}
 		if !ok {
+			if help != "" {
+				p.printf("  (%s)\n", help)
+			}
 			continue
 		}
 		if v == nil {

@@ -152,6 +152,11 @@ func (a *App) printError(err error) {
 		fmt.Fprintf(a.Err, "error: %s\n", e.Message.In(a.Lang))
 	case 1:
 		is := e.Issues[0]
+		if is.Message != e.Message {
+			fmt.Fprintf(a.Err, "error: %s\n", e.Message.In(a.Lang))
+			fmt.Fprintf(a.Err, "  %s\n", a.issueLine(is))
+			break
+		}
 		if is.Field != "" {
 			fmt.Fprintf(a.Err, "error: %s: %s\n", is.Field, is.Message.In(a.Lang))
 		} else {

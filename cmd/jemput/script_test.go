@@ -85,6 +85,7 @@ func TestScript(t *testing.T) {
 			"pdftext":  cmdPDFText,
 			"qrdecode": cmdQRDecode,
 			"sqlquery": cmdSQLQuery,
+			"sqlexec":  cmdSQLExec,
 		},
 	})
 }
@@ -169,6 +170,26 @@ func cmdSQLQuery(ts *testscript.TestScript, neg bool, args []string) {
 		fmt.Fprintln(ts.Stdout(), strings.Join(parts, "|"))
 	}
 	ts.Check(rows.Err())
+}
+
+// sqlexec STATEMENT changes the kit database behind the kit's back, as
+// someone with the file and a SQLite shell could.
+func cmdSQLExec(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: sqlexec STATEMENT")
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(ts.Getenv("JEMPUT_HOME"), "kit.db"))
+	ts.Check(err)
+	defer db.Close()
+	_, err = db.Exec(args[0])
+	if neg {
+		if err == nil {
+			ts.Fatalf("sqlexec succeeded")
+		}
+		fmt.Fprintln(ts.Stderr(), err)
+		return
+	}
+	ts.Check(err)
 }
 
 // pdftext PDF prints the text of a PDF (poppler's pdftotext, layout kept).
