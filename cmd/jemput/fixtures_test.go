@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // expectation is one row of shared/fixtures/applicants/EXPECT.md.
@@ -27,10 +30,10 @@ var expectField = regexp.MustCompile(`(error|override|warning) on ([a-z_]+)`)
 
 // readExpectations parses EXPECT.md, so that a fixture added there is tested
 // without anyone writing a new test.
-func readExpectations(t *testing.T, dir string) []expectation {
+func readExpectations(dir string) ([]expectation, error) {
 	f, err := os.Open(filepath.Join(dir, "EXPECT.md"))
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer f.Close()
 	var list []expectation
@@ -50,82 +53,102 @@ func readExpectations(t *testing.T, dir string) []expectation {
 			e.status = "captured"
 		}
 		if !e.saved && e.kind == "" {
-			t.Fatalf("EXPECT.md row for %s: cannot read its outcome %q", e.file, e.outcome)
+			return nil, fmt.Errorf("EXPECT.md row for %s: cannot read its outcome %q", e.file, e.outcome)
 		}
 		list = append(list, e)
 	}
-	return list
+	if len(list) == 0 {
+		return nil, fmt.Errorf("no rows read from %s/EXPECT.md", dir)
+	}
+	return list, sc.Err()
 }
 
-// TestFixturesAsExpected runs every applicant fixture through the real
-// jemput binary and checks the outcome EXPECT.md gives: saved (with its
-// status and warnings) or refused naming the field, with the database left
-// exactly as it was.
-func TestFixturesAsExpected(t *testing.T) {
-	dir := filepath.Join(fixtures(t), "applicants")
-	exps := readExpectations(t, dir)
+// expectFixtures is the script command `expect-fixtures`: it runs every
+// applicant fixture through the jemput binary in the script's kit (which
+// must have an eazy-paspor event open) and checks the outcome EXPECT.md
+// gives: saved (with its status and warnings) or refused naming the field,
+// with the database left exactly as it was. It reads EXPECT.md, so a
+// fixture added there is tested without a new test.
+func cmdExpectFixtures(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: expect-fixtures")
+	}
+	dir := filepath.Join(ts.Getenv("FIXTURES"), "applicants")
+	exps, err := readExpectations(dir)
+	ts.Check(err)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	for _, f := range files {
 		if !slices.ContainsFunc(exps, func(e expectation) bool { return e.file == filepath.Base(f) }) {
-			t.Errorf("%s has no row in EXPECT.md", filepath.Base(f))
+			ts.Fatalf("%s has no row in EXPECT.md", filepath.Base(f))
 		}
 	}
-	k := newTestKit(t, "eazy-paspor")
+	home := ts.Getenv("JEMPUT_HOME")
+	number := regexp.MustCompile(`^KTB01-\d{6}-\d{4}-[0-9A-Y]$`)
 	for _, e := range exps {
-		t.Run(strings.TrimSuffix(e.file, ".json"), func(t *testing.T) {
-			before, err := dumpDB(k.home)
+		before, err := dumpDB(home)
+		ts.Check(err)
+		var stdout, stderr strings.Builder
+		cmd := exec.Command("jemput", "intake", "--json", "--data", filepath.Join(dir, e.file))
+		cmd.Env, cmd.Dir = scriptEnviron(ts), ts.MkAbs(".")
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err = cmd.Run()
+		var out struct {
+			Number   string
+			Status   string
+			Warnings []struct{ Field, Code string }
+			Errors   []struct{ Field, Code, Severity string }
+		}
+		if jerr := json.Unmarshal([]byte(stdout.String()), &out); jerr != nil {
+			ts.Fatalf("%s: stdout is not JSON: %v\n%s\nstderr: %s", e.file, jerr, stdout.String(), stderr.String())
+		}
+		fmt.Fprintf(ts.Stdout(), "%s: ", e.file)
+		if e.saved {
 			if err != nil {
-				t.Fatal(err)
+				ts.Fatalf("%s: want saved (%s), got %v\n%s", e.file, e.outcome, err, stderr.String())
 			}
-			stdout, stderr, err := k.run("intake", "--json", "--data", filepath.Join(dir, e.file))
-			var out struct {
-				Number   string
-				Status   string
-				Warnings []struct{ Field, Code string }
-				Errors   []struct{ Field, Code, Severity string }
+			if !number.MatchString(out.Number) {
+				ts.Fatalf("%s: number %q", e.file, out.Number)
 			}
-			if jerr := json.Unmarshal([]byte(stdout), &out); jerr != nil {
-				t.Fatalf("stdout is not JSON: %v\n%s\nstderr: %s", jerr, stdout, stderr)
+			if e.status != "" && out.Status != e.status {
+				ts.Fatalf("%s: status %q, want %q", e.file, out.Status, e.status)
 			}
-			if e.saved {
-				if err != nil {
-					t.Fatalf("want saved (%s), got %v\n%s", e.outcome, err, stderr)
-				}
-				if !regexp.MustCompile(`^KTB01-261127-\d{4}-[0-9A-Y]$`).MatchString(out.Number) {
-					t.Errorf("number %q", out.Number)
-				}
-				if e.status != "" && out.Status != e.status {
-					t.Errorf("status %q, want %q", out.Status, e.status)
-				}
-				if e.kind == "warning" && !slices.ContainsFunc(out.Warnings, func(w struct{ Field, Code string }) bool { return w.Field == e.field }) {
-					t.Errorf("want a warning on %s, got %+v", e.field, out.Warnings)
-				}
-				return
+			if e.kind == "warning" && !slices.ContainsFunc(out.Warnings, func(w struct{ Field, Code string }) bool { return w.Field == e.field }) {
+				ts.Fatalf("%s: want a warning on %s, got %+v", e.file, e.field, out.Warnings)
 			}
-			if err == nil {
-				t.Fatalf("want refused (%s), but it was saved: %s", e.outcome, stdout)
-			}
-			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitError {
-				t.Errorf("exit status: %v, want %d", err, exitError)
-			}
-			wantSeverity := map[string]string{"error": "error", "override": "overridable"}[e.kind]
-			if !slices.ContainsFunc(out.Errors, func(is struct{ Field, Code, Severity string }) bool {
-				return is.Field == e.field && is.Severity == wantSeverity
-			}) {
-				t.Errorf("want %s on %s, got %+v", wantSeverity, e.field, out.Errors)
-			}
-			if !strings.HasPrefix(stderr, "error: ") || !strings.Contains(stderr, e.field) {
-				t.Errorf("stderr does not name %s in an error line:\n%s", e.field, stderr)
-			}
-			after, err := dumpDB(k.home)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(before) != string(after) {
-				t.Errorf("a refused applicant changed the database")
-			}
-		})
+			fmt.Fprintf(ts.Stdout(), "saved %s %s\n", out.Number, out.Status)
+			continue
+		}
+		if err == nil {
+			ts.Fatalf("%s: want refused (%s), but it was saved: %s", e.file, e.outcome, stdout.String())
+		}
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitError {
+			ts.Fatalf("%s: exit status %v, want %d", e.file, err, exitError)
+		}
+		wantSeverity := map[string]string{"error": "error", "override": "overridable"}[e.kind]
+		if !slices.ContainsFunc(out.Errors, func(is struct{ Field, Code, Severity string }) bool {
+			return is.Field == e.field && is.Severity == wantSeverity
+		}) {
+			ts.Fatalf("%s: want %s on %s, got %+v", e.file, wantSeverity, e.field, out.Errors)
+		}
+		if !strings.HasPrefix(stderr.String(), "error: ") || !strings.Contains(stderr.String(), e.field) {
+			ts.Fatalf("%s: stderr does not name %s in an error line:\n%s", e.file, e.field, stderr.String())
+		}
+		after, err := dumpDB(home)
+		ts.Check(err)
+		if string(before) != string(after) {
+			ts.Fatalf("%s: a refused applicant changed the database", e.file)
+		}
+		fmt.Fprintf(ts.Stdout(), "refused, %s on %s\n", wantSeverity, e.field)
 	}
+}
+
+// scriptEnviron is the environment a script's exec would give a command.
+func scriptEnviron(ts *testscript.TestScript) []string {
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "JEMPUT_HOME", "JEMPUT_NOW", "TZ", "LANG", "JEMPUT_PIN", "TMPDIR"} {
+		env = append(env, k+"="+ts.Getenv(k))
+	}
+	return env
 }
 
 // testKit is a kit in a temporary home with a supervisor logged in and an

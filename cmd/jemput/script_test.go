@@ -81,11 +81,12 @@ func TestScript(t *testing.T) {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"dbdump":   cmdDBDump,
-			"pdftext":  cmdPDFText,
-			"qrdecode": cmdQRDecode,
-			"sqlquery": cmdSQLQuery,
-			"sqlexec":  cmdSQLExec,
+			"dbdump":          cmdDBDump,
+			"pdftext":         cmdPDFText,
+			"qrdecode":        cmdQRDecode,
+			"sqlquery":        cmdSQLQuery,
+			"sqlexec":         cmdSQLExec,
+			"expect-fixtures": cmdExpectFixtures,
 		},
 	})
 }
