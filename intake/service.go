@@ -78,6 +78,18 @@ func (s *Service) audit(tx Tx, actor Officer, action, entity, entityID, reason s
 	return tx.Audit(AuditEntry{At: s.now(), OfficerID: actor.ID, Action: action, Entity: entity, EntityID: entityID, Reason: reason, Detail: d})
 }
 
+// Authorize returns the officer logged in if they have the role, so that a
+// command can refuse before asking for anything.
+func (s *Service) Authorize(ctx context.Context, role Role) (Officer, error) {
+	var o Officer
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		o, err = s.actor(tx, role)
+		return err
+	})
+	return o, err
+}
+
 // Whoami returns the officer logged in.
 func (s *Service) Whoami(ctx context.Context) (Officer, error) {
 	var o Officer

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jung-kurt/gofpdf"
 
@@ -66,8 +67,11 @@ type font struct {
 	red           bool
 }
 
-// lh is the line height of the font in millimetres.
-func (f font) lh() float64 { return f.size * 25.4 / 72 * 1.2 }
+// mm is the size of the font in millimetres.
+func (f font) mm() float64 { return f.size * 25.4 / 72 }
+
+// lh is the line height of f in millimetres.
+func (r *renderer) lh(f font) float64 { return f.mm() * r.th.lead }
 
 type theme struct {
 	pageW, pageH, margin float64
@@ -76,8 +80,10 @@ type theme struct {
 	mono                 font // MRZ name
 	head, headEN         font // section headings
 	rowPad, sectionGap   float64
-	labelW               float64 // label column of full-width sections
+	labelW               float64 // label column; A4 fits it to the labels
 	qr                   float64 // QR side
+	lead                 float64 // line height as a multiple of the font size
+	inline               bool    // English beside Indonesian where both fit a line
 }
 
 var (
@@ -85,15 +91,15 @@ var (
 	greyRoll = 60 // thermal heads print light grey as nothing
 	themeA4  = theme{
 		pageW: 210, pageH: 297, margin: 14,
-		label:   font{"Helvetica", "", 8.5, 0, false},
+		label:   font{"Helvetica", "", 8, 0, false},
 		labelEN: font{"Helvetica", "I", 7, greyA4, false},
-		value:   font{"Helvetica", "", 9.5, 0, false},
+		value:   font{"Helvetica", "", 9, 0, false},
 		valueEN: font{"Helvetica", "I", 7.5, greyA4, false},
 		mono:    font{"Courier", "B", 9.5, 0, false},
 		head:    font{"Helvetica", "B", 10, 0, false},
 		headEN:  font{"Helvetica", "I", 7.5, greyA4, false},
-		rowPad:  1.3, sectionGap: 4.5,
-		labelW: 52, qr: 36,
+		rowPad:  1.1, sectionGap: 4,
+		labelW: 36, qr: 36, lead: 1.15, inline: true,
 	}
 	themeRoll = theme{
 		pageW: 80, pageH: 297, margin: 4,
@@ -105,7 +111,7 @@ var (
 		head:    font{"Helvetica", "B", 9, 0, false},
 		headEN:  font{"Helvetica", "I", 7, greyRoll, false},
 		rowPad:  1.1, sectionGap: 3.5,
-		labelW: 25, qr: 46,
+		labelW: 25, qr: 46, lead: 1.2,
 	}
 )
 
@@ -118,6 +124,12 @@ type renderer struct {
 	cur    font // the font set last; gofpdf writes every SetFont to the page
 	curSet bool
 	wraps  map[wrapKey][]string // layout measures each text more than once
+	pairs  map[pairKey]float64  // widths of paragraphs on one line
+}
+
+type pairKey struct {
+	f, enF   font
+	text, en string
 }
 
 type wrapKey struct {
@@ -154,6 +166,7 @@ func newRenderer(f Format, o Options) *renderer {
 		th:    th,
 		f:     f,
 		wraps: make(map[wrapKey][]string),
+		pairs: make(map[pairKey]float64),
 	}
 }
 
@@ -182,21 +195,64 @@ func (r *renderer) use(f font) {
 	}
 }
 
-// para is text in one font, wrapped to a width.
+// para is text in one font, wrapped to a width. With en set, the English
+// of the text follows in font enF: on the same line when both fit it, else
+// beneath.
 type para struct {
 	f    font
 	text string
+	enF  font
+	en   string
 }
 
 // stack is paragraphs one below the other: Indonesian, then English.
 type stack []para
 
+// bi is a text in both languages, English beneath Indonesian.
 func bi(t forms.Text, id, en font) stack {
-	s := stack{{id, t.ID}}
+	s := stack{{f: id, text: t.ID}}
 	if t.EN != "" && t.EN != t.ID {
-		s = append(s, para{en, t.EN})
+		s = append(s, para{f: en, text: t.EN})
 	}
 	return s
+}
+
+// pair is bi with the English beside the Indonesian where the line has room
+// for both, on paper where that is the style.
+func (r *renderer) pair(t forms.Text, id, en font) stack {
+	if !r.th.inline || t.EN == "" || t.EN == t.ID {
+		return bi(t, id, en)
+	}
+	return stack{{f: id, text: t.ID, enF: en, en: t.EN}}
+}
+
+// pairGap separates the Indonesian from the English on one line.
+const pairGap = 1.8
+
+func (r *renderer) width(f font, text string) float64 {
+	r.use(f)
+	return r.pdf.GetStringWidth(r.tr(clean(text)))
+}
+
+// inlineW is the width of p on one line, Indonesian and English.
+func (r *renderer) inlineW(p para) float64 {
+	k := pairKey{p.f, p.enF, p.text, p.en}
+	if wd, ok := r.pairs[k]; ok {
+		return wd
+	}
+	wd := r.width(p.f, p.text) + pairGap + r.width(p.enF, p.en)
+	r.pairs[k] = wd
+	return wd
+}
+
+// inline tells whether p is printed on one line in w.
+func (r *renderer) inline(p para, w float64) bool {
+	return p.en != "" && r.inlineW(p) <= w
+}
+
+// split is p as separate paragraphs, English beneath.
+func (p para) split() (para, para) {
+	return para{f: p.f, text: p.text}, para{f: p.enF, text: p.en}
 }
 
 func (r *renderer) wrap(p para, w float64) []string {
@@ -220,7 +276,16 @@ func (r *renderer) wrap(p para, w float64) []string {
 func (r *renderer) stackH(s stack, w float64) float64 {
 	h := 0.0
 	for _, p := range s {
-		h += float64(len(r.wrap(p, w))) * p.f.lh()
+		if p.en != "" {
+			if r.inline(p, w) {
+				h += max(r.lh(p.f), r.lh(p.enF))
+				continue
+			}
+			id, en := p.split()
+			h += float64(len(r.wrap(id, w)))*r.lh(id.f) + float64(len(r.wrap(en, w)))*r.lh(en.f)
+			continue
+		}
+		h += float64(len(r.wrap(p, w))) * r.lh(p.f)
 	}
 	return h
 }
@@ -230,15 +295,46 @@ func (r *renderer) stackH(s stack, w float64) float64 {
 func (r *renderer) drawStack(s stack, x, y, w float64, align string) float64 {
 	y0 := y
 	for _, p := range s {
+		if p.en != "" {
+			if r.inline(p, w) {
+				y += r.drawInline(p, x, y, w, align)
+				continue
+			}
+			id, en := p.split()
+			y += r.drawStack(stack{id, en}, x, y, w, align)
+			continue
+		}
 		ls := r.wrap(p, w)
 		r.use(p.f)
+		lh := r.lh(p.f)
 		for _, l := range ls {
 			r.pdf.SetXY(x, y)
-			r.pdf.CellFormat(w, p.f.lh(), l, "", 0, align, false, 0, "")
-			y += p.f.lh()
+			r.pdf.CellFormat(w, lh, l, "", 0, align, false, 0, "")
+			y += lh
 		}
 	}
 	return y - y0
+}
+
+// drawInline draws the Indonesian and English of p on one line, on a
+// common baseline, and returns the line's height.
+func (r *renderer) drawInline(p para, x, y, w float64, align string) float64 {
+	h := max(r.lh(p.f), r.lh(p.enF))
+	switch align {
+	case "R":
+		x += w - r.inlineW(p)
+	case "C":
+		x += (w - r.inlineW(p)) / 2
+	}
+	// gofpdf puts the baseline of a cell of height h at 0.5h + 0.3 size.
+	base := y + r.lh(p.f)/2 + 0.3*p.f.mm()
+	idW := r.width(p.f, p.text)
+	r.pdf.SetXY(x, y)
+	r.pdf.CellFormat(idW, r.lh(p.f), r.tr(clean(p.text)), "", 0, "L", false, 0, "")
+	r.use(p.enF)
+	r.pdf.SetXY(x+idW+pairGap, base-r.lh(p.enF)/2-0.3*p.enF.mm())
+	r.pdf.CellFormat(w-idW-pairGap, r.lh(p.enF), r.tr(clean(p.en)), "", 0, "L", false, 0, "")
+	return h
 }
 
 // row is one entry of a section.
@@ -258,7 +354,7 @@ func (r *renderer) kv(label forms.Text, value string) kv {
 	if clean(value) == "" {
 		value = "-"
 	}
-	return kv{label: label, value: stack{{r.th.value, value}}}
+	return kv{label: label, value: stack{{f: r.th.value, text: value}}}
 }
 
 func (r *renderer) kvText(label forms.Text, t forms.Text) kv {
@@ -268,13 +364,22 @@ func (r *renderer) kvText(label forms.Text, t forms.Text) kv {
 	return kv{label: label, value: bi(t, r.th.value, r.th.valueEN)}
 }
 
-func (k kv) labelStack(r *renderer) stack { return bi(k.label, r.th.label, r.th.labelEN) }
+func (k kv) labelStack(r *renderer) stack { return r.pair(k.label, r.th.label, r.th.labelEN) }
 
 func (k kv) height(r *renderer, w, labelW float64) float64 {
 	if k.wide || labelW == 0 {
 		return r.stackH(k.labelStack(r), w) + 0.4 + r.stackH(k.value, w) + r.th.rowPad
 	}
-	return max(r.stackH(k.labelStack(r), labelW-2), r.stackH(k.value, w-labelW)) + r.th.rowPad
+	lo, vo := k.baselines(r)
+	return max(lo+r.stackH(k.labelStack(r), labelW-labelGap), vo+r.stackH(k.value, w-labelW)) + r.th.rowPad
+}
+
+// baselines are how far down the label and the value start so that their
+// first lines share a baseline.
+func (k kv) baselines(r *renderer) (label, value float64) {
+	l, v := k.labelStack(r)[0].f, k.value[0].f
+	d := (r.lh(v)-r.lh(l))/2 + 0.3*(v.mm()-l.mm())
+	return max(d, 0), max(-d, 0)
 }
 
 func (k kv) draw(r *renderer, x, y, w, labelW float64) {
@@ -283,18 +388,32 @@ func (k kv) draw(r *renderer, x, y, w, labelW float64) {
 		r.drawStack(k.value, x, y, w, "L")
 		return
 	}
-	r.drawStack(k.labelStack(r), x, y, labelW-2, "L")
-	r.drawStack(k.value, x+labelW, y, w-labelW, "L")
+	lo, vo := k.baselines(r)
+	r.drawStack(k.labelStack(r), x, y+lo, labelW-labelGap, "L")
+	r.drawStack(k.value, x+labelW, y+vo, w-labelW, "L")
 }
 
-// item is a bulleted entry in both languages.
+// item is a bulleted entry in both languages; a short one on one line
+// unless beneath asks for the English under the Indonesian always, as for
+// sentences.
 type item struct {
-	text forms.Text
+	text    forms.Text
+	beneath bool
+	strong  bool // bold, as a document still missing
 }
 
 const bulletW = 4
 
-func (it item) stack(r *renderer) stack { return bi(it.text, r.th.value, r.th.valueEN) }
+func (it item) stack(r *renderer) stack {
+	id := r.th.value
+	if it.strong {
+		id.style = "B"
+	}
+	if it.beneath {
+		return bi(it.text, id, r.th.valueEN)
+	}
+	return r.pair(it.text, id, r.th.valueEN)
+}
 
 func (it item) height(r *renderer, w, _ float64) float64 {
 	return r.stackH(it.stack(r), w-bulletW) + r.th.rowPad
@@ -303,7 +422,7 @@ func (it item) height(r *renderer, w, _ float64) float64 {
 func (it item) draw(r *renderer, x, y, w, _ float64) {
 	r.use(r.th.value)
 	r.pdf.SetXY(x+0.5, y)
-	r.pdf.CellFormat(bulletW, r.th.value.lh(), r.tr("•"), "", 0, "L", false, 0, "")
+	r.pdf.CellFormat(bulletW, r.lh(r.th.value), r.tr("•"), "", 0, "L", false, 0, "")
 	r.drawStack(it.stack(r), x+bulletW, y, w-bulletW, "L")
 }
 
@@ -344,7 +463,7 @@ func (a amount) fonts(r *renderer) (font, font) {
 
 func (a amount) height(r *renderer, w, _ float64) float64 {
 	id, _ := a.fonts(r)
-	h := r.stackH(bi(a.label, id, r.th.labelEN), w-amountW) + r.th.rowPad
+	h := r.stackH(r.pair(a.label, id, r.th.labelEN), w-amountW) + r.th.rowPad
 	if a.total {
 		h += 1
 	}
@@ -359,8 +478,8 @@ func (a amount) draw(r *renderer, x, y, w, _ float64) {
 		r.pdf.Line(x, y+0.3, x+w, y+0.3)
 		y += 1
 	}
-	r.drawStack(bi(a.label, id, r.th.labelEN), x, y, w-amountW, "L")
-	r.drawStack(stack{{v, rupiah(a.n)}}, x+w-amountW, y, amountW, "R")
+	r.drawStack(r.pair(a.label, id, r.th.labelEN), x, y, w-amountW, "L")
+	r.drawStack(stack{{f: v, text: rupiah(a.n)}}, x+w-amountW, y, amountW, "R")
 }
 
 // section is a heading and its rows.
@@ -376,7 +495,7 @@ const alertPad = 2
 func (s section) titleStack(r *renderer) stack {
 	id, en := r.th.head, r.th.headEN
 	id.red = s.alert && r.f == A4
-	return bi(forms.Text{ID: strings.ToUpper(s.title.ID), EN: s.title.EN}, id, en)
+	return r.pair(forms.Text{ID: strings.ToUpper(s.title.ID), EN: s.title.EN}, id, en)
 }
 
 func (s section) inner(w float64) float64 {
@@ -456,7 +575,8 @@ func (c column) draw(r *renderer, x, y, w float64) float64 {
 	return y - y0
 }
 
-// Labels. Indonesian first; English beneath.
+// Labels. Indonesian first; English beneath, or beside it on A4 where the
+// line has room.
 var (
 	tTitle       = forms.Text{ID: "TANDA TERIMA PERMOHONAN PASPOR", EN: "Passport application receipt"}
 	tNumber      = forms.Text{ID: "Nomor permohonan", EN: "Application number"}
@@ -496,7 +616,7 @@ type content struct {
 func (r *renderer) content(d *Data) content {
 	var c content
 	lw := r.th.labelW
-	mrz := kv{label: tMRZName, value: stack{{r.th.mono, d.MRZName}}, wide: r.f == Roll80}
+	mrz := kv{label: tMRZName, value: stack{{f: r.th.mono, text: d.MRZName}}, wide: r.f == Roll80}
 	if clean(d.MRZName) == "" {
 		mrz = r.kv(tMRZName, "")
 	}
@@ -512,11 +632,7 @@ func (r *renderer) content(d *Data) content {
 		c.applicant.rows = append(c.applicant.rows, r.kv(tNIK, d.NIKMasked))
 	}
 
-	alw := lw
-	if r.f == A4 {
-		alw = 36 // half-width column
-	}
-	c.application = section{title: tApplication, labelW: alw, rows: []row{
+	c.application = section{title: tApplication, labelW: lw, rows: []row{
 		r.kvText(tService, d.Service),
 		r.kvText(tStatus, d.Status),
 	}}
@@ -530,39 +646,85 @@ func (r *renderer) content(d *Data) content {
 	}
 	c.fee.rows = append(c.fee.rows, amount{label: tFeeTotal, n: d.Fee, total: len(d.FeeLines) > 0})
 
-	c.received = section{title: tReceived, rows: items(d.Received)}
-	c.missing = section{title: tMissing, rows: items(d.Missing), alert: len(d.Missing) > 0}
-	c.next = section{title: tNextSteps, rows: items(d.NextSteps)}
+	c.received = section{title: tReceived, rows: items(d.Received, false)}
+	c.missing = section{title: tMissing, rows: items(d.Missing, false), alert: len(d.Missing) > 0}
+	if r.f == A4 {
+		for i := range d.Missing {
+			c.missing.rows[i] = item{text: d.Missing[i], strong: true}
+		}
+	}
+	c.next = section{title: tNextSteps, rows: items(d.NextSteps, true)}
 	if len(d.Warnings) > 0 {
-		c.notes = section{title: tNotes, rows: items(d.Warnings)}
+		c.notes = section{title: tNotes, rows: items(d.Warnings, true)}
 	}
 
 	event := d.EventName
 	if t := clean(d.EventType); t != "" {
 		event += " (" + t + ")"
 	}
-	olw := lw
-	if r.f == A4 {
-		olw = 36
-	}
-	c.officer = section{title: tOfficer, labelW: olw, rows: []row{
+	c.officer = section{title: tOfficer, labelW: lw, rows: []row{
 		r.kv(tOfficerName, d.OfficerName),
 		r.kv(tNIP, d.OfficerNIP),
 		r.kv(tEvent, event),
 		r.kv(tPlace, d.Place),
-		r.kv(tTime, d.Issued.Format("02/01/2006 15:04 MST")),
+		r.kv(tTime, issued(d.Issued)),
 		r.kv(tKit, d.KitCode),
 	}}
+	if r.f == A4 {
+		// Label columns as wide as their labels on one line, within
+		// reason: the applicant spans the page, the officer block sits
+		// beside the QR code, the application fills half the page.
+		c.applicant.labelW = r.fitLabels(c.applicant.rows, 64)
+		c.application.labelW = r.fitLabels(c.application.rows, 38)
+		c.officer.labelW = r.fitLabels(c.officer.rows, 48)
+	}
 	return c
 }
 
-func items(ts []forms.Text) []row {
+// fitLabels is the width of a label column that holds the widest label of
+// rows on one line, Indonesian and English, or most when that is wider.
+func (r *renderer) fitLabels(rows []row, most float64) float64 {
+	wd := 0.0
+	for _, row := range rows {
+		k, ok := row.(kv)
+		if !ok {
+			continue
+		}
+		s := k.labelStack(r)
+		if s[0].en != "" {
+			wd = max(wd, r.inlineW(s[0]))
+		} else {
+			wd = max(wd, r.width(s[0].f, s[0].text))
+		}
+	}
+	return min(wd+labelGap+0.5, most)
+}
+
+// labelGap separates a label from its value.
+const labelGap = 2
+
+// issued is the time of issue in its own zone, 27-11-2026 09:56 WITA, with
+// the Indonesian names of the country's three zones.
+func issued(t time.Time) string {
+	zone, _ := t.Zone()
+	switch t.Location().String() {
+	case "Asia/Jakarta", "Asia/Pontianak":
+		zone = "WIB"
+	case "Asia/Makassar", "Asia/Ujung_Pandang":
+		zone = "WITA"
+	case "Asia/Jayapura":
+		zone = "WIT"
+	}
+	return strings.TrimSpace(t.Format("02-01-2006 15:04") + " " + zone)
+}
+
+func items(ts []forms.Text, beneath bool) []row {
 	if len(ts) == 0 {
-		return []row{item{tNone}}
+		return []row{item{text: tNone}}
 	}
 	rows := make([]row, len(ts))
 	for i, t := range ts {
-		rows[i] = item{t}
+		rows[i] = item{text: t, beneath: beneath}
 	}
 	return rows
 }
@@ -629,24 +791,84 @@ func (r *renderer) copyMark(n int) stack {
 	f := r.th.head
 	f.size += 2
 	f.red = r.f == A4
-	return stack{{f, copyLabel(n)}}
+	return stack{{f: f, text: copyLabel(n)}}
 }
 
+// A4 layout, in millimetres.
+const (
+	a4ColGap  = 8    // between the two columns of the body
+	footGap   = 4    // above the footer's rule and the footer
+	photoMaxW = 25.0 // the applicant's photo in the header
+	photoMaxH = 33.0
+)
+
+// a4 lays the receipt out on one A4 page: a header with the number and the
+// photo; the applicant across the page; the application on the left, the
+// fee and the documents on the right; the next steps across; the officer
+// and the event at the foot, beside the QR code. What does not fit one page
+// flows down one column onto more.
 func (r *renderer) a4(d *Data, photoW, photoH float64) {
 	pdf, th := r.pdf, r.th
 	pdf.AddPage()
-	x, y := th.margin, th.margin
-	w := th.pageW - 2*th.margin
+	x, w := th.margin, th.pageW-2*th.margin
 	bottom := th.pageH - th.margin
+	y := r.a4Header(d, x, th.margin, w, photoW, photoH)
 
-	// Header: office, title, number; photo at the top right.
+	c := r.content(d)
+	gap := th.sectionGap
+	colW := (w - a4ColGap) / 2
+	left, right := column{c.application}, column{c.fee, c.missing, c.received}
+	leftH, rightH := left.height(r, colW), right.height(r, colW)
+	below := column{c.next}
+	if c.notes.title.ID != "" {
+		// Under the shorter column when that keeps the page shorter,
+		// else across the page under the next steps.
+		nh := gap + c.notes.height(r, colW)
+		if min(leftH, rightH)+nh <= max(leftH, rightH)+gap+c.notes.height(r, w) {
+			if leftH < rightH {
+				left, leftH = append(left, c.notes), leftH+nh
+			} else {
+				right, rightH = append(right, c.notes), rightH+nh
+			}
+		} else {
+			below = append(below, c.notes)
+		}
+	}
+	footH := r.footer(d, &c, x, 0, w, false, false)
+	bodyH := c.applicant.height(r, w) + gap + max(leftH, rightH) + gap + below.height(r, w)
+
+	if y+bodyH+footGap+footH <= bottom {
+		y += c.applicant.draw(r, x, y, w) + gap
+		left.draw(r, x, y, colW)
+		right.draw(r, x+colW+a4ColGap, y, colW)
+		y += max(leftH, rightH) + gap
+		below.draw(r, x, y, w)
+		r.footer(d, &c, x, bottom-footH, w, true, true)
+		return
+	}
+
+	// Too much for one page: one column, new pages as needed.
+	flow := &flow{r: r, y: y, top: th.margin, bottom: bottom, x: x, w: w, number: d.Number}
+	for _, s := range []section{c.applicant, c.application, c.fee, c.missing, c.received, c.next, c.notes} {
+		if s.title.ID != "" {
+			flow.section(s, x, w)
+		}
+	}
+	// A new page has its rule under the number already.
+	fresh := flow.need(footGap/2 + footH)
+	r.footer(d, &c, x, flow.y+footGap/2, w, true, !fresh)
+}
+
+// a4Header draws the office, the title and the number, the photo at the
+// top right, and a rule beneath; it returns where the body starts.
+func (r *renderer) a4Header(d *Data, x, y, w, photoW, photoH float64) float64 {
+	pdf, th := r.pdf, r.th
 	hw := w
 	var photoBottom float64
 	if photoW > 0 {
-		pw := 30.0
-		ph := pw * photoH / photoW
-		if ph > 40 {
-			ph, pw = 40, 40*photoW/photoH
+		pw, ph := photoMaxW, photoMaxW*photoH/photoW
+		if ph > photoMaxH {
+			ph, pw = photoMaxH, photoMaxH*photoW/photoH
 		}
 		pdf.RegisterImageOptionsReader("photo", gofpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(d.Photo))
 		pdf.ImageOptions("photo", x+w-pw, y, pw, ph, false, gofpdf.ImageOptions{ImageType: "JPG"}, 0, "")
@@ -657,73 +879,67 @@ func (r *renderer) a4(d *Data, photoW, photoH float64) {
 		hw = w - pw - 6
 	}
 	office := font{"Helvetica", "B", 10.5, 60, false}
-	y += r.drawStack(stack{{office, d.Office}}, x, y, hw, "L") + 2
-	t := title(d)
-	y += r.drawStack(bi(t, font{"Helvetica", "B", 15, 0, false}, font{"Helvetica", "I", 10, greyA4, false}), x, y, hw, "L") + 3
-	y += r.drawStack(bi(tNumber, th.label, th.labelEN), x, y, hw, "L") + 0.5
+	y += r.drawStack(stack{{f: office, text: d.Office}}, x, y, hw, "L") + 1.5
+	y += r.drawStack(bi(title(d), font{"Helvetica", "B", 15, 0, false}, font{"Helvetica", "I", 10, greyA4, false}), x, y, hw, "L") + 2.5
+	y += r.drawStack(r.pair(tNumber, th.label, th.labelEN), x, y, hw, "L") + 0.3
 	num := font{"Helvetica", "B", 20, 0, false}
-	nh := r.drawStack(stack{{num, d.Number}}, x, y, hw, "L")
+	nh := r.drawStack(stack{{f: num, text: d.Number}}, x, y, hw, "L")
 	if d.Copy > 0 {
 		mark := r.copyMark(d.Copy)
-		r.use(mark[0].f)
-		mw := pdf.GetStringWidth(copyLabel(d.Copy)) + 4
-		r.use(num)
-		nw := pdf.GetStringWidth(r.tr(clean(d.Number)))
-		mx, my := x+nw+6, y+(nh-mark[0].f.lh()-2)/2
+		mlh := r.lh(mark[0].f)
+		mw := r.width(mark[0].f, copyLabel(d.Copy)) + 4
+		nw := r.width(num, d.Number)
+		mx, my := x+nw+6, y+(nh-mlh-2)/2
 		if nw+6+mw > hw {
 			mx, my = x, y+nh+1
-			nh += mark[0].f.lh() + 3
+			nh += mlh + 3
 		}
 		pdf.SetDrawColor(170, 20, 20)
 		pdf.SetLineWidth(0.5)
-		pdf.Rect(mx, my, mw, mark[0].f.lh()+2, "D")
+		pdf.Rect(mx, my, mw, mlh+2, "D")
 		r.drawStack(mark, mx, my+1, mw, "C")
 	}
-	y = max(y+nh, photoBottom) + 3
+	y = max(y+nh, photoBottom) + 2.5
 	pdf.SetDrawColor(0, 0, 0)
 	pdf.SetLineWidth(0.5)
 	pdf.Line(x, y, x+w, y)
-	y += 4
+	return y + 3.5
+}
 
-	c := r.content(d)
-	colGap := 8.0
-	colW := (w - colGap) / 2
-	left := column{c.application, c.received}
-	right := column{c.fee, c.missing, c.next}
-	if c.notes.title.ID != "" {
-		right = append(right, c.notes)
-	}
-	qrW := th.qr + 10
-	offW := w - qrW - colGap
-	bottomH := max(c.officer.height(r, offW), r.qrBlock(d, 0, 0, qrW, false))
-	applH := c.applicant.height(r, w)
-	colH := max(left.height(r, colW), right.height(r, colW))
-
-	if y+applH+th.sectionGap+colH+th.sectionGap+2+bottomH <= bottom {
-		y += c.applicant.draw(r, x, y, w) + th.sectionGap
-		left.draw(r, x, y, colW)
-		right.draw(r, x+colW+colGap, y, colW)
-		// The officer block and the QR sit at the foot of the page.
-		y = bottom - bottomH
-		pdf.SetDrawColor(0, 0, 0)
-		pdf.SetLineWidth(0.5)
-		pdf.Line(x, y-3, x+w, y-3)
-		c.officer.draw(r, x, y, offW)
-		r.qrBlock(d, x+w-qrW, y, qrW, true)
-		return
-	}
-
-	// Too much to fit one page: one column, new pages as needed.
-	flow := &flow{r: r, y: y, top: th.margin, bottom: bottom, x: x, w: w, number: d.Number}
-	for _, s := range []section{c.applicant, c.application, c.fee, c.missing, c.received, c.next, c.notes} {
-		if s.title.ID != "" {
-			flow.section(s, x, w)
+// footer draws the officer and event block at x, y with the QR code at the
+// right, its caption to its left, and a rule above, and returns its
+// height. With draw false it only measures.
+func (r *renderer) footer(d *Data, c *content, x, y, w float64, draw, rule bool) float64 {
+	offW, h := w, 0.0
+	var caption stack
+	var capW, qrTop float64
+	if d.QR != "" {
+		caption = bi(tScan, r.th.label, r.th.labelEN)
+		for _, p := range caption {
+			capW = max(capW, r.width(p.f, p.text)+0.5)
 		}
+		offW = w - r.th.qr - qrQuiet - capW - 5
+		// The QR code keeps its quiet zone clear of the rule.
+		qrTop = qrQuiet - footGap/2
+		h = qrTop + r.th.qr
 	}
-	flow.need(bottomH + 4)
-	y = flow.y + 1
+	h = max(h, c.officer.height(r, offW))
+	if !draw {
+		return h
+	}
+	if rule {
+		r.pdf.SetDrawColor(0, 0, 0)
+		r.pdf.SetLineWidth(0.5)
+		r.pdf.Line(x, y-footGap/2, x+w, y-footGap/2)
+	}
 	c.officer.draw(r, x, y, offW)
-	r.qrBlock(d, x+w-qrW, y, qrW, true)
+	if d.QR != "" {
+		qx := x + w - r.th.qr
+		r.drawQR(d.QR, qx, y+qrTop, r.th.qr)
+		ch := r.stackH(caption, capW)
+		r.drawStack(caption, qx-qrQuiet-capW, y+qrTop+(r.th.qr-ch)/2, capW, "R")
+	}
+	return h
 }
 
 // flow lays sections down one column, breaking pages between rows.
@@ -734,18 +950,21 @@ type flow struct {
 	number         string
 }
 
-func (f *flow) need(h float64) {
+// need starts a new page unless h fits in what is left of this one, and
+// tells whether it did.
+func (f *flow) need(h float64) bool {
 	if f.y+h <= f.bottom {
-		return
+		return false
 	}
 	f.r.pdf.AddPage()
 	// Say whose receipt a loose page belongs to.
 	cont := font{"Helvetica", "B", 9, 0, false}
-	f.y = f.top + f.r.drawStack(stack{{cont, f.number + " (lanjutan / continued)"}}, f.x, f.top, f.w, "L") + 1
+	f.y = f.top + f.r.drawStack(stack{{f: cont, text: f.number + " (lanjutan / continued)"}}, f.x, f.top, f.w, "L") + 1
 	f.r.pdf.SetDrawColor(0, 0, 0)
 	f.r.pdf.SetLineWidth(0.5)
 	f.r.pdf.Line(f.x, f.y, f.x+f.w, f.y)
 	f.y += 4
+	return true
 }
 
 func (f *flow) section(s section, x, w float64) {
@@ -787,14 +1006,14 @@ func (r *renderer) roll(d *Data) {
 	office := font{"Helvetica", "B", 8.5, 0, false}
 	titleS := bi(title(d), font{"Helvetica", "B", 10, 0, false}, font{"Helvetica", "I", 7.5, greyRoll, false})
 	numL := bi(tNumber, th.label, th.labelEN)
-	num := stack{{font{"Helvetica", "B", 14, 0, false}, d.Number}}
+	num := stack{{f: font{"Helvetica", "B", 14, 0, false}, text: d.Number}}
 	var mark stack
 	markH := 0.0
 	if d.Copy > 0 {
 		mark = r.copyMark(d.Copy)
 		markH = r.stackH(mark, w-12) + 2 + 2
 	}
-	headH := r.stackH(stack{{office, d.Office}}, w) + 1.5 + r.stackH(titleS, w) + 2.5 +
+	headH := r.stackH(stack{{f: office, text: d.Office}}, w) + 1.5 + r.stackH(titleS, w) + 2.5 +
 		r.stackH(numL, w) + 0.5 + r.stackH(num, w) + markH + 2.5
 	qrH := r.qrBlock(d, 0, 0, w, false)
 	bodyH := secs.height(r, w)
@@ -802,7 +1021,7 @@ func (r *renderer) roll(d *Data) {
 	pdf.AddPageFormat("P", gofpdf.SizeType{Wd: th.pageW, Ht: pageH})
 
 	y := th.margin
-	y += r.drawStack(stack{{office, d.Office}}, x, y, w, "C") + 1.5
+	y += r.drawStack(stack{{f: office, text: d.Office}}, x, y, w, "C") + 1.5
 	y += r.drawStack(titleS, x, y, w, "C") + 2.5
 	y += r.drawStack(numL, x, y, w, "C") + 0.5
 	y += r.drawStack(num, x, y, w, "C")

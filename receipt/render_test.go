@@ -8,9 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of Indonesia wherever the tests run
 
 	"github.com/jemput/jemput/forms"
 )
@@ -146,6 +148,46 @@ func incompleteData(t testing.TB) Data {
 	return d
 }
 
+// busyData is a full application as the kit issues it on a busy day: a
+// long name cut in the MRZ, a photo, three documents received and one
+// missing, five next steps, a note, and the time in Asia/Makassar.
+func busyData(t testing.TB) Data {
+	d := fullData(t)
+	makassar, err := time.LoadLocation("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Number = "KTB01-261127-0044-9"
+	d.FullName = "Nurul Hidayah Siti Kartikasari Wulandari Putri Ramadhani"
+	d.PassportName = "RAMADHANI, NURUL HIDAYAH SITI KARTIKASARI WULANDARI PUTRI"
+	d.MRZName = "RAMADHANI<<NURUL<HIDAYAH<SITI<KARTIKASA"
+	d.NameTruncated = true
+	d.NIKMasked = "630202******0011"
+	d.Status = forms.Text{ID: "Diterima, dokumen belum lengkap", EN: "Received, documents incomplete"}
+	d.Received = []forms.Text{
+		{ID: "e-KTP", EN: "Electronic ID card (e-KTP)"},
+		{ID: "Akta kelahiran", EN: "Birth certificate"},
+		{ID: "Paspor lama", EN: "Old passport"},
+	}
+	d.Missing = []forms.Text{{ID: "Kartu Keluarga", EN: "Family card (Kartu Keluarga)"}}
+	d.NextSteps = []forms.Text{
+		{ID: "Lengkapi dokumen yang kurang di meja petugas hari ini, atau di Kantor Imigrasi Kelas II TPI Batulicin, sebelum permohonan dapat disetujui.",
+			EN: "Bring the missing documents to the desk today, or to Kantor Imigrasi Kelas II TPI Batulicin, before the application can be approved."},
+		{ID: "Paspor hilang: wawancara diperlukan; bawa surat keterangan hilang dari kepolisian.",
+			EN: "Lost passport: an interview is required; bring the police loss report."},
+		{ID: "Bayar Rp950.000 setelah menerima kode billing (SMS/WhatsApp), di bank, kantor pos, atau aplikasi pembayaran.",
+			EN: "Pay Rp950.000 once you receive the billing code (SMS/WhatsApp), at a bank, post office or payment app."},
+		{ID: "Paspor siap sekitar 4 hari kerja setelah pembayaran; diambil pada kunjungan berikutnya di Aula Kantor Bupati Kotabaru, Jl. Pangeran Hidayatullah atau di Kantor Imigrasi Kelas II TPI Batulicin.",
+			EN: "The passport is ready about 4 working days after payment; collect it at the next visit to Aula Kantor Bupati Kotabaru, Jl. Pangeran Hidayatullah or at Kantor Imigrasi Kelas II TPI Batulicin."},
+		{ID: "Bawa tanda terima ini dan e-KTP saat mengambil paspor.", EN: "Bring this receipt and your e-KTP when you collect the passport."},
+	}
+	d.Warnings = []forms.Text{{ID: "Nama tunggal: dicatat sebagai nama utama; kantor dapat menambahkan endorsement.",
+		EN: "Single name: recorded as the primary identifier; the office may add an endorsement."}}
+	d.Issued = time.Date(2026, 11, 27, 9, 56, 0, 0, makassar)
+	d.QR = signed(t, d)
+	return d
+}
+
 func render(t testing.TB, d Data, f Format, o Options) []byte {
 	t.Helper()
 	var b bytes.Buffer
@@ -201,7 +243,7 @@ func TestRenderText(t *testing.T) {
 		{"full", fullData,
 			[]string{"KTB01-261127-0042-7", "630201******0003", "<script>alert(1)</script>", "PRATAMA<<MUHAMMAD<RIZKY",
 				"Rp950.000", "TANDA TERIMA PERMOHONAN PASPOR", "Passport application receipt", "Pindai untuk memeriksa keaslian",
-				"Akta kelahiran", "198703142010122001", "27/11/2026 10:15 WITA"},
+				"Akta kelahiran", "198703142010122001", "27-11-2026 10:15 WITA"},
 			[]string{fullNIK, "SALINAN"}},
 		{"incomplete", incompleteData,
 			[]string{"KTB01-261127-0043-5", "630202******0011", "SALINAN / COPY 2", "Kartu Keluarga", "Family card",
@@ -328,6 +370,9 @@ func TestRenderOverflow(t *testing.T) {
 	for range 40 {
 		d.Missing = append(d.Missing, forms.Text{ID: "Surat keterangan yang sangat panjang sekali", EN: "A very long certificate"})
 	}
+	if n := pages(render(t, d, A4, Options{})); n != 3 {
+		t.Errorf("a4: %d pages, want 3", n)
+	}
 	for _, f := range []Format{A4, Roll80} {
 		b := render(t, d, f, Options{Compress: true})
 		if _, err := exec.LookPath("pdftotext"); err == nil {
@@ -339,6 +384,61 @@ func TestRenderOverflow(t *testing.T) {
 				t.Errorf("%s: QR caption lost", f)
 			}
 		}
+	}
+}
+
+// pages counts the pages of an uncompressed PDF.
+func pages(pdf []byte) int {
+	return bytes.Count(pdf, []byte("/Type /Page\n")) + bytes.Count(pdf, []byte("/Type /Page "))
+}
+
+// TestRenderOnePage: a receipt with everything a real one shows fits one A4
+// page, original and copy.
+func TestRenderOnePage(t *testing.T) {
+	for _, copy := range []int{0, 3} {
+		d := busyData(t)
+		d.Copy = copy
+		d.QR = signed(t, d)
+		b := render(t, d, A4, Options{})
+		if n := pages(b); n != 1 {
+			writeTemp(t, "busy-a4.pdf", b)
+			t.Errorf("copy %d: %d pages, want 1", copy, n)
+		}
+		if _, err := exec.LookPath("pdftotext"); err != nil {
+			continue
+		}
+		txt := pdfText(t, writeTemp(t, "busy-a4-"+strconv.Itoa(copy)+".pdf", b))
+		flat := strings.Join(strings.Fields(txt), " ")
+		for _, w := range []string{"27-11-2026 09:56 WITA", "RAMADHANI<<NURUL<HIDAYAH<SITI<KARTIKASA", "39 karakter",
+			"Kartu Keluarga", "Paspor lama", "Old passport", "Single name", "Bring this receipt", "Scan to verify", "Rp950.000"} {
+			if !strings.Contains(flat, w) {
+				t.Errorf("copy %d: text lacks %q", copy, w)
+			}
+		}
+		if got := strings.Contains(flat, "SALINAN / COPY 3"); got != (copy == 3) {
+			t.Errorf("copy %d: copy mark printed %v", copy, got)
+		}
+	}
+}
+
+func TestIssued(t *testing.T) {
+	at := time.Date(2026, 11, 27, 1, 56, 0, 0, time.UTC)
+	for zone, want := range map[string]string{
+		"Asia/Makassar": "27-11-2026 09:56 WITA",
+		"Asia/Jakarta":  "27-11-2026 08:56 WIB",
+		"Asia/Jayapura": "27-11-2026 10:56 WIT",
+		"UTC":           "27-11-2026 01:56 UTC",
+	} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := issued(at.In(loc)); got != want {
+			t.Errorf("%s: %q, want %q", zone, got, want)
+		}
+	}
+	if got := issued(at.In(wita)); got != "27-11-2026 09:56 WITA" {
+		t.Errorf("fixed zone: %q", got)
 	}
 }
 

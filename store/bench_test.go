@@ -26,6 +26,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/store"
 )
@@ -187,13 +188,14 @@ func BenchmarkCapture(b *testing.B) {
 		before := dbBytes(b, db)
 		n, docBytes := 0, 0
 		for b.Loop() {
-			// One transaction per row, committed like a capture.
+			// One transaction per row, committed like a capture, keyed by
+			// a random UUID like an application.
 			tx, err := db.BeginTx(ctx, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
 			doc := docs[n%2]
-			if _, err := tx.Exec(`INSERT INTO raw (id, doc) VALUES (?, ?)`, fmt.Sprintf("%08d-0000-4000-8000-000000000000", n), doc); err != nil {
+			if _, err := tx.Exec(`INSERT INTO raw (id, doc) VALUES (?, ?)`, uuid.NewString(), doc); err != nil {
 				b.Fatal(err)
 			}
 			if err := tx.Commit(); err != nil {

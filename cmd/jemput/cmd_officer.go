@@ -34,7 +34,7 @@ func newOfficerAddCommand(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := svc.Whoami(cmd.Context()); err != nil {
+			if _, err := svc.Authorize(cmd.Context(), intake.RoleSupervisor); err != nil {
 				return err
 			}
 			pin, err := app.readPIN(opts.PIN, app.t("PIN baru untuk "+opts.Name, "New PIN for "+opts.Name), true)
