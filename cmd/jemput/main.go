@@ -2,6 +2,9 @@
 // a local database and print each one a receipt.
 package main
 
-import "os"
+import (
+	"os"
+	_ "time/tzdata" // TZ=Asia/Makassar works on a machine without zoneinfo
+)
 
 func main() { os.Exit(Main()) }
