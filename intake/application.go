@@ -116,6 +116,9 @@ func (s *Service) Capture(ctx context.Context, in CaptureInput) (Captured, error
 		if err != nil {
 			return err
 		}
+		if err := s.overLimit(tx); err != nil {
+			return err
+		}
 		var draft Application
 		if in.DraftID != "" {
 			if draft, err = tx.Application(in.DraftID); err != nil {

@@ -62,6 +62,19 @@ type Tx interface {
 
 	// Audit appends to the hash-chained audit log.
 	Audit(AuditEntry) error
+
+	Office() (Office, error) // CodeNotFound until enrolled
+	SetOffice(Office) error
+	Ack(recordID string) (Ack, error)
+	Acks(appID string) ([]Ack, error)
+	PutAck(Ack) error // replaces an earlier answer for the same version
+	LastOfficeStatus() (int64, error)
+	InsertOfficeStatus(OfficeStatus) error
+	OfficeStatuses(appID string) ([]OfficeStatus, error)
+	MarkExported(recordID, file string, at time.Time) error
+	Exported(recordID string) (bool, error)
+	Setting(name string) (string, error) // CodeNotFound when unset
+	SetSetting(name, value string) error
 }
 
 // Filter selects applications for a listing.

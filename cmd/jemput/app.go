@@ -124,6 +124,7 @@ func (a *App) openService(ctx context.Context) (*intake.Service, error) {
 	}
 	a.db = db
 	a.svc = intake.NewService(db, intake.WithClock(a.Now))
+	a.warnSync(ctx)
 	return a.svc, nil
 }
 
@@ -144,4 +145,15 @@ func (a *App) deviceKey() (ed25519.PrivateKey, error) {
 		return nil, err
 	}
 	return parsePrivateKey(b)
+}
+
+// warnSync says, at every command, when the kit is past its sync limits.
+func (a *App) warnSync(ctx context.Context) {
+	st, err := a.svc.SyncState(ctx)
+	if err != nil || !st.Over {
+		return
+	}
+	days := int(a.Now().Sub(st.Oldest).Hours() / 24)
+	fmt.Fprintf(a.Err, a.t("peringatan: %d permohonan disetujui belum sampai di kantor (tertua %d hari); permohonan baru ditolak sampai jemput sync atau jemput sync export\n",
+		"warning: %d approved applications have not reached the office (oldest %d days); new intake is refused until jemput sync or jemput sync export\n"), st.Waiting, days)
 }

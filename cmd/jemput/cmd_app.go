@@ -138,8 +138,22 @@ func newAppShowCommand(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			sts, acks, err := svc.OfficeStatuses(cmd.Context(), d.App.ID)
+			if err != nil {
+				return err
+			}
 			if app.JSON {
 				m := appJSON(app, d.App)
+				var office []map[string]any
+				for _, s := range sts {
+					office = append(office, map[string]any{"status": s.Status, "reason": s.Reason, "pickup": s.Pickup, "at": s.At})
+				}
+				m["office_statuses"] = office
+				var ackList []map[string]any
+				for _, a := range acks {
+					ackList = append(ackList, map[string]any{"version": a.Version, "result": a.Result, "message": a.Message, "at": a.At})
+				}
+				m["acks"] = ackList
 				m["event"] = eventJSON(d.Event)
 				m["officer"] = officerJSON(d.Officer)
 				var hist []map[string]any
@@ -154,7 +168,26 @@ func newAppShowCommand(app *App) *cobra.Command {
 				m["versions"] = vers
 				return app.writeJSON(m)
 			}
-			return showApplication(app, d)
+			if err := showApplication(app, d); err != nil {
+				return err
+			}
+			if len(acks) > 0 || len(sts) > 0 {
+				fmt.Fprintln(app.Out, app.t("\nKantor pusat:", "\nCentral office:"))
+			}
+			for _, a := range acks {
+				fmt.Fprintf(app.Out, app.t("  versi %d: %s %s\n", "  version %d: %s %s\n"), a.Version, a.Result, a.At.Format("2006-01-02 15:04"))
+			}
+			for _, s := range sts {
+				line := fmt.Sprintf("  %s  %s", s.At.Format("2006-01-02 15:04"), s.Status)
+				if s.Reason != "" {
+					line += " — " + s.Reason
+				}
+				if s.Pickup != "" {
+					line += app.t(" — ambil: ", " — pickup: ") + s.Pickup
+				}
+				fmt.Fprintln(app.Out, line)
+			}
+			return nil
 		},
 	}
 }

@@ -127,6 +127,8 @@ applicant a receipt. See README.md for a day at an event.`,
 		newIntakeCommand(app),
 		newAppCommand(app),
 		newReceiptCommand(app),
+		newReviewCommand(app),
+		newHandoverCommand(app),
 		newAuditCommand(app),
 		newDoctorCommand(app),
 	)

@@ -1,0 +1,202 @@
+package intake
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jemput/jemput/forms"
+)
+
+// ReviewItem is one application awaiting the supervisor, with what stands
+// in its way.
+type ReviewItem struct {
+	App      Application
+	Warnings []forms.Issue
+	Missing  []string
+	SameNIK  []Application // other applications in the kit with this NIK
+	Blocking []string      // why --all leaves it: missing documents, a duplicate NIK
+	Officer  Officer
+}
+
+// Awaiting reports whether an application waits for the supervisor.
+func (s Status) Awaiting() bool { return s == StatusCaptured || s == StatusIncomplete }
+
+// Review lists the applications of an event (the open one when eventID is
+// empty, else the most recent) awaiting approval (supervisors only).
+func (s *Service) Review(ctx context.Context, eventID string) (Event, []ReviewItem, error) {
+	var ev Event
+	var items []ReviewItem
+	err := s.store.View(ctx, func(tx Tx) error {
+		if _, err := s.actor(tx, RoleSupervisor); err != nil {
+			return err
+		}
+		var err error
+		if ev, err = reviewEvent(tx, eventID); err != nil {
+			return err
+		}
+		list, err := tx.Applications(Filter{EventID: ev.ID})
+		if err != nil {
+			return err
+		}
+		for i := len(list) - 1; i >= 0; i-- { // oldest first, as they were taken
+			a := list[i]
+			if !a.Status.Awaiting() {
+				continue
+			}
+			it, err := reviewItem(tx, a)
+			if err != nil {
+				return err
+			}
+			items = append(items, it)
+		}
+		return nil
+	})
+	return ev, items, err
+}
+
+func reviewEvent(tx Tx, eventID string) (Event, error) {
+	if eventID != "" {
+		return tx.Event(eventID)
+	}
+	ev, err := tx.OpenEvent()
+	if IsCode(err, CodeNoEvent) {
+		// After closing the day the supervisor still reviews it.
+		events, lerr := tx.Events()
+		if lerr != nil || len(events) == 0 {
+			return ev, err
+		}
+		return events[0], nil
+	}
+	return ev, err
+}
+
+func reviewItem(tx Tx, a Application) (ReviewItem, error) {
+	it := ReviewItem{App: a, Warnings: a.Doc.Warnings, Missing: a.Doc.Missing}
+	var err error
+	if it.Officer, err = tx.Officer(a.OfficerID); err != nil {
+		return it, err
+	}
+	if nik, _ := a.Doc.Values["nik"].(string); nik != "" {
+		if it.SameNIK, err = tx.SameNIK(nik, a.ID); err != nil {
+			return it, err
+		}
+	}
+	if len(it.Missing) > 0 {
+		it.Blocking = append(it.Blocking, "missing documents: "+strings.Join(it.Missing, ", "))
+	}
+	for _, o := range it.SameNIK {
+		it.Blocking = append(it.Blocking, "same NIK as "+o.Ref())
+	}
+	return it, nil
+}
+
+// ApproveResult says what an approval did.
+type ApproveResult struct {
+	Approved []Application
+	Skipped  []ReviewItem // --all: left for a decision by hand
+}
+
+// Approve approves applications by number or id, or with all every
+// application of the event awaiting approval with nothing blocking
+// (supervisors only). An incomplete application cannot be approved until
+// its documents are recorded; one with a duplicate NIK only by name.
+func (s *Service) Approve(ctx context.Context, refs []string, all bool, eventID string) (ApproveResult, error) {
+	var res ApproveResult
+	err := s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		var apps []Application
+		if all {
+			ev, err := reviewEvent(tx, eventID)
+			if err != nil {
+				return err
+			}
+			list, err := tx.Applications(Filter{EventID: ev.ID})
+			if err != nil {
+				return err
+			}
+			for i := len(list) - 1; i >= 0; i-- {
+				a := list[i]
+				if !a.Status.Awaiting() {
+					continue
+				}
+				it, err := reviewItem(tx, a)
+				if err != nil {
+					return err
+				}
+				if len(it.Blocking) > 0 {
+					res.Skipped = append(res.Skipped, it)
+					continue
+				}
+				apps = append(apps, a)
+			}
+		} else {
+			for _, ref := range refs {
+				a, err := findApp(tx, ref)
+				if err != nil {
+					return err
+				}
+				switch {
+				case a.Status == StatusIncomplete:
+					return Errorf(CodeConflict, "%s belum lengkap (kurang: %s): catat dokumennya dulu dengan jemput app edit", "%s is incomplete (missing: %s): record the documents first with jemput app edit",
+						a.Ref(), strings.Join(a.Doc.Missing, ", "))
+				case !a.Status.Awaiting():
+					return Errorf(CodeConflict, "%s berstatus %s, tidak menunggu persetujuan", "%s is %s, not awaiting approval", a.Ref(), a.Status)
+				}
+				apps = append(apps, a)
+			}
+		}
+		now := s.now()
+		for _, a := range apps {
+			from := a.Status
+			a.Status, a.UpdatedAt = StatusApproved, now
+			if err := tx.UpdateApplication(a); err != nil {
+				return err
+			}
+			if err := tx.InsertTransition(Transition{AppID: a.ID, From: from, To: StatusApproved, OfficerID: actor.ID, At: now}); err != nil {
+				return err
+			}
+			if err := s.audit(tx, actor, "app.approve", "application", a.ID, "", map[string]any{"number": a.Number, "version": a.Version}); err != nil {
+				return err
+			}
+			res.Approved = append(res.Approved, a)
+		}
+		return nil
+	})
+	return res, err
+}
+
+// Return sends an application back to the officers with a reason
+// (supervisors only); a corrected version can then be approved.
+func (s *Service) Return(ctx context.Context, ref, reason string) (Application, error) {
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) < 3 {
+		return Application{}, invalid([]forms.Issue{issue("reason", "required", "alasan pengembalian wajib diisi", "a reason for returning is required")})
+	}
+	var a Application
+	err := s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		if a, err = findApp(tx, ref); err != nil {
+			return err
+		}
+		if !a.Status.Awaiting() && a.Status != StatusApproved {
+			return Errorf(CodeConflict, "%s berstatus %s dan tidak bisa dikembalikan", "%s is %s and cannot be returned", a.Ref(), a.Status)
+		}
+		from, now := a.Status, s.now()
+		a.Status, a.UpdatedAt = StatusReturned, now
+		if err := tx.UpdateApplication(a); err != nil {
+			return err
+		}
+		if err := tx.InsertTransition(Transition{AppID: a.ID, From: from, To: StatusReturned, OfficerID: actor.ID, Reason: reason, At: now}); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "app.return", "application", a.ID, reason, map[string]any{"number": a.Number})
+	})
+	return a, err
+}
+

@@ -1,0 +1,441 @@
+package intake
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+)
+
+// Office is the central office this kit is enrolled with.
+type Office struct {
+	URL              string
+	Name             string
+	SigningKey       []byte // ed25519 public key
+	SealingRecipient string // age recipient for export files
+	TLSCertSHA256    string
+	EnrolledAt       time.Time
+}
+
+// Ack results the office gives for one application version.
+const (
+	AckStored            = "stored"
+	AckDuplicate         = "duplicate"
+	AckConflict          = "conflict"
+	AckMissingAttachment = "missing_attachment"
+)
+
+// Ack is the office's answer about one application version.
+type Ack struct {
+	AppID   string
+	Version int
+	Hash    string
+	Result  string
+	Message string
+	At      time.Time
+}
+
+// RecordID names an application version on the wire.
+func RecordID(appID string, version int) string { return appID + "/" + strconv.Itoa(version) }
+
+// Held reports whether the office holds the version (stored now or before).
+func (a Ack) Held() bool { return a.Result == AckStored || a.Result == AckDuplicate }
+
+// OfficeStatus is what the office says about an application.
+type OfficeStatus struct {
+	Seq    int64
+	AppID  string
+	Status Status // accepted, rejected, ready
+	Reason string
+	Pickup string
+	At     time.Time
+}
+
+// SyncItem is one application version to send, with what goes with it.
+type SyncItem struct {
+	App         Application
+	Event       Event
+	Officer     Officer
+	Transitions []Transition
+	Officers    map[string]Officer // by id, for the transitions
+}
+
+// Limits are the sync discipline: past either, the kit warns at every
+// command and refuses new intake until a sync or an export.
+type Limits struct {
+	MaxDays int // oldest approved application not yet at the office
+	MaxApps int // approved applications not yet at the office
+}
+
+// DefaultLimits are MOSIP-like: a week, or five hundred applications.
+var DefaultLimits = Limits{MaxDays: 7, MaxApps: 500}
+
+// SyncState is where the kit stands with the office.
+type SyncState struct {
+	Enrolled  bool
+	Office    Office
+	Waiting   int       // approved, not held by the office, not exported
+	Oldest    time.Time // approval time of the oldest of those
+	Conflicts []Ack
+	Limits    Limits
+	Over      bool // past a limit: intake is refused
+}
+
+// SetOffice records the office this kit enrolled with (supervisors only).
+func (s *Service) SetOffice(ctx context.Context, o Office) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		o.EnrolledAt = s.now()
+		if err := tx.SetOffice(o); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "kit.enroll", "office", o.URL, "", map[string]string{"office": o.Name})
+	})
+}
+
+// Office returns the office the kit is enrolled with.
+func (s *Service) Office(ctx context.Context) (Office, error) {
+	var o Office
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		o, err = tx.Office()
+		return err
+	})
+	return o, err
+}
+
+// PendingSync lists the application versions the office has not yet said it
+// holds: approved ones and handovers (supervisors only).
+func (s *Service) PendingSync(ctx context.Context) ([]SyncItem, error) {
+	var items []SyncItem
+	err := s.store.View(ctx, func(tx Tx) error {
+		if _, err := s.actor(tx, RoleSupervisor); err != nil {
+			return err
+		}
+		var err error
+		items, err = pending(tx)
+		return err
+	})
+	return items, err
+}
+
+func pending(tx Tx) ([]SyncItem, error) {
+	var items []SyncItem
+	officers := map[string]Officer{}
+	officer := func(id string) (Officer, error) {
+		if o, ok := officers[id]; ok {
+			return o, nil
+		}
+		o, err := tx.Officer(id)
+		officers[id] = o
+		return o, err
+	}
+	events := map[string]Event{}
+	for _, st := range []Status{StatusApproved, StatusHandedOver} {
+		list, err := tx.Applications(Filter{Status: st})
+		if err != nil {
+			return nil, err
+		}
+		for i := len(list) - 1; i >= 0; i-- {
+			a := list[i]
+			ack, err := tx.Ack(RecordID(a.ID, a.Version))
+			if err == nil && (ack.Held() || ack.Result == AckConflict) {
+				continue
+			}
+			if err != nil && !IsCode(err, CodeNotFound) {
+				return nil, err
+			}
+			it := SyncItem{App: a, Officers: officers}
+			ev, ok := events[a.EventID]
+			if !ok {
+				if ev, err = tx.Event(a.EventID); err != nil {
+					return nil, err
+				}
+				events[a.EventID] = ev
+			}
+			it.Event = ev
+			if it.Officer, err = officer(a.OfficerID); err != nil {
+				return nil, err
+			}
+			if it.Transitions, err = tx.Transitions(a.ID); err != nil {
+				return nil, err
+			}
+			for _, t := range it.Transitions {
+				if _, err := officer(t.OfficerID); err != nil {
+					return nil, err
+				}
+			}
+			items = append(items, it)
+		}
+	}
+	return items, nil
+}
+
+// RecordAcks stores the office's answers. A version the office holds moves
+// an approved application to synced; a conflict is kept for the supervisor.
+func (s *Service) RecordAcks(ctx context.Context, acks []Ack) error {
+	if len(acks) == 0 {
+		return nil
+	}
+	return s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		held, conflicts := 0, 0
+		for _, a := range acks {
+			a.At = now
+			if err := tx.PutAck(a); err != nil {
+				return err
+			}
+			if a.Result == AckConflict {
+				conflicts++
+			}
+			if !a.Held() {
+				continue
+			}
+			held++
+			app, err := tx.Application(a.AppID)
+			if err != nil {
+				return err
+			}
+			if app.Version != a.Version || app.Status != StatusApproved {
+				continue // an older version, or a handover: the status stays
+			}
+			app.Status, app.UpdatedAt = StatusSynced, now
+			if err := tx.UpdateApplication(app); err != nil {
+				return err
+			}
+			if err := tx.InsertTransition(Transition{AppID: app.ID, From: StatusApproved, To: StatusSynced, OfficerID: actor.ID, At: now}); err != nil {
+				return err
+			}
+		}
+		return s.audit(tx, actor, "sync.acks", "office", "", "", map[string]int{"acks": len(acks), "held": held, "conflicts": conflicts})
+	})
+}
+
+// StatusCursor is the last office status the kit has.
+func (s *Service) StatusCursor(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.LastOfficeStatus()
+		return err
+	})
+	return n, err
+}
+
+// ApplyStatuses stores what the office says about applications and moves
+// them: accepted, rejected (with the reason), ready (with the pickup).
+// Statuses the kit has already are skipped, so a repeat changes nothing.
+func (s *Service) ApplyStatuses(ctx context.Context, list []OfficeStatus) (applied int, err error) {
+	err = s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		last, err := tx.LastOfficeStatus()
+		if err != nil {
+			return err
+		}
+		for _, st := range list {
+			if st.Seq <= last {
+				continue
+			}
+			switch st.Status {
+			case StatusAccepted, StatusRejected, StatusReady:
+			default:
+				return Errorf(CodeInvalid, "status kantor tidak dikenal: %q", "unknown office status %q", st.Status)
+			}
+			if err := tx.InsertOfficeStatus(st); err != nil {
+				return err
+			}
+			last = st.Seq
+			app, err := tx.Application(st.AppID)
+			if IsCode(err, CodeNotFound) {
+				continue // an application of another kit, or purged
+			}
+			if err != nil {
+				return err
+			}
+			if app.Status == StatusHandedOver || app.Status == StatusVoided {
+				continue
+			}
+			reason := st.Reason
+			if st.Pickup != "" {
+				reason = "pickup: " + st.Pickup
+			}
+			from := app.Status
+			app.Status, app.UpdatedAt = st.Status, s.now()
+			if err := tx.UpdateApplication(app); err != nil {
+				return err
+			}
+			if err := tx.InsertTransition(Transition{AppID: app.ID, From: from, To: st.Status, OfficerID: actor.ID, Reason: reason, At: st.At}); err != nil {
+				return err
+			}
+			applied++
+		}
+		if applied > 0 {
+			return s.audit(tx, actor, "sync.statuses", "office", "", "", map[string]int{"applied": applied})
+		}
+		return nil
+	})
+	return applied, err
+}
+
+// OfficeStatuses lists what the office said about an application.
+func (s *Service) OfficeStatuses(ctx context.Context, appID string) ([]OfficeStatus, []Ack, error) {
+	var sts []OfficeStatus
+	var acks []Ack
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		if sts, err = tx.OfficeStatuses(appID); err != nil {
+			return err
+		}
+		acks, err = tx.Acks(appID)
+		return err
+	})
+	return sts, acks, err
+}
+
+// MarkExported records that these versions went into an export file.
+func (s *Service) MarkExported(ctx context.Context, ids []string, file string) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := tx.MarkExported(id, file, s.now()); err != nil {
+				return err
+			}
+		}
+		return s.audit(tx, actor, "sync.export", "file", file, "", map[string]int{"records": len(ids)})
+	})
+}
+
+// SyncState says where the kit stands: enrolled or not, how much waits, how
+// old, conflicts, and whether a limit is passed.
+func (s *Service) SyncState(ctx context.Context) (SyncState, error) {
+	var st SyncState
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		st, err = s.syncState(tx)
+		return err
+	})
+	return st, err
+}
+
+func (s *Service) syncState(tx Tx) (SyncState, error) {
+	st := SyncState{Limits: DefaultLimits}
+	if v, err := tx.Setting("sync.max_days"); err == nil {
+		fmt.Sscan(v, &st.Limits.MaxDays)
+	}
+	if v, err := tx.Setting("sync.max_apps"); err == nil {
+		fmt.Sscan(v, &st.Limits.MaxApps)
+	}
+	o, err := tx.Office()
+	switch {
+	case err == nil:
+		st.Enrolled, st.Office = true, o
+	case !IsCode(err, CodeNotFound):
+		return st, err
+	}
+	list, err := tx.Applications(Filter{Status: StatusApproved})
+	if err != nil {
+		return st, err
+	}
+	for _, a := range list {
+		id := RecordID(a.ID, a.Version)
+		ack, err := tx.Ack(id)
+		if err == nil && ack.Result == AckConflict {
+			st.Conflicts = append(st.Conflicts, ack)
+			continue
+		}
+		if exported, err := tx.Exported(id); err != nil {
+			return st, err
+		} else if exported {
+			continue
+		}
+		st.Waiting++
+		if st.Oldest.IsZero() || a.UpdatedAt.Before(st.Oldest) {
+			st.Oldest = a.UpdatedAt
+		}
+	}
+	st.Over = (st.Limits.MaxApps > 0 && st.Waiting >= st.Limits.MaxApps) ||
+		(st.Limits.MaxDays > 0 && !st.Oldest.IsZero() && s.now().Sub(st.Oldest) > time.Duration(st.Limits.MaxDays)*24*time.Hour)
+	return st, nil
+}
+
+// SetLimits changes the sync discipline (supervisors only).
+func (s *Service) SetLimits(ctx context.Context, l Limits) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetSetting("sync.max_days", strconv.Itoa(l.MaxDays)); err != nil {
+			return err
+		}
+		if err := tx.SetSetting("sync.max_apps", strconv.Itoa(l.MaxApps)); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "kit.limits", "kit", "", "", l)
+	})
+}
+
+// overLimit refuses new intake when the sync discipline is passed.
+func (s *Service) overLimit(tx Tx) error {
+	st, err := s.syncState(tx)
+	if err != nil {
+		return err
+	}
+	if !st.Over {
+		return nil
+	}
+	days := int(s.now().Sub(st.Oldest).Hours() / 24)
+	return Errorf(CodeConflict, "kit belum dikirim ke kantor: %d permohonan disetujui menunggu, yang tertua %d hari; permohonan baru ditolak sampai dikirim",
+		"the kit has not reached the office: %d approved applications waiting, the oldest %d days; new intake is refused until they are sent",
+		st.Waiting, days).WithHint("pengawas menjalankan jemput sync, atau jemput sync export --out FILE ke flashdisk",
+		"a supervisor runs jemput sync, or jemput sync export --out FILE to a USB stick")
+}
+
+// Handover records that the applicant collected the passport the office
+// marked ready. It is a new version, so it reaches the office like any
+// other.
+func (s *Service) Handover(ctx context.Context, ref string) (Application, error) {
+	var a Application
+	err := s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleOfficer)
+		if err != nil {
+			return err
+		}
+		if a, err = findApp(tx, ref); err != nil {
+			return err
+		}
+		if a.Status != StatusReady {
+			return Errorf(CodeConflict, "%s berstatus %s: hanya paspor yang dinyatakan siap oleh kantor yang bisa diserahkan", "%s is %s: only a passport the office marked ready can be handed over", a.Ref(), a.Status).
+				WithHint("tarik status dari kantor dengan: jemput sync", "pull the office's statuses with: jemput sync")
+		}
+		now := s.now()
+		a.Version++
+		a.Status, a.UpdatedAt, a.OfficerID = StatusHandedOver, now, actor.ID
+		if err := tx.UpdateApplication(a); err != nil {
+			return err
+		}
+		if err := tx.InsertVersion(Version{AppID: a.ID, Version: a.Version, Status: a.Status, OfficerID: actor.ID, Reason: "handover", CreatedAt: now, Doc: a.Doc}); err != nil {
+			return err
+		}
+		if err := tx.InsertTransition(Transition{AppID: a.ID, From: StatusReady, To: StatusHandedOver, OfficerID: actor.ID, At: now}); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "app.handover", "application", a.ID, "", map[string]any{"number": a.Number})
+	})
+	return a, err
+}
+

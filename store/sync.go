@@ -1,0 +1,124 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jemput/jemput/intake"
+)
+
+func (t *tx) Office() (intake.Office, error) {
+	var o intake.Office
+	var at string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT url, name, signing_key, sealing_recipient, tls_cert_sha256, enrolled_at FROM office WHERE id = 1`).
+		Scan(&o.URL, &o.Name, &o.SigningKey, &o.SealingRecipient, &o.TLSCertSHA256, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, intake.Errorf(intake.CodeNotFound, "kit belum terdaftar di kantor pusat", "the kit is not enrolled with the central office").
+			WithHint("daftarkan dengan: jemput enroll --central URL --token TOKEN", "enroll it with: jemput enroll --central URL --token TOKEN")
+	}
+	o.EnrolledAt = parseTime(at)
+	return o, wrap(err)
+}
+
+func (t *tx) SetOffice(o intake.Office) error {
+	return t.exec(`INSERT INTO office (id, url, name, signing_key, sealing_recipient, tls_cert_sha256, enrolled_at) VALUES (1, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET url = excluded.url, name = excluded.name, signing_key = excluded.signing_key,
+		sealing_recipient = excluded.sealing_recipient, tls_cert_sha256 = excluded.tls_cert_sha256, enrolled_at = excluded.enrolled_at`,
+		o.URL, o.Name, o.SigningKey, o.SealingRecipient, o.TLSCertSHA256, formatTime(o.EnrolledAt))
+}
+
+const ackCols = `app_id, version, hash, result, message, at`
+
+func scanAck(row interface{ Scan(...any) error }) (intake.Ack, error) {
+	var a intake.Ack
+	var at string
+	err := row.Scan(&a.AppID, &a.Version, &a.Hash, &a.Result, &a.Message, &at)
+	a.At = parseTime(at)
+	return a, err
+}
+
+func (t *tx) Ack(recordID string) (intake.Ack, error) {
+	a, err := scanAck(t.tx.QueryRowContext(t.ctx, `SELECT `+ackCols+` FROM acks WHERE record_id = ?`, recordID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, notFound("jawaban kantor", "office answer", recordID)
+	}
+	return a, wrap(err)
+}
+
+func (t *tx) Acks(appID string) ([]intake.Ack, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+ackCols+` FROM acks WHERE app_id = ? ORDER BY version`, appID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []intake.Ack
+	for rows.Next() {
+		a, err := scanAck(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, a)
+	}
+	return list, wrap(rows.Err())
+}
+
+func (t *tx) PutAck(a intake.Ack) error {
+	return t.exec(`INSERT INTO acks (record_id, app_id, version, hash, result, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (record_id) DO UPDATE SET hash = excluded.hash, result = excluded.result, message = excluded.message, at = excluded.at`,
+		intake.RecordID(a.AppID, a.Version), a.AppID, a.Version, a.Hash, a.Result, a.Message, formatTime(a.At))
+}
+
+func (t *tx) LastOfficeStatus() (int64, error) {
+	var n sql.NullInt64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT max(seq) FROM office_statuses`).Scan(&n)
+	return n.Int64, wrap(err)
+}
+
+func (t *tx) InsertOfficeStatus(s intake.OfficeStatus) error {
+	return t.exec(`INSERT INTO office_statuses (seq, app_id, status, reason, pickup, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		s.Seq, s.AppID, string(s.Status), s.Reason, s.Pickup, formatTime(s.At))
+}
+
+func (t *tx) OfficeStatuses(appID string) ([]intake.OfficeStatus, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT seq, app_id, status, reason, pickup, at FROM office_statuses WHERE app_id = ? ORDER BY seq`, appID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []intake.OfficeStatus
+	for rows.Next() {
+		var s intake.OfficeStatus
+		var status, at string
+		if err := rows.Scan(&s.Seq, &s.AppID, &status, &s.Reason, &s.Pickup, &at); err != nil {
+			return nil, err
+		}
+		s.Status, s.At = intake.Status(status), parseTime(at)
+		list = append(list, s)
+	}
+	return list, wrap(rows.Err())
+}
+
+func (t *tx) MarkExported(recordID, file string, at time.Time) error {
+	return t.exec(`INSERT INTO exported (record_id, file, at) VALUES (?, ?, ?) ON CONFLICT (record_id) DO UPDATE SET file = excluded.file, at = excluded.at`,
+		recordID, file, formatTime(at))
+}
+
+func (t *tx) Exported(recordID string) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM exported WHERE record_id = ?`, recordID).Scan(&n)
+	return n > 0, wrap(err)
+}
+
+func (t *tx) Setting(name string) (string, error) {
+	var v string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("pengaturan", "setting", name)
+	}
+	return v, wrap(err)
+}
+
+func (t *tx) SetSetting(name, value string) error {
+	return t.exec(`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+}
