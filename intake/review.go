@@ -199,4 +199,3 @@ func (s *Service) Return(ctx context.Context, ref, reason string) (Application, 
 	})
 	return a, err
 }
-

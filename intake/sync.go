@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-
 )
 
 // Office is the central office this kit is enrolled with.
@@ -438,4 +437,3 @@ func (s *Service) Handover(ctx context.Context, ref string) (Application, error)
 	})
 	return a, err
 }
-

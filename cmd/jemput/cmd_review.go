@@ -169,4 +169,3 @@ func newHandoverCommand(app *App) *cobra.Command {
 		},
 	}
 }
-
