@@ -143,7 +143,7 @@ func BenchmarkCapture(b *testing.B) {
 			}
 			n++
 		}
-		if err := db.SQL().QueryRow(`SELECT sum(length(doc)) FROM applications`).Scan(&docBytes); err != nil {
+		if err := db.SQL().QueryRow(`SELECT sum(length(doc)) FROM versions`).Scan(&docBytes); err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(docBytes)/float64(n), "doc-bytes/op")
@@ -164,7 +164,7 @@ func BenchmarkCapture(b *testing.B) {
 				b.Fatal(err)
 			}
 			var doc []byte
-			if err := kdb.SQL().QueryRow(`SELECT doc FROM applications WHERE id = ?`, c.App.ID).Scan(&doc); err != nil {
+			if err := kdb.SQL().QueryRow(`SELECT doc FROM versions WHERE app_id = ?`, c.App.ID).Scan(&doc); err != nil {
 				b.Fatal(err)
 			}
 			docs = append(docs, doc)

@@ -97,7 +97,8 @@ func TestCrashDuringIntake(t *testing.T) {
 	for n := range printed {
 		var doc []byte
 		var version, versions int
-		err := db.QueryRow(`SELECT doc, version, (SELECT count(*) FROM versions v WHERE v.app_id = a.id) FROM applications a WHERE number = ?`, n).Scan(&doc, &version, &versions)
+		err := db.QueryRow(`SELECT v.doc, a.version, (SELECT count(*) FROM versions w WHERE w.app_id = a.id)
+			FROM applications a JOIN versions v ON v.app_id = a.id AND v.version = a.version WHERE a.number = ?`, n).Scan(&doc, &version, &versions)
 		if err != nil {
 			t.Errorf("%s was printed but is not in the kit: %v", n, err)
 			continue

@@ -1,5 +1,6 @@
--- The field kit's database. Applications are stored as one document per
--- version (doc) beside the few columns needed to find them.
+-- The field kit's database. Each application version is stored as one
+-- document (versions.doc); applications holds the few columns needed to
+-- find an application and points at its current version.
 
 CREATE TABLE kit (
 	id         INTEGER PRIMARY KEY CHECK (id = 1),
@@ -58,8 +59,7 @@ CREATE TABLE applications (
 	created_at   TEXT NOT NULL,
 	updated_at   TEXT NOT NULL,
 	nik          TEXT NOT NULL DEFAULT '',
-	search       TEXT NOT NULL DEFAULT '',
-	doc          BLOB NOT NULL
+	search       TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX applications_event ON applications (event_id, status);
 CREATE INDEX applications_status ON applications (status);
