@@ -214,8 +214,10 @@ func checkText(err error) forms.Text {
 
 func (a *App) isTerminal() bool {
 	f, ok := a.In.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	return ok && isTerminalFile(f)
 }
+
+func isTerminalFile(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // capture saves the applicant, then writes (and prints) the receipt.
 func (a *App) capture(ctx context.Context, svc *intake.Service, in intake.CaptureInput, opts intakeOptions) error {

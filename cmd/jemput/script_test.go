@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,9 +17,36 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	if filepath.Base(os.Args[0]) == "jemput" {
+		testscript.Main(m, map[string]func(){"jemput": func() { os.Exit(Main()) }})
+	}
+	// jemput-central is another binary: build it once, put it on PATH, so
+	// that scripts and fault tests run the real thing as its own process.
+	dir, err := os.MkdirTemp("", "jemput-central-bin")
+	if err != nil {
+		log.Fatal(err)
+	}
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "jemput-central"), "../jemput-central")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		log.Fatalf("building jemput-central: %v", err)
+	}
+	os.Setenv("PATH", dir+string(filepath.ListSeparator)+os.Getenv("PATH"))
+	testscript.Main(removeAfter{m, dir}, map[string]func(){
 		"jemput": func() { os.Exit(Main()) },
 	})
+}
+
+// removeAfter runs the tests, then removes a folder (testscript.Main ends
+// with os.Exit, so a deferred call would never run).
+type removeAfter struct {
+	m   *testing.M
+	dir string
+}
+
+func (r removeAfter) Run() int {
+	defer os.RemoveAll(r.dir)
+	return r.m.Run()
 }
 
 // fixtures is the shared fixtures folder beside the checkout.

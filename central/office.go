@@ -1,0 +1,760 @@
+package central
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/intake"
+	ksync "github.com/jemput/jemput/sync"
+)
+
+// Limits the office holds kits to.
+const (
+	MaxStateQuery = 10000 // attachments asked about in one request
+	MaxStatuses   = 1000  // statuses in one answer
+)
+
+// DefaultOfficeName is the name of an office database made without one.
+const DefaultOfficeName = "Kantor Imigrasi"
+
+// Office holds the rules of the central office: enrollment, exactly-once
+// receipt of records, attachments, statuses and imports. Every method is
+// one transaction of its Store, and is safe for concurrent use.
+type Office struct {
+	store   Store
+	now     func() time.Time
+	log     *slog.Logger
+	keys    Keys
+	sealing string // age recipient of keys.AgeIdentity
+	tlsCert string // hex SHA-256 of the TLS certificate, "" without TLS
+}
+
+// Option configures an Office.
+type Option func(*Office)
+
+// WithClock sets the office's clock (tests, training).
+func WithClock(now func() time.Time) Option { return func(o *Office) { o.now = now } }
+
+// WithLogger sets the logger for what the office does on its own
+// (discarded attachments, conflicts).
+func WithLogger(l *slog.Logger) Option { return func(o *Office) { o.log = l } }
+
+// WithTLSCertSHA256 sets the hash of the TLS certificate that GET
+// /v1/office announces, so that kits can pin it.
+func WithTLSCertSHA256(hexSum string) Option { return func(o *Office) { o.tlsCert = hexSum } }
+
+// NewOffice opens the office kept in store, making its keys the first
+// time.
+func NewOffice(ctx context.Context, store Store, opts ...Option) (*Office, error) {
+	o := &Office{store: store, now: time.Now, log: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(o)
+	}
+	keys, err := o.loadKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := age.ParseX25519Identity(keys.AgeIdentity)
+	if err != nil {
+		return nil, fmt.Errorf("office sealing key: %w", err)
+	}
+	o.keys, o.sealing = keys, id.Recipient().String()
+	return o, nil
+}
+
+func (o *Office) loadKeys(ctx context.Context) (Keys, error) {
+	var k Keys
+	err := o.store.View(ctx, func(tx Tx) (err error) {
+		k, err = tx.OfficeKeys()
+		return err
+	})
+	if !errors.Is(err, ErrNotFound) {
+		return k, err
+	}
+	_, signing, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return Keys{}, err
+	}
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		return Keys{}, err
+	}
+	// Two processes opening a new database at once both get here; the
+	// first insert wins and both read it back.
+	err = o.store.Update(ctx, func(tx Tx) error {
+		if err := tx.InitOfficeKeys(Keys{Name: DefaultOfficeName, Signing: signing, AgeIdentity: id.String(), CreatedAt: o.now()}); err != nil {
+			return err
+		}
+		k, err = tx.OfficeKeys()
+		return err
+	})
+	return k, err
+}
+
+// Name is the office's name.
+func (o *Office) Name() string { return o.keys.Name }
+
+// SetName renames the office.
+func (o *Office) SetName(ctx context.Context, name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return ksync.Errorf(http.StatusBadRequest, ksync.CodeBadRequest, "the office name is empty")
+	}
+	if err := o.store.Update(ctx, func(tx Tx) error { return tx.SetOfficeName(name) }); err != nil {
+		return err
+	}
+	o.keys.Name = name
+	return nil
+}
+
+// PublicKey is the office's signing public key.
+func (o *Office) PublicKey() ed25519.PublicKey { return o.keys.Signing.Public().(ed25519.PublicKey) }
+
+// Fingerprint names the office in tokens.
+func (o *Office) Fingerprint() string { return ksync.Fingerprint(o.PublicKey()) }
+
+// SealingRecipient is the age recipient export files are sealed to.
+func (o *Office) SealingRecipient() string { return o.sealing }
+
+// Info is the answer to GET /v1/office, signed.
+func (o *Office) Info() ksync.OfficeInfo {
+	info := ksync.OfficeInfo{Office: o.keys.Name, SealingRecipient: o.sealing, TLSCertSHA256: o.tlsCert, Time: o.now().UTC()}
+	ksync.SignOfficeInfo(o.keys.Signing, &info)
+	return info
+}
+
+func badRequestf(format string, args ...any) *ksync.Error {
+	return ksync.Errorf(http.StatusBadRequest, ksync.CodeBadRequest, format, args...)
+}
+
+func malformedf(format string, args ...any) *ksync.Error {
+	return ksync.Errorf(http.StatusBadRequest, ksync.CodeMalformed, format, args...)
+}
+
+// AddKit registers kit code (once) and makes a one-time enrollment token
+// for it, valid for ttl. Only the hash of its secret is kept.
+func (o *Office) AddKit(ctx context.Context, code string, ttl time.Duration) (string, error) {
+	if !intake.ValidKitCode(code) {
+		return "", badRequestf("kit code %q: want 3–8 capital letters and digits, starting with a letter, without I, O, S, U, Z (for example KTB01)", code)
+	}
+	if ttl <= 0 {
+		return "", badRequestf("the token's lifetime must be positive, not %s", ttl)
+	}
+	tok, err := ksync.NewToken(code, o.PublicKey())
+	if err != nil {
+		return "", err
+	}
+	now := o.now()
+	err = o.store.Update(ctx, func(tx Tx) error {
+		if err := tx.AddKit(code, now); err != nil {
+			return err
+		}
+		return tx.AddToken(Token{SecretHash: tok.SecretHash(), Kit: code, CreatedAt: now, ExpiresAt: now.Add(ttl)})
+	})
+	if err != nil {
+		return "", err
+	}
+	return tok.String(), nil
+}
+
+// Kits lists the kits the office knows, enrolled or not.
+func (o *Office) Kits(ctx context.Context) ([]Kit, error) {
+	var list []Kit
+	err := o.store.View(ctx, func(tx Tx) (err error) {
+		list, err = tx.Kits()
+		return err
+	})
+	return list, err
+}
+
+// Enroll registers a kit's key with a one-time token. Enrolling again with
+// a new token replaces the kit's key.
+func (o *Office) Enroll(ctx context.Context, req ksync.EnrollRequest) (ksync.EnrollResponse, error) {
+	tok, err := ksync.ParseToken(req.Token)
+	if err != nil {
+		return ksync.EnrollResponse{}, err
+	}
+	if tok.Fingerprint != o.Fingerprint() {
+		return ksync.EnrollResponse{}, ksync.Errorf(http.StatusForbidden, ksync.CodeTokenUnknown, "this token was made by another office (fingerprint %s, this office is %s)", tok.Fingerprint, o.Fingerprint())
+	}
+	if req.KitCode != tok.Kit {
+		return ksync.EnrollResponse{}, ksync.Errorf(http.StatusForbidden, ksync.CodeTokenKitMismatch, "this token is for kit %s, not %s", tok.Kit, req.KitCode)
+	}
+	if len(req.PublicKey) != ed25519.PublicKeySize {
+		return ksync.EnrollResponse{}, badRequestf("public_key has %d bytes, want %d", len(req.PublicKey), ed25519.PublicKeySize)
+	}
+	pub := ed25519.PublicKey(req.PublicKey)
+	now := o.now()
+	err = o.store.Update(ctx, func(tx Tx) error {
+		t, err := tx.Token(tok.SecretHash())
+		if errors.Is(err, ErrNotFound) {
+			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenUnknown, "this office did not make this token for kit %s (or it was replaced)", tok.Kit)
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case t.Kit != req.KitCode:
+			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenKitMismatch, "this token is for kit %s, not %s", t.Kit, req.KitCode)
+		case !t.UsedAt.IsZero():
+			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenUsed, "this token was already used on %s; make a new one with: jemput-central kit add --code %s", t.UsedAt.UTC().Format(time.RFC3339), t.Kit)
+		case !now.Before(t.ExpiresAt):
+			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenExpired, "this token expired on %s; make a new one with: jemput-central kit add --code %s", t.ExpiresAt.UTC().Format(time.RFC3339), t.Kit)
+		}
+		if !ksync.VerifyEnrollProof(pub, req.Token, req.Proof) {
+			return ksync.Errorf(http.StatusUnauthorized, ksync.CodeBadSignature, "the enrollment proof is not signed by the key offered")
+		}
+		if err := tx.UseToken(t.SecretHash, now); err != nil {
+			return err
+		}
+		return tx.SetKitKey(t.Kit, pub, now)
+	})
+	if err != nil {
+		return ksync.EnrollResponse{}, err
+	}
+	o.log.Info("kit enrolled", "kit", tok.Kit, "key", ksync.Fingerprint(pub))
+	return ksync.EnrollResponse{KitCode: tok.Kit, EnrolledAt: now.UTC(), Signature: ksync.SignEnrolled(o.keys.Signing, tok.Kit, pub)}, nil
+}
+
+// KeyFor looks up an enrolled kit's key, for ksync.VerifyRequest.
+func (o *Office) KeyFor(ctx context.Context) func(kit string) (ed25519.PublicKey, bool, error) {
+	return func(kit string) (ed25519.PublicKey, bool, error) {
+		var k Kit
+		err := o.store.View(ctx, func(tx Tx) (err error) {
+			k, err = tx.Kit(kit)
+			return err
+		})
+		if errors.Is(err, ErrNotFound) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return k.PublicKey, k.PublicKey != nil, nil
+	}
+}
+
+// SeenNonce implements ksync.NonceStore in the office's store, so that a
+// replay is refused across restarts and across processes.
+func (o *Office) SeenNonce(ctx context.Context, kit, nonce string, at time.Time) (bool, error) {
+	var seen bool
+	err := o.store.Update(ctx, func(tx Tx) (err error) {
+		seen, err = tx.SeenNonce(kit, nonce, at, at.Add(-ksync.NonceTTL))
+		return err
+	})
+	return seen, err
+}
+
+var _ ksync.NonceStore = (*Office)(nil)
+
+// ReceiveBatch applies a batch from kit with the exactly-once rules, in one
+// transaction, and answers one ack per record, in order.
+func (o *Office) ReceiveBatch(ctx context.Context, kit string, b ksync.Batch) ([]ksync.Ack, error) {
+	if err := checkBatch(kit, b); err != nil {
+		return nil, err
+	}
+	var acks []ksync.Ack
+	err := o.store.Update(ctx, func(tx Tx) (err error) {
+		acks, err = o.receive(tx, kit, b, ViaOnline)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	o.logAcks(kit, b.BatchID, acks)
+	return acks, nil
+}
+
+func (o *Office) logAcks(kit, batchID string, acks []ksync.Ack) {
+	n := map[string]int{}
+	for _, a := range acks {
+		n[a.Result]++
+		if a.Result == ksync.AckConflict {
+			o.log.Warn("conflict: a record arrived again with other content; the first is kept", "kit", kit, "record", a.ID, "hash", a.Hash)
+		}
+	}
+	o.log.Info("batch", "kit", kit, "batch", batchID, "records", len(acks),
+		"stored", n[ksync.AckStored], "duplicate", n[ksync.AckDuplicate], "conflict", n[ksync.AckConflict], "missing_attachment", n[ksync.AckMissingAttachment])
+}
+
+// checkBatch refuses a batch that could not have come from kit: records of
+// another kit, ids that cannot be split, photos that are not hashes.
+func checkBatch(kit string, b ksync.Batch) error {
+	if b.Kit != "" && b.Kit != kit {
+		return malformedf("batch %s says it is from kit %s, but kit %s sent it", b.BatchID, b.Kit, kit)
+	}
+	for i, r := range b.Records {
+		switch {
+		case r.Kit != kit:
+			return malformedf("record %d (%s) is from kit %q, but kit %s sent it", i, r.AppID, r.Kit, kit)
+		case r.AppID == "" || strings.Contains(r.AppID, "/"):
+			return malformedf("record %d: app_id %q is empty or holds '/'", i, r.AppID)
+		case r.Version < 1:
+			return malformedf("record %d (%s): version %d, want 1 or more", i, r.AppID, r.Version)
+		case r.Number == "":
+			return malformedf("record %d (%s): no application number", i, r.AppID)
+		case r.Photo != "" && !isSHA256(r.Photo):
+			return malformedf("record %d (%s): photo %q is not a SHA-256 in hex", i, r.AppID, r.Photo)
+		}
+	}
+	for i, e := range b.Audit {
+		if e.Seq < 1 || e.Hash == "" {
+			return malformedf("audit entry %d: seq %d and hash %q", i, e.Seq, e.Hash)
+		}
+	}
+	return nil
+}
+
+// receive applies the exactly-once rules of docs/protocol.md ("Records")
+// inside tx.
+func (o *Office) receive(tx Tx, kit string, b ksync.Batch, via string) ([]ksync.Ack, error) {
+	now := o.now()
+	acks := make([]ksync.Ack, 0, len(b.Records))
+	for _, r := range b.Records {
+		ack, err := o.receiveRecord(tx, kit, r, via, now)
+		if err != nil {
+			return nil, err
+		}
+		acks = append(acks, ack)
+	}
+	for _, e := range b.Audit {
+		if err := tx.AddAudit(kit, e, now); err != nil {
+			return nil, err
+		}
+	}
+	return acks, nil
+}
+
+func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, now time.Time) (ksync.Ack, error) {
+	id, hash := r.ID(), r.Hash()
+	ack := ksync.Ack{ID: id, Hash: hash}
+	body, err := json.Marshal(r)
+	if err != nil {
+		return ack, err
+	}
+	held, err := tx.RecordHash(id)
+	switch {
+	case err == nil && held == hash:
+		ack.Result = ksync.AckDuplicate
+		return ack, nil
+	case err == nil:
+		ack.Result = ksync.AckConflict
+		ack.Message = fmt.Sprintf("the office already holds %s with other content (hash %s); it keeps the first", id, held)
+		return ack, tx.AddConflict(Conflict{RecordID: id, Kit: kit, HeldHash: held, OfferedHash: hash, Body: body, At: now})
+	case !errors.Is(err, ErrNotFound):
+		return ack, err
+	}
+	if r.Photo != "" {
+		a, err := tx.Attachment(r.Photo)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return ack, err
+		}
+		if err != nil || !a.Complete {
+			ack.Result = ksync.AckMissingAttachment
+			ack.Message = fmt.Sprintf("photo %s is not held whole yet; upload it and send the record again", r.Photo)
+			return ack, nil
+		}
+	}
+	if err := tx.AddRecord(StoredRecord{ID: id, AppID: r.AppID, Version: r.Version, Kit: kit, Number: r.Number, Hash: hash, Body: body, ReceivedAt: now, Via: via}); err != nil {
+		return ack, err
+	}
+	if err := supersede(tx, r, now); err != nil {
+		return ack, err
+	}
+	ack.Result = ksync.AckStored
+	return ack, nil
+}
+
+// supersede makes r the application's current version if it is the
+// newest held, keeping the status the office set.
+func supersede(tx Tx, r ksync.Record, now time.Time) error {
+	cur, err := tx.Application(r.AppID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	exists := err == nil && cur.AppID == r.AppID
+	if exists && cur.Version >= r.Version {
+		return nil
+	}
+	a := Application{
+		AppID: r.AppID, Kit: r.Kit, Number: r.Number, Version: r.Version,
+		Form: r.Form, FormVersion: r.FormVersion, KitStatus: r.Status, Event: r.Event,
+		CreatedAt: r.CreatedAt, ReceivedAt: now, Status: StatusReceived, UpdatedAt: now,
+	}
+	a.Province, a.Regency, a.District = region(r.Doc)
+	if exists {
+		a.ReceivedAt, a.Status, a.Reason, a.Pickup = cur.ReceivedAt, cur.Status, cur.Reason, cur.Pickup
+	}
+	return tx.PutApplication(a)
+}
+
+// region reads the applicant's region from the NIK in the document, for
+// the demand report; "" when there is none (a foreigner's stay permit).
+func region(doc json.RawMessage) (province, regency, district string) {
+	var d struct {
+		Values map[string]any `json:"values"`
+	}
+	if json.Unmarshal(doc, &d) != nil {
+		return "", "", ""
+	}
+	s, _ := d.Values["nik"].(string)
+	n, err := forms.ParseNIK(s)
+	if err != nil {
+		return "", "", ""
+	}
+	return n.Province, n.Regency, n.District
+}
+
+func isSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// AttachmentState says how much of each attachment the office holds.
+func (o *Office) AttachmentState(ctx context.Context, shas []string) (ksync.AttachmentState, error) {
+	if len(shas) > MaxStateQuery {
+		return ksync.AttachmentState{}, ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "%d attachments asked about, at most %d at once", len(shas), MaxStateQuery)
+	}
+	for _, s := range shas {
+		if !isSHA256(s) {
+			return ksync.AttachmentState{}, badRequestf("%q is not a SHA-256 in lowercase hex", s)
+		}
+	}
+	var st ksync.AttachmentState
+	err := o.store.View(ctx, func(tx Tx) (err error) {
+		st, err = attachmentState(tx, shas)
+		return err
+	})
+	return st, err
+}
+
+func attachmentState(tx Tx, shas []string) (ksync.AttachmentState, error) {
+	st := ksync.AttachmentState{Held: map[string]int64{}, Complete: []string{}}
+	for _, s := range shas {
+		a, err := tx.Attachment(s)
+		if errors.Is(err, ErrNotFound) {
+			st.Held[s] = 0
+			continue
+		}
+		if err != nil {
+			return st, err
+		}
+		st.Held[s] = a.Held
+		if a.Complete {
+			st.Complete = append(st.Complete, s)
+		}
+	}
+	return st, nil
+}
+
+// FrameSource yields attachment frames; *ksync.FrameReader is one.
+type FrameSource interface {
+	Next() (ksync.Frame, error)
+}
+
+// Upload applies frames from kit, committing each one, and answers the
+// state of every attachment they touched. A frame wholly before what the
+// office holds is ignored; one that overlaps it adds only the new part;
+// one after a gap ends the upload with offset_mismatch (the frames before
+// it stay committed). A cut stream keeps every frame received whole.
+func (o *Office) Upload(ctx context.Context, kit string, frames FrameSource) (ksync.AttachmentState, error) {
+	var touched []string
+	seen := map[string]bool{}
+	state := func() (ksync.AttachmentState, error) { return o.AttachmentState(ctx, touched) }
+	for {
+		f, err := frames.Next()
+		if err == io.EOF {
+			return state()
+		}
+		if err != nil {
+			var ke *ksync.Error
+			if errors.As(err, &ke) {
+				return ksync.AttachmentState{}, ke
+			}
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return ksync.AttachmentState{}, malformedf("the upload was cut in the middle of a frame: %v", err)
+			}
+			return ksync.AttachmentState{}, malformedf("reading frames: %v", err)
+		}
+		if err := checkFrame(f); err != nil {
+			return ksync.AttachmentState{}, err
+		}
+		if !seen[f.SHA256] {
+			seen[f.SHA256] = true
+			if len(touched) == MaxStateQuery {
+				return ksync.AttachmentState{}, ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "more than %d attachments in one upload", MaxStateQuery)
+			}
+			touched = append(touched, f.SHA256)
+		}
+		if err := o.store.Update(ctx, func(tx Tx) error { return o.applyFrame(tx, kit, f) }); err != nil {
+			return ksync.AttachmentState{}, err
+		}
+	}
+}
+
+func checkFrame(f ksync.Frame) error {
+	switch {
+	case !isSHA256(f.SHA256):
+		return malformedf("frame: %q is not a SHA-256 in lowercase hex", f.SHA256)
+	case f.Total < 0 || f.Total > ksync.MaxAttachmentSize:
+		return ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "attachment %s: total %d bytes, want at most %d", f.SHA256, f.Total, ksync.MaxAttachmentSize)
+	case len(f.Data) > ksync.MaxFrameData:
+		return ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "frame of %s: %d bytes, at most %d", f.SHA256, len(f.Data), ksync.MaxFrameData)
+	case f.Offset < 0 || f.Offset+int64(len(f.Data)) > f.Total:
+		return malformedf("frame of %s: bytes %d to %d of %d", f.SHA256, f.Offset, f.Offset+int64(len(f.Data)), f.Total)
+	}
+	return nil
+}
+
+func (o *Office) applyFrame(tx Tx, kit string, f ksync.Frame) error {
+	now := o.now()
+	a, err := tx.Attachment(f.SHA256)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		a = Attachment{SHA256: f.SHA256, Total: f.Total, Kit: kit}
+	case err != nil:
+		return err
+	case a.Complete:
+		return nil
+	case a.Total != f.Total:
+		if a.Held > 0 {
+			return malformedf("attachment %s: frame says %d bytes in all, the office holds %d of %d", f.SHA256, f.Total, a.Held, a.Total)
+		}
+		a.Total = f.Total
+	}
+	end := f.Offset + int64(len(f.Data))
+	if end <= a.Held && a.Total > 0 {
+		return nil
+	}
+	if f.Offset > a.Held {
+		return ksync.Errorf(http.StatusConflict, ksync.CodeOffsetMismatch, "attachment %s: the office holds %d bytes, the frame starts at %d", f.SHA256, a.Held, f.Offset)
+	}
+	if end > a.Held {
+		if err := tx.AddChunk(f.SHA256, a.Held, f.Data[a.Held-f.Offset:]); err != nil {
+			return err
+		}
+		a.Held = end
+	}
+	a.UpdatedAt = now
+	if err := tx.PutAttachment(a); err != nil {
+		return err
+	}
+	if a.Held < a.Total {
+		return nil
+	}
+	data, err := tx.Chunks(f.SHA256)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(data)
+	if hex.EncodeToString(sum[:]) != f.SHA256 {
+		o.log.Warn("attachment discarded: its content does not match its SHA-256", "kit", kit, "sha256", f.SHA256, "bytes", len(data))
+		if err := tx.DeleteChunks(f.SHA256); err != nil {
+			return err
+		}
+		a.Held = 0
+		return tx.PutAttachment(a)
+	}
+	return tx.CompleteAttachment(f.SHA256, data, now)
+}
+
+// Statuses answers the statuses set on kit's applications after seq
+// after, at most MaxStatuses at a time.
+func (o *Office) Statuses(ctx context.Context, kit string, after int64) (ksync.Statuses, error) {
+	if after < 0 {
+		return ksync.Statuses{}, badRequestf("after=%d: want 0 or more", after)
+	}
+	res := ksync.Statuses{Last: after}
+	err := o.store.View(ctx, func(tx Tx) (err error) {
+		res.Statuses, err = tx.Statuses(kit, after, MaxStatuses)
+		return err
+	})
+	if n := len(res.Statuses); n > 0 {
+		res.Last = res.Statuses[n-1].Seq
+	}
+	return res, err
+}
+
+// SetStatus records the office's decision on an application, given by id
+// or number; it will travel back to the kit. A rejection needs a reason
+// and a ready passport needs a pickup (the visit where it is handed over).
+func (o *Office) SetStatus(ctx context.Context, idOrNumber, status, reason, pickup string) (ksync.Status, error) {
+	reason, pickup = strings.TrimSpace(reason), strings.TrimSpace(pickup)
+	switch status {
+	case ksync.StatusAccepted:
+	case ksync.StatusRejected:
+		if reason == "" {
+			return ksync.Status{}, badRequestf("a rejection needs a reason (--reason)")
+		}
+	case ksync.StatusReady:
+		if pickup == "" {
+			return ksync.Status{}, badRequestf("a ready passport needs a pickup visit (--pickup)")
+		}
+	default:
+		return ksync.Status{}, badRequestf("status %q: want accepted, rejected or ready", status)
+	}
+	var st ksync.Status
+	err := o.store.Update(ctx, func(tx Tx) error {
+		a, err := tx.Application(idOrNumber)
+		if errors.Is(err, ErrNotFound) {
+			return ksync.Errorf(http.StatusNotFound, ksync.CodeNotFound, "no application %q at this office", idOrNumber)
+		}
+		if err != nil {
+			return err
+		}
+		now := o.now()
+		st = ksync.Status{AppID: a.AppID, Number: a.Number, Status: status, Reason: reason, Pickup: pickup, At: now.UTC()}
+		if st.Seq, err = tx.AddStatus(a.Kit, st); err != nil {
+			return err
+		}
+		a.Status, a.Reason, a.Pickup, a.UpdatedAt = status, reason, pickup, now
+		return tx.PutApplication(a)
+	})
+	return st, err
+}
+
+// Apps lists applications.
+func (o *Office) Apps(ctx context.Context, f AppFilter) ([]Application, error) {
+	var list []Application
+	err := o.store.View(ctx, func(tx Tx) (err error) {
+		list, err = tx.Applications(f)
+		return err
+	})
+	return list, err
+}
+
+// Demand counts the applications received, grouped by district (from the
+// applicant's NIK), event or month, for the office's planning (for example
+// whether a regency needs its own service unit).
+func (o *Office) Demand(ctx context.Context, by string) ([]DemandRow, error) {
+	if by != ByDistrict && by != ByEvent && by != ByMonth {
+		return nil, badRequestf("demand by %q: want district, event or month", by)
+	}
+	var list []DemandRow
+	err := o.store.View(ctx, func(tx Tx) (err error) {
+		list, err = tx.Demand(by)
+		return err
+	})
+	return list, err
+}
+
+// Conflicts lists the records offered again with other content ("" for
+// every kit).
+func (o *Office) Conflicts(ctx context.Context, kit string) ([]Conflict, error) {
+	var list []Conflict
+	err := o.store.View(ctx, func(tx Tx) (err error) {
+		list, err = tx.Conflicts(kit)
+		return err
+	})
+	return list, err
+}
+
+// Import opens a sealed export file, applies it with the same rules as the
+// endpoints in one transaction, and answers the signed ack file for the
+// kit. A tampered, truncated or foreign file is refused before anything is
+// written.
+func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error) {
+	exp, err := ksync.OpenExport(r, o.keys.AgeIdentity, o.KeyFor(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBatch(exp.Kit, exp.Batch); err != nil {
+		return nil, err
+	}
+	for sha, data := range exp.Attachments {
+		sum := sha256.Sum256(data)
+		if hex.EncodeToString(sum[:]) != sha {
+			return nil, malformedf("attachment %s in the file does not match its SHA-256", sha)
+		}
+	}
+	now := o.now()
+	f := &ksync.AckFile{Kit: exp.Kit, Created: now.UTC()}
+	err = o.store.Update(ctx, func(tx Tx) error {
+		for sha, data := range exp.Attachments {
+			a, err := tx.Attachment(sha)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			if err == nil && a.Complete {
+				continue
+			}
+			if errors.Is(err, ErrNotFound) {
+				a = Attachment{SHA256: sha, Kit: exp.Kit}
+			}
+			a.Total, a.UpdatedAt = int64(len(data)), now
+			if err := tx.PutAttachment(a); err != nil {
+				return err
+			}
+			if err := tx.CompleteAttachment(sha, data, now); err != nil {
+				return err
+			}
+		}
+		if f.Acks, err = o.receive(tx, exp.Kit, exp.Batch, ViaImport); err != nil {
+			return err
+		}
+		// Every status of the kit's applications: the kit keeps what it
+		// has not seen, by seq.
+		var after int64
+		for {
+			list, err := tx.Statuses(exp.Kit, after, MaxStatuses)
+			if err != nil {
+				return err
+			}
+			f.Statuses = append(f.Statuses, list...)
+			if len(list) < MaxStatuses {
+				return nil
+			}
+			after = list[len(list)-1].Seq
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	o.logAcks(exp.Kit, "import "+exp.Created.UTC().Format(time.RFC3339), f.Acks)
+	f.Sign(o.keys.Signing)
+	return f, nil
+}
+
+// Summary counts acks by result.
+type Summary struct {
+	Stored, Duplicate, Conflict, MissingAttachment int
+}
+
+// Summarize counts acks by result.
+func Summarize(acks []ksync.Ack) Summary {
+	var s Summary
+	for _, a := range acks {
+		switch a.Result {
+		case ksync.AckStored:
+			s.Stored++
+		case ksync.AckDuplicate:
+			s.Duplicate++
+		case ksync.AckConflict:
+			s.Conflict++
+		case ksync.AckMissingAttachment:
+			s.MissingAttachment++
+		}
+	}
+	return s
+}

@@ -1,0 +1,127 @@
+package central
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+)
+
+// ServeConfig says where and how to serve.
+type ServeConfig struct {
+	Addr    string // host:port; port 0 picks a free one
+	TLSCert string // certificate file (PEM); with TLSKey, serve TLS
+	TLSKey  string
+	Log     *slog.Logger
+	// Ready, if set, is called once the listener is open, with its
+	// address (the real port when Addr asked for 0).
+	Ready func(addr net.Addr)
+	// ShutdownTimeout bounds how long requests in flight may finish after
+	// ctx is done (default 10 s).
+	ShutdownTimeout time.Duration
+}
+
+// Serve serves h until ctx is done, then shuts down gracefully: it stops
+// accepting connections and waits for requests in flight.
+func Serve(ctx context.Context, h http.Handler, cfg ServeConfig) error {
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		return errors.New("TLS needs both a certificate and a key")
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	srv := &http.Server{
+		Handler: h,
+		// No overall read or write timeout: a batch over a satellite link
+		// takes minutes. Headers must come promptly, and idle connections
+		// are closed.
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return fmt.Errorf("TLS: %w", err)
+		}
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	if srv.TLSConfig != nil {
+		ln = tls.NewListener(ln, srv.TLSConfig)
+	}
+	if cfg.Ready != nil {
+		cfg.Ready(ln.Addr())
+	}
+	timeout := cfg.ShutdownTimeout
+	if timeout == 0 {
+		timeout = 10 * time.Second
+	}
+	done := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		log.Info("shutting down", "wait", timeout)
+		done <- srv.Shutdown(sctx)
+	}()
+	err = srv.Serve(ln)
+	if !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return <-done
+}
+
+// CertSHA256 is the hex SHA-256 of the first certificate (DER) in a PEM
+// file: what kits pin.
+func CertSHA256(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	for {
+		var blk *pem.Block
+		blk, b = pem.Decode(b)
+		if blk == nil {
+			return "", fmt.Errorf("%s: no CERTIFICATE in the file", path)
+		}
+		if blk.Type == "CERTIFICATE" {
+			sum := sha256.Sum256(blk.Bytes)
+			return hex.EncodeToString(sum[:]), nil
+		}
+	}
+}
+
+// NewLogger logs text lines to w at the level named by level (debug, info,
+// warn, error; "" is info), as JEMPUT_LOG says.
+func NewLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	switch strings.ToLower(strings.TrimSpace(level)) {
+	case "", "info":
+		l = slog.LevelInfo
+	case "debug":
+		l = slog.LevelDebug
+	case "warn", "warning":
+		l = slog.LevelWarn
+	case "error":
+		l = slog.LevelError
+	default:
+		return nil, fmt.Errorf("JEMPUT_LOG=%q: want debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}

@@ -1,0 +1,584 @@
+package central
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	ksync "github.com/jemput/jemput/sync"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// SQLite is the office's Store in one SQLite file.
+type SQLite struct {
+	db   *sql.DB
+	path string
+	// mu lets one writer of this process at a time reach SQLite; writers
+	// of other processes (a command run while serve runs) wait on the
+	// busy timeout instead.
+	mu sync.Mutex
+}
+
+var _ Store = (*SQLite)(nil)
+
+// DSN is the connection string for path: pragmas in the DSN so that every
+// pooled connection gets them, and write transactions that take the lock at
+// BEGIN, so that two writers wait for each other instead of failing halfway.
+func DSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(15000)")
+	q.Add("_pragma", "journal_mode(wal)")
+	q.Add("_pragma", "synchronous(full)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// OpenSQLite opens (creating if needed) the office database at path and
+// brings its schema up to date.
+func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
+	db, err := sql.Open("sqlite", DSN(path))
+	if err != nil {
+		return nil, err
+	}
+	s := &SQLite{db: db, path: path}
+	var mode string
+	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if mode != "wal" {
+		db.Close()
+		return nil, fmt.Errorf("open %s: journal mode is %q, not wal (is the folder on a network or read-only drive?)", path, mode)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *SQLite) Close() error { return s.db.Close() }
+
+// SQL exposes the handle for checks and tests.
+func (s *SQLite) SQL() *sql.DB { return s.db }
+
+func (s *SQLite) migrate(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := s.runMigration(ctx, name); err != nil {
+			return fmt.Errorf("%s: %w", path.Base(name), err)
+		}
+	}
+	return nil
+}
+
+func (s *SQLite) runMigration(ctx context.Context, name string) error {
+	base := path.Base(name)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, base).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrations.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, base, formatTime(time.Now())); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Update runs fn in a write transaction and commits it if fn returns nil.
+func (s *SQLite) Update(ctx context.Context, fn func(Tx) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.run(ctx, false, fn)
+}
+
+// View runs fn in a read transaction, always rolled back. Readers do not
+// wait for writers (WAL).
+func (s *SQLite) View(ctx context.Context, fn func(Tx) error) error {
+	return s.run(ctx, true, fn)
+}
+
+func (s *SQLite) run(ctx context.Context, readOnly bool, fn func(Tx) error) error {
+	sqltx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	if err != nil {
+		return wrap(err)
+	}
+	defer sqltx.Rollback()
+	if err := fn(&sqliteTx{ctx: ctx, tx: sqltx}); err != nil {
+		return err
+	}
+	if readOnly {
+		return nil
+	}
+	return wrap(sqltx.Commit())
+}
+
+// ErrBusy says that the database stayed locked by another process longer
+// than the busy timeout.
+var ErrBusy = errors.New("the database is busy in another process; try again")
+
+// wrap recognises SQLite errors a caller can act on, by code.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return fmt.Errorf("%w (%v)", ErrBusy, err)
+		}
+	}
+	return err
+}
+
+type sqliteTx struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) {
+	r, err := t.tx.ExecContext(t.ctx, q, args...)
+	return r, wrap(err)
+}
+
+func (t *sqliteTx) row(q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, q, args...)
+}
+
+func notFound(what, id string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s %q: %w", what, id, ErrNotFound)
+	}
+	return wrap(err)
+}
+
+// Times are stored in UTC with a fixed width, so that text order is time
+// order.
+const timeFormat = "2006-01-02T15:04:05.000000000Z"
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeFormat)
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(timeFormat, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// Office keys.
+
+func (t *sqliteTx) OfficeKeys() (Keys, error) {
+	var k Keys
+	var key []byte
+	var created string
+	err := t.row(`SELECT name, signing_key, age_identity, created_at FROM office WHERE id = 1`).Scan(&k.Name, &key, &k.AgeIdentity, &created)
+	if err != nil {
+		return Keys{}, notFound("office", "", err)
+	}
+	if len(key) != ed25519.PrivateKeySize {
+		return Keys{}, fmt.Errorf("office signing key: %d bytes, want %d", len(key), ed25519.PrivateKeySize)
+	}
+	k.Signing = ed25519.PrivateKey(key)
+	k.CreatedAt = parseTime(created)
+	return k, nil
+}
+
+func (t *sqliteTx) InitOfficeKeys(k Keys) error {
+	_, err := t.exec(`INSERT INTO office (id, name, signing_key, age_identity, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		k.Name, []byte(k.Signing), k.AgeIdentity, formatTime(k.CreatedAt))
+	return err
+}
+
+func (t *sqliteTx) SetOfficeName(name string) error {
+	_, err := t.exec(`UPDATE office SET name = ? WHERE id = 1`, name)
+	return err
+}
+
+// Kits and tokens.
+
+const kitColumns = `k.code, k.public_key, k.added_at, k.enrolled_at,
+	(SELECT count(*) FROM applications a WHERE a.kit = k.code),
+	(SELECT coalesce(max(received_at), '') FROM records r WHERE r.kit = k.code)`
+
+func scanKit(sc interface{ Scan(...any) error }) (Kit, error) {
+	var k Kit
+	var pub []byte
+	var added, enrolled, last string
+	if err := sc.Scan(&k.Code, &pub, &added, &enrolled, &k.Apps, &last); err != nil {
+		return Kit{}, err
+	}
+	if len(pub) == ed25519.PublicKeySize {
+		k.PublicKey = ed25519.PublicKey(pub)
+	}
+	k.AddedAt, k.EnrolledAt, k.LastSeen = parseTime(added), parseTime(enrolled), parseTime(last)
+	return k, nil
+}
+
+func (t *sqliteTx) Kit(code string) (Kit, error) {
+	k, err := scanKit(t.row(`SELECT `+kitColumns+` FROM kits k WHERE k.code = ?`, code))
+	if err != nil {
+		return Kit{}, notFound("kit", code, err)
+	}
+	return k, nil
+}
+
+func (t *sqliteTx) Kits() ([]Kit, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+kitColumns+` FROM kits k ORDER BY k.code`)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []Kit
+	for rows.Next() {
+		k, err := scanKit(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, k)
+	}
+	return list, wrap(rows.Err())
+}
+
+func (t *sqliteTx) AddKit(code string, at time.Time) error {
+	_, err := t.exec(`INSERT INTO kits (code, added_at) VALUES (?, ?) ON CONFLICT (code) DO NOTHING`, code, formatTime(at))
+	return err
+}
+
+func (t *sqliteTx) SetKitKey(code string, pub ed25519.PublicKey, at time.Time) error {
+	r, err := t.exec(`UPDATE kits SET public_key = ?, enrolled_at = ? WHERE code = ?`, []byte(pub), formatTime(at), code)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return fmt.Errorf("kit %q: %w", code, ErrNotFound)
+	}
+	return nil
+}
+
+func (t *sqliteTx) AddToken(tok Token) error {
+	_, err := t.exec(`INSERT INTO tokens (secret_hash, kit, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		tok.SecretHash, tok.Kit, formatTime(tok.CreatedAt), formatTime(tok.ExpiresAt))
+	return err
+}
+
+func (t *sqliteTx) Token(secretHash string) (Token, error) {
+	tok := Token{SecretHash: secretHash}
+	var created, expires, used string
+	err := t.row(`SELECT kit, created_at, expires_at, used_at FROM tokens WHERE secret_hash = ?`, secretHash).Scan(&tok.Kit, &created, &expires, &used)
+	if err != nil {
+		return Token{}, notFound("token", "", err)
+	}
+	tok.CreatedAt, tok.ExpiresAt, tok.UsedAt = parseTime(created), parseTime(expires), parseTime(used)
+	return tok, nil
+}
+
+func (t *sqliteTx) UseToken(secretHash string, at time.Time) error {
+	_, err := t.exec(`UPDATE tokens SET used_at = ? WHERE secret_hash = ?`, formatTime(at), secretHash)
+	return err
+}
+
+func (t *sqliteTx) SeenNonce(kit, nonce string, at, pruneBefore time.Time) (bool, error) {
+	if _, err := t.exec(`DELETE FROM nonces WHERE at < ?`, formatTime(pruneBefore)); err != nil {
+		return false, err
+	}
+	r, err := t.exec(`INSERT INTO nonces (kit, nonce, at) VALUES (?, ?, ?) ON CONFLICT (kit, nonce) DO NOTHING`, kit, nonce, formatTime(at))
+	if err != nil {
+		return false, err
+	}
+	n, err := r.RowsAffected()
+	return n == 0, err
+}
+
+// Records and applications.
+
+func (t *sqliteTx) RecordHash(id string) (string, error) {
+	var h string
+	if err := t.row(`SELECT hash FROM records WHERE id = ?`, id).Scan(&h); err != nil {
+		return "", notFound("record", id, err)
+	}
+	return h, nil
+}
+
+func (t *sqliteTx) AddRecord(r StoredRecord) error {
+	_, err := t.exec(`INSERT INTO records (id, app_id, version, kit, number, hash, body, received_at, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.AppID, r.Version, r.Kit, r.Number, r.Hash, r.Body, formatTime(r.ReceivedAt), r.Via)
+	return err
+}
+
+const appColumns = `app_id, kit, number, version, form, form_version, kit_status,
+	event_id, event_type, event_name, event_place, event_date, province, regency, district,
+	created_at, received_at, status, status_reason, pickup, updated_at`
+
+func scanApp(sc interface{ Scan(...any) error }) (Application, error) {
+	var a Application
+	var created, received, updated string
+	err := sc.Scan(&a.AppID, &a.Kit, &a.Number, &a.Version, &a.Form, &a.FormVersion, &a.KitStatus,
+		&a.Event.ID, &a.Event.Type, &a.Event.Name, &a.Event.Place, &a.Event.Date, &a.Province, &a.Regency, &a.District,
+		&created, &received, &a.Status, &a.Reason, &a.Pickup, &updated)
+	if err != nil {
+		return Application{}, err
+	}
+	a.CreatedAt, a.ReceivedAt, a.UpdatedAt = parseTime(created), parseTime(received), parseTime(updated)
+	return a, nil
+}
+
+func (t *sqliteTx) Application(idOrNumber string) (Application, error) {
+	a, err := scanApp(t.row(`SELECT `+appColumns+` FROM applications WHERE app_id = ? OR number = ? ORDER BY app_id = ? DESC LIMIT 1`,
+		idOrNumber, idOrNumber, idOrNumber))
+	if err != nil {
+		return Application{}, notFound("application", idOrNumber, err)
+	}
+	return a, nil
+}
+
+func (t *sqliteTx) PutApplication(a Application) error {
+	_, err := t.exec(`INSERT OR REPLACE INTO applications (`+appColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.AppID, a.Kit, a.Number, a.Version, a.Form, a.FormVersion, a.KitStatus,
+		a.Event.ID, a.Event.Type, a.Event.Name, a.Event.Place, a.Event.Date, a.Province, a.Regency, a.District,
+		formatTime(a.CreatedAt), formatTime(a.ReceivedAt), a.Status, a.Reason, a.Pickup, formatTime(a.UpdatedAt))
+	return err
+}
+
+func (t *sqliteTx) Applications(f AppFilter) ([]Application, error) {
+	var where []string
+	var args []any
+	if f.Status != "" {
+		where = append(where, "status = ?")
+		args = append(args, f.Status)
+	}
+	if f.Kit != "" {
+		where = append(where, "kit = ?")
+		args = append(args, f.Kit)
+	}
+	q := `SELECT ` + appColumns + ` FROM applications`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY number, app_id"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []Application
+	for rows.Next() {
+		a, err := scanApp(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, a)
+	}
+	return list, wrap(rows.Err())
+}
+
+func (t *sqliteTx) AddConflict(c Conflict) error {
+	_, err := t.exec(`INSERT INTO conflicts (record_id, kit, held_hash, offered_hash, body, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, offered_hash) DO NOTHING`,
+		c.RecordID, c.Kit, c.HeldHash, c.OfferedHash, c.Body, formatTime(c.At))
+	return err
+}
+
+func (t *sqliteTx) Conflicts(kit string) ([]Conflict, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT record_id, kit, held_hash, offered_hash, body, at FROM conflicts WHERE ? = '' OR kit = ? ORDER BY id`, kit, kit)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []Conflict
+	for rows.Next() {
+		var c Conflict
+		var at string
+		if err := rows.Scan(&c.RecordID, &c.Kit, &c.HeldHash, &c.OfferedHash, &c.Body, &at); err != nil {
+			return nil, err
+		}
+		c.At = parseTime(at)
+		list = append(list, c)
+	}
+	return list, wrap(rows.Err())
+}
+
+func (t *sqliteTx) AddAudit(kit string, e ksync.AuditEntry, at time.Time) error {
+	_, err := t.exec(`INSERT INTO audit (kit, seq, at, officer, action, entity, entity_id, reason, detail, prev_hash, hash, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kit, seq) DO NOTHING`,
+		kit, e.Seq, formatTime(e.At), e.Officer, e.Action, e.Entity, e.EntityID, e.Reason, e.Detail, e.PrevHash, e.Hash, formatTime(at))
+	return err
+}
+
+// Attachments.
+
+func (t *sqliteTx) Attachment(sha string) (Attachment, error) {
+	a := Attachment{SHA256: sha}
+	var updated string
+	err := t.row(`SELECT total, held, complete, kit, updated_at FROM attachments WHERE sha256 = ?`, sha).Scan(&a.Total, &a.Held, &a.Complete, &a.Kit, &updated)
+	if err != nil {
+		return Attachment{}, notFound("attachment", sha, err)
+	}
+	a.UpdatedAt = parseTime(updated)
+	return a, nil
+}
+
+func (t *sqliteTx) PutAttachment(a Attachment) error {
+	_, err := t.exec(`INSERT INTO attachments (sha256, total, held, complete, kit, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (sha256) DO UPDATE SET total = excluded.total, held = excluded.held, complete = excluded.complete, updated_at = excluded.updated_at`,
+		a.SHA256, a.Total, a.Held, a.Complete, a.Kit, formatTime(a.UpdatedAt))
+	return err
+}
+
+func (t *sqliteTx) AddChunk(sha string, offset int64, data []byte) error {
+	_, err := t.exec(`INSERT INTO attachment_chunks (sha256, offset, data) VALUES (?, ?, ?)`, sha, offset, data)
+	return err
+}
+
+func (t *sqliteTx) Chunks(sha string) ([]byte, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT offset, data FROM attachment_chunks WHERE sha256 = ? ORDER BY offset`, sha)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var all []byte
+	for rows.Next() {
+		var off int64
+		var b []byte
+		if err := rows.Scan(&off, &b); err != nil {
+			return nil, err
+		}
+		if off != int64(len(all)) {
+			return nil, fmt.Errorf("attachment %s: chunk at %d after %d bytes", sha, off, len(all))
+		}
+		all = append(all, b...)
+	}
+	return all, wrap(rows.Err())
+}
+
+func (t *sqliteTx) DeleteChunks(sha string) error {
+	_, err := t.exec(`DELETE FROM attachment_chunks WHERE sha256 = ?`, sha)
+	return err
+}
+
+func (t *sqliteTx) CompleteAttachment(sha string, data []byte, at time.Time) error {
+	if _, err := t.exec(`UPDATE attachments SET data = ?, held = ?, total = ?, complete = 1, updated_at = ? WHERE sha256 = ?`,
+		data, len(data), len(data), formatTime(at), sha); err != nil {
+		return err
+	}
+	return t.DeleteChunks(sha)
+}
+
+// Statuses.
+
+func (t *sqliteTx) AddStatus(kit string, s ksync.Status) (int64, error) {
+	r, err := t.exec(`INSERT INTO statuses (app_id, kit, number, status, reason, pickup, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		s.AppID, kit, s.Number, s.Status, s.Reason, s.Pickup, formatTime(s.At))
+	if err != nil {
+		return 0, err
+	}
+	return r.LastInsertId()
+}
+
+func (t *sqliteTx) Statuses(kit string, after int64, limit int) ([]ksync.Status, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT seq, app_id, number, status, reason, pickup, at FROM statuses WHERE kit = ? AND seq > ? ORDER BY seq LIMIT ?`, kit, after, limit)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	list := []ksync.Status{}
+	for rows.Next() {
+		var s ksync.Status
+		var at string
+		if err := rows.Scan(&s.Seq, &s.AppID, &s.Number, &s.Status, &s.Reason, &s.Pickup, &at); err != nil {
+			return nil, err
+		}
+		s.At = parseTime(at)
+		list = append(list, s)
+	}
+	return list, wrap(rows.Err())
+}
+
+// Demand.
+
+func (t *sqliteTx) Demand(by string) ([]DemandRow, error) {
+	var key, extra string
+	switch by {
+	case ByDistrict:
+		key, extra = "district", "max(regency)"
+	case ByEvent:
+		key, extra = "event_id", "max(event_name || ', ' || event_place || ', ' || event_date)"
+	case ByMonth:
+		// The event's local date, not the UTC time of capture.
+		key, extra = "coalesce(nullif(substr(event_date, 1, 7), ''), substr(created_at, 1, 7))", "''"
+	default:
+		return nil, fmt.Errorf("demand by %q: want district, event or month", by)
+	}
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+key+`, `+extra+`, count(*),
+		sum(status = 'accepted'), sum(status = 'rejected'), sum(status = 'ready')
+		FROM applications GROUP BY 1 ORDER BY 1`)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []DemandRow
+	for rows.Next() {
+		var r DemandRow
+		var extra string
+		if err := rows.Scan(&r.Key, &extra, &r.Applications, &r.Accepted, &r.Rejected, &r.Ready); err != nil {
+			return nil, err
+		}
+		if by == ByDistrict {
+			r.Regency = extra
+		} else {
+			r.Label = extra
+		}
+		list = append(list, r)
+	}
+	return list, wrap(rows.Err())
+}

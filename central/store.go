@@ -1,0 +1,198 @@
+// Package central is the central office endpoint: it enrolls kits, receives
+// their batches and attachments with the exactly-once rules of
+// docs/protocol.md, lets the office set statuses and sends them back to the
+// kits, and imports sealed export files.
+//
+// Office holds the rules; Store is what it needs from storage (SQLite here,
+// PostgreSQL later, behind the same interface); Server is the HTTP face.
+package central
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"time"
+
+	ksync "github.com/jemput/jemput/sync"
+)
+
+// ErrNotFound is returned (wrapped) by a Tx lookup that finds nothing.
+var ErrNotFound = errors.New("not found")
+
+// Store is the office's storage. Every use case of Office runs in one
+// transaction: Update commits when fn returns nil and rolls back otherwise;
+// View always rolls back. Implementations serialise writers so that
+// concurrent kits wait for each other instead of failing.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is one transaction's worth of storage operations. It holds no rules:
+// what is a duplicate, a conflict or a newer version is decided by Office.
+type Tx interface {
+	// The office's own keys, made once.
+	OfficeKeys() (Keys, error) // ErrNotFound before InitOfficeKeys
+	InitOfficeKeys(Keys) error // does nothing when keys exist
+	SetOfficeName(name string) error
+
+	// Kits and their one-time enrollment tokens.
+	Kit(code string) (Kit, error)
+	Kits() ([]Kit, error)
+	AddKit(code string, at time.Time) error // does nothing when the kit exists
+	SetKitKey(code string, pub ed25519.PublicKey, at time.Time) error
+	AddToken(Token) error
+	Token(secretHash string) (Token, error)
+	UseToken(secretHash string, at time.Time) error
+
+	// SeenNonce records nonce for kit and reports whether it was already
+	// there; nonces recorded before pruneBefore are forgotten.
+	SeenNonce(kit, nonce string, at, pruneBefore time.Time) (bool, error)
+
+	// Records (application versions), applications and conflicts.
+	RecordHash(id string) (hash string, err error) // ErrNotFound when not held
+	AddRecord(StoredRecord) error
+	Application(idOrNumber string) (Application, error)
+	PutApplication(Application) error // insert or replace by AppID
+	Applications(AppFilter) ([]Application, error)
+	AddConflict(Conflict) error // does nothing for a conflict already recorded
+	Conflicts(kit string) ([]Conflict, error)
+	AddAudit(kit string, e ksync.AuditEntry, at time.Time) error // ignores a repeat of kit+seq
+
+	// Attachments, content-addressed, received in frames.
+	Attachment(sha string) (Attachment, error)
+	PutAttachment(Attachment) error // insert or replace the state (not the data)
+	AddChunk(sha string, offset int64, data []byte) error
+	Chunks(sha string) ([]byte, error) // the chunks in offset order, joined
+	DeleteChunks(sha string) error
+	CompleteAttachment(sha string, data []byte, at time.Time) error
+
+	// Demand counts applications (current versions) grouped by district,
+	// event or month.
+	Demand(by string) ([]DemandRow, error)
+
+	// Statuses set by the office, in order.
+	AddStatus(kit string, s ksync.Status) (seq int64, err error) // s.Seq is ignored
+	Statuses(kit string, after int64, limit int) ([]ksync.Status, error)
+}
+
+// Keys are the office's own keys: the ed25519 key that signs enrollment
+// answers and ack files, and the age identity export files are sealed to.
+type Keys struct {
+	Name        string // the office's name, as GET /v1/office says it
+	Signing     ed25519.PrivateKey
+	AgeIdentity string // AGE-SECRET-KEY-1...
+	CreatedAt   time.Time
+}
+
+// Kit is an enrolled (or about to be) kit.
+type Kit struct {
+	Code       string
+	PublicKey  ed25519.PublicKey // nil until enrolled
+	AddedAt    time.Time
+	EnrolledAt time.Time
+	Apps       int       // applications received from it
+	LastSeen   time.Time // last record received from it
+}
+
+// Token is a one-time enrollment token, of which the office keeps only the
+// hash of the secret.
+type Token struct {
+	SecretHash string
+	Kit        string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	UsedAt     time.Time
+}
+
+// StoredRecord is one application version as received.
+type StoredRecord struct {
+	ID         string
+	AppID      string
+	Version    int
+	Kit        string
+	Number     string
+	Hash       string
+	Body       []byte // the record's JSON
+	ReceivedAt time.Time
+	Via        string // ViaOnline or ViaImport
+}
+
+// How a record reached the office.
+const (
+	ViaOnline = "online"
+	ViaImport = "import"
+)
+
+// StatusReceived is the office status of an application it holds and has
+// not decided on yet.
+const StatusReceived = "received"
+
+// Application is the office's view of one application: its current version
+// and the status the office set.
+type Application struct {
+	AppID       string
+	Kit         string
+	Number      string
+	Version     int // the highest version held
+	Form        string
+	FormVersion int
+	KitStatus   string // the status on the kit when sent (approved)
+	Event       ksync.Event
+	Province    string // from the NIK: "63"
+	Regency     string // "63.02"
+	District    string // "63.02.01"
+	CreatedAt   time.Time
+	ReceivedAt  time.Time
+	Status      string // received, accepted, rejected, ready
+	Reason      string
+	Pickup      string
+	UpdatedAt   time.Time
+}
+
+// AppFilter selects applications for Apps. Empty fields select all.
+type AppFilter struct {
+	Status string
+	Kit    string
+	Limit  int // 0: no limit
+}
+
+// Ways to group the demand report.
+const (
+	ByDistrict = "district"
+	ByEvent    = "event"
+	ByMonth    = "month"
+)
+
+// DemandRow is one line of the demand report.
+type DemandRow struct {
+	Key          string // district code "63.02.01", event id, or month "2026-11"; "" when unknown
+	Regency      string // by district: the regency code "63.02"
+	Label        string // by event: name, place and date
+	Applications int
+	Accepted     int
+	Rejected     int
+	Ready        int
+}
+
+// Conflict is a record offered with an id the office holds with other
+// content. The first version is kept; this one is kept aside.
+type Conflict struct {
+	RecordID    string
+	Kit         string
+	HeldHash    string
+	OfferedHash string
+	Body        []byte
+	At          time.Time
+}
+
+// Attachment is the state of one content-addressed attachment.
+type Attachment struct {
+	SHA256    string
+	Total     int64
+	Held      int64
+	Complete  bool
+	Kit       string // the kit that first sent it
+	UpdatedAt time.Time
+}

@@ -1,0 +1,265 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jemput/jemput/central"
+	ksync "github.com/jemput/jemput/sync"
+	"github.com/spf13/cobra"
+)
+
+// version is set by the Makefile from git describe.
+var version = "dev"
+
+// Main runs the command line with the process's streams and environment and
+// returns the exit status.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+}
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// usageError is a mistake in how the command was called.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// App is what every command shares: the streams, the language, the
+// database and the office once opened.
+type App struct {
+	DB   string
+	Lang string // "id" or "en"
+	JSON bool
+
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+
+	Getenv func(string) string
+	Now    func() time.Time
+
+	store  *central.SQLite
+	office *central.Office
+}
+
+func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer, getenv func(string) string) int {
+	app := &App{In: in, Out: out, Err: errw, Getenv: getenv, Lang: defaultLang(getenv), Now: time.Now}
+	defer app.Close()
+	root := newRootCommand(app)
+	root.SetArgs(args)
+	root.SetIn(in)
+	root.SetOut(out)
+	root.SetErr(errw)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	app.printError(err)
+	var ue *usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		return exitUsage
+	}
+	return exitError
+}
+
+// isCobraUsage recognises cobra's own argument and flag errors.
+func isCobraUsage(err error) bool {
+	s := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "required flag"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func newRootCommand(app *App) *cobra.Command {
+	var lang string
+	root := &cobra.Command{
+		Use:   "jemput-central",
+		Short: "Central office endpoint for jemput kits / Server kantor pusat untuk kit jemput",
+		Long: `jemput-central enrolls field kits, receives their applications (over the
+network or from a USB stick), and sends the office's decisions back.
+Every command works on one database (--db), also while serve runs.`,
+		Version:       version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if lang != "" {
+				if lang != "id" && lang != "en" {
+					return usagef("--lang must be id or en, not %q", lang)
+				}
+				app.Lang = lang
+			}
+			if app.DB == "" {
+				app.DB = defaultDB(app.Getenv)
+			}
+			now, err := clock(app.Getenv)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			app.Now = now
+			return nil
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&app.DB, "db", "", "office database file (default $JEMPUT_CENTRAL_DB, else ./central.db)")
+	pf.StringVar(&lang, "lang", "", "language of messages: id or en (default from LANG)")
+	pf.BoolVar(&app.JSON, "json", false, "machine-readable output")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usagef("%v\n%s", err, app.t("lihat: "+c.CommandPath()+" --help", "see: "+c.CommandPath()+" --help"))
+	})
+	root.AddCommand(
+		newServeCommand(app, nil),
+		newKitCommand(app),
+		newAppCommand(app),
+		newImportCommand(app, nil),
+		newReportCommand(app),
+	)
+	return root
+}
+
+func defaultDB(getenv func(string) string) string {
+	if p := getenv("JEMPUT_CENTRAL_DB"); p != "" {
+		return p
+	}
+	return "central.db"
+}
+
+// defaultLang reads LANG and friends: Indonesian unless they say English.
+func defaultLang(getenv func(string) string) string {
+	for _, k := range []string{"JEMPUT_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := strings.ToLower(getenv(k))
+		switch {
+		case v == "":
+			continue
+		case strings.HasPrefix(v, "en"):
+			return "en"
+		case v == "c" || v == "posix" || strings.HasPrefix(v, "c."):
+			continue
+		default:
+			return "id"
+		}
+	}
+	return "id"
+}
+
+// clock is the real clock, or JEMPUT_NOW (RFC 3339) for tests and
+// training.
+func clock(getenv func(string) string) (func() time.Time, error) {
+	v := getenv("JEMPUT_NOW")
+	if v == "" {
+		return time.Now, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return nil, fmt.Errorf("JEMPUT_NOW=%q: want RFC 3339 time like 2026-11-27T09:00:00+08:00", v)
+	}
+	return func() time.Time { return t }, nil
+}
+
+func (a *App) t(id, en string) string {
+	if a.Lang == "en" {
+		return en
+	}
+	return id
+}
+
+// openOffice opens the database (creating it and the office's keys the
+// first time) once.
+func (a *App) openOffice(ctx context.Context, opts ...central.Option) (*central.Office, error) {
+	if a.office != nil {
+		return a.office, nil
+	}
+	st, err := central.OpenSQLite(ctx, a.DB)
+	if err != nil {
+		return nil, err
+	}
+	o, err := central.NewOffice(ctx, st, append([]central.Option{central.WithClock(a.Now)}, opts...)...)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.store, a.office = st, o
+	return o, nil
+}
+
+// Close releases the database.
+func (a *App) Close() {
+	if a.store != nil {
+		a.store.Close()
+	}
+}
+
+// printError says what went wrong once, on stderr, with a hint where one
+// helps.
+func (a *App) printError(err error) {
+	var ke *ksync.Error
+	if errors.As(err, &ke) {
+		fmt.Fprintf(a.Err, "error: %s\n", ke.Message)
+		if h := a.hint(ke.Code); h != "" {
+			fmt.Fprintf(a.Err, "hint: %s\n", h)
+		}
+		return
+	}
+	if errors.Is(err, central.ErrBusy) {
+		fmt.Fprintf(a.Err, "error: %s\n", a.t("basis data sedang dipakai proses lain", "the database is busy in another process"))
+		fmt.Fprintf(a.Err, "hint: %s\n", a.t("coba lagi sebentar lagi", "try again in a moment"))
+		return
+	}
+	fmt.Fprintf(a.Err, "error: %v\n", err)
+}
+
+func (a *App) hint(code string) string {
+	switch code {
+	case ksync.CodeNotFound:
+		return a.t("lihat daftar dengan: jemput-central app list", "see the list with: jemput-central app list")
+	case ksync.CodeUnknownKit:
+		return a.t("daftarkan kit dengan: jemput-central kit add --code KODE, lalu jemput enroll di kit", "register the kit with: jemput-central kit add --code CODE, then jemput enroll on the kit")
+	case ksync.CodeMalformed, ksync.CodeBadSignature:
+		return a.t("berkas rusak, diubah, atau bukan untuk kantor ini; buat ulang dengan: jemput sync export", "the file is damaged, changed or not for this office; make it again with: jemput sync export")
+	}
+	return ""
+}
+
+func (a *App) writeJSON(v any) error {
+	enc := json.NewEncoder(a.Out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// say writes a line for people on stdout, in the chosen language.
+func (a *App) say(id, en string, args ...any) {
+	fmt.Fprintf(a.Out, a.t(id, en)+"\n", args...)
+}
+
+// note writes a line for people on stderr.
+func (a *App) note(id, en string, args ...any) {
+	fmt.Fprintf(a.Err, a.t(id, en)+"\n", args...)
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}

@@ -1,0 +1,297 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/jemput/jemput/intake"
+	ksync "github.com/jemput/jemput/sync"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+)
+
+func newEnrollCommand(app *App) *cobra.Command {
+	var url, token string
+	cmd := &cobra.Command{
+		Use:   "enroll --central URL --token TOKEN",
+		Short: "Register this kit with the central office (supervisors; needs a link)",
+		Long: `Register this kit with the central office, using the one-time token the
+office made with 'jemput-central kit add'. The token names the office's key:
+the kit checks it is talking to that office before it sends anything.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			svc, err := app.service(ctx)
+			if err != nil {
+				return err
+			}
+			if _, err := svc.Authorize(ctx, intake.RoleSupervisor); err != nil {
+				return err
+			}
+			tok, err := ksync.ParseToken(token)
+			if err != nil {
+				return usagef("--token: %v", err)
+			}
+			kit, err := svc.Kit(ctx)
+			if err != nil {
+				return err
+			}
+			if tok.Kit != kit.Code {
+				return usagef("%s", fmt.Sprintf(app.t("token ini untuk kit %s, bukan %s", "this token is for kit %s, not %s"), tok.Kit, kit.Code))
+			}
+			key, err := app.deviceKey()
+			if err != nil {
+				return err
+			}
+			info, _, err := ksync.Enroll(ctx, url, tok, kit.Code, key)
+			if err != nil {
+				return err
+			}
+			o := intake.Office{URL: url, Name: info.Office, SigningKey: info.SigningKey, SealingRecipient: info.SealingRecipient, TLSCertSHA256: info.TLSCertSHA256}
+			if err := svc.SetOffice(ctx, o); err != nil {
+				return err
+			}
+			if app.JSON {
+				return app.writeJSON(map[string]any{"office": info.Office, "url": url, "fingerprint": ksync.Fingerprint(info.SigningKey)})
+			}
+			app.say("Kit %s terdaftar di %s (%s), sidik kunci kantor %s.", "Kit %s enrolled with %s (%s), office key fingerprint %s.", kit.Code, info.Office, url, ksync.Fingerprint(info.SigningKey))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&url, "central", "", "the central office's address, e.g. https://sync.imigrasi-batulicin.go.id")
+	cmd.Flags().StringVar(&token, "token", "", "the one-time token from the office (jemput-central kit add)")
+	cmd.MarkFlagRequired("central")
+	cmd.MarkFlagRequired("token")
+	return cmd
+}
+
+type syncOptions struct {
+	DryRun bool
+}
+
+func newSyncCommand(app *App) *cobra.Command {
+	var opts syncOptions
+	cmd := &cobra.Command{
+		Use:   "sync [--dry-run]",
+		Short: "Send approved applications to the office and fetch its statuses (supervisors)",
+		Long: `Send every approved application not yet held by the office, with its
+photo, then fetch what the office says (accepted, rejected, ready for pickup).
+Works over a poor link: photos go in small frames that resume where a cut
+left them, and everything can be sent again safely. Interrupt it at any
+moment and run it again.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSync(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "say what would be sent, send nothing")
+	cmd.AddCommand(newSyncExportCommand(app), newSyncImportAcksCommand(app))
+	return cmd
+}
+
+func runSync(ctx context.Context, app *App, opts syncOptions) error {
+	k, err := app.syncKit(ctx, !opts.DryRun)
+	if err != nil {
+		return err
+	}
+	svc, kit, office := k.svc, k.kit, k.office
+	side := kitSide{svc: svc, kit: kit.Code}
+	if opts.DryRun {
+		rep, err := ksync.DryRun(ctx, side)
+		if err != nil {
+			return err
+		}
+		if app.JSON {
+			return app.writeJSON(map[string]any{"records": rep.Records, "photo_bytes": rep.PhotoBytes})
+		}
+		app.say("Akan dikirim: %d permohonan, foto %d KB.", "Would send: %d applications, %d KB of photos.", rep.Records, rep.PhotoBytes>>10)
+		return nil
+	}
+	key, err := app.deviceKey()
+	if err != nil {
+		return err
+	}
+	client, err := ksync.NewClient(office.URL, kit.Code, key, office.TLSCertSHA256, app.Now)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	rep, err := ksync.Run(ctx, client, side, ksync.RunOptions{Progress: app.progress()})
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.writeJSON(map[string]any{"records": rep.Records, "stored": rep.Stored, "duplicate": rep.Duplicate, "conflict": rep.Conflict,
+			"missing": rep.Missing, "photo_bytes": rep.PhotoBytes, "statuses": rep.Statuses, "attempts": rep.Attempts})
+	}
+	app.say("Terkirim %d permohonan: %d baru, %d sudah ada di kantor, %d konflik; %d status dari kantor (%s, %d percobaan).",
+		"Sent %d applications: %d new, %d already at the office, %d conflicts; %d statuses from the office (%s, %d attempts).",
+		rep.Records, rep.Stored, rep.Duplicate, rep.Conflict, rep.Statuses, time.Since(started).Round(time.Second), rep.Attempts)
+	for _, c := range rep.Conflicts {
+		app.note("konflik: %s — %s", "conflict: %s — %s", c.ID, c.Message)
+	}
+	return nil
+}
+
+// progress shows a bar on a terminal and plain lines elsewhere, on stderr.
+func (a *App) progress() func(phase string, done, total int64) {
+	var bar *progressbar.ProgressBar
+	var barPhase string
+	last := time.Time{}
+	tty := false
+	if f, ok := a.Err.(*os.File); ok && isTerminalFile(f) {
+		tty = true
+	}
+	return func(phase string, done, total int64) {
+		if tty {
+			if bar == nil || barPhase != phase {
+				if bar != nil {
+					bar.Finish()
+				}
+				bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(a.Err), progressbar.OptionSetDescription(phase),
+					progressbar.OptionShowBytes(phase == "photos"), progressbar.OptionClearOnFinish())
+				barPhase = phase
+			}
+			bar.Set64(done)
+			return
+		}
+		if done == total || time.Since(last) > 5*time.Second {
+			fmt.Fprintf(a.Err, "%s: %d/%d\n", phase, done, total)
+			last = time.Now()
+		}
+	}
+}
+
+func newSyncExportCommand(app *App) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "export --out FILE",
+		Short: "Write the batches to a sealed file for a USB stick, when there is no link at all",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			k, err := app.syncKit(ctx, true)
+			if err != nil {
+				return err
+			}
+			svc, kit, office := k.svc, k.kit, k.office
+			key, err := app.deviceKey()
+			if err != nil {
+				return err
+			}
+			side := kitSide{svc: svc, kit: kit.Code}
+			recs, photos, err := side.Pending(ctx)
+			if err != nil {
+				return err
+			}
+			e := ksync.Export{Kit: kit.Code, Created: app.Now().UTC(), Batch: ksync.Batch{BatchID: fmt.Sprintf("%s-%d", kit.Code, app.Now().UnixNano()), Kit: kit.Code, Records: recs},
+				Attachments: map[string][]byte{}}
+			for _, p := range photos {
+				b, err := side.Photo(ctx, p.SHA256)
+				if err != nil {
+					return err
+				}
+				e.Attachments[p.SHA256] = b
+			}
+			var buf bytes.Buffer
+			if err := ksync.SealExport(&buf, office.SealingRecipient, key, e); err != nil {
+				return err
+			}
+			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+				return err
+			}
+			var ids []string
+			for _, r := range recs {
+				ids = append(ids, r.ID())
+			}
+			if err := svc.MarkExported(ctx, ids, out); err != nil {
+				return err
+			}
+			if app.JSON {
+				return app.writeJSON(map[string]any{"file": out, "records": len(recs), "photos": len(photos), "bytes": buf.Len()})
+			}
+			app.say("%s: %d permohonan, %d foto, %d KB, tersegel untuk %s.", "%s: %d applications, %d photos, %d KB, sealed for %s.", out, len(recs), len(photos), buf.Len()>>10, office.Name)
+			app.note("bawa ke kantor: jemput-central import %s; lalu: jemput sync import-acks %s.acks", "take it to the office: jemput-central import %s; then: jemput sync import-acks %s.acks", out, out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "the file to write (on the USB stick)")
+	cmd.MarkFlagRequired("out")
+	return cmd
+}
+
+func newSyncImportAcksCommand(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "import-acks FILE",
+		Short: "Read the office's acknowledgment file for an export back into the kit",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			k, err := app.syncKit(ctx, true)
+			if err != nil {
+				return err
+			}
+			svc, kit, office := k.svc, k.kit, k.office
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			af, err := ksync.ReadAckFile(f)
+			if err != nil {
+				return err
+			}
+			if err := af.Verify(office.SigningKey); err != nil {
+				return intake.Errorf(intake.CodeInvalid, "berkas jawaban tidak sah: %v", "the acknowledgment file is not valid: %v", err)
+			}
+			if af.Kit != kit.Code {
+				return intake.Errorf(intake.CodeInvalid, "berkas jawaban untuk kit %s, bukan %s", "the acknowledgment file is for kit %s, not %s", af.Kit, kit.Code)
+			}
+			side := kitSide{svc: svc, kit: kit.Code}
+			if err := side.SaveAcks(ctx, af.Acks); err != nil {
+				return err
+			}
+			if err := side.SaveStatuses(ctx, ksync.Statuses{Statuses: af.Statuses}); err != nil {
+				return err
+			}
+			held := 0
+			for _, a := range af.Acks {
+				if a.Result == ksync.AckStored || a.Result == ksync.AckDuplicate {
+					held++
+				}
+			}
+			app.say("%d jawaban dibaca: %d permohonan ada di kantor; %d status.", "%d answers read: %d applications held by the office; %d statuses.", len(af.Acks), held, len(af.Statuses))
+			return nil
+		},
+	}
+}
+
+// syncingKit is what the sync commands start from.
+type syncingKit struct {
+	svc    *intake.Service
+	kit    intake.Kit
+	office intake.Office
+}
+
+// syncKit opens the kit for a supervisor, with its office when enrolled
+// (and an error when needOffice and it is not).
+func (a *App) syncKit(ctx context.Context, needOffice bool) (syncingKit, error) {
+	var k syncingKit
+	var err error
+	if k.svc, err = a.service(ctx); err != nil {
+		return k, err
+	}
+	if _, err := k.svc.Authorize(ctx, intake.RoleSupervisor); err != nil {
+		return k, err
+	}
+	if k.kit, err = k.svc.Kit(ctx); err != nil {
+		return k, err
+	}
+	if k.office, err = k.svc.Office(ctx); err != nil && (needOffice || !intake.IsCode(err, intake.CodeNotFound)) {
+		return k, err
+	}
+	return k, nil
+}

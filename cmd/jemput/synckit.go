@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/jemput/jemput/intake"
+	ksync "github.com/jemput/jemput/sync"
+)
+
+// kitSide gives the sync client what it needs from the kit: the records to
+// send, their photos, and where to keep the office's answers.
+type kitSide struct {
+	svc *intake.Service
+	kit string
+}
+
+var _ ksync.KitSide = kitSide{}
+
+// toRecord turns an application version into the record the office keeps.
+// Everything in it belongs to that version and never changes afterwards, so
+// sending it again gives the same content hash: the office answers
+// "duplicate", never "conflict", for a resend.
+func toRecord(kit string, it intake.SyncItem) (ksync.Record, error) {
+	a := it.App
+	doc, err := json.Marshal(a.Doc)
+	if err != nil {
+		return ksync.Record{}, err
+	}
+	r := ksync.Record{
+		AppID: a.ID, Version: a.Version, Number: a.Number, Kit: kit,
+		Form: a.FormID, FormVersion: a.FormVersion, Status: string(it.VersionStatus),
+		Event:     ksync.Event{ID: it.Event.ID, Type: string(it.Event.Type), Name: it.Event.Name, Place: it.Event.Place, Date: it.Event.Date},
+		Officer:   ksync.Officer{NIP: it.Officer.NIP, Name: it.Officer.Name},
+		CreatedAt: it.VersionAt.UTC(),
+		Doc:       doc,
+	}
+	if a.Doc.Photo != nil {
+		r.Photo = a.Doc.Photo.SHA256
+	}
+	// The application's moves (approved, returned…) are not in the record:
+	// they happen after the version is made, and a record must not change.
+	return r, nil
+}
+
+func (k kitSide) Pending(ctx context.Context) ([]ksync.Record, []ksync.Photo, error) {
+	items, err := k.svc.PendingSync(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var recs []ksync.Record
+	var photos []ksync.Photo
+	seen := map[string]bool{}
+	for _, it := range items {
+		r, err := toRecord(k.kit, it)
+		if err != nil {
+			return nil, nil, err
+		}
+		recs = append(recs, r)
+		if p := it.App.Doc.Photo; p != nil && !seen[p.SHA256] {
+			seen[p.SHA256] = true
+			photos = append(photos, ksync.Photo{SHA256: p.SHA256, Size: int64(p.Size)})
+		}
+	}
+	return recs, photos, nil
+}
+
+func (k kitSide) Photo(ctx context.Context, sha string) ([]byte, error) { return k.svc.Photo(ctx, sha) }
+
+func (k kitSide) SaveAcks(ctx context.Context, acks []ksync.Ack) error {
+	list := make([]intake.Ack, 0, len(acks))
+	for _, a := range acks {
+		appID, v, ok := strings.Cut(a.ID, "/")
+		version, err := strconv.Atoi(v)
+		if !ok || err != nil {
+			return intake.Errorf(intake.CodeInvalid, "jawaban kantor untuk rekaman tak dikenal %q", "office answer for an unknown record %q", a.ID)
+		}
+		list = append(list, intake.Ack{AppID: appID, Version: version, Hash: a.Hash, Result: a.Result, Message: a.Message})
+	}
+	return k.svc.RecordAcks(ctx, list)
+}
+
+func (k kitSide) StatusCursor(ctx context.Context) (int64, error) { return k.svc.StatusCursor(ctx) }
+
+func (k kitSide) SaveStatuses(ctx context.Context, s ksync.Statuses) error {
+	list := make([]intake.OfficeStatus, 0, len(s.Statuses))
+	for _, st := range s.Statuses {
+		list = append(list, intake.OfficeStatus{Seq: st.Seq, AppID: st.AppID, Status: intake.Status(st.Status), Reason: st.Reason, Pickup: st.Pickup, At: st.At})
+	}
+	_, err := k.svc.ApplyStatuses(ctx, list)
+	return err
+}

@@ -1,0 +1,247 @@
+package sync
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+)
+
+type exportFixture struct {
+	kitKey ed25519.PrivateKey
+	office *age.X25519Identity
+	keys   keyring
+	export Export
+	sealed []byte
+}
+
+func newExportFixture(t testing.TB) exportFixture {
+	t.Helper()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kitKey := newKey(t)
+	photo1 := randomBytes(1, 150<<10) // more than two frames
+	photo2 := []byte("small photo")
+	r1, r2 := sampleRecord("a1", 1), sampleRecord("a2", 3)
+	r1.Photo, r2.Photo = shaHex(photo1), shaHex(photo2)
+	e := Export{
+		Kit:     "KTB01",
+		Created: time.Date(2026, 11, 28, 1, 2, 3, 4, time.UTC),
+		Batch: Batch{BatchID: "exp1", Kit: "KTB01", Records: []Record{r1, r2},
+			Audit: []AuditEntry{{Seq: 1, Action: "approve", Hash: "h"}}},
+		Attachments: map[string][]byte{shaHex(photo1): photo1, shaHex(photo2): photo2, shaHex(nil): {}},
+	}
+	var buf bytes.Buffer
+	if err := SealExport(&buf, id.Recipient().String(), kitKey, e); err != nil {
+		t.Fatal(err)
+	}
+	return exportFixture{kitKey: kitKey, office: id, keys: keyring{"KTB01": pubOf(kitKey)}, export: e, sealed: buf.Bytes()}
+}
+
+func TestExportRoundTrip(t *testing.T) {
+	fx := newExportFixture(t)
+	got, err := OpenExport(bytes.NewReader(fx.sealed), fx.office.String(), fx.keys.keyFor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Created.Equal(fx.export.Created) || got.Kit != "KTB01" {
+		t.Errorf("kit %q created %v", got.Kit, got.Created)
+	}
+	got.Created = fx.export.Created
+	if len(got.Attachments[shaHex(nil)]) != 0 {
+		t.Error("empty attachment lost")
+	}
+	got.Attachments[shaHex(nil)] = []byte{}
+	for i := range got.Batch.Records {
+		if got.Batch.Records[i].Hash() != fx.export.Batch.Records[i].Hash() {
+			t.Errorf("record %d changed", i)
+		}
+	}
+	got.Batch.Records, fx.export.Batch.Records = nil, nil
+	if !reflect.DeepEqual(got, fx.export) {
+		t.Errorf("round trip differs:\n got %+v\nwant %+v", got.Batch, fx.export.Batch)
+	}
+}
+
+func TestOpenExportRefuses(t *testing.T) {
+	fx := newExportFixture(t)
+	open := func(b []byte, keys keyring) error {
+		e, err := OpenExport(bytes.NewReader(b), fx.office.String(), keys.keyFor)
+		if err == nil {
+			return nil
+		}
+		if !reflect.DeepEqual(e, Export{}) {
+			t.Fatal("an error came with partial data")
+		}
+		var pe *Error
+		if !errors.As(err, &pe) {
+			t.Fatalf("error %v is not an *Error", err)
+		}
+		return err
+	}
+
+	t.Run("another office", func(t *testing.T) {
+		other, _ := age.GenerateX25519Identity()
+		_, err := OpenExport(bytes.NewReader(fx.sealed), other.String(), fx.keys.keyFor)
+		if ErrorCode(err) != CodeMalformed {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("unknown kit", func(t *testing.T) {
+		if err := open(fx.sealed, keyring{}); ErrorCode(err) != CodeUnknownKit {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("signed by another key", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := SealExport(&buf, fx.office.Recipient().String(), newKey(t), fx.export); err != nil {
+			t.Fatal(err)
+		}
+		if err := open(buf.Bytes(), fx.keys); ErrorCode(err) != CodeBadSignature {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("byte flipped", func(t *testing.T) {
+		n := len(fx.sealed)
+		for _, pos := range samplePositions(n) {
+			b := bytes.Clone(fx.sealed)
+			b[pos] ^= 0x01
+			if err := open(b, fx.keys); err == nil {
+				t.Errorf("flip at %d of %d: accepted", pos, n)
+			}
+		}
+	})
+	t.Run("truncated", func(t *testing.T) {
+		for _, pos := range samplePositions(len(fx.sealed)) {
+			if err := open(fx.sealed[:pos], fx.keys); err == nil {
+				t.Errorf("cut at %d of %d: accepted", pos, len(fx.sealed))
+			}
+		}
+	})
+}
+
+// samplePositions picks byte positions all over a file: the start, every
+// 997th byte, and the end.
+func samplePositions(n int) []int {
+	var ps []int
+	for i := 0; i < n; i += 997 {
+		ps = append(ps, i)
+	}
+	for i := max(0, n-64); i < n; i++ {
+		ps = append(ps, i)
+	}
+	for i := 0; i < min(n, 300); i++ {
+		ps = append(ps, i)
+	}
+	return ps
+}
+
+func TestSealExportRefuses(t *testing.T) {
+	fx := newExportFixture(t)
+	e := fx.export
+	e.Attachments = map[string][]byte{shaHex([]byte("a")): []byte("b")}
+	if err := SealExport(&bytes.Buffer{}, fx.office.Recipient().String(), fx.kitKey, e); err == nil {
+		t.Error("sealed an attachment under the wrong SHA-256")
+	}
+	if err := SealExport(&bytes.Buffer{}, "age1nope", fx.kitKey, fx.export); err == nil {
+		t.Error("sealed to a bad recipient")
+	}
+	e = fx.export
+	e.Kit = "KTB02"
+	if err := SealExport(&bytes.Buffer{}, fx.office.Recipient().String(), fx.kitKey, e); err == nil {
+		t.Error("sealed a batch of another kit")
+	}
+}
+
+// FuzzOpenExport feeds OpenExport both raw bytes and fuzzed plaintexts
+// sealed to the office, so that the fuzzer reaches the header and payload
+// parsers behind age's authentication.
+func FuzzOpenExport(f *testing.F) {
+	fx := newExportFixture(f)
+	plain, err := age.Decrypt(bytes.NewReader(fx.sealed), fx.office)
+	if err != nil {
+		f.Fatal(err)
+	}
+	pt, err := io.ReadAll(plain)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(fx.sealed[:4096], false)
+	f.Add(pt, true)
+	f.Add(pt[:len(pt)/2], true)
+	f.Fuzz(func(t *testing.T, in []byte, seal bool) {
+		if seal {
+			var buf bytes.Buffer
+			w, err := age.Encrypt(&buf, fx.office.Recipient())
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(in)
+			w.Close()
+			in = buf.Bytes()
+		}
+		e, err := OpenExport(bytes.NewReader(in), fx.office.String(), fx.keys.keyFor)
+		if err != nil {
+			var pe *Error
+			if !errors.As(err, &pe) || !reflect.DeepEqual(e, Export{}) {
+				t.Fatalf("error %v: not an *Error, or partial data", err)
+			}
+		}
+	})
+}
+
+func TestAckFile(t *testing.T) {
+	office := newKey(t)
+	wita := time.FixedZone("WITA", 8*3600)
+	f := AckFile{
+		Kit: "KTB01", Created: time.Date(2026, 11, 28, 9, 0, 0, 5, wita),
+		Acks:     []Ack{{ID: "a1/1", Hash: "h1", Result: AckStored}, {ID: "a2/3", Hash: "h2", Result: AckConflict, Message: "differs"}},
+		Statuses: []Status{{Seq: 1, AppID: "a1", Number: "N1", Status: StatusAccepted, At: time.Date(2026, 11, 28, 8, 0, 0, 0, wita)}},
+	}
+	f.Sign(office)
+	if err := f.Verify(pubOf(office)); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteAckFile(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadAckFile(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := got.Verify(pubOf(office)); err != nil {
+		t.Fatalf("after a round trip: %v", err)
+	}
+	if got.Verify(pubOf(newKey(t))) == nil {
+		t.Error("verifies with another office's key")
+	}
+	changes := map[string]func(*AckFile){
+		"kit":       func(f *AckFile) { f.Kit = "KTB02" },
+		"created":   func(f *AckFile) { f.Created = f.Created.Add(time.Second) },
+		"ack":       func(f *AckFile) { f.Acks[0].Result = AckDuplicate },
+		"ack gone":  func(f *AckFile) { f.Acks = f.Acks[:1] },
+		"status":    func(f *AckFile) { f.Statuses[0].Status = StatusRejected },
+		"signature": func(f *AckFile) { f.Signature[0] ^= 1 },
+	}
+	for name, change := range changes {
+		c := got
+		c.Acks = append([]Ack(nil), got.Acks...)
+		c.Statuses = append([]Status(nil), got.Statuses...)
+		c.Signature = bytes.Clone(got.Signature)
+		change(&c)
+		if err := c.Verify(pubOf(office)); ErrorCode(err) != CodeBadSignature {
+			t.Errorf("%s changed: err = %v", name, err)
+		}
+	}
+	if _, err := ReadAckFile(bytes.NewReader([]byte("{"))); ErrorCode(err) != CodeMalformed {
+		t.Errorf("junk ack file: %v", err)
+	}
+}

@@ -1,0 +1,380 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+)
+
+// fakeOffice is a minimal office in memory that follows docs/protocol.md,
+// for testing the client and Run.
+type fakeOffice struct {
+	t       testing.TB
+	key     ed25519.PrivateKey
+	sealing *age.X25519Identity
+	nonces  MemoryNonces
+	clock   func() time.Time
+	tlsCert string // SHA-256 hex the office names in /v1/office
+
+	mu          gosync.Mutex
+	kits        map[string]ed25519.PublicKey
+	tokens      map[string]string // secret hash → kit; deleted when used
+	attachments map[string]*heldAttachment
+	records     map[string]string // id → hash
+	stores      map[string]int    // id → times stored
+	conflicts   int
+	statuses    []Status
+
+	// For the cut test: the next upload is cut after cutAfter body bytes.
+	cutAfter       int64
+	cuts           int
+	frameData      int64 // data bytes of whole frames received
+	uploadRequests int
+}
+
+type heldAttachment struct {
+	total int64
+	data  []byte
+}
+
+func newFakeOffice(t testing.TB) (*fakeOffice, *httptest.Server) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &fakeOffice{
+		t: t, key: newKey(t), sealing: id, clock: time.Now,
+		kits: map[string]ed25519.PublicKey{}, tokens: map[string]string{},
+		attachments: map[string]*heldAttachment{}, records: map[string]string{}, stores: map[string]int{},
+	}
+	srv := httptest.NewServer(o.handler())
+	t.Cleanup(srv.Close)
+	return o, srv
+}
+
+func (o *fakeOffice) keyFor(kit string) (ed25519.PublicKey, bool, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	k, ok := o.kits[kit]
+	return k, ok, nil
+}
+
+func (o *fakeOffice) token(kit string) Token {
+	tok, err := NewToken(kit, pubOf(o.key))
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	o.mu.Lock()
+	o.tokens[tok.SecretHash()] = kit
+	o.mu.Unlock()
+	return tok
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+func (o *fakeOffice) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/office", func(w http.ResponseWriter, r *http.Request) {
+		info := OfficeInfo{Office: "Kantor Imigrasi Batulicin", SealingRecipient: o.sealing.Recipient().String(), TLSCertSHA256: o.tlsCert, Time: o.clock()}
+		SignOfficeInfo(o.key, &info)
+		writeJSON(w, info)
+	})
+	mux.HandleFunc("POST /v1/enroll", func(w http.ResponseWriter, r *http.Request) {
+		var req EnrollRequest
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			WriteError(w, Errorf(400, CodeBadRequest, "%v", err))
+			return
+		}
+		tok, err := ParseToken(req.Token)
+		if err != nil {
+			WriteError(w, err.(*Error))
+			return
+		}
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		kit, ok := o.tokens[tok.SecretHash()]
+		switch {
+		case !ok:
+			WriteError(w, Errorf(403, CodeTokenUnknown, "unknown token"))
+		case kit != req.KitCode || tok.Kit != kit:
+			WriteError(w, Errorf(403, CodeTokenKitMismatch, "token is for %s", kit))
+		case !VerifyEnrollProof(req.PublicKey, req.Token, req.Proof):
+			WriteError(w, Errorf(401, CodeBadSignature, "bad proof"))
+		default:
+			delete(o.tokens, tok.SecretHash())
+			o.kits[kit] = req.PublicKey
+			writeJSON(w, EnrollResponse{KitCode: kit, EnrolledAt: o.clock(), Signature: SignEnrolled(o.key, kit, req.PublicKey)})
+		}
+	})
+	mux.HandleFunc("POST /v1/attachments/state", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if _, err := VerifyRequest(r.Context(), r, body, o.keyFor, &o.nonces, o.clock()); err != nil {
+			WriteError(w, err.(*Error))
+			return
+		}
+		var req struct {
+			SHA256 []string `json:"sha256"`
+		}
+		json.Unmarshal(body, &req)
+		writeJSON(w, o.state(req.SHA256))
+	})
+	mux.HandleFunc("POST /v1/attachments/upload", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := VerifyStreamRequest(r.Context(), r, o.keyFor, &o.nonces, o.clock()); err != nil {
+			WriteError(w, err.(*Error))
+			return
+		}
+		o.mu.Lock()
+		o.uploadRequests++
+		var body io.Reader = r.Body
+		cut := o.cutAfter > 0
+		if cut {
+			body = io.LimitReader(r.Body, o.cutAfter)
+			o.cutAfter = 0
+			o.cuts++
+		}
+		o.mu.Unlock()
+		fr := NewFrameReader(body)
+		var shas []string
+		for {
+			f, err := fr.Next()
+			if err == io.EOF && !cut {
+				break
+			}
+			if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+				panic(http.ErrAbortHandler) // the link drops
+			}
+			if err != nil {
+				var e *Error
+				if errors.As(err, &e) {
+					WriteError(w, e)
+					return
+				}
+				panic(http.ErrAbortHandler)
+			}
+			if e := o.apply(f); e != nil {
+				WriteError(w, e)
+				return
+			}
+			shas = append(shas, f.SHA256)
+		}
+		writeJSON(w, o.state(shas))
+	})
+	mux.HandleFunc("POST /v1/batches", func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20))
+		if err != nil {
+			WriteError(w, Errorf(413, CodeTooLarge, "%v", err))
+			return
+		}
+		kit, err := VerifyRequest(r.Context(), r, body, o.keyFor, &o.nonces, o.clock())
+		if err != nil {
+			WriteError(w, err.(*Error))
+			return
+		}
+		b, err := DecodeBatch(bytes.NewReader(body), 64<<20)
+		if err != nil {
+			WriteError(w, err.(*Error))
+			return
+		}
+		if b.Kit != kit {
+			WriteError(w, Errorf(400, CodeBadRequest, "batch of kit %s sent by %s", b.Kit, kit))
+			return
+		}
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		var res BatchResult
+		for _, rec := range b.Records {
+			a := Ack{ID: rec.ID(), Hash: rec.Hash()}
+			held, ok := o.records[a.ID]
+			switch {
+			case ok && held == a.Hash:
+				a.Result = AckDuplicate
+			case ok:
+				a.Result = AckConflict
+				o.conflicts++
+			case rec.Photo != "" && !o.complete(rec.Photo):
+				a.Result = AckMissingAttachment
+			default:
+				a.Result = AckStored
+				o.records[a.ID] = a.Hash
+				o.stores[a.ID]++
+			}
+			res.Acks = append(res.Acks, a)
+		}
+		writeJSON(w, res)
+	})
+	mux.HandleFunc("GET /v1/statuses", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := VerifyRequest(r.Context(), r, nil, o.keyFor, &o.nonces, o.clock()); err != nil {
+			WriteError(w, err.(*Error))
+			return
+		}
+		after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		s := Statuses{Statuses: []Status{}, Last: after}
+		for _, st := range o.statuses {
+			if st.Seq > after && len(s.Statuses) < 2 { // small pages, to test paging
+				s.Statuses = append(s.Statuses, st)
+				s.Last = st.Seq
+			}
+		}
+		writeJSON(w, s)
+	})
+	return mux
+}
+
+func (o *fakeOffice) complete(sha string) bool {
+	a := o.attachments[sha]
+	return a != nil && int64(len(a.data)) == a.total && shaHex(a.data) == sha
+}
+
+func (o *fakeOffice) state(shas []string) AttachmentState {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	st := AttachmentState{Held: map[string]int64{}, Complete: []string{}}
+	for _, sha := range shas {
+		if a := o.attachments[sha]; a != nil {
+			st.Held[sha] = int64(len(a.data))
+			if o.complete(sha) {
+				st.Complete = append(st.Complete, sha)
+			}
+		}
+	}
+	sort.Strings(st.Complete)
+	st.Complete = compactStrings(st.Complete)
+	return st
+}
+
+func compactStrings(s []string) []string {
+	var out []string
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	if out == nil {
+		return []string{}
+	}
+	return out
+}
+
+// apply commits one frame as the protocol says.
+func (o *fakeOffice) apply(f Frame) *Error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.frameData += int64(len(f.Data))
+	a := o.attachments[f.SHA256]
+	if a == nil {
+		a = &heldAttachment{total: f.Total}
+		o.attachments[f.SHA256] = a
+	}
+	held := int64(len(a.data))
+	end := f.Offset + int64(len(f.Data))
+	switch {
+	case f.Total != a.total:
+		return Errorf(400, CodeMalformed, "total differs")
+	case f.Offset > held:
+		return Errorf(409, CodeOffsetMismatch, "offset %d, held %d", f.Offset, held)
+	case end <= held && !(f.Total == 0 && held == 0):
+		return nil // wholly before what is held
+	}
+	a.data = append(a.data, f.Data[held-f.Offset:]...)
+	if int64(len(a.data)) == a.total && shaHex(a.data) != f.SHA256 {
+		a.data = nil // discard a damaged attachment
+	}
+	return nil
+}
+
+// memKit is a KitSide in memory.
+type memKit struct {
+	mu       gosync.Mutex
+	records  []Record
+	photos   map[string][]byte
+	acks     map[string]Ack
+	cursor   int64
+	statuses []Status
+	saves    int
+}
+
+var _ KitSide = (*memKit)(nil)
+
+func (k *memKit) Pending(context.Context) ([]Record, []Photo, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var rs []Record
+	var ps []Photo
+	for _, r := range k.records {
+		if a, ok := k.acks[r.ID()]; ok && a.Final() {
+			continue
+		}
+		rs = append(rs, r)
+		if r.Photo != "" {
+			ps = append(ps, Photo{SHA256: r.Photo, Size: int64(len(k.photos[r.Photo]))})
+		}
+	}
+	return rs, ps, nil
+}
+
+func (k *memKit) Photo(_ context.Context, sha string) ([]byte, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	p, ok := k.photos[sha]
+	if !ok {
+		return nil, errors.New("no such photo")
+	}
+	return p, nil
+}
+
+func (k *memKit) SaveAcks(_ context.Context, acks []Ack) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.saves++
+	for _, a := range acks {
+		k.acks[a.ID] = a
+	}
+	return nil
+}
+
+func (k *memKit) StatusCursor(context.Context) (int64, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.cursor, nil
+}
+
+func (k *memKit) SaveStatuses(_ context.Context, s Statuses) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.statuses = append(k.statuses, s.Statuses...)
+	k.cursor = s.Last
+	return nil
+}
+
+// newMemKit makes n records of kit KTB01, each with its own photo of
+// photoSize random bytes.
+func newMemKit(n, photoSize int) *memKit {
+	k := &memKit{photos: map[string][]byte{}, acks: map[string]Ack{}}
+	for i := range n {
+		r := sampleRecord("app"+strconv.Itoa(i), 1)
+		if photoSize > 0 {
+			p := randomBytes(uint64(1000+i), photoSize+i)
+			r.Photo = shaHex(p)
+			k.photos[r.Photo] = p
+		}
+		k.records = append(k.records, r)
+	}
+	return k
+}

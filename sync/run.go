@@ -1,0 +1,407 @@
+package sync
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net/http"
+	gosync "sync"
+	"time"
+)
+
+// Photo is an attachment a pending record needs.
+type Photo struct {
+	SHA256 string
+	Size   int64
+}
+
+// KitSide is what Run needs from the kit's storage.
+type KitSide interface {
+	// Pending lists the records the office has not finally acked, and
+	// their photos.
+	Pending(ctx context.Context) ([]Record, []Photo, error)
+	Photo(ctx context.Context, sha string) ([]byte, error)
+	SaveAcks(ctx context.Context, acks []Ack) error
+	StatusCursor(ctx context.Context) (int64, error)
+	// SaveStatuses stores statuses and s.Last as the new cursor.
+	SaveStatuses(ctx context.Context, s Statuses) error
+}
+
+// RunOptions tune Run; the zero value is sane.
+type RunOptions struct {
+	BatchSize   int                                   // records per batch; 0: 500
+	FrameSize   int                                   // bytes per attachment frame; 0: DefaultFrameSize
+	MaxAttempts int                                   // 0: 10
+	Backoff     func(attempt int) time.Duration       // nil: 2^attempt s, at most a minute, jittered
+	Progress    func(phase string, done, total int64) // never called concurrently; total 0: unknown
+
+	Log *slog.Logger
+}
+
+// Report says what a run did. Stored, Duplicate, Conflict, PhotoBytes and
+// Statuses add up over attempts; Missing is what the last attempt left
+// without its photo.
+type Report struct {
+	Records    int // records pending at the start
+	Stored     int
+	Duplicate  int
+	Conflict   int
+	Missing    int
+	PhotoBytes int64
+	Statuses   int
+	Attempts   int
+	Conflicts  []Ack
+}
+
+// Phases given to RunOptions.Progress.
+const (
+	PhasePhotos   = "photos"
+	PhaseRecords  = "records"
+	PhaseStatuses = "statuses"
+)
+
+// uploadGroup bounds the photo bytes held in memory for one upload
+// request; a run makes as many requests as it needs.
+const uploadGroup = 32 << 20
+
+// kitError marks a failure of the kit's own storage: retrying the network
+// will not cure it.
+type kitError struct{ err error }
+
+func (e kitError) Error() string { return e.err.Error() }
+func (e kitError) Unwrap() error { return e.err }
+
+func kitErr(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return kitError{fmt.Errorf("%s: %w", what, err)}
+}
+
+// Retryable reports whether trying again may cure err: an *Error that says
+// so (or is unavailable, offset_mismatch, any 5xx) or a network or I/O
+// failure. A kit storage failure, a cancelled context, a TLS certificate
+// that is not the office's, or any other *Error is not.
+func Retryable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Retry || pe.Code == CodeUnavailable || pe.Code == CodeOffsetMismatch || pe.Status >= 500
+	}
+	var (
+		ke  kitError
+		pin *pinError
+		cve *tls.CertificateVerificationError
+	)
+	if errors.As(err, &ke) || errors.As(err, &pin) || errors.As(err, &cve) {
+		return false
+	}
+	return !errors.Is(err, context.Canceled)
+}
+
+// Run sends everything pending to the office and fetches the statuses: the
+// photos the office lacks (one upload request), the records in batches
+// (two in flight, acks saved after each), then the statuses. Any retryable
+// failure backs off and starts again from the photos' state; everything is
+// idempotent, so Run may be interrupted at any moment and run again.
+func Run(ctx context.Context, c *Client, k KitSide, opts RunOptions) (Report, error) {
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 10
+	}
+	if opts.Backoff == nil {
+		opts.Backoff = defaultBackoff
+	}
+	if opts.Progress == nil {
+		opts.Progress = func(string, int64, int64) {}
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	var rep Report
+	for attempt := 1; ; attempt++ {
+		rep.Attempts = attempt
+		err := runOnce(ctx, c, k, opts, &rep, attempt == 1)
+		if err == nil {
+			return rep, nil
+		}
+		if ctx.Err() != nil {
+			return rep, ctx.Err()
+		}
+		if !Retryable(err) || attempt >= opts.MaxAttempts {
+			return rep, err
+		}
+		wait := opts.Backoff(attempt)
+		opts.Log.Warn("sync interrupted, trying again", "attempt", attempt, "wait", wait, "err", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return rep, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+func defaultBackoff(attempt int) time.Duration {
+	d := time.Minute
+	if attempt < 6 {
+		d = time.Second << attempt
+	}
+	j, err := rand.Int(rand.Reader, big.NewInt(int64(d/2)))
+	if err != nil {
+		return d
+	}
+	return d/2 + time.Duration(j.Int64())
+}
+
+func runOnce(ctx context.Context, c *Client, k KitSide, opts RunOptions, rep *Report, first bool) error {
+	records, photos, err := k.Pending(ctx)
+	if err != nil {
+		return kitErr("listing pending records", err)
+	}
+	if first {
+		rep.Records = len(records)
+	}
+	opts.Log.Info("sync", "records", len(records), "photos", len(photos))
+	if err := uploadPhotos(ctx, c, k, photos, opts, rep); err != nil {
+		return err
+	}
+	if err := sendRecords(ctx, c, k, records, opts, rep); err != nil {
+		return err
+	}
+	return fetchStatuses(ctx, c, k, opts, rep)
+}
+
+func uploadPhotos(ctx context.Context, c *Client, k KitSide, photos []Photo, opts RunOptions, rep *Report) error {
+	if len(photos) == 0 {
+		return nil
+	}
+	shas := make([]string, len(photos))
+	for i, p := range photos {
+		shas[i] = p.SHA256
+	}
+	st, err := c.AttachmentState(ctx, shas)
+	if err != nil {
+		return err
+	}
+	complete := make(map[string]bool, len(st.Complete))
+	for _, sha := range st.Complete {
+		complete[sha] = true
+	}
+	var todo []Photo
+	var total int64
+	seen := map[string]bool{}
+	for _, p := range photos {
+		if complete[p.SHA256] || seen[p.SHA256] {
+			continue
+		}
+		seen[p.SHA256] = true
+		todo = append(todo, p)
+		total += max(p.Size-heldOf(st, p), 0)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	var done int64
+	opts.Progress(PhasePhotos, 0, total)
+	for len(todo) > 0 {
+		var parts []UploadPart
+		var size int64
+		for len(todo) > 0 && (len(parts) == 0 || size+todo[0].Size <= uploadGroup) {
+			p := todo[0]
+			todo = todo[1:]
+			data, err := k.Photo(ctx, p.SHA256)
+			if err != nil {
+				return kitErr("reading photo "+p.SHA256, err)
+			}
+			if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != p.SHA256 {
+				return kitError{fmt.Errorf("photo %s is damaged on this kit: its content does not match its SHA-256", p.SHA256)}
+			}
+			held := heldOf(st, p)
+			if held > int64(len(data)) {
+				held = 0
+			}
+			parts = append(parts, UploadPart{SHA256: p.SHA256, Total: int64(len(data)), Offset: held, Data: data})
+			size += int64(len(data))
+		}
+		base := done
+		_, err := c.Upload(ctx, parts, opts.FrameSize, func(n int64) {
+			opts.Progress(PhasePhotos, base+n, total)
+			done = base + n
+		})
+		rep.PhotoBytes += done - base
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func heldOf(st AttachmentState, p Photo) int64 {
+	return st.Held[p.SHA256]
+}
+
+func sendRecords(ctx context.Context, c *Client, k KitSide, records []Record, opts RunOptions, rep *Report) error {
+	if len(records) == 0 {
+		return nil
+	}
+	// Acks in hand are saved even if the run is being interrupted: it
+	// saves resending those records.
+	saveCtx := context.WithoutCancel(ctx)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		mu       gosync.Mutex
+		done     int64
+		firstErr error
+		wg       gosync.WaitGroup
+		slots    = make(chan struct{}, 2) // two batches in flight
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel(err)
+	}
+	rep.Missing = 0
+	total := int64(len(records))
+	opts.Progress(PhaseRecords, 0, total)
+	for start := 0; start < len(records); start += opts.BatchSize {
+		chunk := records[start:min(start+opts.BatchSize, len(records))]
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			acks, err := c.SendBatch(ctx, Batch{BatchID: newBatchID(), Kit: c.kit, Records: chunk})
+			if err != nil {
+				fail(err)
+				return
+			}
+			if err := checkAcks(chunk, acks); err != nil {
+				fail(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if err := k.SaveAcks(saveCtx, acks); err != nil {
+				if firstErr == nil {
+					firstErr = kitErr("saving acks", err)
+				}
+				cancel(firstErr)
+				return
+			}
+			for _, a := range acks {
+				switch a.Result {
+				case AckStored:
+					rep.Stored++
+				case AckDuplicate:
+					rep.Duplicate++
+				case AckConflict:
+					rep.Conflict++
+					rep.Conflicts = append(rep.Conflicts, a)
+				case AckMissingAttachment:
+					rep.Missing++
+				}
+			}
+			done += int64(len(chunk))
+			opts.Progress(PhaseRecords, done, total)
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return context.Cause(ctx)
+}
+
+// checkAcks refuses an answer that does not ack each record of the batch
+// with a known result: storing it would mark records sent that are not.
+func checkAcks(records []Record, acks []Ack) error {
+	want := make(map[string]bool, len(records))
+	for _, r := range records {
+		want[r.ID()] = true
+	}
+	for _, a := range acks {
+		if !want[a.ID] {
+			return Errorf(http.StatusBadGateway, CodeUnavailable, "the office acked record %q, which was not in the batch", a.ID)
+		}
+		switch a.Result {
+		case AckStored, AckDuplicate, AckConflict, AckMissingAttachment:
+		default:
+			return Errorf(http.StatusBadGateway, CodeUnavailable, "the office acked record %q with unknown result %q", a.ID, a.Result)
+		}
+		delete(want, a.ID)
+	}
+	if len(want) > 0 {
+		return Errorf(http.StatusBadGateway, CodeUnavailable, "the office did not ack %d records of the batch", len(want))
+	}
+	return nil
+}
+
+func newBatchID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func fetchStatuses(ctx context.Context, c *Client, k KitSide, opts RunOptions, rep *Report) error {
+	cursor, err := k.StatusCursor(ctx)
+	if err != nil {
+		return kitErr("reading the status cursor", err)
+	}
+	for {
+		s, err := c.Statuses(ctx, cursor)
+		if err != nil {
+			return err
+		}
+		if len(s.Statuses) > 0 || s.Last > cursor {
+			if err := k.SaveStatuses(ctx, s); err != nil {
+				return kitErr("saving statuses", err)
+			}
+			rep.Statuses += len(s.Statuses)
+			opts.Progress(PhaseStatuses, int64(rep.Statuses), 0)
+		}
+		if s.Last <= cursor {
+			return nil
+		}
+		cursor = s.Last
+	}
+}
+
+// DryRun says what Run would send, without the network: every pending
+// record and the bytes of all their photos (the office may hold some).
+func DryRun(ctx context.Context, k KitSide) (Report, error) {
+	records, photos, err := k.Pending(ctx)
+	if err != nil {
+		return Report{}, kitErr("listing pending records", err)
+	}
+	rep := Report{Records: len(records)}
+	seen := map[string]bool{}
+	for _, p := range photos {
+		if !seen[p.SHA256] {
+			seen[p.SHA256] = true
+			rep.PhotoBytes += p.Size
+		}
+	}
+	return rep, nil
+}
