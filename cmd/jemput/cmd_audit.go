@@ -86,6 +86,19 @@ func newDoctorCommand(app *App) *cobra.Command {
 			} else {
 				fmt.Fprintln(app.Out, "--   "+app.t("tidak ada acara yang dibuka", "no event is open"))
 			}
+			if st, err := svc.SyncState(ctx); err == nil {
+				if st.Enrolled {
+					check(true, "terdaftar di %s (%s)", "enrolled with %s (%s)", st.Office.Name, st.Office.URL)
+				} else {
+					fmt.Fprintln(app.Out, "--   "+app.t("belum terdaftar di kantor pusat (jemput enroll)", "not enrolled with the central office (jemput enroll)"))
+				}
+				msg := fmt.Sprintf(app.t("%d permohonan disetujui menunggu dikirim", "%d approved applications waiting to be sent"), st.Waiting)
+				if st.Waiting > 0 {
+					msg += fmt.Sprintf(app.t(", yang tertua sejak %s", ", the oldest since %s"), st.Oldest.Format("2006-01-02 15:04"))
+				}
+				check(!st.Over, "%s (batas %d hari / %d)", "%s (limits %d days / %d)", msg, st.Limits.MaxDays, st.Limits.MaxApps)
+				check(len(st.Conflicts) == 0, "%d konflik dengan kantor", "%d conflicts with the office", len(st.Conflicts))
+			}
 			if _, err := exec.LookPath("lp"); err == nil {
 				check(true, "pencetak: lp (CUPS) tersedia", "printing: lp (CUPS) available")
 			} else {

@@ -88,7 +88,7 @@ moment and run it again.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "say what would be sent, send nothing")
-	cmd.AddCommand(newSyncExportCommand(app), newSyncImportAcksCommand(app))
+	cmd.AddCommand(newSyncExportCommand(app), newSyncImportAcksCommand(app), newSyncLimitsCommand(app))
 	return cmd
 }
 
@@ -294,4 +294,51 @@ func (a *App) syncKit(ctx context.Context, needOffice bool) (syncingKit, error) 
 		return k, err
 	}
 	return k, nil
+}
+
+func newSyncLimitsCommand(app *App) *cobra.Command {
+	var l intake.Limits
+	cmd := &cobra.Command{
+		Use:   "limits [--days N] [--apps N]",
+		Short: "Show or set how long approved applications may wait for a sync before intake stops (supervisors)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			k, err := app.syncKit(ctx, false)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("days") || cmd.Flags().Changed("apps") {
+				st, err := k.svc.SyncState(ctx)
+				if err != nil {
+					return err
+				}
+				if !cmd.Flags().Changed("days") {
+					l.MaxDays = st.Limits.MaxDays
+				}
+				if !cmd.Flags().Changed("apps") {
+					l.MaxApps = st.Limits.MaxApps
+				}
+				if l.MaxDays < 0 || l.MaxApps < 0 {
+					return usagef("--days and --apps must be 0 (no limit) or more")
+				}
+				if err := k.svc.SetLimits(ctx, l); err != nil {
+					return err
+				}
+			}
+			st, err := k.svc.SyncState(ctx)
+			if err != nil {
+				return err
+			}
+			if app.JSON {
+				return app.writeJSON(map[string]any{"max_days": st.Limits.MaxDays, "max_apps": st.Limits.MaxApps, "waiting": st.Waiting, "over": st.Over})
+			}
+			app.say("Batas: %d hari atau %d permohonan disetujui yang belum sampai di kantor (0 = tanpa batas). Sekarang menunggu: %d.",
+				"Limits: %d days or %d approved applications not at the office (0 = no limit). Waiting now: %d.", st.Limits.MaxDays, st.Limits.MaxApps, st.Waiting)
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&l.MaxDays, "days", 0, "days the oldest approved application may wait")
+	cmd.Flags().IntVar(&l.MaxApps, "apps", 0, "approved applications that may wait")
+	return cmd
 }

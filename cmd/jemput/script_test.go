@@ -5,13 +5,19 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"log"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/jemput/jemput/central"
 	"github.com/rogpeppe/go-internal/testscript"
 	_ "modernc.org/sqlite"
 )
@@ -115,6 +121,7 @@ func TestScript(t *testing.T) {
 			"sqlquery":        cmdSQLQuery,
 			"sqlexec":         cmdSQLExec,
 			"expect-fixtures": cmdExpectFixtures,
+			"central-serve":   cmdCentralServe,
 		},
 	})
 }
@@ -219,6 +226,46 @@ func cmdSQLExec(ts *testscript.TestScript, neg bool, args []string) {
 		return
 	}
 	ts.Check(err)
+}
+
+// central-serve [DB] starts the central office in this process on
+// 127.0.0.1:0 with its database at DB (default central.db), and exports
+// CENTRAL_URL and JEMPUT_CENTRAL_DB so that jemput and jemput-central find
+// it. It stops when the script ends.
+func cmdCentralServe(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) > 1 {
+		ts.Fatalf("usage: central-serve [DB]")
+	}
+	path := "central.db"
+	if len(args) == 1 {
+		path = args[0]
+	}
+	path = ts.MkAbs(path)
+	ctx := context.Background()
+	st, err := central.OpenSQLite(ctx, path)
+	ts.Check(err)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	office, err := central.NewOffice(ctx, st, central.WithLogger(log), central.WithClock(fixedClock(ts)))
+	ts.Check(err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	srv := &http.Server{Handler: central.NewServer(office, log)}
+	go srv.Serve(ln)
+	ts.Defer(func() {
+		srv.Close()
+		st.Close()
+	})
+	ts.Setenv("CENTRAL_URL", "http://"+ln.Addr().String())
+	ts.Setenv("JEMPUT_CENTRAL_DB", path)
+}
+
+// fixedClock reads the script's JEMPUT_NOW, as the binaries do.
+func fixedClock(ts *testscript.TestScript) func() time.Time {
+	t, err := time.Parse(time.RFC3339, ts.Getenv("JEMPUT_NOW"))
+	if err != nil {
+		return time.Now
+	}
+	return func() time.Time { return t }
 }
 
 // pdftext PDF prints the text of a PDF (poppler's pdftotext, layout kept).
