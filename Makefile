@@ -1,4 +1,5 @@
-# jemput: the field kit (cmd/jemput) and, later, the central office endpoint.
+# jemput: the field kit (cmd/jemput) and the central office endpoint
+# (cmd/jemput-central).
 # Every target is phony: make always does the work.
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -9,16 +10,18 @@ export CGO_ENABLED := 0
 
 build:
 	go build -trimpath -ldflags '$(LDFLAGS)' -o bin/jemput ./cmd/jemput
+	go build -trimpath -ldflags '$(LDFLAGS)' -o bin/jemput-central ./cmd/jemput-central
 
 # The tests need poppler-utils and zbar-tools (receipt text and QR);
 # scripts/tools installs them when they are missing.
 test: tools vet
 	go test -count=1 ./...
-	CGO_ENABLED=1 go test -count=1 -race ./intake/ ./store/ ./forms/ ./receipt/
+	CGO_ENABLED=1 go test -count=1 -race ./intake/ ./store/ ./forms/ ./receipt/ ./sync/ ./central/
 
-# Longer crash and fuzz runs.
+# Longer crash, fault and fuzz runs.
 test-long: tools
 	JEMPUT_CRASH_RUNS=500 go test -count=1 -run Crash -timeout 30m ./cmd/jemput/
+	JEMPUT_FAULT_TRIALS=300 go test -count=1 -run Fault -timeout 60m ./e2e/
 	$(MAKE) fuzz FUZZTIME=60s
 
 FUZZTIME ?= 10s
@@ -27,6 +30,10 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzPassportName -fuzztime $(FUZZTIME) ./forms/
 	go test -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME) ./forms/
 	go test -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME) ./receipt/
+	go test -run '^$$' -fuzz FuzzParseRoster -fuzztime $(FUZZTIME) ./intake/
+	go test -run '^$$' -fuzz FuzzDecodeBatch -fuzztime $(FUZZTIME) ./sync/
+	go test -run '^$$' -fuzz FuzzFrameReader -fuzztime $(FUZZTIME) ./sync/
+	go test -run '^$$' -fuzz FuzzOpenExport -fuzztime $(FUZZTIME) ./sync/
 
 vet:
 	go vet ./...

@@ -3,7 +3,6 @@ package intake
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -81,12 +80,14 @@ func ParseRoster(r io.Reader, eventType EventType, ctx forms.Context) (rows []Ro
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
-				return nil, nil, nil, rosterCSVError(err)
-			}
+			// A broken quote or the like: the file is not CSV from here
+			// on, so no row after it can be trusted.
+			return nil, nil, nil, rosterCSVError(err)
+		}
+		line := 0
+		if len(rec) > 0 {
+			line, _ = cr.FieldPos(0)
 		}
 		if len(rows)+len(problems) >= MaxRosterRows {
 			return nil, nil, nil, Errorf(CodeInvalid, "daftar terlalu panjang (lebih dari %d baris)", "the roster is too long (over %d rows)", MaxRosterRows)

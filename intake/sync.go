@@ -53,11 +53,13 @@ type OfficeStatus struct {
 
 // SyncItem is one application version to send, with what goes with it.
 type SyncItem struct {
-	App         Application
-	Event       Event
-	Officer     Officer
-	Transitions []Transition
-	Officers    map[string]Officer // by id, for the transitions
+	App           Application
+	VersionStatus Status    // the status the version was made with (captured, incomplete, handed-over)
+	VersionAt     time.Time // when the version was made
+	Event         Event
+	Officer       Officer            // who made the version
+	Transitions   []Transition       // the application's history
+	Officers      map[string]Officer // by id, for the transitions
 }
 
 // Limits are the sync discipline: past either, the kit warns at every
@@ -157,11 +159,20 @@ func pending(tx Tx) ([]SyncItem, error) {
 				events[a.EventID] = ev
 			}
 			it.Event = ev
-			if it.Officer, err = officer(a.OfficerID); err != nil {
-				return nil, err
-			}
 			if it.Transitions, err = tx.Transitions(a.ID); err != nil {
 				return nil, err
+			}
+			versions, err := tx.Versions(a.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, v := range versions {
+				if v.Version == a.Version {
+					it.VersionStatus, it.VersionAt = v.Status, v.CreatedAt
+					if it.Officer, err = officer(v.OfficerID); err != nil {
+						return nil, err
+					}
+				}
 			}
 			for _, t := range it.Transitions {
 				if _, err := officer(t.OfficerID); err != nil {
