@@ -158,7 +158,10 @@ func (a *App) progress() func(phase string, done, total int64) {
 			bar.Set64(done)
 			return
 		}
-		if done == total || time.Since(last) > 5*time.Second {
+		switch {
+		case total <= 0:
+			// the office's statuses: how many is not known in advance
+		case done == total || time.Since(last) > 5*time.Second:
 			fmt.Fprintf(a.Err, "%s: %d/%d\n", phase, done, total)
 			last = time.Now()
 		}
