@@ -178,4 +178,6 @@ type AuditEntry struct {
 	EntityID  string
 	Reason    string
 	Detail    string
+	PrevHash  string // set by the store
+	Hash      string // set by the store
 }

@@ -62,6 +62,8 @@ type Tx interface {
 
 	// Audit appends to the hash-chained audit log.
 	Audit(AuditEntry) error
+	// AuditAfter lists up to limit entries after seq, in order.
+	AuditAfter(seq int64, limit int) ([]AuditEntry, error)
 
 	Office() (Office, error) // CodeNotFound until enrolled
 	SetOffice(Office) error

@@ -448,3 +448,31 @@ func (s *Service) Handover(ctx context.Context, ref string) (Application, error)
 	})
 	return a, err
 }
+
+// AuditToSend lists the audit entries the office does not hold yet
+// (supervisors only).
+func (s *Service) AuditToSend(ctx context.Context) ([]AuditEntry, error) {
+	var list []AuditEntry
+	err := s.store.View(ctx, func(tx Tx) error {
+		if _, err := s.actor(tx, RoleSupervisor); err != nil {
+			return err
+		}
+		var sent int64
+		if v, err := tx.Setting("sync.audit_sent"); err == nil {
+			sent, _ = strconv.ParseInt(v, 10, 64)
+		} else if !IsCode(err, CodeNotFound) {
+			return err
+		}
+		var err error
+		list, err = tx.AuditAfter(sent, 100000)
+		return err
+	})
+	return list, err
+}
+
+// AuditSent records that the office holds the audit log up to seq.
+func (s *Service) AuditSent(ctx context.Context, seq int64) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		return tx.SetSetting("sync.audit_sent", strconv.FormatInt(seq, 10))
+	})
+}

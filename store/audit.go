@@ -88,22 +88,24 @@ func (d *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	return rep, rows.Err()
 }
 
-// AuditLog returns the entries in order (for `jemput audit show` and sync).
-func (d *DB) AuditLog(ctx context.Context, from int64) ([]intake.AuditEntry, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT seq, at, officer_id, action, entity, entity_id, reason, detail FROM audit WHERE seq >= ? ORDER BY seq`, from)
+// AuditAfter lists up to limit entries after seq, in order, with their
+// hashes (for sync: the office keeps the kit's chain).
+func (t *tx) AuditAfter(seq int64, limit int) ([]intake.AuditEntry, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash
+		FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit)
 	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
 	defer rows.Close()
 	var list []intake.AuditEntry
 	for rows.Next() {
 		var e intake.AuditEntry
 		var at string
-		if err := rows.Scan(&e.Seq, &at, &e.OfficerID, &e.Action, &e.Entity, &e.EntityID, &e.Reason, &e.Detail); err != nil {
+		if err := rows.Scan(&e.Seq, &at, &e.OfficerID, &e.Action, &e.Entity, &e.EntityID, &e.Reason, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
 			return nil, err
 		}
 		e.At = parseTime(at)
 		list = append(list, e)
 	}
-	return list, rows.Err()
+	return list, wrap(rows.Err())
 }

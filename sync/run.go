@@ -33,6 +33,20 @@ type KitSide interface {
 	SaveStatuses(ctx context.Context, s Statuses) error
 }
 
+// AuditSide is implemented by a kit that sends its hash-chained audit log
+// to the office with its records, so that the office holds the history of
+// every application (who approved, returned, voided, when and why) and can
+// check the chain.
+type AuditSide interface {
+	// AuditToSend lists the entries after the last one the office holds.
+	AuditToSend(ctx context.Context) ([]AuditEntry, error)
+	// AuditSent records that the office holds every entry up to seq.
+	AuditSent(ctx context.Context, seq int64) error
+}
+
+// auditBatch bounds the audit entries sent in one batch.
+const auditBatch = 2000
+
 // RunOptions tune Run; the zero value is sane.
 type RunOptions struct {
 	BatchSize   int                                   // records per batch; 0: 500
@@ -180,7 +194,31 @@ func runOnce(ctx context.Context, c *Client, k KitSide, opts RunOptions, rep *Re
 	if err := sendRecords(ctx, c, k, records, opts, rep); err != nil {
 		return err
 	}
+	if a, ok := k.(AuditSide); ok {
+		if err := sendAudit(ctx, c, a); err != nil {
+			return err
+		}
+	}
 	return fetchStatuses(ctx, c, k, opts, rep)
+}
+
+// sendAudit sends the audit entries the office does not hold yet, in
+// batches without records; the office keeps each entry once.
+func sendAudit(ctx context.Context, c *Client, a AuditSide) error {
+	entries, err := a.AuditToSend(ctx)
+	if err != nil {
+		return kitErr("listing audit entries", err)
+	}
+	for start := 0; start < len(entries); start += auditBatch {
+		chunk := entries[start:min(start+auditBatch, len(entries))]
+		if _, err := c.SendBatch(ctx, Batch{BatchID: newBatchID(), Kit: c.kit, Audit: chunk}); err != nil {
+			return err
+		}
+		if err := a.AuditSent(context.WithoutCancel(ctx), chunk[len(chunk)-1].Seq); err != nil {
+			return kitErr("saving the audit cursor", err)
+		}
+	}
+	return nil
 }
 
 func uploadPhotos(ctx context.Context, c *Client, k KitSide, photos []Photo, opts RunOptions, rep *Report) error {

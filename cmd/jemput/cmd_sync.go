@@ -118,6 +118,8 @@ func runSync(ctx context.Context, app *App, opts syncOptions) error {
 	if err != nil {
 		return err
 	}
+	var rejected []ksync.Status
+	side.rejected = &rejected
 	started := time.Now()
 	rep, err := ksync.Run(ctx, client, side, ksync.RunOptions{Progress: app.progress()})
 	if err != nil {
@@ -125,13 +127,16 @@ func runSync(ctx context.Context, app *App, opts syncOptions) error {
 	}
 	if app.JSON {
 		return app.writeJSON(map[string]any{"records": rep.Records, "stored": rep.Stored, "duplicate": rep.Duplicate, "conflict": rep.Conflict,
-			"missing": rep.Missing, "photo_bytes": rep.PhotoBytes, "statuses": rep.Statuses, "attempts": rep.Attempts})
+			"missing": rep.Missing, "photo_bytes": rep.PhotoBytes, "statuses": rep.Statuses, "rejected": len(rejected), "attempts": rep.Attempts})
 	}
 	app.say("Terkirim %d permohonan: %d baru, %d sudah ada di kantor, %d konflik; %d status dari kantor (%s, %d percobaan).",
 		"Sent %d applications: %d new, %d already at the office, %d conflicts; %d statuses from the office (%s, %d attempts).",
 		rep.Records, rep.Stored, rep.Duplicate, rep.Conflict, rep.Statuses, time.Since(started).Round(time.Second), rep.Attempts)
 	for _, c := range rep.Conflicts {
 		app.note("konflik: %s — %s", "conflict: %s — %s", c.ID, c.Message)
+	}
+	for _, r := range rejected {
+		app.note("ditolak kantor: %s — %s", "rejected by the office: %s — %s", r.Number, r.Reason)
 	}
 	return nil
 }
@@ -190,7 +195,12 @@ func newSyncExportCommand(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e := ksync.Export{Kit: kit.Code, Created: app.Now().UTC(), Batch: ksync.Batch{BatchID: fmt.Sprintf("%s-%d", kit.Code, app.Now().UnixNano()), Kit: kit.Code, Records: recs},
+			audit, err := side.AuditToSend(ctx)
+			if err != nil {
+				return err
+			}
+			e := ksync.Export{Kit: kit.Code, Created: app.Now().UTC(),
+				Batch:       ksync.Batch{BatchID: fmt.Sprintf("%s-%d", kit.Code, app.Now().UnixNano()), Kit: kit.Code, Records: recs, Audit: audit},
 				Attachments: map[string][]byte{}}
 			for _, p := range photos {
 				b, err := side.Photo(ctx, p.SHA256)

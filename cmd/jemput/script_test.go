@@ -176,13 +176,18 @@ func dumpDB(home string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// sqlquery QUERY runs a read-only query on the kit database and prints the
-// rows, one a line, values separated by '|'.
+// sqlquery [-db FILE] QUERY runs a read-only query on the kit database (or
+// on FILE, for the office's) and prints the rows, one a line, values
+// separated by '|'.
 func cmdSQLQuery(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: sqlquery QUERY")
+	path := filepath.Join(ts.Getenv("JEMPUT_HOME"), "kit.db")
+	if len(args) == 3 && args[0] == "-db" {
+		path, args = ts.MkAbs(args[1]), args[2:]
 	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(ts.Getenv("JEMPUT_HOME"), "kit.db")+"?mode=ro")
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sqlquery [-db FILE] QUERY")
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	ts.Check(err)
 	defer db.Close()
 	rows, err := db.Query(args[0])

@@ -15,9 +15,15 @@ import (
 type kitSide struct {
 	svc *intake.Service
 	kit string
+	// rejected collects the applications the office rejected during a
+	// run, for its summary; nil when nobody asks.
+	rejected *[]ksync.Status
 }
 
-var _ ksync.KitSide = kitSide{}
+var (
+	_ ksync.KitSide   = kitSide{}
+	_ ksync.AuditSide = kitSide{}
+)
 
 // toRecord turns an application version into the record the office keeps.
 // Everything in it belongs to that version and never changes afterwards, so
@@ -87,8 +93,26 @@ func (k kitSide) StatusCursor(ctx context.Context) (int64, error) { return k.svc
 func (k kitSide) SaveStatuses(ctx context.Context, s ksync.Statuses) error {
 	list := make([]intake.OfficeStatus, 0, len(s.Statuses))
 	for _, st := range s.Statuses {
+		if st.Status == ksync.StatusRejected && k.rejected != nil {
+			*k.rejected = append(*k.rejected, st)
+		}
 		list = append(list, intake.OfficeStatus{Seq: st.Seq, AppID: st.AppID, Status: intake.Status(st.Status), Reason: st.Reason, Pickup: st.Pickup, At: st.At})
 	}
 	_, err := k.svc.ApplyStatuses(ctx, list)
 	return err
 }
+
+func (k kitSide) AuditToSend(ctx context.Context) ([]ksync.AuditEntry, error) {
+	list, err := k.svc.AuditToSend(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ksync.AuditEntry, 0, len(list))
+	for _, e := range list {
+		out = append(out, ksync.AuditEntry{Seq: e.Seq, At: e.At.UTC(), Officer: e.OfficerID, Action: e.Action, Entity: e.Entity,
+			EntityID: e.EntityID, Reason: e.Reason, Detail: e.Detail, PrevHash: e.PrevHash, Hash: e.Hash})
+	}
+	return out, nil
+}
+
+func (k kitSide) AuditSent(ctx context.Context, seq int64) error { return k.svc.AuditSent(ctx, seq) }
