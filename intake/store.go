@@ -73,6 +73,12 @@ type Tx interface {
 	LastOfficeStatus() (int64, error)
 	InsertOfficeStatus(OfficeStatus) error
 	OfficeStatuses(appID string) ([]OfficeStatus, error)
+	// Waiting counts approved applications whose current version the office
+	// does not hold, that are in no conflict and in no export file, and
+	// gives the oldest approval time among them.
+	Waiting() (n int, oldest time.Time, err error)
+	// Conflicts lists the office's conflict answers for current versions.
+	Conflicts() ([]Ack, error)
 	MarkExported(recordID, file string, at time.Time) error
 	Exported(recordID string) (bool, error)
 	Setting(name string) (string, error) // CodeNotFound when unset

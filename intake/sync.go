@@ -342,13 +342,7 @@ func (s *Service) SyncState(ctx context.Context) (SyncState, error) {
 }
 
 func (s *Service) syncState(tx Tx) (SyncState, error) {
-	st := SyncState{Limits: DefaultLimits}
-	if v, err := tx.Setting("sync.max_days"); err == nil {
-		fmt.Sscan(v, &st.Limits.MaxDays)
-	}
-	if v, err := tx.Setting("sync.max_apps"); err == nil {
-		fmt.Sscan(v, &st.Limits.MaxApps)
-	}
+	st := SyncState{Limits: limits(tx)}
 	o, err := tx.Office()
 	switch {
 	case err == nil:
@@ -356,30 +350,32 @@ func (s *Service) syncState(tx Tx) (SyncState, error) {
 	case !IsCode(err, CodeNotFound):
 		return st, err
 	}
-	list, err := tx.Applications(Filter{Status: StatusApproved})
-	if err != nil {
+	if st.Waiting, st.Oldest, err = tx.Waiting(); err != nil {
 		return st, err
 	}
-	for _, a := range list {
-		id := RecordID(a.ID, a.Version)
-		ack, err := tx.Ack(id)
-		if err == nil && ack.Result == AckConflict {
-			st.Conflicts = append(st.Conflicts, ack)
-			continue
-		}
-		if exported, err := tx.Exported(id); err != nil {
-			return st, err
-		} else if exported {
-			continue
-		}
-		st.Waiting++
-		if st.Oldest.IsZero() || a.UpdatedAt.Before(st.Oldest) {
-			st.Oldest = a.UpdatedAt
-		}
+	if st.Conflicts, err = tx.Conflicts(); err != nil {
+		return st, err
 	}
-	st.Over = (st.Limits.MaxApps > 0 && st.Waiting >= st.Limits.MaxApps) ||
-		(st.Limits.MaxDays > 0 && !st.Oldest.IsZero() && s.now().Sub(st.Oldest) > time.Duration(st.Limits.MaxDays)*24*time.Hour)
+	st.Over = s.over(st)
 	return st, nil
+}
+
+// limits reads the sync discipline, the defaults where unset.
+func limits(tx Tx) Limits {
+	l := DefaultLimits
+	if v, err := tx.Setting("sync.max_days"); err == nil {
+		fmt.Sscan(v, &l.MaxDays)
+	}
+	if v, err := tx.Setting("sync.max_apps"); err == nil {
+		fmt.Sscan(v, &l.MaxApps)
+	}
+	return l
+}
+
+// over reports whether what waits passes a limit.
+func (s *Service) over(st SyncState) bool {
+	return (st.Limits.MaxApps > 0 && st.Waiting >= st.Limits.MaxApps) ||
+		(st.Limits.MaxDays > 0 && !st.Oldest.IsZero() && s.now().Sub(st.Oldest) > time.Duration(st.Limits.MaxDays)*24*time.Hour)
 }
 
 // SetLimits changes the sync discipline (supervisors only).
@@ -401,11 +397,12 @@ func (s *Service) SetLimits(ctx context.Context, l Limits) error {
 
 // overLimit refuses new intake when the sync discipline is passed.
 func (s *Service) overLimit(tx Tx) error {
-	st, err := s.syncState(tx)
-	if err != nil {
+	st := SyncState{Limits: limits(tx)}
+	var err error
+	if st.Waiting, st.Oldest, err = tx.Waiting(); err != nil {
 		return err
 	}
-	if !st.Over {
+	if !s.over(st) {
 		return nil
 	}
 	days := int(s.now().Sub(st.Oldest).Hours() / 24)

@@ -34,7 +34,7 @@ func (t *tx) Audit(e intake.AuditEntry) error {
 	prev := genesis
 	var last sql.NullInt64
 	var lastHash sql.NullString
-	err := t.tx.QueryRowContext(t.ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&last, &lastHash)
+	err := t.queryRow(`SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&last, &lastHash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return wrap(err)
 	}
@@ -91,7 +91,7 @@ func (d *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 // AuditAfter lists up to limit entries after seq, in order, with their
 // hashes (for sync: the office keeps the kit's chain).
 func (t *tx) AuditAfter(seq int64, limit int) ([]intake.AuditEntry, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash
+	rows, err := t.query(`SELECT seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash
 		FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit)
 	if err != nil {
 		return nil, wrap(err)

@@ -13,6 +13,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"github.com/jemput/jemput/intake"
@@ -27,6 +28,11 @@ var migrations embed.FS
 type DB struct {
 	db   *sql.DB
 	path string
+
+	// Prepared statements, by their text: SQLite compiles each statement
+	// again otherwise, a tenth of what a capture costs.
+	mu    gosync.Mutex
+	stmts map[string]*sql.Stmt
 }
 
 var _ intake.Store = (*DB)(nil)
@@ -70,7 +76,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	d.mu.Lock()
+	for _, s := range d.stmts {
+		s.Close()
+	}
+	d.stmts = nil
+	d.mu.Unlock()
+	return d.db.Close()
+}
 
 // SQL exposes the handle for checks (doctor, tests, benchmarks).
 func (d *DB) SQL() *sql.DB { return d.db }
@@ -137,7 +151,7 @@ func (d *DB) run(ctx context.Context, readOnly bool, fn func(intake.Tx) error) e
 		return wrap(err)
 	}
 	defer sqltx.Rollback()
-	t := &tx{ctx: ctx, tx: sqltx}
+	t := &tx{ctx: ctx, tx: sqltx, db: d}
 	if err := fn(t); err != nil {
 		return err
 	}
@@ -151,11 +165,72 @@ func (d *DB) run(ctx context.Context, readOnly bool, fn func(intake.Tx) error) e
 type tx struct {
 	ctx context.Context
 	tx  *sql.Tx
+	db  *DB
+}
+
+// maxStmts bounds the statement cache: the kit's queries are a few dozen,
+// searches add one per number of words.
+const maxStmts = 256
+
+// stmt returns the statement for q in this transaction, prepared once per
+// database and reused; nil when the cache is full.
+func (t *tx) stmt(q string) (*sql.Stmt, error) {
+	t.db.mu.Lock()
+	s, ok := t.db.stmts[q]
+	if !ok && len(t.db.stmts) >= maxStmts {
+		t.db.mu.Unlock()
+		return nil, nil // searches with many words: not worth keeping
+	}
+	if !ok {
+		var err error
+		if s, err = t.db.db.PrepareContext(t.ctx, q); err != nil {
+			t.db.mu.Unlock()
+			return nil, err
+		}
+		if t.db.stmts == nil {
+			t.db.stmts = map[string]*sql.Stmt{}
+		}
+		t.db.stmts[q] = s
+	}
+	t.db.mu.Unlock()
+	return t.tx.StmtContext(t.ctx, s), nil
 }
 
 func (t *tx) exec(q string, args ...any) error {
-	_, err := t.tx.ExecContext(t.ctx, q, args...)
+	_, err := t.execResult(q, args...)
 	return wrap(err)
+}
+
+func (t *tx) execResult(q string, args ...any) (sql.Result, error) {
+	s, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return t.tx.ExecContext(t.ctx, q, args...)
+	}
+	return s.ExecContext(t.ctx, args...)
+}
+
+func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	s, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return t.tx.QueryContext(t.ctx, q, args...)
+	}
+	return s.QueryContext(t.ctx, args...)
+}
+
+// queryRow is QueryRow through the statement cache; a failure to prepare
+// comes back from Scan, as database/sql does.
+func (t *tx) queryRow(q string, args ...any) *sql.Row {
+	s, err := t.stmt(q)
+	if err != nil || s == nil {
+		return t.tx.QueryRowContext(t.ctx, q, args...)
+	}
+	return s.QueryRowContext(t.ctx, args...)
 }
 
 // wrap turns SQLite errors a caller can act on into intake errors, by code.

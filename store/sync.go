@@ -11,7 +11,7 @@ import (
 func (t *tx) Office() (intake.Office, error) {
 	var o intake.Office
 	var at string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT url, name, signing_key, sealing_recipient, tls_cert_sha256, enrolled_at FROM office WHERE id = 1`).
+	err := t.queryRow(`SELECT url, name, signing_key, sealing_recipient, tls_cert_sha256, enrolled_at FROM office WHERE id = 1`).
 		Scan(&o.URL, &o.Name, &o.SigningKey, &o.SealingRecipient, &o.TLSCertSHA256, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, intake.Errorf(intake.CodeNotFound, "kit belum terdaftar di kantor pusat", "the kit is not enrolled with the central office").
@@ -39,7 +39,7 @@ func scanAck(row interface{ Scan(...any) error }) (intake.Ack, error) {
 }
 
 func (t *tx) Ack(recordID string) (intake.Ack, error) {
-	a, err := scanAck(t.tx.QueryRowContext(t.ctx, `SELECT `+ackCols+` FROM acks WHERE record_id = ?`, recordID))
+	a, err := scanAck(t.queryRow(`SELECT `+ackCols+` FROM acks WHERE record_id = ?`, recordID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("jawaban kantor", "office answer", recordID)
 	}
@@ -47,7 +47,7 @@ func (t *tx) Ack(recordID string) (intake.Ack, error) {
 }
 
 func (t *tx) Acks(appID string) ([]intake.Ack, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+ackCols+` FROM acks WHERE app_id = ? ORDER BY version`, appID)
+	rows, err := t.query(`SELECT `+ackCols+` FROM acks WHERE app_id = ? ORDER BY version`, appID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -71,7 +71,7 @@ func (t *tx) PutAck(a intake.Ack) error {
 
 func (t *tx) LastOfficeStatus() (int64, error) {
 	var n sql.NullInt64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT max(seq) FROM office_statuses`).Scan(&n)
+	err := t.queryRow(`SELECT max(seq) FROM office_statuses`).Scan(&n)
 	return n.Int64, wrap(err)
 }
 
@@ -81,7 +81,7 @@ func (t *tx) InsertOfficeStatus(s intake.OfficeStatus) error {
 }
 
 func (t *tx) OfficeStatuses(appID string) ([]intake.OfficeStatus, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT seq, app_id, status, reason, pickup, at FROM office_statuses WHERE app_id = ? ORDER BY seq`, appID)
+	rows, err := t.query(`SELECT seq, app_id, status, reason, pickup, at FROM office_statuses WHERE app_id = ? ORDER BY seq`, appID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -106,13 +106,13 @@ func (t *tx) MarkExported(recordID, file string, at time.Time) error {
 
 func (t *tx) Exported(recordID string) (bool, error) {
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM exported WHERE record_id = ?`, recordID).Scan(&n)
+	err := t.queryRow(`SELECT count(*) FROM exported WHERE record_id = ?`, recordID).Scan(&n)
 	return n > 0, wrap(err)
 }
 
 func (t *tx) Setting(name string) (string, error) {
 	var v string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	err := t.queryRow(`SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", notFound("pengaturan", "setting", name)
 	}
@@ -122,3 +122,36 @@ func (t *tx) Setting(name string) (string, error) {
 func (t *tx) SetSetting(name, value string) error {
 	return t.exec(`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
 }
+
+// currentRecord is the record id of an application's current version.
+const currentRecord = `a.id || '/' || a.version`
+
+func (t *tx) Waiting() (int, time.Time, error) {
+	var n int
+	var oldest sql.NullString
+	err := t.queryRow(`SELECT count(*), min(a.updated_at) FROM applications a
+		WHERE a.status = 'approved'
+		AND NOT EXISTS (SELECT 1 FROM acks k WHERE k.record_id = `+currentRecord+` AND k.result IN ('stored', 'duplicate', 'conflict'))
+		AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.record_id = `+currentRecord+`)`).Scan(&n, &oldest)
+	return n, parseTime(oldest.String), wrap(err)
+}
+
+func (t *tx) Conflicts() ([]intake.Ack, error) {
+	rows, err := t.query(`SELECT ` + ackColsK + ` FROM acks k JOIN applications a ON k.record_id = ` + currentRecord + `
+		WHERE k.result = 'conflict' ORDER BY k.at`)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var list []intake.Ack
+	for rows.Next() {
+		a, err := scanAck(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, a)
+	}
+	return list, wrap(rows.Err())
+}
+
+const ackColsK = `k.app_id, k.version, k.hash, k.result, k.message, k.at`

@@ -16,7 +16,7 @@ func textOf(id, en string) forms.Text { return forms.Text{ID: id, EN: en} }
 func (t *tx) Kit() (intake.Kit, error) {
 	var k intake.Kit
 	var created string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT code, office, public_key, created_at FROM kit WHERE id = 1`).Scan(&k.Code, &k.Office, &k.PublicKey, &created)
+	err := t.queryRow(`SELECT code, office, public_key, created_at FROM kit WHERE id = 1`).Scan(&k.Code, &k.Office, &k.PublicKey, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return k, intake.Errorf(intake.CodeNotFound, "kit belum dibuat", "the kit has not been set up").
 			WithHint("buat dulu dengan: jemput init", "set it up first with: jemput init")
@@ -40,7 +40,7 @@ func scanOfficer(row interface{ Scan(...any) error }) (intake.Officer, error) {
 }
 
 func (t *tx) Officer(id string) (intake.Officer, error) {
-	o, err := scanOfficer(t.tx.QueryRowContext(t.ctx, `SELECT `+officerCols+` FROM officers WHERE id = ?`, id))
+	o, err := scanOfficer(t.queryRow(`SELECT `+officerCols+` FROM officers WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, notFound("petugas", "officer", id)
 	}
@@ -48,7 +48,7 @@ func (t *tx) Officer(id string) (intake.Officer, error) {
 }
 
 func (t *tx) OfficerByNIP(nip string) (intake.Officer, error) {
-	o, err := scanOfficer(t.tx.QueryRowContext(t.ctx, `SELECT `+officerCols+` FROM officers WHERE nip = ?`, nip))
+	o, err := scanOfficer(t.queryRow(`SELECT `+officerCols+` FROM officers WHERE nip = ?`, nip))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, notFound("NIP", "NIP", nip)
 	}
@@ -56,7 +56,7 @@ func (t *tx) OfficerByNIP(nip string) (intake.Officer, error) {
 }
 
 func (t *tx) Officers() ([]intake.Officer, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+officerCols+` FROM officers ORDER BY role DESC, name`)
+	rows, err := t.query(`SELECT ` + officerCols + ` FROM officers ORDER BY role DESC, name`)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -87,7 +87,7 @@ func (t *tx) UpdateOfficerPIN(id, hash string) error {
 
 func (t *tx) Session() (string, time.Time, error) {
 	var id, since string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT officer_id, since FROM session WHERE id = 1`).Scan(&id, &since)
+	err := t.queryRow(`SELECT officer_id, since FROM session WHERE id = 1`).Scan(&id, &since)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", time.Time{}, notFound("sesi", "session", "")
 	}
@@ -112,7 +112,7 @@ func scanEvent(row interface{ Scan(...any) error }) (intake.Event, error) {
 }
 
 func (t *tx) Event(id string) (intake.Event, error) {
-	e, err := scanEvent(t.tx.QueryRowContext(t.ctx, `SELECT `+eventCols+` FROM events WHERE id = ? OR (length(?) >= 8 AND id LIKE ? || '%')`, id, id, id))
+	e, err := scanEvent(t.queryRow(`SELECT `+eventCols+` FROM events WHERE id = ? OR (length(?) >= 8 AND id LIKE ? || '%')`, id, id, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, notFound("acara", "event", id)
 	}
@@ -120,7 +120,7 @@ func (t *tx) Event(id string) (intake.Event, error) {
 }
 
 func (t *tx) OpenEvent() (intake.Event, error) {
-	e, err := scanEvent(t.tx.QueryRowContext(t.ctx, `SELECT `+eventCols+` FROM events WHERE closed_at = ''`))
+	e, err := scanEvent(t.queryRow(`SELECT ` + eventCols + ` FROM events WHERE closed_at = ''`))
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, intake.Errorf(intake.CodeNoEvent, "tidak ada acara yang dibuka", "no event is open").
 			WithHint("pengawas membuka acara dengan: jemput event open --type eazy-paspor --name NAMA --place TEMPAT",
@@ -130,7 +130,7 @@ func (t *tx) OpenEvent() (intake.Event, error) {
 }
 
 func (t *tx) Events() ([]intake.Event, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+eventCols+` FROM events ORDER BY opened_at DESC`)
+	rows, err := t.query(`SELECT ` + eventCols + ` FROM events ORDER BY opened_at DESC`)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -157,7 +157,7 @@ func (t *tx) CloseEvent(id string, at time.Time) error {
 
 func (t *tx) NextSequence(name string) (int, error) {
 	var v int
-	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO sequences (name, value) VALUES (?, 1)
+	err := t.queryRow(`INSERT INTO sequences (name, value) VALUES (?, 1)
 		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`, name).Scan(&v)
 	return v, wrap(err)
 }
@@ -214,7 +214,7 @@ func (t *tx) InsertApplication(a intake.Application) error {
 // in with its version (InsertVersion).
 func (t *tx) UpdateApplication(a intake.Application) error {
 	nik, search := searchText(a.Number, a.Doc)
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE applications SET number = ?, form_version = ?, version = ?, status = ?, officer_id = ?, roster_no = ?, receipts = ?,
+	res, err := t.execResult(`UPDATE applications SET number = ?, form_version = ?, version = ?, status = ?, officer_id = ?, roster_no = ?, receipts = ?,
 		updated_at = ?, nik = ?, search = ? WHERE id = ?`,
 		nullable(a.Number), a.FormVersion, a.Version, string(a.Status), a.OfficerID, a.RosterNo, a.Receipts, formatTime(a.UpdatedAt), nik, search, a.ID)
 	if err != nil {
@@ -243,7 +243,7 @@ func (t *tx) InsertTransition(tr intake.Transition) error {
 func (t *tx) Application(id string) (intake.Application, error) {
 	// A unique prefix of at least 8 characters of the id also finds it:
 	// what `app list` shows for drafts.
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+appCols+appFrom+` WHERE a.id = ? OR (length(?) >= 8 AND a.id LIKE ? || '%') LIMIT 2`, id, id, id)
+	rows, err := t.query(`SELECT `+appCols+appFrom+` WHERE a.id = ? OR (length(?) >= 8 AND a.id LIKE ? || '%') LIMIT 2`, id, id, id)
 	if err != nil {
 		return intake.Application{}, wrap(err)
 	}
@@ -269,7 +269,7 @@ func (t *tx) Application(id string) (intake.Application, error) {
 }
 
 func (t *tx) ApplicationByNumber(number string) (intake.Application, error) {
-	a, err := scanApp(t.tx.QueryRowContext(t.ctx, `SELECT `+appCols+appFrom+` WHERE a.number = ?`, number))
+	a, err := scanApp(t.queryRow(`SELECT `+appCols+appFrom+` WHERE a.number = ?`, number))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("permohonan", "application", number)
 	}
@@ -306,7 +306,7 @@ func (t *tx) Applications(f intake.Filter) ([]intake.Application, error) {
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -327,7 +327,7 @@ func escapeLike(s string) string {
 }
 
 func (t *tx) Versions(appID string) ([]intake.Version, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT app_id, version, status, officer_id, reason, created_at, doc FROM versions WHERE app_id = ? ORDER BY version`, appID)
+	rows, err := t.query(`SELECT app_id, version, status, officer_id, reason, created_at, doc FROM versions WHERE app_id = ? ORDER BY version`, appID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -350,7 +350,7 @@ func (t *tx) Versions(appID string) ([]intake.Version, error) {
 }
 
 func (t *tx) Transitions(appID string) ([]intake.Transition, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT app_id, from_status, to_status, officer_id, reason, at FROM transitions WHERE app_id = ? ORDER BY id`, appID)
+	rows, err := t.query(`SELECT app_id, from_status, to_status, officer_id, reason, at FROM transitions WHERE app_id = ? ORDER BY id`, appID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -369,7 +369,7 @@ func (t *tx) Transitions(appID string) ([]intake.Transition, error) {
 }
 
 func (t *tx) SameNIK(nik, exceptID string) ([]intake.Application, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+appCols+appFrom+` WHERE a.nik = ? AND a.nik <> '' AND a.id <> ? AND a.status NOT IN ('voided', 'draft') ORDER BY a.created_at`, nik, exceptID)
+	rows, err := t.query(`SELECT `+appCols+appFrom+` WHERE a.nik = ? AND a.nik <> '' AND a.id <> ? AND a.status NOT IN ('voided', 'draft') ORDER BY a.created_at`, nik, exceptID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -391,7 +391,7 @@ func (t *tx) PutAttachment(sha string, data []byte) error {
 
 func (t *tx) Attachment(sha string) ([]byte, error) {
 	var b []byte
-	err := t.tx.QueryRowContext(t.ctx, `SELECT data FROM attachments WHERE sha256 = ?`, sha).Scan(&b)
+	err := t.queryRow(`SELECT data FROM attachments WHERE sha256 = ?`, sha).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("lampiran", "attachment", sha)
 	}
@@ -430,7 +430,7 @@ func scanRoster(row interface{ Scan(...any) error }) (intake.RosterEntry, error)
 }
 
 func (t *tx) RosterEntry(eventID string, no int) (intake.RosterEntry, error) {
-	e, err := scanRoster(t.tx.QueryRowContext(t.ctx, `SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? AND no = ?`, eventID, no))
+	e, err := scanRoster(t.queryRow(`SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? AND no = ?`, eventID, no))
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, notFound("isian daftar", "roster entry", "")
 	}
@@ -438,7 +438,7 @@ func (t *tx) RosterEntry(eventID string, no int) (intake.RosterEntry, error) {
 }
 
 func (t *tx) RosterEntries(eventID string) ([]intake.RosterEntry, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? ORDER BY no`, eventID)
+	rows, err := t.query(`SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? ORDER BY no`, eventID)
 	if err != nil {
 		return nil, wrap(err)
 	}
