@@ -47,9 +47,19 @@ func newAppListCommand(app *App) *cobra.Command {
 				}
 				f.EventID = ev.ID
 			}
+			// A person reads a screenful, not a regency: the table stops at
+			// a few hundred unless asked for more. --json gives everything.
+			shown := f.Limit
+			if !app.JSON && !cmd.Flags().Changed("limit") {
+				f.Limit = defaultListLimit + 1
+			}
 			list, err := svc.Applications(cmd.Context(), f)
 			if err != nil {
 				return err
+			}
+			more := false
+			if !app.JSON && shown == 0 && len(list) > defaultListLimit && !cmd.Flags().Changed("limit") {
+				list, more = list[:defaultListLimit], true
 			}
 			if app.JSON {
 				out := []map[string]any{}
@@ -69,15 +79,25 @@ func newAppListCommand(app *App) *cobra.Command {
 				nik, _ := a.Doc.Values["nik"].(string)
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", refShort(a), a.Status, name, maskNIK(nik), a.FormID, a.CreatedAt.Format("2006-01-02 15:04"))
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if more {
+				app.note("hanya %d yang terbaru ditampilkan: persempit dengan --search/--status, atau --limit 0 untuk semua",
+					"only the newest %d shown: narrow it with --search/--status, or --limit 0 for all", defaultListLimit)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&f.EventID, "event", "", "only this event")
 	cmd.Flags().StringVar(&status, "status", "", "only this status: "+statusList())
 	cmd.Flags().StringVar(&f.Search, "search", "", "part of a name, a NIK or a number")
-	cmd.Flags().IntVar(&f.Limit, "limit", 0, "at most this many (0 = all)")
+	cmd.Flags().IntVar(&f.Limit, "limit", 0, "at most this many (0 = all; without --json the default is 200)")
 	return cmd
 }
+
+// defaultListLimit is how many applications app list shows a person.
+const defaultListLimit = 200
 
 func statusList() string {
 	var s []string
