@@ -7,14 +7,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"net/url"
-	"path"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/jemput/jemput/sqlitedb"
 	ksync "github.com/jemput/jemput/sync"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -35,41 +32,14 @@ type SQLite struct {
 
 var _ Store = (*SQLite)(nil)
 
-// DSN is the connection string for path: pragmas in the DSN so that every
-// pooled connection gets them, and write transactions that take the lock at
-// BEGIN, so that two writers wait for each other instead of failing halfway.
-func DSN(path string) string {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(15000)")
-	q.Add("_pragma", "journal_mode(wal)")
-	q.Add("_pragma", "synchronous(full)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Set("_txlock", "immediate")
-	return "file:" + path + "?" + q.Encode()
-}
-
 // OpenSQLite opens (creating if needed) the office database at path and
 // brings its schema up to date.
 func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
-	db, err := sql.Open("sqlite", DSN(path))
+	db, err := sqlitedb.Open(ctx, path, 15*time.Second, migrations, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	s := &SQLite{db: db, path: path}
-	var mode string
-	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	if mode != "wal" {
-		db.Close()
-		return nil, fmt.Errorf("open %s: journal mode is %q, not wal (is the folder on a network or read-only drive?)", path, mode)
-	}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
-	}
-	return s, nil
+	return &SQLite{db: db, path: path}, nil
 }
 
 // Close closes the database.
@@ -77,52 +47,6 @@ func (s *SQLite) Close() error { return s.db.Close() }
 
 // SQL exposes the handle for checks and tests.
 func (s *SQLite) SQL() *sql.DB { return s.db }
-
-func (s *SQLite) migrate(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return err
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := s.runMigration(ctx, name); err != nil {
-			return fmt.Errorf("%s: %w", path.Base(name), err)
-		}
-	}
-	return nil
-}
-
-func (s *SQLite) runMigration(ctx context.Context, name string) error {
-	base := path.Base(name)
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, base).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, base, formatTime(time.Now())); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
 
 // Update runs fn in a write transaction and commits it if fn returns nil.
 func (s *SQLite) Update(ctx context.Context, fn func(Tx) error) error {

@@ -28,6 +28,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/sqlitedb"
 	"github.com/jemput/jemput/store"
 )
 
@@ -171,9 +172,9 @@ func BenchmarkCapture(b *testing.B) {
 		}
 		kdb.Close()
 
-		// The same settings as the kit: store.DSN's pragmas (WAL,
+		// The same settings as the kit: sqlitedb.DSN's pragmas (WAL,
 		// synchronous=FULL, busy timeout, BEGIN IMMEDIATE) on a fresh file.
-		db, err := sql.Open("sqlite", store.DSN(filepath.Join(b.TempDir(), "raw.db")))
+		db, err := sql.Open("sqlite", sqlitedb.DSN(filepath.Join(b.TempDir(), "raw.db"), 10*time.Second))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -8,15 +8,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"net/url"
-	"path"
-	"sort"
 	"strings"
 	gosync "sync"
 	"time"
 
 	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/sqlitedb"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -37,42 +34,14 @@ type DB struct {
 
 var _ intake.Store = (*DB)(nil)
 
-// DSN returns the connection string for path with the kit's durability
-// settings. Pragmas go in the DSN so that every pooled connection gets them;
-// write transactions take the lock at BEGIN, so that two writers wait for
-// each other instead of failing halfway.
-func DSN(path string) string {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(wal)")
-	q.Add("_pragma", "synchronous(full)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Set("_txlock", "immediate")
-	return "file:" + path + "?" + q.Encode()
-}
-
 // Open opens (creating if needed) the database at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string) (*DB, error) {
-	sqldb, err := sql.Open("sqlite", DSN(path))
+	sqldb, err := sqlitedb.Open(ctx, path, 10*time.Second, migrations, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	d := &DB{db: sqldb, path: path}
-	var mode string
-	if err := sqldb.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	if mode != "wal" {
-		sqldb.Close()
-		return nil, fmt.Errorf("open %s: journal mode is %q, not wal (is the folder on a network or read-only drive?)", path, mode)
-	}
-	if err := d.migrate(ctx); err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
-	}
-	return d, nil
+	return &DB{db: sqldb, path: path}, nil
 }
 
 // Close closes the database.
@@ -88,52 +57,6 @@ func (d *DB) Close() error {
 
 // SQL exposes the handle for checks (doctor, tests, benchmarks).
 func (d *DB) SQL() *sql.DB { return d.db }
-
-// migrate runs the embedded migrations not yet applied, each in its own
-// transaction, in name order.
-func (d *DB) migrate(ctx context.Context) error {
-	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return err
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := path.Base(name)
-		if err := d.runMigration(ctx, name, base); err != nil {
-			return fmt.Errorf("%s: %w", base, err)
-		}
-	}
-	return nil
-}
-
-func (d *DB) runMigration(ctx context.Context, name, base string) error {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, base).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, base, formatTime(time.Now())); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
 
 // Update runs fn in a write transaction and commits it if fn returns nil.
 func (d *DB) Update(ctx context.Context, fn func(intake.Tx) error) error {

@@ -1,0 +1,44 @@
+package sqlitedb
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+func TestOpenMigratesOnceInOrder(t *testing.T) {
+	ctx := context.Background()
+	fsys := fstest.MapFS{
+		"m/0002_b.sql": {Data: []byte(`INSERT INTO t (v) VALUES ('b');`)},
+		"m/0001_a.sql": {Data: []byte(`CREATE TABLE t (v TEXT); INSERT INTO t (v) VALUES ('a');`)},
+	}
+	path := filepath.Join(t.TempDir(), "x.db")
+	for i := 0; i < 2; i++ {
+		db, err := Open(ctx, path, time.Second, fsys, "m")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		db.QueryRow(`SELECT group_concat(v, '') FROM t`).Scan(&got)
+		db.Close()
+		if got != "ab" {
+			t.Fatalf("open %d: rows %q, want ab (in order, once)", i+1, got)
+		}
+	}
+}
+
+func TestOpenRefusesABrokenMigration(t *testing.T) {
+	fsys := fstest.MapFS{"m/0001.sql": {Data: []byte(`CREATE TABLE t (v TEXT); NOT SQL;`)}}
+	path := filepath.Join(t.TempDir(), "x.db")
+	if _, err := Open(context.Background(), path, time.Second, fsys, "m"); err == nil {
+		t.Fatal("a broken migration was accepted")
+	}
+	fsys["m/0001.sql"] = &fstest.MapFile{Data: []byte(`CREATE TABLE t (v TEXT);`)}
+	db, err := Open(context.Background(), path, time.Second, fsys, "m")
+	if err != nil {
+		t.Fatalf("the broken migration left something behind: %v", err)
+	}
+	db.Close()
+}
