@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"text/tabwriter"
 
 	"github.com/jemput/jemput/central"
@@ -31,7 +32,7 @@ func newAppListCommand(app *App, runF func(context.Context, *appListOptions) err
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Status != "" && !contains(appStatuses, opts.Status) {
-				return usagef("--status %q: %s received, accepted, rejected, ready", opts.Status, app.t("pilih", "want"))
+				return cli.Usagef("--status %q: %s received, accepted, rejected, ready", opts.Status, app.t("pilih", "want"))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -110,14 +111,14 @@ func newAppStatusCommand(app *App, runF func(context.Context, *appStatusOptions)
 			case ksync.StatusAccepted:
 			case ksync.StatusRejected:
 				if opts.Reason == "" {
-					return usagef("%s", app.t("penolakan perlu alasan: --reason ALASAN", "a rejection needs a reason: --reason REASON"))
+					return cli.Usagef("%s", app.t("penolakan perlu alasan: --reason ALASAN", "a rejection needs a reason: --reason REASON"))
 				}
 			case ksync.StatusReady:
 				if opts.Pickup == "" {
-					return usagef("%s", app.t("paspor siap perlu tempat/kunjungan pengambilan: --pickup TEKS", "a ready passport needs a pickup visit: --pickup TEXT"))
+					return cli.Usagef("%s", app.t("paspor siap perlu tempat/kunjungan pengambilan: --pickup TEKS", "a ready passport needs a pickup visit: --pickup TEXT"))
 				}
 			default:
-				return usagef("--set %q: %s accepted, rejected, ready", opts.Set, app.t("pilih", "want"))
+				return cli.Usagef("--set %q: %s accepted, rejected, ready", opts.Set, app.t("pilih", "want"))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

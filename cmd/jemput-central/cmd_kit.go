@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"text/tabwriter"
 	"time"
 
@@ -29,7 +30,7 @@ func newKitAddCommand(app *App, runF func(context.Context, *kitAddOptions) error
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.TTL <= 0 {
-				return usagef("--ttl %s: %s", opts.TTL, app.t("harus positif, misalnya 168h", "must be positive, for example 168h"))
+				return cli.Usagef("--ttl %s: %s", opts.TTL, app.t("harus positif, misalnya 168h", "must be positive, for example 168h"))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

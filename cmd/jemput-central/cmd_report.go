@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"text/tabwriter"
 
 	"github.com/jemput/jemput/central"
@@ -28,7 +29,7 @@ func newReportDemandCommand(app *App, runF func(context.Context, *reportDemandOp
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.By != central.ByDistrict && opts.By != central.ByEvent && opts.By != central.ByMonth {
-				return usagef("--by %q: %s district, event, month", opts.By, app.t("pilih", "want"))
+				return cli.Usagef("--by %q: %s district, event, month", opts.By, app.t("pilih", "want"))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"net"
 
 	"github.com/jemput/jemput/central"
@@ -24,7 +25,7 @@ func newServeCommand(app *App, runF func(context.Context, *serveOptions) error) 
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if (opts.TLSCert == "") != (opts.TLSKey == "") {
-				return usagef("%s", app.t("--tls-cert dan --tls-key harus diberikan bersama", "--tls-cert and --tls-key go together"))
+				return cli.Usagef("%s", app.t("--tls-cert dan --tls-key harus diberikan bersama", "--tls-cert and --tls-key go together"))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -43,7 +44,7 @@ func newServeCommand(app *App, runF func(context.Context, *serveOptions) error) 
 func runServe(ctx context.Context, app *App, opts *serveOptions) error {
 	log, err := central.NewLogger(app.Err, app.Getenv("JEMPUT_LOG"))
 	if err != nil {
-		return usagef("%v", err)
+		return cli.Usagef("%v", err)
 	}
 	var officeOpts []central.Option
 	officeOpts = append(officeOpts, central.WithLogger(log))

@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -27,20 +27,6 @@ func Main() int {
 	defer stop()
 	return run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 }
-
-// Exit statuses.
-const (
-	exitOK    = 0
-	exitError = 1
-	exitUsage = 2
-)
-
-// usageError is a mistake in how the command was called.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
 // App is what every command shares: the streams, the language, the
 // database and the office once opened.
@@ -61,7 +47,7 @@ type App struct {
 }
 
 func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer, getenv func(string) string) int {
-	app := &App{In: in, Out: out, Err: errw, Getenv: getenv, Lang: defaultLang(getenv), Now: time.Now}
+	app := &App{In: in, Out: out, Err: errw, Getenv: getenv, Lang: cli.DefaultLang(getenv), Now: time.Now}
 	defer app.Close()
 	root := newRootCommand(app)
 	root.SetArgs(args)
@@ -70,25 +56,13 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer, 
 	root.SetErr(errw)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
-		return exitOK
+		return cli.ExitOK
 	}
 	app.printError(err)
-	var ue *usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
-		return exitUsage
+	if cli.IsUsage(err) {
+		return cli.ExitUsage
 	}
-	return exitError
-}
-
-// isCobraUsage recognises cobra's own argument and flag errors.
-func isCobraUsage(err error) bool {
-	s := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "required flag"} {
-		if strings.Contains(s, p) {
-			return true
-		}
-	}
-	return false
+	return cli.ExitError
 }
 
 func newRootCommand(app *App) *cobra.Command {
@@ -105,16 +79,16 @@ Every command works on one database (--db), also while serve runs.`,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if lang != "" {
 				if lang != "id" && lang != "en" {
-					return usagef("--lang must be id or en, not %q", lang)
+					return cli.Usagef("--lang must be id or en, not %q", lang)
 				}
 				app.Lang = lang
 			}
 			if app.DB == "" {
 				app.DB = defaultDB(app.Getenv)
 			}
-			now, err := clock(app.Getenv)
+			now, err := cli.Clock(app.Getenv)
 			if err != nil {
-				return usagef("%v", err)
+				return cli.Usagef("%v", err)
 			}
 			app.Now = now
 			return nil
@@ -125,7 +99,7 @@ Every command works on one database (--db), also while serve runs.`,
 	pf.StringVar(&lang, "lang", "", "language of messages: id or en (default from LANG)")
 	pf.BoolVar(&app.JSON, "json", false, "machine-readable output")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usagef("%v\n%s", err, app.t("lihat: "+c.CommandPath()+" --help", "see: "+c.CommandPath()+" --help"))
+		return cli.Usagef("%v\n%s", err, app.t("lihat: "+c.CommandPath()+" --help", "see: "+c.CommandPath()+" --help"))
 	})
 	root.AddCommand(
 		newServeCommand(app, nil),
@@ -142,38 +116,6 @@ func defaultDB(getenv func(string) string) string {
 		return p
 	}
 	return "central.db"
-}
-
-// defaultLang reads LANG and friends: Indonesian unless they say English.
-func defaultLang(getenv func(string) string) string {
-	for _, k := range []string{"JEMPUT_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := strings.ToLower(getenv(k))
-		switch {
-		case v == "":
-			continue
-		case strings.HasPrefix(v, "en"):
-			return "en"
-		case v == "c" || v == "posix" || strings.HasPrefix(v, "c."):
-			continue
-		default:
-			return "id"
-		}
-	}
-	return "id"
-}
-
-// clock is the real clock, or JEMPUT_NOW (RFC 3339) for tests and
-// training.
-func clock(getenv func(string) string) (func() time.Time, error) {
-	v := getenv("JEMPUT_NOW")
-	if v == "" {
-		return time.Now, nil
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return nil, fmt.Errorf("JEMPUT_NOW=%q: want RFC 3339 time like 2026-11-27T09:00:00+08:00", v)
-	}
-	return func() time.Time { return t }, nil
 }
 
 func (a *App) t(id, en string) string {

@@ -5,10 +5,10 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/jemput/jemput/intake"
@@ -42,14 +42,7 @@ func (a *App) keyPath() string        { return filepath.Join(a.Home, "device.key
 func (a *App) receiptDir() string     { return filepath.Join(a.Home, "receipts") }
 func (a *App) tablesPath() string     { return filepath.Join(a.Home, "tables") }
 func (a *App) initialized() bool      { _, err := os.Stat(a.dbPath()); return err == nil }
-func (a *App) t(id, en string) string { return pick(a.Lang, id, en) }
-
-func pick(lang, id, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return id
-}
+func (a *App) t(id, en string) string { return cli.Pick(a.Lang, id, en) }
 
 // defaultHome is $JEMPUT_HOME, else $XDG_DATA_HOME/jemput, else
 // ~/.local/share/jemput.
@@ -64,40 +57,6 @@ func defaultHome(getenv func(string) string) string {
 		return filepath.Join(h, ".local", "share", "jemput")
 	}
 	return "jemput"
-}
-
-// defaultLang reads LANG and friends: Indonesian unless they say English.
-func defaultLang(getenv func(string) string) string {
-	for _, k := range []string{"JEMPUT_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := strings.ToLower(getenv(k))
-		switch {
-		case v == "":
-			continue
-		case strings.HasPrefix(v, "en"):
-			return "en"
-		case strings.HasPrefix(v, "id"), strings.HasPrefix(v, "in"):
-			return "id"
-		case v == "c" || v == "posix" || strings.HasPrefix(v, "c."):
-			continue
-		default:
-			return "id"
-		}
-	}
-	return "id"
-}
-
-// clock returns the kit's clock: the real one, or JEMPUT_NOW (RFC 3339) for
-// tests and training sessions, so that dates on receipts can be fixed.
-func clock(getenv func(string) string) (func() time.Time, error) {
-	v := getenv("JEMPUT_NOW")
-	if v == "" {
-		return time.Now, nil
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return nil, fmt.Errorf("JEMPUT_NOW=%q: want RFC 3339 time like 2026-11-27T09:00:00+08:00", v)
-	}
-	return func() time.Time { return t }, nil
 }
 
 // service opens the kit's database (once) and returns the service. For

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"os"
 	"sort"
 	"strings"
@@ -32,7 +33,7 @@ func newAppListCommand(app *App) *cobra.Command {
 					ok = ok || string(s) == status
 				}
 				if !ok {
-					return usagef("--status %q: want one of %s", status, statusList())
+					return cli.Usagef("--status %q: want one of %s", status, statusList())
 				}
 				f.Status = intake.Status(status)
 			}
@@ -336,7 +337,7 @@ version, the old version kept. An approved application needs approving again.`,
 				return err
 			}
 			if opts.Data == "" {
-				return usagef("%s", app.t("beri data lengkap yang sudah dikoreksi dengan --data FILE.json", "give the whole corrected data with --data FILE.json"))
+				return cli.Usagef("%s", app.t("beri data lengkap yang sudah dikoreksi dengan --data FILE.json", "give the whole corrected data with --data FILE.json"))
 			}
 			svc, err := app.service(cmd.Context())
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"os"
 	"os/exec"
 
@@ -105,7 +106,7 @@ func newDoctorCommand(app *App) *cobra.Command {
 				fmt.Fprintln(app.Out, "--   "+app.t("lp (CUPS) tidak ada: tanda terima hanya disimpan sebagai PDF", "lp (CUPS) not found: receipts are saved as PDF only"))
 			}
 			if bad > 0 {
-				return &exitCodeError{exitError}
+				return &exitCodeError{cli.ExitError}
 			}
 			return nil
 		},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"strings"
 	"text/tabwriter"
 
@@ -41,7 +42,7 @@ func newFormsCommand(app *App) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := forms.Get(args[0])
 			if err != nil {
-				return &usageError{checkText(err).In(app.Lang)}
+				return &cli.UsageError{Msg: checkText(err).In(app.Lang)}
 			}
 			if app.JSON {
 				return app.writeJSON(f)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"io"
 	"os"
 	"strings"
@@ -71,7 +72,7 @@ func parseOverrides(list []string) (map[string]string, error) {
 		field, reason, ok := strings.Cut(o, "=")
 		field, reason = strings.TrimSpace(field), strings.TrimSpace(reason)
 		if !ok || field == "" || reason == "" {
-			return nil, usagef("--override %q: want FIELD=REASON, with a reason", o)
+			return nil, cli.Usagef("--override %q: want FIELD=REASON, with a reason", o)
 		}
 		m[field] = reason
 	}
@@ -117,10 +118,10 @@ func runIntake(ctx context.Context, app *App, opts intakeOptions) error {
 		return err
 	}
 	if opts.Format != "a4" && opts.Format != "80mm" {
-		return usagef("--format must be a4 or 80mm, not %q", opts.Format)
+		return cli.Usagef("--format must be a4 or 80mm, not %q", opts.Format)
 	}
 	if opts.Printer != "" && !opts.Print {
-		return usagef("--printer goes with --print")
+		return cli.Usagef("--printer goes with --print")
 	}
 	svc, err := app.service(ctx)
 	if err != nil {
@@ -178,7 +179,7 @@ func runIntake(ctx context.Context, app *App, opts intakeOptions) error {
 		return app.capture(ctx, svc, in, opts)
 	}
 	if !opts.Interactive && !app.isTerminal() {
-		return usagef("%s", app.t("tidak ada --data dan masukan bukan terminal: beri --data FILE.json, atau --interactive",
+		return cli.Usagef("%s", app.t("tidak ada --data dan masukan bukan terminal: beri --data FILE.json, atau --interactive",
 			"no --data and standard input is not a terminal: give --data FILE.json, or --interactive"))
 	}
 	f, err := intakeForm(in.FormID, base)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"strings"
 	"text/tabwriter"
 
@@ -28,7 +29,7 @@ func newOfficerAddCommand(app *App) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Role != "officer" && opts.Role != "supervisor" {
-				return usagef("--role must be officer or supervisor, not %q", opts.Role)
+				return cli.Usagef("--role must be officer or supervisor, not %q", opts.Role)
 			}
 			svc, err := app.service(cmd.Context())
 			if err != nil {

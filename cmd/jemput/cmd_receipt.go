@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/ed25519"
 	"errors"
+	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/receipt"
@@ -17,10 +18,10 @@ func newReceiptCommand(app *App) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Format != "a4" && opts.Format != "80mm" {
-				return usagef("--format must be a4 or 80mm, not %q", opts.Format)
+				return cli.Usagef("--format must be a4 or 80mm, not %q", opts.Format)
 			}
 			if opts.Printer != "" && !opts.Print {
-				return usagef("--printer goes with --print")
+				return cli.Usagef("--printer goes with --print")
 			}
 			svc, err := app.service(cmd.Context())
 			if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"strings"
 	"text/tabwriter"
 
@@ -85,7 +86,7 @@ func newReviewApproveCommand(app *App) *cobra.Command {
 		Short: "Approve applications; --all approves those with nothing blocking",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if all == (len(args) > 0) {
-				return usagef("%s", app.t("beri nomor permohonan, atau --all", "give application numbers, or --all"))
+				return cli.Usagef("%s", app.t("beri nomor permohonan, atau --all", "give application numbers, or --all"))
 			}
 			svc, err := app.service(cmd.Context())
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"os"
 	"time"
 
@@ -33,14 +34,14 @@ the kit checks it is talking to that office before it sends anything.`,
 			}
 			tok, err := ksync.ParseToken(token)
 			if err != nil {
-				return usagef("--token: %v", err)
+				return cli.Usagef("--token: %v", err)
 			}
 			kit, err := svc.Kit(ctx)
 			if err != nil {
 				return err
 			}
 			if tok.Kit != kit.Code {
-				return usagef("%s", fmt.Sprintf(app.t("token ini untuk kit %s, bukan %s", "this token is for kit %s, not %s"), tok.Kit, kit.Code))
+				return cli.Usagef("%s", fmt.Sprintf(app.t("token ini untuk kit %s, bukan %s", "this token is for kit %s, not %s"), tok.Kit, kit.Code))
 			}
 			key, err := app.deviceKey()
 			if err != nil {
@@ -333,7 +334,7 @@ func newSyncLimitsCommand(app *App) *cobra.Command {
 					l.MaxApps = st.Limits.MaxApps
 				}
 				if l.MaxDays < 0 || l.MaxApps < 0 {
-					return usagef("--days and --apps must be 0 (no limit) or more")
+					return cli.Usagef("--days and --apps must be 0 (no limit) or more")
 				}
 				if err := k.svc.SetLimits(ctx, l); err != nil {
 					return err

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,8 +122,8 @@ func cmdExpectFixtures(ts *testscript.TestScript, neg bool, args []string) {
 		if err == nil {
 			ts.Fatalf("%s: want refused (%s), but it was saved: %s", e.file, e.outcome, stdout.String())
 		}
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitError {
-			ts.Fatalf("%s: exit status %v, want %d", e.file, err, exitError)
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != cli.ExitError {
+			ts.Fatalf("%s: exit status %v, want %d", e.file, err, cli.ExitError)
 		}
 		wantSeverity := map[string]string{"error": "error", "override": "overridable"}[e.kind]
 		if !slices.ContainsFunc(out.Errors, func(is struct{ Field, Code, Severity string }) bool {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"io"
 	"os"
 	"os/signal"
@@ -24,20 +25,6 @@ func Main() int {
 	return run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 }
 
-// Exit statuses.
-const (
-	exitOK    = 0
-	exitError = 1
-	exitUsage = 2
-)
-
-// usageError is a mistake in how the command was called.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
-
 // exitCodeError ends a command with a given status after it has said what
 // it had to say itself.
 type exitCodeError struct{ code int }
@@ -45,7 +32,7 @@ type exitCodeError struct{ code int }
 func (e *exitCodeError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer, getenv func(string) string) int {
-	app := &App{In: in, Out: out, Err: errw, Getenv: getenv, Lang: defaultLang(getenv)}
+	app := &App{In: in, Out: out, Err: errw, Getenv: getenv, Lang: cli.DefaultLang(getenv)}
 	defer app.Close()
 	root := newRootCommand(app)
 	root.SetArgs(args)
@@ -54,29 +41,17 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer, 
 	root.SetErr(errw)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
-		return exitOK
+		return cli.ExitOK
 	}
 	var ec *exitCodeError
 	if errors.As(err, &ec) {
 		return ec.code
 	}
 	app.printError(err)
-	var ue *usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
-		return exitUsage
+	if cli.IsUsage(err) {
+		return cli.ExitUsage
 	}
-	return exitError
-}
-
-// isCobraUsage recognises cobra's own argument and flag errors.
-func isCobraUsage(err error) bool {
-	s := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "required flag", "if any flags in the group"} {
-		if strings.Contains(s, p) {
-			return true
-		}
-	}
-	return false
+	return cli.ExitError
 }
 
 func newRootCommand(app *App) *cobra.Command {
@@ -97,13 +72,13 @@ applicant a receipt. See README.md for a day at an event.`,
 			}
 			if lang != "" {
 				if lang != "id" && lang != "en" {
-					return usagef("--lang must be id or en, not %q", lang)
+					return cli.Usagef("--lang must be id or en, not %q", lang)
 				}
 				app.Lang = lang
 			}
-			now, err := clock(app.Getenv)
+			now, err := cli.Clock(app.Getenv)
 			if err != nil {
-				return usagef("%v", err)
+				return cli.Usagef("%v", err)
 			}
 			app.Now = now
 			return nil
@@ -113,7 +88,7 @@ applicant a receipt. See README.md for a day at an event.`,
 	root.PersistentFlags().StringVar(&lang, "lang", "", "language of messages: id or en (default from LANG)")
 	root.PersistentFlags().BoolVar(&app.JSON, "json", false, "machine-readable output")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usagef("%v\n%s", err, pick(app.Lang, "lihat: "+c.CommandPath()+" --help", "see: "+c.CommandPath()+" --help"))
+		return cli.Usagef("%v\n%s", err, cli.Pick(app.Lang, "lihat: "+c.CommandPath()+" --help", "see: "+c.CommandPath()+" --help"))
 	})
 	root.AddCommand(
 		newInitCommand(app),

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"os"
 	"strings"
 
@@ -19,7 +20,7 @@ func (a *App) readPIN(src pinSource, prompt string, confirm bool) (string, error
 	if src.stdin {
 		line, err := bufio.NewReader(a.In).ReadString('\n')
 		if err != nil && line == "" {
-			return "", usagef("%s", a.t("--pin-stdin: tidak ada PIN di masukan standar", "--pin-stdin: no PIN on standard input"))
+			return "", cli.Usagef("%s", a.t("--pin-stdin: tidak ada PIN di masukan standar", "--pin-stdin: no PIN on standard input"))
 		}
 		return strings.TrimRight(line, "\r\n"), nil
 	}
@@ -28,7 +29,7 @@ func (a *App) readPIN(src pinSource, prompt string, confirm bool) (string, error
 	}
 	f, ok := a.In.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", usagef("%s", a.t("PIN diperlukan: ketik di terminal, atau pakai --pin-stdin atau JEMPUT_PIN",
+		return "", cli.Usagef("%s", a.t("PIN diperlukan: ketik di terminal, atau pakai --pin-stdin atau JEMPUT_PIN",
 			"a PIN is needed: type it at a terminal, or use --pin-stdin or JEMPUT_PIN"))
 	}
 	for {

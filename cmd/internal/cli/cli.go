@@ -1,0 +1,84 @@
+// Package cli holds the conventions both command lines (jemput and
+// jemput-central) keep alike: exit statuses, usage errors, the language of
+// messages, and the clock.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Exit statuses.
+const (
+	ExitOK    = 0
+	ExitError = 1 // the command failed or refused its input
+	ExitUsage = 2 // the command was called wrongly
+)
+
+// UsageError is a mistake in how a command was called.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Usagef builds a UsageError.
+func Usagef(format string, args ...any) error {
+	return &UsageError{fmt.Sprintf(format, args...)}
+}
+
+// IsUsage reports whether err is a usage mistake: a UsageError, or one of
+// cobra's own argument and flag errors.
+func IsUsage(err error) bool {
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		return true
+	}
+	s := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
+		"invalid argument", "accepts ", "requires at least", "required flag", "if any flags in the group"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// DefaultLang reads JEMPUT_LANG, LC_ALL, LC_MESSAGES and LANG: Indonesian
+// unless they say English.
+func DefaultLang(getenv func(string) string) string {
+	for _, k := range []string{"JEMPUT_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := strings.ToLower(getenv(k))
+		switch {
+		case v == "" || v == "c" || v == "posix" || strings.HasPrefix(v, "c."):
+			continue
+		case strings.HasPrefix(v, "en"):
+			return "en"
+		default:
+			return "id"
+		}
+	}
+	return "id"
+}
+
+// Pick returns the text in lang.
+func Pick(lang, id, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return id
+}
+
+// Clock is the real clock, or JEMPUT_NOW (RFC 3339) for tests and training
+// sessions, so that dates on receipts and in databases can be fixed.
+func Clock(getenv func(string) string) (func() time.Time, error) {
+	v := getenv("JEMPUT_NOW")
+	if v == "" {
+		return time.Now, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return nil, fmt.Errorf("JEMPUT_NOW=%q: want an RFC 3339 time like 2026-11-27T09:00:00+08:00", v)
+	}
+	return func() time.Time { return t }, nil
+}
