@@ -8,12 +8,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 )
 
@@ -105,23 +103,4 @@ func CertSHA256(path string) (string, error) {
 			return hex.EncodeToString(sum[:]), nil
 		}
 	}
-}
-
-// NewLogger logs text lines to w at the level named by level (debug, info,
-// warn, error; "" is info), as JEMPUT_LOG says.
-func NewLogger(w io.Writer, level string) (*slog.Logger, error) {
-	var l slog.Level
-	switch strings.ToLower(strings.TrimSpace(level)) {
-	case "", "info":
-		l = slog.LevelInfo
-	case "debug":
-		l = slog.LevelDebug
-	case "warn", "warning":
-		l = slog.LevelWarn
-	case "error":
-		l = slog.LevelError
-	default:
-		return nil, fmt.Errorf("JEMPUT_LOG=%q: want debug, info, warn or error", level)
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }

@@ -42,7 +42,7 @@ func newServeCommand(app *App, runF func(context.Context, *serveOptions) error) 
 }
 
 func runServe(ctx context.Context, app *App, opts *serveOptions) error {
-	log, err := central.NewLogger(app.Err, app.Getenv("JEMPUT_LOG"))
+	log, err := cli.NewLogger(app.Err, app.Getenv, "info")
 	if err != nil {
 		return cli.Usagef("%v", err)
 	}

@@ -122,7 +122,13 @@ func runSync(ctx context.Context, app *App, opts syncOptions) error {
 	var rejected []ksync.Status
 	side.rejected = &rejected
 	started := time.Now()
-	rep, err := ksync.Run(ctx, client, side, ksync.RunOptions{Progress: app.progress()})
+	// Quiet unless JEMPUT_LOG asks: the officer sees the progress and the
+	// summary; a technician looking into a bad link sets JEMPUT_LOG=debug.
+	log, err := cli.NewLogger(app.Err, app.Getenv, "off")
+	if err != nil {
+		return cli.Usagef("%v", err)
+	}
+	rep, err := ksync.Run(ctx, client, side, ksync.RunOptions{Progress: app.progress(), Log: log})
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -81,4 +83,29 @@ func Clock(getenv func(string) string) (func() time.Time, error) {
 		return nil, fmt.Errorf("JEMPUT_NOW=%q: want an RFC 3339 time like 2026-11-27T09:00:00+08:00", v)
 	}
 	return func() time.Time { return t }, nil
+}
+
+// NewLogger logs text lines to w at the level JEMPUT_LOG names (debug,
+// info, warn, error); def is the level when it is unset, "off" for none.
+func NewLogger(w io.Writer, getenv func(string) string, def string) (*slog.Logger, error) {
+	level := strings.ToLower(strings.TrimSpace(getenv("JEMPUT_LOG")))
+	if level == "" {
+		level = def
+	}
+	var l slog.Level
+	switch level {
+	case "off":
+		return slog.New(slog.NewTextHandler(io.Discard, nil)), nil
+	case "debug":
+		l = slog.LevelDebug
+	case "info":
+		l = slog.LevelInfo
+	case "warn", "warning":
+		l = slog.LevelWarn
+	case "error":
+		l = slog.LevelError
+	default:
+		return nil, fmt.Errorf("JEMPUT_LOG=%q: want debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
