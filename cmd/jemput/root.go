@@ -61,7 +61,14 @@ func newRootCommand(app *App) *cobra.Command {
 		Short: "Field kit for offline passport intake / Kit lapangan penerimaan permohonan paspor tanpa jaringan",
 		Long: `jemput takes passport applicants offline at a mobile service event
 (jemput bola, Eazy Paspor), stores them in a local database and prints each
-applicant a receipt. See README.md for a day at an event.`,
+applicant a receipt; at the end of the day the supervisor approves the day's
+work and sends it to the central office (jemput sync), or on a USB stick
+(jemput sync export). Messages follow --lang id|en. See README.md for a day
+at an event.
+
+jemput menerima pemohon paspor tanpa jaringan di acara layanan keliling,
+menyimpannya di basis data lokal dan mencetak tanda terima; di akhir hari
+pengawas menyetujui dan mengirimkannya ke kantor pusat.`,
 		Version:       version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
