@@ -337,14 +337,19 @@ func BenchmarkSearch(b *testing.B) {
 		{"name-number", "rizky 0003"},              // a name and part of a number: a few matches
 		{"nik", searchKit.nik},                     // a whole NIK: one match
 		{"number", strings.ToLower(searchKit.num)}, // a whole number: one match
-		{"name", "wulandari"},                      // a common name: thousands of matches
+		{"name", "wulandari"},                      // a common name: thousands of matches, all returned (app list --json)
+		{"name-screen", "wulandari"},               // the same, as app list shows a person: the newest 200
 	}
 	for _, q := range queries {
 		b.Run(q.name, func(b *testing.B) {
 			b.Run("jemput", func(b *testing.B) {
 				hits := 0
 				for b.Loop() {
-					list, err := searchKit.svc.Applications(ctx, intake.Filter{Search: q.search})
+					f := intake.Filter{Search: q.search}
+					if q.name == "name-screen" {
+						f.Limit = 201 // cmd/jemput defaultListLimit + 1
+					}
+					list, err := searchKit.svc.Applications(ctx, f)
 					if err != nil {
 						b.Fatal(err)
 					}
