@@ -54,7 +54,7 @@ func formFor(formID string, data map[string]any) (*forms.Form, error) {
 // check validates data against the form in the context of an event and
 // adds the kit's own warnings (a NIK already used in this kit).
 func (s *Service) check(tx Tx, f *forms.Form, ev Event, data map[string]any, overrides map[string]string, selfID string) (forms.Result, []forms.Issue, error) {
-	res := f.Check(data, forms.Context{Today: s.now(), EventType: string(ev.Type), Overrides: overrides})
+	res := f.Check(data, forms.Context{Today: s.now(), EventType: string(ev.Type), Overrides: overrides, Tables: s.tables})
 	warnings := append([]forms.Issue(nil), res.Warnings...)
 	if nik, _ := res.Values["nik"].(string); nik != "" {
 		same, err := tx.SameNIK(nik, selfID)

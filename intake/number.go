@@ -81,7 +81,7 @@ func ValidKitCode(code string) bool {
 		return false
 	}
 	for _, r := range code {
-		if strings.IndexRune(alphabet, r) < 0 {
+		if !strings.ContainsRune(alphabet, r) {
 			return false
 		}
 	}

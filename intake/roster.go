@@ -177,7 +177,7 @@ func (s *Service) ImportRoster(ctx context.Context, r io.Reader, eventID string,
 		if !rep.Event.Open() {
 			return Errorf(CodeConflict, "acara %q sudah ditutup", "event %q is closed", rep.Event.Name)
 		}
-		rows, problems, warnings, err := ParseRoster(r, rep.Event.Type, forms.Context{Today: s.now()})
+		rows, problems, warnings, err := ParseRoster(r, rep.Event.Type, forms.Context{Today: s.now(), Tables: s.tables})
 		if err != nil {
 			return err
 		}

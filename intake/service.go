@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jemput/jemput/forms"
 )
 
 // SessionTTL is how long a login lasts on the kit without a new login.
@@ -13,9 +14,10 @@ const SessionTTL = 12 * time.Hour
 
 // Service runs the kit's use cases, one transaction each.
 type Service struct {
-	store Store
-	now   func() time.Time
-	newID func() string
+	store  Store
+	now    func() time.Time
+	newID  func() string
+	tables *forms.Tables // nil: the tables embedded in the binary
 }
 
 // Option configures a Service.
@@ -26,6 +28,11 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 
 // WithIDs makes the service take new ids from newID (tests).
 func WithIDs(newID func() string) Option { return func(s *Service) { s.newID = newID } }
+
+// WithTables makes the checks use an office's own tables (fees, region
+// codes, countries, titles) instead of the embedded ones, so that a fee
+// change needs no new release.
+func WithTables(t *forms.Tables) Option { return func(s *Service) { s.tables = t } }
 
 // NewService returns a Service over store.
 func NewService(store Store, opts ...Option) *Service {

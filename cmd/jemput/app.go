@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/store"
 )
@@ -40,7 +41,7 @@ type App struct {
 func (a *App) dbPath() string         { return filepath.Join(a.Home, "kit.db") }
 func (a *App) keyPath() string        { return filepath.Join(a.Home, "device.key") }
 func (a *App) receiptDir() string     { return filepath.Join(a.Home, "receipts") }
-func (a *App) tablesPath() string     { return filepath.Join(a.Home, "tables") }
+func (a *App) tablesPath() string     { return filepath.Join(a.Home, "tables.json") }
 func (a *App) initialized() bool      { _, err := os.Stat(a.dbPath()); return err == nil }
 func (a *App) t(id, en string) string { return cli.Pick(a.Lang, id, en) }
 
@@ -82,7 +83,13 @@ func (a *App) openService(ctx context.Context) (*intake.Service, error) {
 		return nil, err
 	}
 	a.db = db
-	a.svc = intake.NewService(db, intake.WithClock(a.Now))
+	opts := []intake.Option{intake.WithClock(a.Now)}
+	if t, err := a.officeTables(); err != nil {
+		return nil, err
+	} else if t != nil {
+		opts = append(opts, intake.WithTables(t))
+	}
+	a.svc = intake.NewService(db, opts...)
 	a.warnSync(ctx)
 	return a.svc, nil
 }
@@ -115,4 +122,24 @@ func (a *App) warnSync(ctx context.Context) {
 	days := int(a.Now().Sub(st.Oldest).Hours() / 24)
 	fmt.Fprintf(a.Err, a.t("peringatan: %d permohonan disetujui belum sampai di kantor (tertua %d hari); permohonan baru ditolak sampai jemput sync atau jemput sync export\n",
 		"warning: %d approved applications have not reached the office (oldest %d days); new intake is refused until jemput sync or jemput sync export\n"), st.Waiting, days)
+}
+
+// officeTables reads the office's own tables (fees, region codes,
+// countries, titles) from tables.json in the kit home, if there is one:
+// any section it has replaces the embedded one. nil when there is none.
+func (a *App) officeTables() (*forms.Tables, error) {
+	f, err := os.Open(a.tablesPath())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := forms.ReadTables(f)
+	if err != nil {
+		return nil, intake.Errorf(intake.CodeInvalid, "tabel kantor %s tidak sah: %v", "the office tables in %s are not valid: %v", a.tablesPath(), err).
+			WithHint("perbaiki atau hapus berkas itu; tanpa berkas itu kit memakai tabel bawaan", "fix or remove that file; without it the kit uses the built-in tables")
+	}
+	return t, nil
 }

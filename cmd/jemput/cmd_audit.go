@@ -100,6 +100,11 @@ func newDoctorCommand(app *App) *cobra.Command {
 				check(!st.Over, "%s (batas %d hari / %d)", "%s (limits %d days / %d)", msg, st.Limits.MaxDays, st.Limits.MaxApps)
 				check(len(st.Conflicts) == 0, "%d konflik dengan kantor", "%d conflicts with the office", len(st.Conflicts))
 			}
+			if _, err := os.Stat(app.tablesPath()); err == nil {
+				check(true, "tabel kantor dipakai: %s", "office tables in use: %s", app.tablesPath())
+			} else {
+				fmt.Fprintln(app.Out, "--   "+app.t("tabel bawaan (biaya, kode wilayah): tidak ada tables.json", "built-in tables (fees, region codes): no tables.json"))
+			}
 			if _, err := exec.LookPath("lp"); err == nil {
 				check(true, "pencetak: lp (CUPS) tersedia", "printing: lp (CUPS) available")
 			} else {

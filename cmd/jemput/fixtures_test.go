@@ -26,7 +26,7 @@ type expectation struct {
 	status  string // expected status when saved, if the row says
 }
 
-var expectRow = regexp.MustCompile("^\\| ([a-z0-9-]+\\.json) \\| (.+) \\|$")
+var expectRow = regexp.MustCompile(`^\| ([a-z0-9-]+\.json) \| (.+) \|$`)
 var expectField = regexp.MustCompile(`(error|override|warning) on ([a-z_]+)`)
 
 // readExpectations parses EXPECT.md, so that a fixture added there is tested

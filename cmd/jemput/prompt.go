@@ -113,9 +113,9 @@ func (p *prompter) run(ctx context.Context, values map[string]any, in intake.Cap
 			return a.capture(ctx, p.svc, in, opts)
 		case "n", "t", "no", "tidak":
 			answer, err = p.ask(ctx, a.t("Isian yang diubah: ", "Field to change: "))
-			if err != nil {
-				break
-			}
+		}
+		if err != nil {
+			break
 		}
 		if id := p.fieldByName(answer); id != "" {
 			err = p.askField(ctx, id, values, fc)

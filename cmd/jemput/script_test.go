@@ -67,19 +67,6 @@ func fixtures(t testing.TB) string {
 	return dir
 }
 
-// needTool skips a test that needs an external tool, except in CI, where
-// .ci/run installs them and a missing one is a failure.
-func needTool(t testing.TB, names ...string) {
-	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is not installed (.ci/run installs it)", n)
-			}
-			t.Skipf("%s is not installed", n)
-		}
-	}
-}
-
 // scriptEnv is the environment every script starts with: a kit home inside
 // the script's work folder, a fixed clock and a fixed time zone, so that
 // dates and numbers are the same on every run.
