@@ -294,6 +294,9 @@ func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
 		if !app.Status.Local() {
 			return Errorf(CodeConflict, "permohonan %s sudah %s dan tidak bisa diubah di kit", "application %s is %s and can no longer be changed on the kit", app.Number, app.Status)
 		}
+		if err := onItsWay(tx, app); err != nil {
+			return err
+		}
 		f, err := formFor(app.FormID, in.Data)
 		if err != nil {
 			return err
@@ -365,6 +368,9 @@ func (s *Service) Void(ctx context.Context, id, reason string) (Application, err
 		}
 		if !app.Status.Local() {
 			return Errorf(CodeConflict, "permohonan %s sudah %s: hanya kantor yang bisa membatalkannya", "application %s is %s: only the office can cancel it now", app.Ref(), app.Status)
+		}
+		if err := onItsWay(tx, app); err != nil {
+			return err
 		}
 		from, now := app.Status, s.now()
 		app.Status, app.UpdatedAt = StatusVoided, now

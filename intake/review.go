@@ -133,11 +133,16 @@ func (s *Service) Approve(ctx context.Context, refs []string, all bool, eventID 
 				apps = append(apps, a)
 			}
 		} else {
+			seen := map[string]bool{}
 			for _, ref := range refs {
 				a, err := findApp(tx, ref)
 				if err != nil {
 					return err
 				}
+				if seen[a.ID] {
+					continue // named twice: approved once
+				}
+				seen[a.ID] = true
 				switch {
 				case a.Status == StatusIncomplete:
 					return Errorf(CodeConflict, "%s belum lengkap (kurang: %s): catat dokumennya dulu dengan jemput app edit", "%s is incomplete (missing: %s): record the documents first with jemput app edit",
@@ -186,6 +191,9 @@ func (s *Service) Return(ctx context.Context, ref, reason string) (Application, 
 		}
 		if !a.Status.Awaiting() && a.Status != StatusApproved {
 			return Errorf(CodeConflict, "%s berstatus %s dan tidak bisa dikembalikan", "%s is %s and cannot be returned", a.Ref(), a.Status)
+		}
+		if err := onItsWay(tx, a); err != nil {
+			return err
 		}
 		from, now := a.Status, s.now()
 		a.Status, a.UpdatedAt = StatusReturned, now

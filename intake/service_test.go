@@ -192,3 +192,38 @@ func TestOfficerCannotDoSupervisorWork(t *testing.T) {
 		t.Fatalf("officer capturing: %v", err)
 	}
 }
+
+// Once a version may have reached the office, the kit does not void or
+// return it, even when the answer never came back.
+func TestNoVoidWhileOnItsWay(t *testing.T) {
+	svc, _ := newKit(t, intake.EventEazyPaspor)
+	ctx := context.Background()
+	cap, err := svc.Capture(ctx, intake.CaptureInput{Data: applicant(t, "adult-female-renewal.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Approve(ctx, []string{cap.App.Number, cap.App.Number}, false, ""); err != nil {
+		t.Fatal(err)
+	}
+	det, _ := svc.Application(ctx, cap.App.Number)
+	if n := len(det.Transitions); n != 2 {
+		t.Fatalf("approving a number named twice: %d transitions, want 2", n)
+	}
+	if err := svc.MarkOffered(ctx, []string{intake.RecordID(cap.App.ID, cap.App.Version)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Void(ctx, cap.App.Number, "salah input"); !intake.IsCode(err, intake.CodeConflict) {
+		t.Fatalf("void after sending: %v, want conflict", err)
+	}
+	if _, err := svc.Return(ctx, cap.App.Number, "foto buram"); !intake.IsCode(err, intake.CodeConflict) {
+		t.Fatalf("return after sending: %v, want conflict", err)
+	}
+	// The office answers: held. Now it is synced, and the office's to decide.
+	if err := svc.RecordAcks(ctx, []intake.Ack{{AppID: cap.App.ID, Version: cap.App.Version, Hash: "h", Result: intake.AckStored}}); err != nil {
+		t.Fatal(err)
+	}
+	det, _ = svc.Application(ctx, cap.App.Number)
+	if det.App.Status != intake.StatusSynced {
+		t.Fatalf("status %s after the ack, want synced", det.App.Status)
+	}
+}

@@ -81,6 +81,8 @@ type Tx interface {
 	Conflicts() ([]Ack, error)
 	MarkExported(recordID, file string, at time.Time) error
 	Exported(recordID string) (bool, error)
+	MarkOffered(recordID string, at time.Time) error
+	Offered(recordID string) (bool, error)
 	Setting(name string) (string, error) // CodeNotFound when unset
 	SetSetting(name, value string) error
 }

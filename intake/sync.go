@@ -473,3 +473,45 @@ func (s *Service) AuditSent(ctx context.Context, seq int64) error {
 		return tx.SetSetting("sync.audit_sent", strconv.FormatInt(seq, 10))
 	})
 }
+
+// MarkOffered records that these versions are about to be sent to the
+// office (supervisors only).
+func (s *Service) MarkOffered(ctx context.Context, ids []string) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		if _, err := s.actor(tx, RoleSupervisor); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := tx.MarkOffered(id, s.now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// onItsWay refuses to change an approved application whose current
+// version may already be at the office (sent without an answer yet, or in
+// an export file): the office would go on with what it holds, and the kit
+// and the office would disagree.
+func onItsWay(tx Tx, a Application) error {
+	if a.Status != StatusApproved {
+		return nil
+	}
+	id := RecordID(a.ID, a.Version)
+	exported, err := tx.Exported(id)
+	if err != nil {
+		return err
+	}
+	offered, err := tx.Offered(id)
+	if err != nil {
+		return err
+	}
+	if !exported && !offered {
+		return nil
+	}
+	return Errorf(CodeConflict, "%s mungkin sudah sampai di kantor (sudah dikirim atau diekspor) dan tidak bisa diubah di kit sekarang",
+		"%s may already be at the office (sent or exported) and cannot be changed on the kit now", a.Ref()).
+		WithHint("jalankan jemput sync (atau jemput sync import-acks) dulu; sesudah itu pembatalan adalah urusan kantor",
+			"run jemput sync (or jemput sync import-acks) first; after that, cancelling is the office's decision")
+}

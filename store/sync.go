@@ -155,3 +155,13 @@ func (t *tx) Conflicts() ([]intake.Ack, error) {
 }
 
 const ackColsK = `k.app_id, k.version, k.hash, k.result, k.message, k.at`
+
+func (t *tx) MarkOffered(recordID string, at time.Time) error {
+	return t.exec(`INSERT INTO offered (record_id, at) VALUES (?, ?) ON CONFLICT (record_id) DO NOTHING`, recordID, formatTime(at))
+}
+
+func (t *tx) Offered(recordID string) (bool, error) {
+	var n int
+	err := t.queryRow(`SELECT count(*) FROM offered WHERE record_id = ?`, recordID).Scan(&n)
+	return n > 0, wrap(err)
+}

@@ -29,7 +29,7 @@ type KitSide interface {
 	Photo(ctx context.Context, sha string) ([]byte, error)
 	SaveAcks(ctx context.Context, acks []Ack) error
 	StatusCursor(ctx context.Context) (int64, error)
-	// SaveStatuses stores statuses and s.Last as the new cursor.
+	// SaveStatuses stores the statuses; the cursor is the last seq stored.
 	SaveStatuses(ctx context.Context, s Statuses) error
 }
 
@@ -42,6 +42,14 @@ type AuditSide interface {
 	AuditToSend(ctx context.Context) ([]AuditEntry, error)
 	// AuditSent records that the office holds every entry up to seq.
 	AuditSent(ctx context.Context, seq int64) error
+}
+
+// OfferSide is implemented by a kit that records which records it is
+// about to send, before it sends them: once a record may have reached the
+// office, the kit must not change it behind the office's back (void,
+// return), even if the answer never came.
+type OfferSide interface {
+	Offering(ctx context.Context, ids []string) error
 }
 
 // auditBatch bounds the audit entries sent in one batch.
@@ -330,6 +338,16 @@ func sendRecords(ctx context.Context, c *Client, k KitSide, records []Record, op
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
+			if o, ok := k.(OfferSide); ok {
+				ids := make([]string, len(chunk))
+				for i, r := range chunk {
+					ids[i] = r.ID()
+				}
+				if err := o.Offering(ctx, ids); err != nil {
+					fail(kitErr("recording what is sent", err))
+					return
+				}
+			}
 			acks, err := c.SendBatch(ctx, Batch{BatchID: newBatchID(), Kit: c.kit, Records: chunk})
 			if err != nil {
 				fail(err)
@@ -375,13 +393,19 @@ func sendRecords(ctx context.Context, c *Client, k KitSide, records []Record, op
 // checkAcks refuses an answer that does not ack each record of the batch
 // with a known result: storing it would mark records sent that are not.
 func checkAcks(records []Record, acks []Ack) error {
-	want := make(map[string]bool, len(records))
+	want := make(map[string]string, len(records))
 	for _, r := range records {
-		want[r.ID()] = true
+		want[r.ID()] = r.Hash()
 	}
 	for _, a := range acks {
-		if !want[a.ID] {
+		hash, ok := want[a.ID]
+		if !ok {
 			return Errorf(http.StatusBadGateway, CodeUnavailable, "the office acked record %q, which was not in the batch", a.ID)
+		}
+		// The office says it holds what we sent: the hash it computed must
+		// be ours, or the answer is not about this record.
+		if (a.Result == AckStored || a.Result == AckDuplicate) && a.Hash != hash {
+			return Errorf(http.StatusBadGateway, CodeUnavailable, "the office acked record %q with hash %.12s…, not the kit's %.12s…", a.ID, a.Hash, hash)
 		}
 		switch a.Result {
 		case AckStored, AckDuplicate, AckConflict, AckMissingAttachment:

@@ -23,6 +23,7 @@ type kitSide struct {
 var (
 	_ ksync.KitSide   = kitSide{}
 	_ ksync.AuditSide = kitSide{}
+	_ ksync.OfferSide = kitSide{}
 )
 
 // toRecord turns an application version into the record the office keeps.
@@ -116,3 +117,7 @@ func (k kitSide) AuditToSend(ctx context.Context) ([]ksync.AuditEntry, error) {
 }
 
 func (k kitSide) AuditSent(ctx context.Context, seq int64) error { return k.svc.AuditSent(ctx, seq) }
+
+func (k kitSide) Offering(ctx context.Context, ids []string) error {
+	return k.svc.MarkOffered(ctx, ids)
+}
