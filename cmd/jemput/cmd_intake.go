@@ -123,6 +123,11 @@ func runIntake(ctx context.Context, app *App, opts intakeOptions) error {
 	if opts.Printer != "" && !opts.Print {
 		return cli.Usagef("--printer goes with --print")
 	}
+	if opts.Receipt != "" {
+		if err := app.checkNewFile(opts.Receipt, false); err != nil {
+			return err
+		}
+	}
 	svc, err := app.service(ctx)
 	if err != nil {
 		return err

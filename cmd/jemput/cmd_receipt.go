@@ -47,6 +47,7 @@ func newReceiptCommand(app *App) *cobra.Command {
 	f.StringVar(&opts.Format, "format", "a4", "paper: a4 or 80mm")
 	f.BoolVar(&opts.Print, "print", false, "print with lp (CUPS)")
 	f.StringVar(&opts.Printer, "printer", "", "printer name for --print")
+	f.BoolVar(&opts.Force, "force", false, "overwrite the --out file if it exists")
 	cmd.AddCommand(newReceiptVerifyCommand(app))
 	return cmd
 }

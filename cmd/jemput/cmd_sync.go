@@ -182,12 +182,16 @@ func (a *App) progress() func(phase string, done, total int64) {
 
 func newSyncExportCommand(app *App) *cobra.Command {
 	var out string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "export --out FILE",
 		Short: "Write the batches to a sealed file for a USB stick, when there is no link at all",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if err := app.checkNewFile(out, force); err != nil {
+				return err
+			}
 			k, err := app.syncKit(ctx, true)
 			if err != nil {
 				return err
@@ -220,7 +224,7 @@ func newSyncExportCommand(app *App) *cobra.Command {
 			if err := ksync.SealExport(&buf, office.SealingRecipient, key, e); err != nil {
 				return err
 			}
-			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+			if err := app.writeNewFile(out, buf.Bytes(), force); err != nil {
 				return err
 			}
 			var ids []string
@@ -239,6 +243,7 @@ func newSyncExportCommand(app *App) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "the file to write (on the USB stick)")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite the file if it exists")
 	cmd.MarkFlagRequired("out")
 	return cmd
 }

@@ -18,6 +18,7 @@ type receiptOptions struct {
 	Format  string
 	Print   bool
 	Printer string
+	Force   bool // overwrite an existing file
 }
 
 // writeReceipt renders the receipt of an application, writes it and, when
@@ -58,7 +59,7 @@ func (a *App) renderReceipt(ctx context.Context, svc *intake.Service, r intake.R
 		}
 		path = filepath.Join(a.receiptDir(), name+".pdf")
 	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+	if err := a.writeNewFile(path, buf.Bytes(), opts.Force); err != nil {
 		return "", err
 	}
 	if opts.Print {
@@ -69,13 +70,25 @@ func (a *App) renderReceipt(ctx context.Context, svc *intake.Service, r intake.R
 	return path, nil
 }
 
-// writeFileAtomic writes through a temporary file and a rename, so that a
-// crash never leaves half a receipt where a whole one is expected.
-func writeFileAtomic(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+// writeNewFile writes a file the kit makes for people (a receipt, an
+// export for the USB stick) through a temporary file, fsync and a rename,
+// so that a crash or a pulled stick never leaves half a file where a whole
+// one is expected. It never overwrites an existing file unless force, and
+// never writes into the kit's own folder except its receipts: a typo in
+// --out must not destroy the kit's database.
+func (a *App) writeNewFile(path string, b []byte, force bool) error {
+	if err := a.checkNewFile(path, force); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".receipt-*")
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(abs)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".jemput-*")
 	if err != nil {
 		return err
 	}
@@ -84,10 +97,46 @@ func writeFileAtomic(path string, b []byte) error {
 		tmp.Close()
 		return err
 	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), abs); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // the rename itself survives a power cut (not every file system can)
+		d.Close()
+	}
+	return nil
+}
+
+// checkNewFile says why path must not be written (see writeNewFile), so
+// that a command can refuse before it does anything else.
+func (a *App) checkNewFile(path string, force bool) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	home, _ := filepath.Abs(a.Home)
+	receipts, _ := filepath.Abs(a.receiptDir())
+	if within(abs, home) && !within(abs, receipts) {
+		return intake.Errorf(intake.CodeInvalid, "tidak menulis ke folder kit (%s): pilih tempat lain", "will not write into the kit's folder (%s): choose another place", home)
+	}
+	if _, err := os.Lstat(abs); err == nil && !force {
+		return intake.Errorf(intake.CodeConflict, "%s sudah ada", "%s already exists", path).
+			WithHint("pilih nama lain, atau timpa dengan --force", "choose another name, or overwrite it with --force")
+	}
+	return nil
+}
+
+// within reports whether path is dir or inside it.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // printPDF sends a PDF to CUPS with lp.
