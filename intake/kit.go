@@ -157,9 +157,11 @@ func (s *Service) Login(ctx context.Context, nip, pin string) (Officer, error) {
 			return err
 		}
 		now := s.now()
-		if now.Before(o.LockedUntil) {
+		// A lock can never end later than LockFor from now; one that does
+		// was set under a wrong clock, and would lock the account for good.
+		if now.Before(o.LockedUntil) && !o.LockedUntil.After(now.Add(LockFor)) {
 			refused = Errorf(CodeLocked, "akun %s terkunci sampai %s setelah %d PIN salah", "account %s is locked until %s after %d wrong PINs",
-				o.NIP, o.LockedUntil.Format("15:04"), MaxFailedPIN).
+				o.NIP, lockTime(now, o.LockedUntil), MaxFailedPIN).
 				WithHint("tunggu, atau minta pengawas", "wait, or ask a supervisor")
 			return s.audit(tx, o, "login.locked", "officer", o.ID, "", nil)
 		}
@@ -168,7 +170,7 @@ func (s *Service) Login(ctx context.Context, nip, pin string) (Officer, error) {
 			if failed >= MaxFailedPIN {
 				failed, until = 0, now.Add(LockFor)
 				refused = Errorf(CodeLocked, "PIN salah %d kali: akun %s terkunci sampai %s", "%d wrong PINs: account %s is locked until %s",
-					MaxFailedPIN, o.NIP, until.Format("15:04"))
+					MaxFailedPIN, o.NIP, lockTime(now, until))
 			} else {
 				refused = Errorf(CodeUnauthorized, "NIP atau PIN salah (sisa %d percobaan)", "wrong NIP or PIN (%d tries left)", MaxFailedPIN-failed)
 			}
@@ -208,4 +210,13 @@ func (s *Service) Logout(ctx context.Context) (Officer, error) {
 		return s.audit(tx, o, "logout", "officer", o.ID, "", nil)
 	})
 	return o, err
+}
+
+// lockTime shows when a lock ends: the time, and the date too when it is
+// not today.
+func lockTime(now, until time.Time) string {
+	if until.Format(time.DateOnly) == now.Format(time.DateOnly) {
+		return until.Format("15:04")
+	}
+	return until.Format("2006-01-02 15:04")
 }

@@ -57,6 +57,12 @@ func (s *Service) actor(tx Tx, need Role) (Officer, error) {
 	if err != nil {
 		return Officer{}, err
 	}
+	if since.After(s.now().Add(time.Minute)) {
+		// A session from the future was made under a wrong clock: it
+		// would never expire.
+		return Officer{}, Errorf(CodeUnauthorized, "sesi tidak sah (jam laptop berubah?)", "the session is not valid (did the laptop's clock change?)").
+			WithHint("masuk lagi dengan: jemput login --nip NIP", "log in again with: jemput login --nip NIP")
+	}
 	if s.now().Sub(since) > SessionTTL {
 		return Officer{}, Errorf(CodeUnauthorized, "sesi berakhir (lebih dari %d jam)", "the session has expired (over %d hours)", int(SessionTTL.Hours())).
 			WithHint("masuk lagi dengan: jemput login --nip NIP", "log in again with: jemput login --nip NIP")

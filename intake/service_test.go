@@ -227,3 +227,25 @@ func TestNoVoidWhileOnItsWay(t *testing.T) {
 		t.Fatalf("status %s after the ack, want synced", det.App.Status)
 	}
 }
+
+// A wrong clock (set far ahead, then put right) must not lock an account
+// for good, nor leave a session that never expires.
+func TestWrongClockCannotLockForGood(t *testing.T) {
+	svc, c := newKit(t, intake.EventEazyPaspor)
+	ctx := context.Background()
+	real := c.t
+	c.t = real.AddDate(73, 0, 0)
+	for i := 0; i < intake.MaxFailedPIN; i++ {
+		svc.Login(ctx, officerNIP, "999999")
+	}
+	if _, err := svc.Login(ctx, supervisorNIP, pin); err != nil {
+		t.Fatal(err)
+	}
+	c.t = real
+	if _, err := svc.Whoami(ctx); !intake.IsCode(err, intake.CodeUnauthorized) {
+		t.Fatalf("a session from the future: %v, want unauthorized", err)
+	}
+	if _, err := svc.Login(ctx, officerNIP, pin); err != nil {
+		t.Fatalf("a lock set under a clock 73 years ahead still holds: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +10,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	cli.AllowFakeClock() // the scripts fix the clock with JEMPUT_NOW
 	testscript.Main(m, map[string]func(){
 		"jemput-central": func() { os.Exit(Main()) },
 	})

@@ -89,7 +89,7 @@ func newOfficerListCommand(app *App) *cobra.Command {
 			for _, o := range list {
 				state := app.t("aktif", "active")
 				if app.Now().Before(o.LockedUntil) {
-					state = app.t("terkunci sampai ", "locked until ") + o.LockedUntil.Format("15:04")
+					state = app.t("terkunci sampai ", "locked until ") + o.LockedUntil.Format("2006-01-02 15:04")
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.NIP, o.Name, roleName(app, o.Role), state)
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"io"
 	"log"
 	"log/slog"
@@ -23,6 +24,8 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The scripts fix the clock with JEMPUT_NOW; only test builds allow it.
+	cli.AllowFakeClock()
 	if filepath.Base(os.Args[0]) == "jemput" {
 		testscript.Main(m, map[string]func(){"jemput": func() { os.Exit(Main()) }})
 	}
@@ -32,7 +35,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "jemput-central"), "../jemput-central")
+	build := exec.Command("go", "build", "-ldflags", cli.TestLDFlags, "-o", filepath.Join(dir, "jemput-central"), "../jemput-central")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		log.Fatalf("building jemput-central: %v", err)

@@ -71,12 +71,29 @@ func Pick(lang, id, en string) string {
 	return id
 }
 
-// Clock is the real clock, or JEMPUT_NOW (RFC 3339) for tests and training
-// sessions, so that dates on receipts and in databases can be fixed.
+// fakeClock is "allowed" only in test builds: the tests' binaries call
+// AllowFakeClock, and binaries built for tests get it with
+// -ldflags "-X github.com/jemput/jemput/cmd/internal/cli.fakeClock=allowed".
+// A kit in the field never takes its time from the environment: a false
+// clock would lock accounts for decades, keep sessions alive forever and
+// date records wrongly.
+var fakeClock = ""
+
+// TestLDFlags builds a binary whose clock JEMPUT_NOW may set.
+const TestLDFlags = "-X github.com/jemput/jemput/cmd/internal/cli.fakeClock=allowed"
+
+// AllowFakeClock lets JEMPUT_NOW set the clock; for tests only.
+func AllowFakeClock() { fakeClock = "allowed" }
+
+// Clock is the real clock, or, in a test build, JEMPUT_NOW (RFC 3339), so
+// that dates on receipts and numbers can be fixed in tests.
 func Clock(getenv func(string) string) (func() time.Time, error) {
 	v := getenv("JEMPUT_NOW")
 	if v == "" {
 		return time.Now, nil
+	}
+	if fakeClock != "allowed" {
+		return nil, fmt.Errorf("JEMPUT_NOW is set, but only test builds take their time from it: unset it")
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {

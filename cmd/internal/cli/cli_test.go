@@ -24,6 +24,11 @@ func TestDefaultLang(t *testing.T) {
 }
 
 func TestClock(t *testing.T) {
+	if _, err := Clock(func(string) string { return "2026-11-27T09:30:00+08:00" }); err == nil {
+		t.Fatal("a field build took its clock from JEMPUT_NOW")
+	}
+	AllowFakeClock()
+	defer func() { fakeClock = "" }()
 	now, err := Clock(func(string) string { return "2026-11-27T09:30:00+08:00" })
 	if err != nil || !now().Equal(time.Date(2026, 11, 27, 1, 30, 0, 0, time.UTC)) {
 		t.Fatalf("%v %v", now(), err)
