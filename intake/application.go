@@ -127,6 +127,11 @@ func (s *Service) Capture(ctx context.Context, in CaptureInput) (Captured, error
 			if draft.Status != StatusDraft {
 				return Errorf(CodeConflict, "%s bukan draf lagi (%s)", "%s is no longer a draft (%s)", draft.ID, draft.Status)
 			}
+			if draft.EventID != ev.ID {
+				// Its roster entry and its event are another event's.
+				return Errorf(CodeConflict, "draf %s dibuat di acara lain yang sudah ditutup", "draft %s was made at another event, which is closed", draft.Ref()).
+					WithHint("mulai permohonan baru di acara ini, atau batalkan draf itu", "start a new application at this event, or void that draft")
+			}
 			if in.RosterNo == 0 {
 				in.RosterNo = draft.RosterNo
 			}

@@ -162,7 +162,7 @@ func (s *Service) Login(ctx context.Context, nip, pin string) (Officer, error) {
 		if now.Before(o.LockedUntil) && !o.LockedUntil.After(now.Add(LockFor)) {
 			refused = Errorf(CodeLocked, "akun %s terkunci sampai %s setelah %d PIN salah", "account %s is locked until %s after %d wrong PINs",
 				o.NIP, lockTime(now, o.LockedUntil), MaxFailedPIN).
-				WithHint("tunggu, atau minta pengawas", "wait, or ask a supervisor")
+				WithHint("tunggu, atau minta pengawas membukanya: jemput officer unlock --nip NIP", "wait, or ask a supervisor to unlock it: jemput officer unlock --nip NIP")
 			return s.audit(tx, o, "login.locked", "officer", o.ID, "", nil)
 		}
 		if !VerifyPIN(o.PINHash, pin) {
@@ -219,4 +219,51 @@ func lockTime(now, until time.Time) string {
 		return until.Format("15:04")
 	}
 	return until.Format("2006-01-02 15:04")
+}
+
+// Unlock lifts an officer's PIN lock and clears the count of wrong PINs
+// (supervisors only).
+func (s *Service) Unlock(ctx context.Context, nip string) (Officer, error) {
+	var o Officer
+	err := s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		if o, err = tx.OfficerByNIP(strings.TrimSpace(nip)); err != nil {
+			return err
+		}
+		if err := tx.UpdateOfficerAuth(o.ID, 0, time.Time{}); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "officer.unlock", "officer", o.ID, "", map[string]string{"nip": o.NIP})
+	})
+	return o, err
+}
+
+// ResetPIN gives an officer a new PIN, which also lifts a lock
+// (supervisors only; the officer types the new PIN).
+func (s *Service) ResetPIN(ctx context.Context, nip, pin string) (Officer, error) {
+	if err := CheckPINFormat(pin); err != nil {
+		return Officer{}, invalid([]forms.Issue{fieldError("pin", err)})
+	}
+	hash, err := HashPIN(pin)
+	if err != nil {
+		return Officer{}, err
+	}
+	var o Officer
+	err = s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		if o, err = tx.OfficerByNIP(strings.TrimSpace(nip)); err != nil {
+			return err
+		}
+		if err := tx.UpdateOfficerPIN(o.ID, hash); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "officer.reset_pin", "officer", o.ID, "", map[string]string{"nip": o.NIP})
+	})
+	return o, err
 }

@@ -273,8 +273,8 @@ func (s *Service) ApplyStatuses(ctx context.Context, list []OfficeStatus) (appli
 			if err != nil {
 				return err
 			}
-			if app.Status == StatusHandedOver || app.Status == StatusVoided {
-				continue
+			if app.Status == StatusHandedOver || app.Status == StatusVoided || app.Status == st.Status {
+				continue // nothing to move: the history keeps one line per change
 			}
 			reason := st.Reason
 			if st.Pickup != "" {

@@ -184,7 +184,9 @@ func notFound(whatID, whatEN, id string) error {
 		fmt.Sprintf("%s %q tidak ditemukan", whatID, id), fmt.Sprintf("%s %q not found", whatEN, id))}
 }
 
-const timeFormat = time.RFC3339Nano
+// timeFormat has a fixed width, so that times sort as text in SQL (with
+// RFC 3339's optional fraction, 09:30:00.5Z sorts before 09:30:00Z).
+const timeFormat = "2006-01-02T15:04:05.000000000Z07:00"
 
 func formatTime(t time.Time) string {
 	if t.IsZero() {

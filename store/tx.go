@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -459,5 +460,12 @@ func (t *tx) RosterEntries(eventID string) ([]intake.RosterEntry, error) {
 }
 
 func (t *tx) SetRosterApp(eventID string, no int, appID string) error {
-	return t.exec(`UPDATE roster_entries SET app_id = ? WHERE event_id = ? AND no = ?`, appID, eventID, no)
+	res, err := t.execResult(`UPDATE roster_entries SET app_id = ? WHERE event_id = ? AND no = ?`, appID, eventID, no)
+	if err != nil {
+		return wrap(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return notFound("isian daftar", "roster entry", fmt.Sprint(no))
+	}
+	return nil
 }

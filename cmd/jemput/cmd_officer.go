@@ -12,7 +12,7 @@ import (
 
 func newOfficerCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{Use: "officer", Short: "Officers and supervisors of this kit"}
-	cmd.AddCommand(newOfficerAddCommand(app), newOfficerListCommand(app))
+	cmd.AddCommand(newOfficerAddCommand(app), newOfficerListCommand(app), newOfficerUnlockCommand(app), newOfficerResetPINCommand(app))
 	return cmd
 }
 
@@ -118,4 +118,61 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func newOfficerUnlockCommand(app *App) *cobra.Command {
+	var nip string
+	cmd := &cobra.Command{
+		Use:   "unlock --nip NIP",
+		Short: "Lift an officer's lock after wrong PINs (supervisors only)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := app.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			o, err := svc.Unlock(cmd.Context(), nip)
+			if err != nil {
+				return err
+			}
+			app.say("Akun %s (%s) dibuka.", "Account %s (%s) unlocked.", o.Name, o.NIP)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&nip, "nip", "", "the officer's NIP")
+	cmd.MarkFlagRequired("nip")
+	return cmd
+}
+
+func newOfficerResetPINCommand(app *App) *cobra.Command {
+	var nip string
+	var src pinSource
+	cmd := &cobra.Command{
+		Use:   "reset-pin --nip NIP",
+		Short: "Give an officer a new PIN (supervisors only); the officer types it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := app.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if _, err := svc.Authorize(cmd.Context(), intake.RoleSupervisor); err != nil {
+				return err
+			}
+			pin, err := app.readPIN(src, app.t("PIN baru", "New PIN"), true)
+			if err != nil {
+				return err
+			}
+			o, err := svc.ResetPIN(cmd.Context(), nip, pin)
+			if err != nil {
+				return err
+			}
+			app.say("PIN baru untuk %s (%s) tersimpan.", "New PIN for %s (%s) saved.", o.Name, o.NIP)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&nip, "nip", "", "the officer's NIP")
+	cmd.Flags().BoolVar(&src.stdin, "pin-stdin", false, "read the new PIN from standard input")
+	cmd.MarkFlagRequired("nip")
+	return cmd
 }
