@@ -6,9 +6,11 @@ package sqlitedb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"sort"
 	"time"
@@ -36,6 +38,13 @@ func DSN(path string, busy time.Duration) string {
 // *.sql, in name order) that have not run yet, each in its own transaction,
 // recorded in a migrations table.
 func Open(ctx context.Context, path string, busy time.Duration, fsys fs.FS, dir string) (*sql.DB, error) {
+	// Applicant data: readable by the kit's user only. SQLite gives the
+	// -wal and -shm files the database file's permissions.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, err
+	}
 	db, err := sql.Open("sqlite", DSN(path, busy))
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package sqlitedb
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"testing/fstest"
@@ -41,4 +42,23 @@ func TestOpenRefusesABrokenMigration(t *testing.T) {
 		t.Fatalf("the broken migration left something behind: %v", err)
 	}
 	db.Close()
+}
+
+func TestNewDatabaseIsPrivate(t *testing.T) {
+	fsys := fstest.MapFS{"m/0001.sql": {Data: []byte(`CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('x');`)}}
+	path := filepath.Join(t.TempDir(), "x.db")
+	db, err := Open(context.Background(), path, time.Second, fsys, "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, p := range []string{path, path + "-wal"} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s is %v: others can read applicant data", filepath.Base(p), st.Mode().Perm())
+		}
+	}
 }

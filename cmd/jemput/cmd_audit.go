@@ -76,6 +76,9 @@ func newDoctorCommand(app *App) *cobra.Command {
 			check(mode == "wal" && synchronous == 2, "jurnal %s, synchronous=%d (2 = FULL)", "journal %s, synchronous=%d (2 = FULL)", mode, synchronous)
 			key, err := app.deviceKey()
 			check(err == nil && bytes.Equal(key.Public().(ed25519.PublicKey), kit.PublicKey), "kunci perangkat cocok dengan kit", "device key matches the kit")
+			if st, err := os.Stat(app.dbPath()); err == nil {
+				check(st.Mode().Perm()&0o077 == 0, "basis data hanya bisa dibaca pemiliknya (%v)", "database readable by its owner only (%v)", st.Mode().Perm())
+			}
 			if st, err := os.Stat(app.keyPath()); err == nil {
 				check(st.Mode().Perm()&0o077 == 0, "kunci perangkat hanya bisa dibaca pemiliknya (%v)", "device key readable by its owner only (%v)", st.Mode().Perm())
 			}
