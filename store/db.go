@@ -69,7 +69,9 @@ func (d *DB) View(ctx context.Context, fn func(intake.Tx) error) error {
 }
 
 func (d *DB) run(ctx context.Context, readOnly bool, fn func(intake.Tx) error) error {
-	sqltx, err := d.db.BeginTx(ctx, nil)
+	// A read is a deferred BEGIN (the driver's _txlock=immediate applies to
+	// writes only): readers never wait for the write lock.
+	sqltx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
 		return wrap(err)
 	}
