@@ -152,3 +152,32 @@ func TestAuditChain(t *testing.T) {
 		t.Fatalf("edited entry: %+v", rep.Problems)
 	}
 }
+
+// Ids typed by hand are matched as text: '%' and '_' are not wildcards.
+func TestPrefixIsNotAPattern(t *testing.T) {
+	db, _ := open(t)
+	ctx := context.Background()
+	err := db.Update(ctx, func(tx intake.Tx) error {
+		if err := tx.InsertOfficer(officer("a", "198001012005011001")); err != nil {
+			return err
+		}
+		return tx.InsertEvent(intake.Event{ID: "3a0cf884-b247-4f31-96b8-862b57e401f2", Type: intake.EventULP, Name: "A", Place: "P", Date: "2026-11-27", OpenedBy: "a", OpenedAt: time.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(ctx, func(tx intake.Tx) error {
+		if _, err := tx.Event("3a0cf884"); err != nil {
+			t.Errorf("prefix: %v", err)
+		}
+		for _, pattern := range []string{"%%%%%%%%", "________", "3a0cf88%"} {
+			if _, err := tx.Event(pattern); !intake.IsCode(err, intake.CodeNotFound) {
+				t.Errorf("%q found an event: %v", pattern, err)
+			}
+			if _, err := tx.Application(pattern); !intake.IsCode(err, intake.CodeNotFound) {
+				t.Errorf("%q found an application: %v", pattern, err)
+			}
+		}
+		return nil
+	})
+}

@@ -113,11 +113,34 @@ func scanEvent(row interface{ Scan(...any) error }) (intake.Event, error) {
 }
 
 func (t *tx) Event(id string) (intake.Event, error) {
-	e, err := scanEvent(t.queryRow(`SELECT `+eventCols+` FROM events WHERE id = ? OR (length(?) >= 8 AND id LIKE ? || '%')`, id, id, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return e, notFound("acara", "event", id)
+	// The id, or a prefix of at least 8 characters (what event list shows)
+	// that matches one event only. substr, not LIKE: '%' and '_' are not
+	// wildcards here.
+	rows, err := t.query(`SELECT `+eventCols+` FROM events WHERE id = ? OR (length(?) >= 8 AND substr(id, 1, length(?)) = ?) LIMIT 2`, id, id, id, id)
+	if err != nil {
+		return intake.Event{}, wrap(err)
 	}
-	return e, wrap(err)
+	defer rows.Close()
+	var found []intake.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return e, err
+		}
+		found = append(found, e)
+	}
+	if err := rows.Err(); err != nil {
+		return intake.Event{}, wrap(err)
+	}
+	switch {
+	case len(found) == 0:
+		return intake.Event{}, notFound("acara", "event", id)
+	case len(found) > 1 && found[0].ID != id && found[1].ID != id:
+		return intake.Event{}, intake.Errorf(intake.CodeInvalid, "%q cocok dengan lebih dari satu acara", "%q matches more than one event", id)
+	case len(found) > 1 && found[1].ID == id:
+		return found[1], nil
+	}
+	return found[0], nil
 }
 
 func (t *tx) OpenEvent() (intake.Event, error) {
@@ -244,7 +267,7 @@ func (t *tx) InsertTransition(tr intake.Transition) error {
 func (t *tx) Application(id string) (intake.Application, error) {
 	// A unique prefix of at least 8 characters of the id also finds it:
 	// what `app list` shows for drafts.
-	rows, err := t.query(`SELECT `+appCols+appFrom+` WHERE a.id = ? OR (length(?) >= 8 AND a.id LIKE ? || '%') LIMIT 2`, id, id, id)
+	rows, err := t.query(`SELECT `+appCols+appFrom+` WHERE a.id = ? OR (length(?) >= 8 AND substr(a.id, 1, length(?)) = ?) LIMIT 2`, id, id, id, id)
 	if err != nil {
 		return intake.Application{}, wrap(err)
 	}
