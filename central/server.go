@@ -135,6 +135,11 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 // signature and calls h with the kit that signed it.
 func (s *Server) signed(limit int64, h func(w http.ResponseWriter, r *http.Request, kit string, body []byte) error) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
+		// Who is it, and is it fresh? Asked before reading up to limit
+		// bytes, so that a stranger cannot make the office buffer them.
+		if err := s.precheck(r); err != nil {
+			return err
+		}
 		body, err := readBody(w, r, limit)
 		if err != nil {
 			return err
@@ -239,4 +244,26 @@ func (s *Server) handleStatuses(w http.ResponseWriter, r *http.Request, kit stri
 		return err
 	}
 	return writeJSON(w, st)
+}
+
+// precheck refuses, from the headers alone, a request from an unknown kit
+// or with a stale time; the signature is checked once the body is read.
+func (s *Server) precheck(r *http.Request) error {
+	kit := r.Header.Get(ksync.HeaderKit)
+	if kit == "" || r.Header.Get(ksync.HeaderSignature) == "" {
+		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeBadSignature, "the request is not signed")
+	}
+	if _, known, err := s.office.KeyFor(r.Context())(kit); err != nil {
+		return err
+	} else if !known {
+		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeUnknownKit, "unknown kit %q", kit)
+	}
+	at, err := time.Parse(time.RFC3339, r.Header.Get(ksync.HeaderTime))
+	if err != nil {
+		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeBadSignature, "the request has no valid %s header", ksync.HeaderTime)
+	}
+	if d := at.Sub(s.office.now()); d > ksync.MaxClockSkew || d < -ksync.MaxClockSkew {
+		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeStale, "the request's time %s is %v from the office's", at.UTC().Format(time.RFC3339), d.Round(time.Second))
+	}
+	return nil
 }
