@@ -156,7 +156,7 @@ func (s *Service) Capture(ctx context.Context, in CaptureInput) (Captured, error
 		app := Application{
 			ID: s.newID(), Number: FormatNumber(kit.Code, now, seq), EventID: ev.ID,
 			FormID: f.ID, FormVersion: f.Version, Version: 1, Status: StatusCaptured,
-			OfficerID: actor.ID, RosterNo: in.RosterNo, CreatedAt: now, UpdatedAt: now, Receipts: 1,
+			OfficerID: actor.ID, RosterNo: in.RosterNo, CreatedAt: now, UpdatedAt: now,
 			Doc: documentOf(res, warnings),
 		}
 		if len(app.Doc.Missing) > 0 {
@@ -521,6 +521,24 @@ func (s *Service) IssueReceipt(ctx context.Context, ref string) (ReceiptIssue, e
 		return s.audit(tx, actor, "receipt.issue", "application", r.App.ID, "", map[string]any{"number": r.App.Number, "copy": r.Copy})
 	})
 	return r, err
+}
+
+// ReceiptWritten records that the original receipt of a just-captured
+// application was written: a later print is then a numbered copy. Counted
+// only once the PDF exists, so that an applicant whose original failed to
+// print gets an original, not "COPY 1".
+func (s *Service) ReceiptWritten(ctx context.Context, id string) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		if _, err := s.actor(tx, RoleOfficer); err != nil {
+			return err
+		}
+		a, err := tx.Application(id)
+		if err != nil {
+			return err
+		}
+		a.Receipts++
+		return tx.UpdateApplication(a)
+	})
 }
 
 // ReceiptFor returns what the receipt of a just-captured application needs,

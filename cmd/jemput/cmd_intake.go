@@ -232,6 +232,9 @@ func (a *App) capture(ctx context.Context, svc *intake.Service, in intake.Captur
 		return err
 	}
 	path, rerr := a.writeReceipt(ctx, svc, c.App, 0, receiptOptions{Out: opts.Receipt, Format: opts.Format, Print: opts.Print, Printer: opts.Printer})
+	if rerr == nil {
+		rerr = svc.ReceiptWritten(ctx, c.App.ID)
+	}
 	if a.JSON {
 		m := appJSON(a, c.App)
 		m["warnings"] = a.issuesJSON(c.Warnings)
