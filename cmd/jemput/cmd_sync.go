@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"github.com/jemput/jemput/cmd/internal/cli"
+	"net"
+	"net/url"
 	"os"
 	"time"
 
@@ -15,7 +17,8 @@ import (
 )
 
 func newEnrollCommand(app *App) *cobra.Command {
-	var url, token string
+	var officeURL, token string
+	var insecure bool
 	cmd := &cobra.Command{
 		Use:   "enroll --central URL --token TOKEN",
 		Short: "Register this kit with the central office (supervisors; needs a link)",
@@ -30,6 +33,9 @@ the kit checks it is talking to that office before it sends anything.`,
 				return err
 			}
 			if _, err := svc.Authorize(ctx, intake.RoleSupervisor); err != nil {
+				return err
+			}
+			if err := checkOfficeURL(officeURL, insecure); err != nil {
 				return err
 			}
 			tok, err := ksync.ParseToken(token)
@@ -47,23 +53,24 @@ the kit checks it is talking to that office before it sends anything.`,
 			if err != nil {
 				return err
 			}
-			info, _, err := ksync.Enroll(ctx, url, tok, kit.Code, key)
+			info, _, err := ksync.Enroll(ctx, officeURL, tok, kit.Code, key)
 			if err != nil {
 				return err
 			}
-			o := intake.Office{URL: url, Name: info.Office, SigningKey: info.SigningKey, SealingRecipient: info.SealingRecipient, TLSCertSHA256: info.TLSCertSHA256}
+			o := intake.Office{URL: officeURL, Name: info.Office, SigningKey: info.SigningKey, SealingRecipient: info.SealingRecipient, TLSCertSHA256: info.TLSCertSHA256}
 			if err := svc.SetOffice(ctx, o); err != nil {
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(map[string]any{"office": info.Office, "url": url, "fingerprint": ksync.Fingerprint(info.SigningKey)})
+				return app.writeJSON(map[string]any{"office": info.Office, "url": officeURL, "fingerprint": ksync.Fingerprint(info.SigningKey)})
 			}
-			app.say("Kit %s terdaftar di %s (%s), sidik kunci kantor %s.", "Kit %s enrolled with %s (%s), office key fingerprint %s.", kit.Code, info.Office, url, ksync.Fingerprint(info.SigningKey))
+			app.say("Kit %s terdaftar di %s (%s), sidik kunci kantor %s.", "Kit %s enrolled with %s (%s), office key fingerprint %s.", kit.Code, info.Office, officeURL, ksync.Fingerprint(info.SigningKey))
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&url, "central", "", "the central office's address, e.g. https://sync.imigrasi-batulicin.go.id")
+	cmd.Flags().StringVar(&officeURL, "central", "", "the central office's address, e.g. https://sync.imigrasi-batulicin.go.id")
 	cmd.Flags().StringVar(&token, "token", "", "the one-time token from the office (jemput-central kit add)")
+	cmd.Flags().BoolVar(&insecure, "insecure-http", false, "allow plain http to an office that is not on this machine (its answers are then not protected)")
 	cmd.MarkFlagRequired("central")
 	cmd.MarkFlagRequired("token")
 	return cmd
@@ -366,4 +373,25 @@ func newSyncLimitsCommand(app *App) *cobra.Command {
 	cmd.Flags().IntVar(&l.MaxDays, "days", 0, "days the oldest approved application may wait")
 	cmd.Flags().IntVar(&l.MaxApps, "apps", 0, "approved applications that may wait")
 	return cmd
+}
+
+// checkOfficeURL refuses plain http to another machine: requests are
+// signed, but the office's answers (acks, statuses) are protected by TLS
+// only, so someone on the link could answer "stored" for records the office
+// never got.
+func checkOfficeURL(raw string, insecure bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return cli.Usagef("--central %q: want https://HOST[:PORT]", raw)
+	}
+	if u.Scheme == "https" || insecure {
+		return nil
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return intake.Errorf(intake.CodeInvalid, "kantor di %s tanpa TLS: jawaban kantor tidak terlindungi di jalan", "the office at %s is plain http: its answers are not protected on the way", raw).
+		WithHint("pakai https:// (kantor menjalankan serve --tls-cert/--tls-key), atau --insecure-http di jaringan tepercaya",
+			"use https:// (the office runs serve --tls-cert/--tls-key), or --insecure-http on a trusted network")
 }
