@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -378,6 +379,34 @@ func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, no
 	return ack, nil
 }
 
+// nextStatuses are the office's decisions that may follow each other. A
+// ready passport may go back to accepted (recalled for a misprint); a
+// rejection may be reversed; nothing follows a handover the kit reported.
+var nextStatuses = map[string][]string{
+	StatusReceived:       {ksync.StatusAccepted, ksync.StatusRejected, ksync.StatusReady},
+	ksync.StatusAccepted: {ksync.StatusRejected, ksync.StatusReady},
+	ksync.StatusReady:    {ksync.StatusAccepted},
+	ksync.StatusRejected: {ksync.StatusAccepted},
+}
+
+// statusChange refuses a decision that cannot follow the application's
+// current one, and a repeat that changes nothing.
+func statusChange(a Application, status, reason, pickup string) error {
+	if a.KitStatus == "handed-over" {
+		return badRequestf("%s was handed over to the applicant (the kit reported it): its status no longer changes", a.Number)
+	}
+	if a.Status == status {
+		if a.Reason == reason && a.Pickup == pickup {
+			return badRequestf("%s is %s already", a.Number, status)
+		}
+		return nil // a new pickup or a better reason
+	}
+	if !slices.Contains(nextStatuses[a.Status], status) {
+		return badRequestf("%s is %s: it cannot become %s", a.Number, a.Status, status)
+	}
+	return nil
+}
+
 // supersede makes r the application's current version if it is the
 // newest held, keeping the status the office set.
 func supersede(tx Tx, r ksync.Record, now time.Time) error {
@@ -621,6 +650,9 @@ func (o *Office) SetStatus(ctx context.Context, idOrNumber, status, reason, pick
 			return ksync.Errorf(http.StatusNotFound, ksync.CodeNotFound, "no application %q at this office", idOrNumber)
 		}
 		if err != nil {
+			return err
+		}
+		if err := statusChange(a, status, reason, pickup); err != nil {
 			return err
 		}
 		now := o.now()
