@@ -32,7 +32,7 @@ func newAppListCommand(app *App, runF func(context.Context, *appListOptions) err
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Status != "" && !contains(appStatuses, opts.Status) {
-				return cli.Usagef("--status %q: %s received, accepted, rejected, ready", opts.Status, app.t("pilih", "want"))
+				return cli.Usagef("--status %q: %s received, accepted, rejected, ready", opts.Status, app.T("pilih", "want"))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -60,10 +60,10 @@ func runAppList(ctx context.Context, app *App, opts *appListOptions) error {
 		for _, a := range list {
 			out = append(out, appJSON(a))
 		}
-		return app.writeJSON(out)
+		return app.WriteJSON(out)
 	}
 	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, app.t("NOMOR\tKIT\tVERSI\tSTATUS\tKECAMATAN\tKEGIATAN\tDITERIMA", "NUMBER\tKIT\tVERSION\tSTATUS\tDISTRICT\tEVENT\tRECEIVED"))
+	fmt.Fprintln(tw, app.T("NOMOR\tKIT\tVERSI\tSTATUS\tKECAMATAN\tKEGIATAN\tDITERIMA", "NUMBER\tKIT\tVERSION\tSTATUS\tDISTRICT\tEVENT\tRECEIVED"))
 	for _, a := range list {
 		status := a.Status
 		switch {
@@ -111,14 +111,14 @@ func newAppStatusCommand(app *App, runF func(context.Context, *appStatusOptions)
 			case ksync.StatusAccepted:
 			case ksync.StatusRejected:
 				if opts.Reason == "" {
-					return cli.Usagef("%s", app.t("penolakan perlu alasan: --reason ALASAN", "a rejection needs a reason: --reason REASON"))
+					return cli.Usagef("%s", app.T("penolakan perlu alasan: --reason ALASAN", "a rejection needs a reason: --reason REASON"))
 				}
 			case ksync.StatusReady:
 				if opts.Pickup == "" {
-					return cli.Usagef("%s", app.t("paspor siap perlu tempat/kunjungan pengambilan: --pickup TEKS", "a ready passport needs a pickup visit: --pickup TEXT"))
+					return cli.Usagef("%s", app.T("paspor siap perlu tempat/kunjungan pengambilan: --pickup TEKS", "a ready passport needs a pickup visit: --pickup TEXT"))
 				}
 			default:
-				return cli.Usagef("--set %q: %s accepted, rejected, ready", opts.Set, app.t("pilih", "want"))
+				return cli.Usagef("--set %q: %s accepted, rejected, ready", opts.Set, app.T("pilih", "want"))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -144,9 +144,9 @@ func runAppStatus(ctx context.Context, app *App, opts *appStatusOptions) error {
 		return err
 	}
 	if app.JSON {
-		return app.writeJSON(st)
+		return app.WriteJSON(st)
 	}
-	app.say("%s: %s (urutan %d); kit menerimanya saat sinkronisasi berikutnya.", "%s: %s (seq %d); the kit gets it at its next sync.", st.Number, st.Status, st.Seq)
+	app.Say("%s: %s (urutan %d); kit menerimanya saat sinkronisasi berikutnya.", "%s: %s (seq %d); the kit gets it at its next sync.", st.Number, st.Status, st.Seq)
 	return nil
 }
 

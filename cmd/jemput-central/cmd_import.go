@@ -52,16 +52,16 @@ func runImport(ctx context.Context, app *App, opts *importOptions) error {
 		return err
 	}
 	if err := writeAckFile(opts.Acks, acks); err != nil {
-		return fmt.Errorf("%s (%s)", err, app.t("data sudah tersimpan; impor ulang untuk membuat berkas ack lagi", "the data is stored; import again to write the ack file again"))
+		return fmt.Errorf("%s (%s)", err, app.T("data sudah tersimpan; impor ulang untuk membuat berkas ack lagi", "the data is stored; import again to write the ack file again"))
 	}
 	s := central.Summarize(acks.Acks)
 	if app.JSON {
-		return app.writeJSON(map[string]any{"kit": acks.Kit, "stored": s.Stored, "duplicate": s.Duplicate, "conflict": s.Conflict,
+		return app.WriteJSON(map[string]any{"kit": acks.Kit, "stored": s.Stored, "duplicate": s.Duplicate, "conflict": s.Conflict,
 			"missing_attachment": s.MissingAttachment, "statuses": len(acks.Statuses), "acks": opts.Acks})
 	}
-	app.say("Kit %s: %d tersimpan, %d duplikat, %d konflik, %d foto kurang.", "Kit %s: %d stored, %d duplicate, %d conflict, %d missing attachment.",
+	app.Say("Kit %s: %d tersimpan, %d duplikat, %d konflik, %d foto kurang.", "Kit %s: %d stored, %d duplicate, %d conflict, %d missing attachment.",
 		acks.Kit, s.Stored, s.Duplicate, s.Conflict, s.MissingAttachment)
-	app.say("Berkas ack (%d status): %s — bawa ke kit: jemput sync import-acks FILE", "Ack file (%d statuses): %s — take it to the kit: jemput sync import-acks FILE",
+	app.Say("Berkas ack (%d status): %s — bawa ke kit: jemput sync import-acks FILE", "Ack file (%d statuses): %s — take it to the kit: jemput sync import-acks FILE",
 		len(acks.Statuses), opts.Acks)
 	return nil
 }

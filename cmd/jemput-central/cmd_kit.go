@@ -30,7 +30,7 @@ func newKitAddCommand(app *App, runF func(context.Context, *kitAddOptions) error
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.TTL <= 0 {
-				return cli.Usagef("--ttl %s: %s", opts.TTL, app.t("harus positif, misalnya 168h", "must be positive, for example 168h"))
+				return cli.Usagef("--ttl %s: %s", opts.TTL, app.T("harus positif, misalnya 168h", "must be positive, for example 168h"))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -56,12 +56,12 @@ func runKitAdd(ctx context.Context, app *App, opts *kitAddOptions) error {
 	}
 	until := app.Now().Add(opts.TTL)
 	if app.JSON {
-		return app.writeJSON(map[string]any{"kit_code": opts.Code, "token": token, "expires": until.UTC(), "office_fingerprint": office.Fingerprint()})
+		return app.WriteJSON(map[string]any{"kit_code": opts.Code, "token": token, "expires": until.UTC(), "office_fingerprint": office.Fingerprint()})
 	}
 	fmt.Fprintln(app.Out, token)
-	app.note("Token sekali pakai untuk kit %s, berlaku sampai %s. Sidik jari kantor: %s",
+	app.Note("Token sekali pakai untuk kit %s, berlaku sampai %s. Sidik jari kantor: %s",
 		"One-time token for kit %s, valid until %s. Office fingerprint: %s", opts.Code, formatTime(until), office.Fingerprint())
-	app.note("Di kit: jemput enroll --central URL --token TOKEN", "On the kit: jemput enroll --central URL --token TOKEN")
+	app.Note("Di kit: jemput enroll --central URL --token TOKEN", "On the kit: jemput enroll --central URL --token TOKEN")
 	return nil
 }
 
@@ -92,12 +92,12 @@ func newKitListCommand(app *App) *cobra.Command {
 					}
 					out = append(out, m)
 				}
-				return app.writeJSON(out)
+				return app.WriteJSON(out)
 			}
 			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.t("KIT\tTERDAFTAR\tPERMOHONAN\tTERAKHIR", "KIT\tENROLLED\tAPPLICATIONS\tLAST SEEN"))
+			fmt.Fprintln(tw, app.T("KIT\tTERDAFTAR\tPERMOHONAN\tTERAKHIR", "KIT\tENROLLED\tAPPLICATIONS\tLAST SEEN"))
 			for _, k := range kits {
-				enrolled := app.t("menunggu enroll", "waiting for enroll")
+				enrolled := app.T("menunggu enroll", "waiting for enroll")
 				if k.PublicKey != nil {
 					enrolled = formatTime(k.EnrolledAt)
 				}

@@ -29,7 +29,7 @@ func newReportDemandCommand(app *App, runF func(context.Context, *reportDemandOp
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.By != central.ByDistrict && opts.By != central.ByEvent && opts.By != central.ByMonth {
-				return cli.Usagef("--by %q: %s district, event, month", opts.By, app.t("pilih", "want"))
+				return cli.Usagef("--by %q: %s district, event, month", opts.By, app.T("pilih", "want"))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -64,7 +64,7 @@ func runReportDemand(ctx context.Context, app *App, opts *reportDemandOptions) e
 			out = append(out, map[string]any{opts.By: r.Key, "label": label(r), "applications": r.Applications,
 				"accepted": r.Accepted, "rejected": r.Rejected, "ready": r.Ready})
 		}
-		return app.writeJSON(out)
+		return app.WriteJSON(out)
 	}
 	head := map[string][2]string{
 		central.ByDistrict: {"KECAMATAN\tKABUPATEN", "DISTRICT\tREGENCY"},
@@ -72,12 +72,12 @@ func runReportDemand(ctx context.Context, app *App, opts *reportDemandOptions) e
 		central.ByMonth:    {"BULAN\t", "MONTH\t"},
 	}[opts.By]
 	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, app.t(head[0]+"\tPERMOHONAN\tDITERIMA\tDITOLAK\tSIAP", head[1]+"\tAPPLICATIONS\tACCEPTED\tREJECTED\tREADY"))
+	fmt.Fprintln(tw, app.T(head[0]+"\tPERMOHONAN\tDITERIMA\tDITOLAK\tSIAP", head[1]+"\tAPPLICATIONS\tACCEPTED\tREJECTED\tREADY"))
 	total := 0
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\n", dash(r.Key), dash(label(r)), r.Applications, r.Accepted, r.Rejected, r.Ready)
 		total += r.Applications
 	}
-	fmt.Fprintf(tw, "%s\t\t%d\t\t\t\n", app.t("JUMLAH", "TOTAL"), total)
+	fmt.Fprintf(tw, "%s\t\t%d\t\t\t\n", app.T("JUMLAH", "TOTAL"), total)
 	return tw.Flush()
 }

@@ -25,7 +25,7 @@ func newServeCommand(app *App, runF func(context.Context, *serveOptions) error) 
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if (opts.TLSCert == "") != (opts.TLSKey == "") {
-				return cli.Usagef("%s", app.t("--tls-cert dan --tls-key harus diberikan bersama", "--tls-cert and --tls-key go together"))
+				return cli.Usagef("%s", app.T("--tls-cert dan --tls-key harus diberikan bersama", "--tls-cert and --tls-key go together"))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -74,7 +74,7 @@ func runServe(ctx context.Context, app *App, opts *serveOptions) error {
 			// The first line is for scripts and stays the same in every
 			// language.
 			fmt.Fprintf(app.Err, "listening on %s://%s\n", scheme, addr)
-			app.note("kantor %s, sidik jari %s", "office %s, fingerprint %s", office.Name(), office.Fingerprint())
+			app.Note("kantor %s, sidik jari %s", "office %s, fingerprint %s", office.Name(), office.Fingerprint())
 		},
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"github.com/jemput/jemput/cmd/internal/cli"
 	"io"
 	"net/http"
 	"os"
@@ -33,7 +34,7 @@ func parse(t *testing.T, cmd *cobra.Command, args ...string) error {
 }
 
 func testApp() *App {
-	return &App{Lang: "en", Out: io.Discard, Err: io.Discard, Getenv: func(string) string { return "" }, Now: time.Now}
+	return &App{IO: cli.IO{Lang: "en", Out: io.Discard, Err: io.Discard}, Getenv: func(string) string { return "" }, Now: time.Now}
 }
 
 func TestKitAddFlags(t *testing.T) {

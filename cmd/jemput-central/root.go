@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/jemput/jemput/cmd/internal/cli"
@@ -31,13 +30,9 @@ func Main() int {
 // App is what every command shares: the streams, the language, the
 // database and the office once opened.
 type App struct {
-	DB   string
-	Lang string // "id" or "en"
+	DB string
+	cli.IO
 	JSON bool
-
-	In  io.Reader
-	Out io.Writer
-	Err io.Writer
 
 	Getenv func(string) string
 	Now    func() time.Time
@@ -47,7 +42,7 @@ type App struct {
 }
 
 func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer, getenv func(string) string) int {
-	app := &App{In: in, Out: out, Err: errw, Getenv: getenv, Lang: cli.DefaultLang(getenv), Now: time.Now}
+	app := &App{IO: cli.IO{In: in, Out: out, Err: errw, Lang: cli.DefaultLang(getenv)}, Getenv: getenv, Now: time.Now}
 	defer app.Close()
 	root := newRootCommand(app)
 	root.SetArgs(args)
@@ -99,7 +94,7 @@ Every command works on one database (--db), also while serve runs.`,
 	pf.StringVar(&lang, "lang", "", "language of messages: id or en (default from LANG)")
 	pf.BoolVar(&app.JSON, "json", false, "machine-readable output")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return cli.Usagef("%v\n%s", err, app.t("lihat: "+c.CommandPath()+" --help", "see: "+c.CommandPath()+" --help"))
+		return cli.Usagef("%v\n%s", err, app.T("lihat: "+c.CommandPath()+" --help", "see: "+c.CommandPath()+" --help"))
 	})
 	root.AddCommand(
 		newServeCommand(app, nil),
@@ -116,13 +111,6 @@ func defaultDB(getenv func(string) string) string {
 		return p
 	}
 	return "central.db"
-}
-
-func (a *App) t(id, en string) string {
-	if a.Lang == "en" {
-		return en
-	}
-	return id
 }
 
 // openOffice opens the database (creating it and the office's keys the
@@ -163,8 +151,8 @@ func (a *App) printError(err error) {
 		return
 	}
 	if errors.Is(err, central.ErrBusy) {
-		fmt.Fprintf(a.Err, "error: %s\n", a.t("basis data sedang dipakai proses lain", "the database is busy in another process"))
-		fmt.Fprintf(a.Err, "hint: %s\n", a.t("coba lagi sebentar lagi", "try again in a moment"))
+		fmt.Fprintf(a.Err, "error: %s\n", a.T("basis data sedang dipakai proses lain", "the database is busy in another process"))
+		fmt.Fprintf(a.Err, "hint: %s\n", a.T("coba lagi sebentar lagi", "try again in a moment"))
 		return
 	}
 	fmt.Fprintf(a.Err, "error: %v\n", err)
@@ -173,30 +161,13 @@ func (a *App) printError(err error) {
 func (a *App) hint(code string) string {
 	switch code {
 	case ksync.CodeNotFound:
-		return a.t("lihat daftar dengan: jemput-central app list", "see the list with: jemput-central app list")
+		return a.T("lihat daftar dengan: jemput-central app list", "see the list with: jemput-central app list")
 	case ksync.CodeUnknownKit:
-		return a.t("daftarkan kit dengan: jemput-central kit add --code KODE, lalu jemput enroll di kit", "register the kit with: jemput-central kit add --code CODE, then jemput enroll on the kit")
+		return a.T("daftarkan kit dengan: jemput-central kit add --code KODE, lalu jemput enroll di kit", "register the kit with: jemput-central kit add --code CODE, then jemput enroll on the kit")
 	case ksync.CodeMalformed, ksync.CodeBadSignature:
-		return a.t("berkas rusak, diubah, atau bukan untuk kantor ini; buat ulang dengan: jemput sync export", "the file is damaged, changed or not for this office; make it again with: jemput sync export")
+		return a.T("berkas rusak, diubah, atau bukan untuk kantor ini; buat ulang dengan: jemput sync export", "the file is damaged, changed or not for this office; make it again with: jemput sync export")
 	}
 	return ""
-}
-
-func (a *App) writeJSON(v any) error {
-	enc := json.NewEncoder(a.Out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-// say writes a line for people on stdout, in the chosen language.
-func (a *App) say(id, en string, args ...any) {
-	fmt.Fprintf(a.Out, a.t(id, en)+"\n", args...)
-}
-
-// note writes a line for people on stderr.
-func (a *App) note(id, en string, args ...any) {
-	fmt.Fprintf(a.Err, a.t(id, en)+"\n", args...)
 }
 
 func formatTime(t time.Time) string {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/jemput/jemput/cmd/internal/cli"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -23,12 +22,8 @@ var version = "dev"
 // person at the keyboard, and the service once it is opened.
 type App struct {
 	Home string
-	Lang string // "id" or "en"
+	cli.IO
 	JSON bool
-
-	In  io.Reader
-	Out io.Writer
-	Err io.Writer
 
 	Getenv func(string) string
 	Now    func() time.Time
@@ -38,12 +33,11 @@ type App struct {
 }
 
 // Kit home layout.
-func (a *App) dbPath() string         { return filepath.Join(a.Home, "kit.db") }
-func (a *App) keyPath() string        { return filepath.Join(a.Home, "device.key") }
-func (a *App) receiptDir() string     { return filepath.Join(a.Home, "receipts") }
-func (a *App) tablesPath() string     { return filepath.Join(a.Home, "tables.json") }
-func (a *App) initialized() bool      { _, err := os.Stat(a.dbPath()); return err == nil }
-func (a *App) t(id, en string) string { return cli.Pick(a.Lang, id, en) }
+func (a *App) dbPath() string     { return filepath.Join(a.Home, "kit.db") }
+func (a *App) keyPath() string    { return filepath.Join(a.Home, "device.key") }
+func (a *App) receiptDir() string { return filepath.Join(a.Home, "receipts") }
+func (a *App) tablesPath() string { return filepath.Join(a.Home, "tables.json") }
+func (a *App) initialized() bool  { _, err := os.Stat(a.dbPath()); return err == nil }
 
 // defaultHome is $JEMPUT_HOME, else $XDG_DATA_HOME/jemput, else
 // ~/.local/share/jemput.
@@ -120,7 +114,7 @@ func (a *App) warnSync(ctx context.Context) {
 		return
 	}
 	days := int(a.Now().Sub(st.Oldest).Hours() / 24)
-	fmt.Fprintf(a.Err, a.t("peringatan: %d permohonan disetujui belum sampai di kantor (tertua %d hari); permohonan baru ditolak sampai jemput sync atau jemput sync export\n",
+	fmt.Fprintf(a.Err, a.T("peringatan: %d permohonan disetujui belum sampai di kantor (tertua %d hari); permohonan baru ditolak sampai jemput sync atau jemput sync export\n",
 		"warning: %d approved applications have not reached the office (oldest %d days); new intake is refused until jemput sync or jemput sync export\n"), st.Waiting, days)
 }
 

@@ -67,14 +67,14 @@ func newAppListCommand(app *App) *cobra.Command {
 				for _, a := range list {
 					out = append(out, appJSON(app, a))
 				}
-				return app.writeJSON(out)
+				return app.WriteJSON(out)
 			}
 			if len(list) == 0 {
-				app.note("tidak ada permohonan", "no applications")
+				app.Note("tidak ada permohonan", "no applications")
 				return nil
 			}
 			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.t("NOMOR\tSTATUS\tNAMA\tNIK\tFORMULIR\tWAKTU", "NUMBER\tSTATUS\tNAME\tNIK\tFORM\tTIME"))
+			fmt.Fprintln(tw, app.T("NOMOR\tSTATUS\tNAMA\tNIK\tFORMULIR\tWAKTU", "NUMBER\tSTATUS\tNAME\tNIK\tFORM\tTIME"))
 			for _, a := range list {
 				name, _ := a.Doc.Values["full_name"].(string)
 				nik, _ := a.Doc.Values["nik"].(string)
@@ -84,7 +84,7 @@ func newAppListCommand(app *App) *cobra.Command {
 				return err
 			}
 			if more {
-				app.note("hanya %d yang terbaru ditampilkan: persempit dengan --search/--status, atau --limit 0 untuk semua",
+				app.Note("hanya %d yang terbaru ditampilkan: persempit dengan --search/--status, atau --limit 0 untuk semua",
 					"only the newest %d shown: narrow it with --search/--status, or --limit 0 for all", defaultListLimit)
 			}
 			return nil
@@ -187,16 +187,16 @@ func newAppShowCommand(app *App) *cobra.Command {
 					vers = append(vers, map[string]any{"version": v.Version, "status": v.Status, "at": v.CreatedAt, "officer_id": v.OfficerID, "reason": v.Reason})
 				}
 				m["versions"] = vers
-				return app.writeJSON(m)
+				return app.WriteJSON(m)
 			}
 			if err := showApplication(app, d); err != nil {
 				return err
 			}
 			if len(acks) > 0 || len(sts) > 0 {
-				fmt.Fprintln(app.Out, app.t("\nKantor pusat:", "\nCentral office:"))
+				fmt.Fprintln(app.Out, app.T("\nKantor pusat:", "\nCentral office:"))
 			}
 			for _, a := range acks {
-				fmt.Fprintf(app.Out, app.t("  versi %d: %s %s\n", "  version %d: %s %s\n"), a.Version, a.Result, a.At.Format("2006-01-02 15:04"))
+				fmt.Fprintf(app.Out, app.T("  versi %d: %s %s\n", "  version %d: %s %s\n"), a.Version, a.Result, a.At.Format("2006-01-02 15:04"))
 			}
 			for _, s := range sts {
 				line := fmt.Sprintf("  %s  %s", s.At.Format("2006-01-02 15:04"), s.Status)
@@ -204,7 +204,7 @@ func newAppShowCommand(app *App) *cobra.Command {
 					line += " — " + s.Reason
 				}
 				if s.Pickup != "" {
-					line += app.t(" — ambil: ", " — pickup: ") + s.Pickup
+					line += app.T(" — ambil: ", " — pickup: ") + s.Pickup
 				}
 				fmt.Fprintln(app.Out, line)
 			}
@@ -218,15 +218,15 @@ func showApplication(app *App, d intake.Detail) error {
 	w := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
 	f, ferr := forms.Get(a.FormID)
 	p := func(label, value string) { fmt.Fprintf(w, "%s\t%s\n", label, value) }
-	p(app.t("Nomor", "Number"), refShort(a))
+	p(app.T("Nomor", "Number"), refShort(a))
 	p("Status", string(a.Status))
 	if ferr == nil {
-		p(app.t("Formulir", "Form"), fmt.Sprintf("%s v%d (%s)", a.FormID, a.FormVersion, f.Title.In(app.Lang)))
+		p(app.T("Formulir", "Form"), fmt.Sprintf("%s v%d (%s)", a.FormID, a.FormVersion, f.Title.In(app.Lang)))
 	}
-	p(app.t("Acara", "Event"), fmt.Sprintf("%s — %s, %s", d.Event.Name, d.Event.Place, d.Event.Date))
-	p(app.t("Petugas", "Officer"), fmt.Sprintf("%s (%s)", d.Officer.Name, d.Officer.NIP))
-	p(app.t("Dibuat", "Created"), a.CreatedAt.Format("2006-01-02 15:04:05"))
-	p(app.t("Versi", "Version"), fmt.Sprint(a.Version))
+	p(app.T("Acara", "Event"), fmt.Sprintf("%s — %s, %s", d.Event.Name, d.Event.Place, d.Event.Date))
+	p(app.T("Petugas", "Officer"), fmt.Sprintf("%s (%s)", d.Officer.Name, d.Officer.NIP))
+	p(app.T("Dibuat", "Created"), a.CreatedAt.Format("2006-01-02 15:04:05"))
+	p(app.T("Versi", "Version"), fmt.Sprint(a.Version))
 	fmt.Fprintln(w)
 	if ferr == nil {
 		for _, fd := range f.Fields {
@@ -248,25 +248,25 @@ func showApplication(app *App, d intake.Detail) error {
 		}
 	}
 	if n, ok := a.Doc.Derived["mrz_name"].(string); ok && n != "" {
-		p(app.t("Nama di paspor (MRZ)", "Name in the passport (MRZ)"), n)
+		p(app.T("Nama di paspor (MRZ)", "Name in the passport (MRZ)"), n)
 	}
 	if a.Doc.Fee.Total > 0 {
-		p(app.t("Perkiraan biaya", "Estimated fee"), rupiah(a.Doc.Fee.Total))
+		p(app.T("Perkiraan biaya", "Estimated fee"), rupiah(a.Doc.Fee.Total))
 	}
 	if a.Doc.Photo != nil {
-		p(app.t("Foto", "Photo"), fmt.Sprintf("%d×%d, %d KB, sha256 %s", a.Doc.Photo.Width, a.Doc.Photo.Height, a.Doc.Photo.Size>>10, a.Doc.Photo.SHA256[:16]))
+		p(app.T("Foto", "Photo"), fmt.Sprintf("%d×%d, %d KB, sha256 %s", a.Doc.Photo.Width, a.Doc.Photo.Height, a.Doc.Photo.Size>>10, a.Doc.Photo.SHA256[:16]))
 	}
 	if len(a.Doc.Missing) > 0 {
-		p(app.t("Dokumen kurang", "Documents missing"), strings.Join(docLabels(app, a), ", "))
+		p(app.T("Dokumen kurang", "Documents missing"), strings.Join(docLabels(app, a), ", "))
 	}
 	w.Flush()
 	for _, is := range a.Doc.Warnings {
-		fmt.Fprintf(app.Out, app.t("peringatan: %s\n", "warning: %s\n"), app.issueLine(is))
+		fmt.Fprintf(app.Out, app.T("peringatan: %s\n", "warning: %s\n"), app.issueLine(is))
 	}
 	for _, is := range a.Doc.Overridden {
-		fmt.Fprintf(app.Out, app.t("diloloskan: %s — alasan: %s\n", "overridden: %s — reason: %s\n"), is.Field+": "+is.Message.In(app.Lang), is.Reason)
+		fmt.Fprintf(app.Out, app.T("diloloskan: %s — alasan: %s\n", "overridden: %s — reason: %s\n"), is.Field+": "+is.Message.In(app.Lang), is.Reason)
 	}
-	fmt.Fprintln(app.Out, app.t("\nRiwayat:", "\nHistory:"))
+	fmt.Fprintln(app.Out, app.T("\nRiwayat:", "\nHistory:"))
 	for _, t := range d.Transitions {
 		from := string(t.From)
 		if from == "" {
@@ -280,7 +280,7 @@ func showApplication(app *App, d intake.Detail) error {
 	}
 	for _, v := range d.Versions {
 		if v.Version > 1 && v.Reason != "" {
-			fmt.Fprintf(app.Out, app.t("  versi %d: %s\n", "  version %d: %s\n"), v.Version, v.Reason)
+			fmt.Fprintf(app.Out, app.T("  versi %d: %s\n", "  version %d: %s\n"), v.Version, v.Reason)
 		}
 	}
 	return nil
@@ -292,9 +292,9 @@ func displayValue(app *App, fd *forms.Field, v any) string {
 	switch x := v.(type) {
 	case bool:
 		if x {
-			return app.t("ya", "yes")
+			return app.T("ya", "yes")
 		}
-		return app.t("tidak", "no")
+		return app.T("tidak", "no")
 	case string:
 		if c, ok := fd.Choice(x); ok && len(fd.Values) > 0 {
 			return c.Label.In(app.Lang)
@@ -337,7 +337,7 @@ version, the old version kept. An approved application needs approving again.`,
 				return err
 			}
 			if opts.Data == "" {
-				return cli.Usagef("%s", app.t("beri data lengkap yang sudah dikoreksi dengan --data FILE.json", "give the whole corrected data with --data FILE.json"))
+				return cli.Usagef("%s", app.T("beri data lengkap yang sudah dikoreksi dengan --data FILE.json", "give the whole corrected data with --data FILE.json"))
 			}
 			svc, err := app.service(cmd.Context())
 			if err != nil {
@@ -360,13 +360,13 @@ version, the old version kept. An approved application needs approving again.`,
 			if app.JSON {
 				m := appJSON(app, c.App)
 				m["warnings"] = app.issuesJSON(c.Warnings)
-				return app.writeJSON(m)
+				return app.WriteJSON(m)
 			}
-			app.say("%s: versi %d tersimpan (%s).", "%s: version %d saved (%s).", c.App.Number, c.App.Version, c.App.Status)
+			app.Say("%s: versi %d tersimpan (%s).", "%s: version %d saved (%s).", c.App.Number, c.App.Version, c.App.Status)
 			for _, w := range c.Warnings {
-				fmt.Fprintf(app.Err, app.t("peringatan: %s\n", "warning: %s\n"), app.issueLine(w))
+				fmt.Fprintf(app.Err, app.T("peringatan: %s\n", "warning: %s\n"), app.issueLine(w))
 			}
-			app.note("cetak tanda terima baru dengan: jemput receipt %s", "print a new receipt with: jemput receipt %s", c.App.Number)
+			app.Note("cetak tanda terima baru dengan: jemput receipt %s", "print a new receipt with: jemput receipt %s", c.App.Number)
 			return nil
 		},
 	}
@@ -394,9 +394,9 @@ func newAppVoidCommand(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(appJSON(app, a))
+				return app.WriteJSON(appJSON(app, a))
 			}
-			app.say("%s dibatalkan.", "%s voided.", refShort(a))
+			app.Say("%s dibatalkan.", "%s voided.", refShort(a))
 			return nil
 		},
 	}

@@ -27,7 +27,7 @@ func newAuditCommand(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				if err := app.writeJSON(map[string]any{"entries": rep.Entries, "head": rep.Head, "ok": len(rep.Problems) == 0, "problems": rep.Problems}); err != nil {
+				if err := app.WriteJSON(map[string]any{"entries": rep.Entries, "head": rep.Head, "ok": len(rep.Problems) == 0, "problems": rep.Problems}); err != nil {
 					return err
 				}
 			}
@@ -38,7 +38,7 @@ func newAuditCommand(app *App) *cobra.Command {
 				return intake.Errorf(intake.CodeConflict, "log audit rusak: %d masalah", "the audit log is broken: %d problems", len(rep.Problems))
 			}
 			if !app.JSON {
-				app.say("Log audit utuh: %d entri, kepala %s", "Audit log intact: %d entries, head %s", rep.Entries, rep.Head[:16])
+				app.Say("Log audit utuh: %d entri, kepala %s", "Audit log intact: %d entries, head %s", rep.Entries, rep.Head[:16])
 			}
 			return nil
 		},
@@ -63,7 +63,7 @@ func newDoctorCommand(app *App) *cobra.Command {
 				if !ok {
 					mark, bad = "FAIL", bad+1
 				}
-				fmt.Fprintf(app.Out, "%s %s\n", mark, fmt.Sprintf(app.t(id, en), args...))
+				fmt.Fprintf(app.Out, "%s %s\n", mark, fmt.Sprintf(app.T(id, en), args...))
 			}
 			kit, err := svc.Kit(ctx)
 			check(err == nil, "kit %s (%s) di %s", "kit %s (%s) in %s", kit.Code, kit.Office, app.Home)
@@ -88,17 +88,17 @@ func newDoctorCommand(app *App) *cobra.Command {
 			if err == nil {
 				check(true, "acara dibuka: %s di %s", "open event: %s at %s", ev.Name, ev.Place)
 			} else {
-				fmt.Fprintln(app.Out, "--   "+app.t("tidak ada acara yang dibuka", "no event is open"))
+				fmt.Fprintln(app.Out, "--   "+app.T("tidak ada acara yang dibuka", "no event is open"))
 			}
 			if st, err := svc.SyncState(ctx); err == nil {
 				if st.Enrolled {
 					check(true, "terdaftar di %s (%s)", "enrolled with %s (%s)", st.Office.Name, st.Office.URL)
 				} else {
-					fmt.Fprintln(app.Out, "--   "+app.t("belum terdaftar di kantor pusat (jemput enroll)", "not enrolled with the central office (jemput enroll)"))
+					fmt.Fprintln(app.Out, "--   "+app.T("belum terdaftar di kantor pusat (jemput enroll)", "not enrolled with the central office (jemput enroll)"))
 				}
-				msg := fmt.Sprintf(app.t("%d permohonan disetujui menunggu dikirim", "%d approved applications waiting to be sent"), st.Waiting)
+				msg := fmt.Sprintf(app.T("%d permohonan disetujui menunggu dikirim", "%d approved applications waiting to be sent"), st.Waiting)
 				if st.Waiting > 0 {
-					msg += fmt.Sprintf(app.t(", yang tertua sejak %s", ", the oldest since %s"), st.Oldest.Format("2006-01-02 15:04"))
+					msg += fmt.Sprintf(app.T(", yang tertua sejak %s", ", the oldest since %s"), st.Oldest.Format("2006-01-02 15:04"))
 				}
 				check(!st.Over, "%s (batas %d hari / %d)", "%s (limits %d days / %d)", msg, st.Limits.MaxDays, st.Limits.MaxApps)
 				check(len(st.Conflicts) == 0, "%d konflik dengan kantor", "%d conflicts with the office", len(st.Conflicts))
@@ -106,12 +106,12 @@ func newDoctorCommand(app *App) *cobra.Command {
 			if _, err := os.Stat(app.tablesPath()); err == nil {
 				check(true, "tabel kantor dipakai: %s", "office tables in use: %s", app.tablesPath())
 			} else {
-				fmt.Fprintln(app.Out, "--   "+app.t("tabel bawaan (biaya, kode wilayah): tidak ada tables.json", "built-in tables (fees, region codes): no tables.json"))
+				fmt.Fprintln(app.Out, "--   "+app.T("tabel bawaan (biaya, kode wilayah): tidak ada tables.json", "built-in tables (fees, region codes): no tables.json"))
 			}
 			if _, err := exec.LookPath("lp"); err == nil {
 				check(true, "pencetak: lp (CUPS) tersedia", "printing: lp (CUPS) available")
 			} else {
-				fmt.Fprintln(app.Out, "--   "+app.t("lp (CUPS) tidak ada: tanda terima hanya disimpan sebagai PDF", "lp (CUPS) not found: receipts are saved as PDF only"))
+				fmt.Fprintln(app.Out, "--   "+app.T("lp (CUPS) tidak ada: tanda terima hanya disimpan sebagai PDF", "lp (CUPS) not found: receipts are saved as PDF only"))
 			}
 			if bad > 0 {
 				return &exitCodeError{cli.ExitError}

@@ -32,9 +32,9 @@ func newEventOpenCommand(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(eventJSON(ev))
+				return app.WriteJSON(eventJSON(ev))
 			}
-			app.say("Acara dibuka: %s (%s) di %s, %s. ID %s", "Event opened: %s (%s) at %s, %s. ID %s", ev.Name, ev.Type, ev.Place, ev.Date, ev.ID)
+			app.Say("Acara dibuka: %s (%s) di %s, %s. ID %s", "Event opened: %s (%s) at %s, %s. ID %s", ev.Name, ev.Type, ev.Place, ev.Date, ev.ID)
 			return nil
 		},
 	}
@@ -68,14 +68,14 @@ func newEventListCommand(app *App) *cobra.Command {
 				for _, ev := range list {
 					out = append(out, eventJSON(ev))
 				}
-				return app.writeJSON(out)
+				return app.WriteJSON(out)
 			}
 			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.t("ID\tTANGGAL\tJENIS\tNAMA\tTEMPAT\tSTATUS", "ID\tDATE\tTYPE\tNAME\tPLACE\tSTATE"))
+			fmt.Fprintln(tw, app.T("ID\tTANGGAL\tJENIS\tNAMA\tTEMPAT\tSTATUS", "ID\tDATE\tTYPE\tNAME\tPLACE\tSTATE"))
 			for _, ev := range list {
-				state := app.t("dibuka", "open")
+				state := app.T("dibuka", "open")
 				if !ev.Open() {
-					state = app.t("ditutup", "closed")
+					state = app.T("ditutup", "closed")
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ev.ID[:8], ev.Date, ev.Type, ev.Name, ev.Place, state)
 			}
@@ -103,9 +103,9 @@ func newEventCloseCommand(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(eventJSON(ev))
+				return app.WriteJSON(eventJSON(ev))
 			}
-			app.say("Acara ditutup: %s.", "Event closed: %s.", ev.Name)
+			app.Say("Acara ditutup: %s.", "Event closed: %s.", ev.Name)
 			return nil
 		},
 	}

@@ -20,7 +20,7 @@ func newFormsCommand(app *App) *cobra.Command {
 			var out []map[string]any
 			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
 			if !app.JSON {
-				fmt.Fprintln(tw, app.t("FORMULIR\tVERSI\tJUDUL", "FORM\tVERSION\tTITLE"))
+				fmt.Fprintln(tw, app.T("FORMULIR\tVERSI\tJUDUL", "FORM\tVERSION\tTITLE"))
 			}
 			for _, name := range forms.Names() {
 				f, err := forms.Get(name)
@@ -31,7 +31,7 @@ func newFormsCommand(app *App) *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%d\t%s\n", f.ID, f.Version, f.Title.In(app.Lang))
 			}
 			if app.JSON {
-				return app.writeJSON(out)
+				return app.WriteJSON(out)
 			}
 			return tw.Flush()
 		},
@@ -45,7 +45,7 @@ func newFormsCommand(app *App) *cobra.Command {
 				return &cli.UsageError{Msg: checkText(err).In(app.Lang)}
 			}
 			if app.JSON {
-				return app.writeJSON(f)
+				return app.WriteJSON(f)
 			}
 			fmt.Fprintf(app.Out, "%s v%d — %s\n", f.ID, f.Version, f.Title.In(app.Lang))
 			if d := f.Description.In(app.Lang); d != "" {
@@ -53,7 +53,7 @@ func newFormsCommand(app *App) *cobra.Command {
 			}
 			fmt.Fprintln(app.Out)
 			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.t("ISIAN\tLABEL\tJENIS\tKETENTUAN\tNILAI", "FIELD\tLABEL\tTYPE\tRULE\tVALUES"))
+			fmt.Fprintln(tw, app.T("ISIAN\tLABEL\tJENIS\tKETENTUAN\tNILAI", "FIELD\tLABEL\tTYPE\tRULE\tVALUES"))
 			for _, fd := range f.Fields {
 				var vals []string
 				for _, c := range fd.Values {
@@ -62,7 +62,7 @@ func newFormsCommand(app *App) *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", fd.ID, fd.Label.In(app.Lang), fd.Type, fd.Requirement().In(app.Lang), strings.Join(vals, " | "))
 			}
 			tw.Flush()
-			fmt.Fprintln(app.Out, app.t("\nDokumen:", "\nDocuments:"))
+			fmt.Fprintln(app.Out, app.T("\nDokumen:", "\nDocuments:"))
 			for _, d := range f.Documents.Catalog {
 				fmt.Fprintf(app.Out, "  %-30s %s\n", d.ID, d.Label.In(app.Lang))
 			}

@@ -40,7 +40,7 @@ func runInit(ctx context.Context, app *App, opts initOptions) error {
 		return intake.Errorf(intake.CodeConflict, "sudah ada kit di %s", "there is a kit in %s already", app.Home).
 			WithHint("pakai --home untuk folder lain", "use --home for another folder")
 	}
-	pin, err := app.readPIN(opts.PIN, app.t("PIN baru pengawas", "New supervisor PIN"), true)
+	pin, err := app.readPIN(opts.PIN, app.T("PIN baru pengawas", "New supervisor PIN"), true)
 	if err != nil {
 		return err
 	}
@@ -70,10 +70,10 @@ func runInit(ctx context.Context, app *App, opts initOptions) error {
 		return err
 	}
 	if app.JSON {
-		return app.writeJSON(map[string]any{"kit_code": kit.Code, "office": kit.Office, "home": app.Home, "key_fingerprint": fingerprint(pub), "supervisor": officerJSON(sup)})
+		return app.WriteJSON(map[string]any{"kit_code": kit.Code, "office": kit.Office, "home": app.Home, "key_fingerprint": fingerprint(pub), "supervisor": officerJSON(sup)})
 	}
-	app.say("Kit %s (%s) dibuat di %s.", "Kit %s (%s) created in %s.", kit.Code, kit.Office, app.Home)
-	app.say("Sidik kunci perangkat: %s", "Device key fingerprint: %s", fingerprint(pub))
-	app.say("Pengawas %s (%s) sudah masuk.", "Supervisor %s (%s) is logged in.", sup.Name, sup.NIP)
+	app.Say("Kit %s (%s) dibuat di %s.", "Kit %s (%s) created in %s.", kit.Code, kit.Office, app.Home)
+	app.Say("Sidik kunci perangkat: %s", "Device key fingerprint: %s", fingerprint(pub))
+	app.Say("Pengawas %s (%s) sudah masuk.", "Supervisor %s (%s) is logged in.", sup.Name, sup.NIP)
 	return nil
 }

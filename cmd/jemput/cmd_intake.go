@@ -184,7 +184,7 @@ func runIntake(ctx context.Context, app *App, opts intakeOptions) error {
 		return app.capture(ctx, svc, in, opts)
 	}
 	if !opts.Interactive && !app.isTerminal() {
-		return cli.Usagef("%s", app.t("tidak ada --data dan masukan bukan terminal: beri --data FILE.json, atau --interactive",
+		return cli.Usagef("%s", app.T("tidak ada --data dan masukan bukan terminal: beri --data FILE.json, atau --interactive",
 			"no --data and standard input is not a terminal: give --data FILE.json, or --interactive"))
 	}
 	f, err := intakeForm(in.FormID, base)
@@ -241,19 +241,19 @@ func (a *App) capture(ctx context.Context, svc *intake.Service, in intake.Captur
 		if path != "" {
 			m["receipt"] = path
 		}
-		if err := a.writeJSON(m); err != nil {
+		if err := a.WriteJSON(m); err != nil {
 			return err
 		}
 	} else {
 		fmt.Fprintln(a.Out, c.App.Number)
 		for _, w := range c.Warnings {
-			fmt.Fprintf(a.Err, a.t("peringatan: %s\n", "warning: %s\n"), a.issueLine(w))
+			fmt.Fprintf(a.Err, a.T("peringatan: %s\n", "warning: %s\n"), a.issueLine(w))
 		}
 		if c.App.Status == intake.StatusIncomplete {
-			a.note("status: belum lengkap — dokumen kurang: %s", "status: incomplete — documents missing: %s", strings.Join(docLabels(a, c.App), ", "))
+			a.Note("status: belum lengkap — dokumen kurang: %s", "status: incomplete — documents missing: %s", strings.Join(docLabels(a, c.App), ", "))
 		}
 		if path != "" {
-			a.note("tanda terima: %s", "receipt: %s", path)
+			a.Note("tanda terima: %s", "receipt: %s", path)
 		}
 	}
 	if rerr != nil {

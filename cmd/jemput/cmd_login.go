@@ -25,9 +25,9 @@ func newLoginCommand(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(officerJSON(o))
+				return app.WriteJSON(officerJSON(o))
 			}
-			app.say("Selamat bertugas, %s (%s).", "Welcome, %s (%s).", o.Name, roleName(app, o.Role))
+			app.Say("Selamat bertugas, %s (%s).", "Welcome, %s (%s).", o.Name, roleName(app, o.Role))
 			return nil
 		},
 	}
@@ -51,7 +51,7 @@ func newLogoutCommand(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			app.say("%s sudah keluar.", "%s logged out.", o.Name)
+			app.Say("%s sudah keluar.", "%s logged out.", o.Name)
 			return nil
 		},
 	}
@@ -78,9 +78,9 @@ func newWhoamiCommand(app *App) *cobra.Command {
 			if app.JSON {
 				m := officerJSON(o)
 				m["kit_code"] = kit.Code
-				return app.writeJSON(m)
+				return app.WriteJSON(m)
 			}
-			app.say("%s (%s, NIP %s) di kit %s", "%s (%s, NIP %s) on kit %s", o.Name, roleName(app, o.Role), o.NIP, kit.Code)
+			app.Say("%s (%s, NIP %s) di kit %s", "%s (%s, NIP %s) on kit %s", o.Name, roleName(app, o.Role), o.NIP, kit.Code)
 			return nil
 		},
 	}

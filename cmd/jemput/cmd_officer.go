@@ -38,7 +38,7 @@ func newOfficerAddCommand(app *App) *cobra.Command {
 			if _, err := svc.Authorize(cmd.Context(), intake.RoleSupervisor); err != nil {
 				return err
 			}
-			pin, err := app.readPIN(opts.PIN, app.t("PIN baru untuk "+opts.Name, "New PIN for "+opts.Name), true)
+			pin, err := app.readPIN(opts.PIN, app.T("PIN baru untuk "+opts.Name, "New PIN for "+opts.Name), true)
 			if err != nil {
 				return err
 			}
@@ -47,9 +47,9 @@ func newOfficerAddCommand(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(officerJSON(o))
+				return app.WriteJSON(officerJSON(o))
 			}
-			app.say("%s %s (%s) terdaftar.", "%s %s (%s) registered.", capitalize(roleName(app, o.Role)), o.Name, o.NIP)
+			app.Say("%s %s (%s) terdaftar.", "%s %s (%s) registered.", capitalize(roleName(app, o.Role)), o.Name, o.NIP)
 			return nil
 		},
 	}
@@ -82,14 +82,14 @@ func newOfficerListCommand(app *App) *cobra.Command {
 				for _, o := range list {
 					out = append(out, officerJSON(o))
 				}
-				return app.writeJSON(out)
+				return app.WriteJSON(out)
 			}
 			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.t("NIP\tNAMA\tPERAN\tSTATUS", "NIP\tNAME\tROLE\tSTATE"))
+			fmt.Fprintln(tw, app.T("NIP\tNAMA\tPERAN\tSTATUS", "NIP\tNAME\tROLE\tSTATE"))
 			for _, o := range list {
-				state := app.t("aktif", "active")
+				state := app.T("aktif", "active")
 				if app.Now().Before(o.LockedUntil) {
-					state = app.t("terkunci sampai ", "locked until ") + o.LockedUntil.Format("2006-01-02 15:04")
+					state = app.T("terkunci sampai ", "locked until ") + o.LockedUntil.Format("2006-01-02 15:04")
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.NIP, o.Name, roleName(app, o.Role), state)
 			}
@@ -100,9 +100,9 @@ func newOfficerListCommand(app *App) *cobra.Command {
 
 func roleName(app *App, r intake.Role) string {
 	if r == intake.RoleSupervisor {
-		return app.t("pengawas", "supervisor")
+		return app.T("pengawas", "supervisor")
 	}
-	return app.t("petugas", "officer")
+	return app.T("petugas", "officer")
 }
 
 func officerJSON(o intake.Officer) map[string]any {
@@ -135,7 +135,7 @@ func newOfficerUnlockCommand(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			app.say("Akun %s (%s) dibuka.", "Account %s (%s) unlocked.", o.Name, o.NIP)
+			app.Say("Akun %s (%s) dibuka.", "Account %s (%s) unlocked.", o.Name, o.NIP)
 			return nil
 		},
 	}
@@ -159,7 +159,7 @@ func newOfficerResetPINCommand(app *App) *cobra.Command {
 			if _, err := svc.Authorize(cmd.Context(), intake.RoleSupervisor); err != nil {
 				return err
 			}
-			pin, err := app.readPIN(src, app.t("PIN baru", "New PIN"), true)
+			pin, err := app.readPIN(src, app.T("PIN baru", "New PIN"), true)
 			if err != nil {
 				return err
 			}
@@ -167,7 +167,7 @@ func newOfficerResetPINCommand(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			app.say("PIN baru untuk %s (%s) tersimpan.", "New PIN for %s (%s) saved.", o.Name, o.NIP)
+			app.Say("PIN baru untuk %s (%s) tersimpan.", "New PIN for %s (%s) saved.", o.Name, o.NIP)
 			return nil
 		},
 	}

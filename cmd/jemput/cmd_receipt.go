@@ -36,9 +36,9 @@ func newReceiptCommand(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(map[string]any{"number": r.App.Number, "copy": r.Copy, "receipt": path, "printed": opts.Print})
+				return app.WriteJSON(map[string]any{"number": r.App.Number, "copy": r.Copy, "receipt": path, "printed": opts.Print})
 			}
-			app.say("%s", "%s", path)
+			app.Say("%s", "%s", path)
 			return nil
 		},
 	}
@@ -78,17 +78,17 @@ func newReceiptVerifyCommand(app *App) *cobra.Command {
 				var re *receipt.Error
 				if errors.As(err, &re) {
 					if app.JSON {
-						app.writeJSON(map[string]any{"valid": false, "code": re.Code, "reason": re.Message})
+						app.WriteJSON(map[string]any{"valid": false, "code": re.Code, "reason": re.Message})
 					}
 					return intake.Errorf(intake.CodeInvalid, "tanda terima TIDAK sah: %s", "receipt NOT valid: %s", re.Message)
 				}
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(map[string]any{"valid": true, "kit": p.Kit, "number": p.Number, "nik_masked": p.NIKMasked, "name": p.Name,
+				return app.WriteJSON(map[string]any{"valid": true, "kit": p.Kit, "number": p.Number, "nik_masked": p.NIKMasked, "name": p.Name,
 					"issued": p.Issued, "fee": p.Fee, "version": p.Version, "copy": p.Copy})
 			}
-			app.say("SAH: %s, %s, NIK %s, diterbitkan %s oleh kit %s", "VALID: %s, %s, NIK %s, issued %s by kit %s",
+			app.Say("SAH: %s, %s, NIK %s, diterbitkan %s oleh kit %s", "VALID: %s, %s, NIK %s, issued %s by kit %s",
 				p.Number, p.Name, p.NIKMasked, p.Issued.Local().Format("2006-01-02 15:04"), p.Kit)
 			return nil
 		},

@@ -37,23 +37,23 @@ func newReviewCommand(app *App) *cobra.Command {
 					m["officer"] = officerJSON(it.Officer)
 					out = append(out, m)
 				}
-				return app.writeJSON(out)
+				return app.WriteJSON(out)
 			}
-			app.say("Acara %s (%s, %s): %d permohonan menunggu persetujuan.", "Event %s (%s, %s): %d applications awaiting approval.", ev.Name, ev.Place, ev.Date, len(items))
+			app.Say("Acara %s (%s, %s): %d permohonan menunggu persetujuan.", "Event %s (%s, %s): %d applications awaiting approval.", ev.Name, ev.Place, ev.Date, len(items))
 			if len(items) == 0 {
 				return nil
 			}
 			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.t("NOMOR\tSTATUS\tNAMA\tPETUGAS\tCATATAN", "NUMBER\tSTATUS\tNAME\tOFFICER\tNOTES"))
+			fmt.Fprintln(tw, app.T("NOMOR\tSTATUS\tNAMA\tPETUGAS\tCATATAN", "NUMBER\tSTATUS\tNAME\tOFFICER\tNOTES"))
 			ready := 0
 			for _, it := range items {
 				name, _ := it.App.Doc.Values["full_name"].(string)
 				var notes []string
 				if len(it.Missing) > 0 {
-					notes = append(notes, app.t("kurang: ", "missing: ")+strings.Join(docLabels(app, it.App), ", "))
+					notes = append(notes, app.T("kurang: ", "missing: ")+strings.Join(docLabels(app, it.App), ", "))
 				}
 				for _, o := range it.SameNIK {
-					notes = append(notes, app.t("NIK sama dengan ", "same NIK as ")+o.Ref())
+					notes = append(notes, app.T("NIK sama dengan ", "same NIK as ")+o.Ref())
 				}
 				for _, w := range it.Warnings {
 					if w.Code != "duplicate_nik" {
@@ -61,7 +61,7 @@ func newReviewCommand(app *App) *cobra.Command {
 					}
 				}
 				for _, o := range it.App.Doc.Overridden {
-					notes = append(notes, app.t("diloloskan ", "overridden ")+o.Field)
+					notes = append(notes, app.T("diloloskan ", "overridden ")+o.Field)
 				}
 				if len(it.Blocking) == 0 {
 					ready++
@@ -69,7 +69,7 @@ func newReviewCommand(app *App) *cobra.Command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.App.Number, it.App.Status, name, it.Officer.Name, strings.Join(notes, "; "))
 			}
 			tw.Flush()
-			app.note("%d siap disetujui dengan: jemput review approve --all", "%d can be approved with: jemput review approve --all", ready)
+			app.Note("%d siap disetujui dengan: jemput review approve --all", "%d can be approved with: jemput review approve --all", ready)
 			return nil
 		},
 	}
@@ -86,7 +86,7 @@ func newReviewApproveCommand(app *App) *cobra.Command {
 		Short: "Approve applications; --all approves those with nothing blocking",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if all == (len(args) > 0) {
-				return cli.Usagef("%s", app.t("beri nomor permohonan, atau --all", "give application numbers, or --all"))
+				return cli.Usagef("%s", app.T("beri nomor permohonan, atau --all", "give application numbers, or --all"))
 			}
 			svc, err := app.service(cmd.Context())
 			if err != nil {
@@ -104,15 +104,15 @@ func newReviewApproveCommand(app *App) *cobra.Command {
 				for _, it := range res.Skipped {
 					skipped = append(skipped, it.App.Number)
 				}
-				return app.writeJSON(map[string]any{"approved": nonNil(approved), "skipped": nonNil(skipped)})
+				return app.WriteJSON(map[string]any{"approved": nonNil(approved), "skipped": nonNil(skipped)})
 			}
 			for _, a := range res.Approved {
 				fmt.Fprintln(app.Out, a.Number)
 			}
 			for _, it := range res.Skipped {
-				app.note("dilewati %s: %s", "left %s: %s", it.App.Number, strings.Join(it.Blocking, "; "))
+				app.Note("dilewati %s: %s", "left %s: %s", it.App.Number, strings.Join(it.Blocking, "; "))
 			}
-			app.note("%d disetujui.", "%d approved.", len(res.Approved))
+			app.Note("%d disetujui.", "%d approved.", len(res.Approved))
 			return nil
 		},
 	}
@@ -137,9 +137,9 @@ func newReviewReturnCommand(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(appJSON(app, a))
+				return app.WriteJSON(appJSON(app, a))
 			}
-			app.say("%s dikembalikan ke petugas.", "%s returned to the officers.", a.Number)
+			app.Say("%s dikembalikan ke petugas.", "%s returned to the officers.", a.Number)
 			return nil
 		},
 	}
@@ -163,9 +163,9 @@ func newHandoverCommand(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(appJSON(app, a))
+				return app.WriteJSON(appJSON(app, a))
 			}
-			app.say("%s: paspor diserahkan.", "%s: passport handed over.", a.Number)
+			app.Say("%s: paspor diserahkan.", "%s: passport handed over.", a.Number)
 			return nil
 		},
 	}

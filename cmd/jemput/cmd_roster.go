@@ -43,16 +43,16 @@ them when completing the entry (jemput intake --from-roster N).`,
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(map[string]any{"event_id": rep.Event.ID, "rows": rep.Rows, "imported": len(rep.Imported), "skipped": rep.Skipped,
+				return app.WriteJSON(map[string]any{"event_id": rep.Event.ID, "rows": rep.Rows, "imported": len(rep.Imported), "skipped": rep.Skipped,
 					"problems": rosterProblemsJSON(app, rep.Problems), "warnings": rosterProblemsJSON(app, rep.Warnings)})
 			}
 			for _, p := range rep.Problems {
-				fmt.Fprintf(app.Err, app.t("dilewati baris %d: %s\n", "skipped line %d: %s\n"), p.Line, app.issueLine(p.Issue))
+				fmt.Fprintf(app.Err, app.T("dilewati baris %d: %s\n", "skipped line %d: %s\n"), p.Line, app.issueLine(p.Issue))
 			}
 			for _, p := range rep.Warnings {
-				fmt.Fprintf(app.Err, app.t("peringatan baris %d: %s\n", "warning line %d: %s\n"), p.Line, app.issueLine(p.Issue))
+				fmt.Fprintf(app.Err, app.T("peringatan baris %d: %s\n", "warning line %d: %s\n"), p.Line, app.issueLine(p.Issue))
 			}
-			app.say("%d dari %d baris diimpor ke acara %s.", "%d of %d rows imported into event %s.", len(rep.Imported), rep.Rows, rep.Event.Name)
+			app.Say("%d dari %d baris diimpor ke acara %s.", "%d of %d rows imported into event %s.", len(rep.Imported), rep.Rows, rep.Event.Name)
 			return nil
 		},
 	}
@@ -95,14 +95,14 @@ func newRosterListCommand(app *App) *cobra.Command {
 					}
 					out = append(out, m)
 				}
-				return app.writeJSON(out)
+				return app.WriteJSON(out)
 			}
 			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.t("NO\tNAMA\tNIK\tJENIS\tSTATUS", "NO\tNAME\tNIK\tTYPE\tSTATE"))
+			fmt.Fprintln(tw, app.T("NO\tNAMA\tNIK\tJENIS\tSTATUS", "NO\tNAME\tNIK\tTYPE\tSTATE"))
 			for _, e := range list {
-				state := app.t("menunggu", "waiting")
+				state := app.T("menunggu", "waiting")
 				if e.AppID != "" {
-					state = app.t("sudah", "done")
+					state = app.T("sudah", "done")
 				}
 				nik, _ := e.Values["nik"].(string)
 				fmt.Fprintf(tw, "%d\t%v\t%s\t%v\t%s\n", e.No, e.Values["full_name"], maskNIK(nik), e.Values["application_type"], state)

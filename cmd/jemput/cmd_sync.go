@@ -47,7 +47,7 @@ the kit checks it is talking to that office before it sends anything.`,
 				return err
 			}
 			if tok.Kit != kit.Code {
-				return cli.Usagef("%s", fmt.Sprintf(app.t("token ini untuk kit %s, bukan %s", "this token is for kit %s, not %s"), tok.Kit, kit.Code))
+				return cli.Usagef("%s", fmt.Sprintf(app.T("token ini untuk kit %s, bukan %s", "this token is for kit %s, not %s"), tok.Kit, kit.Code))
 			}
 			key, err := app.deviceKey()
 			if err != nil {
@@ -62,9 +62,9 @@ the kit checks it is talking to that office before it sends anything.`,
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(map[string]any{"office": info.Office, "url": officeURL, "fingerprint": ksync.Fingerprint(info.SigningKey)})
+				return app.WriteJSON(map[string]any{"office": info.Office, "url": officeURL, "fingerprint": ksync.Fingerprint(info.SigningKey)})
 			}
-			app.say("Kit %s terdaftar di %s (%s), sidik kunci kantor %s.", "Kit %s enrolled with %s (%s), office key fingerprint %s.", kit.Code, info.Office, officeURL, ksync.Fingerprint(info.SigningKey))
+			app.Say("Kit %s terdaftar di %s (%s), sidik kunci kantor %s.", "Kit %s enrolled with %s (%s), office key fingerprint %s.", kit.Code, info.Office, officeURL, ksync.Fingerprint(info.SigningKey))
 			return nil
 		},
 	}
@@ -113,9 +113,9 @@ func runSync(ctx context.Context, app *App, opts syncOptions) error {
 			return err
 		}
 		if app.JSON {
-			return app.writeJSON(map[string]any{"records": rep.Records, "photo_bytes": rep.PhotoBytes})
+			return app.WriteJSON(map[string]any{"records": rep.Records, "photo_bytes": rep.PhotoBytes})
 		}
-		app.say("Akan dikirim: %d permohonan, foto %d KB.", "Would send: %d applications, %d KB of photos.", rep.Records, rep.PhotoBytes>>10)
+		app.Say("Akan dikirim: %d permohonan, foto %d KB.", "Would send: %d applications, %d KB of photos.", rep.Records, rep.PhotoBytes>>10)
 		return nil
 	}
 	key, err := app.deviceKey()
@@ -140,17 +140,17 @@ func runSync(ctx context.Context, app *App, opts syncOptions) error {
 		return err
 	}
 	if app.JSON {
-		return app.writeJSON(map[string]any{"records": rep.Records, "stored": rep.Stored, "duplicate": rep.Duplicate, "conflict": rep.Conflict,
+		return app.WriteJSON(map[string]any{"records": rep.Records, "stored": rep.Stored, "duplicate": rep.Duplicate, "conflict": rep.Conflict,
 			"missing": rep.Missing, "photo_bytes": rep.PhotoBytes, "statuses": rep.Statuses, "rejected": len(rejected), "attempts": rep.Attempts})
 	}
-	app.say("Terkirim %d permohonan: %d baru, %d sudah ada di kantor, %d konflik; %d status dari kantor (%s, %d percobaan).",
+	app.Say("Terkirim %d permohonan: %d baru, %d sudah ada di kantor, %d konflik; %d status dari kantor (%s, %d percobaan).",
 		"Sent %d applications: %d new, %d already at the office, %d conflicts; %d statuses from the office (%s, %d attempts).",
 		rep.Records, rep.Stored, rep.Duplicate, rep.Conflict, rep.Statuses, time.Since(started).Round(time.Second), rep.Attempts)
 	for _, c := range rep.Conflicts {
-		app.note("konflik: %s — %s", "conflict: %s — %s", c.ID, c.Message)
+		app.Note("konflik: %s — %s", "conflict: %s — %s", c.ID, c.Message)
 	}
 	for _, r := range rejected {
-		app.note("ditolak kantor: %s — %s", "rejected by the office: %s — %s", r.Number, r.Reason)
+		app.Note("ditolak kantor: %s — %s", "rejected by the office: %s — %s", r.Number, r.Reason)
 	}
 	return nil
 }
@@ -242,10 +242,10 @@ func newSyncExportCommand(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(map[string]any{"file": out, "records": len(recs), "photos": len(photos), "bytes": buf.Len()})
+				return app.WriteJSON(map[string]any{"file": out, "records": len(recs), "photos": len(photos), "bytes": buf.Len()})
 			}
-			app.say("%s: %d permohonan, %d foto, %d KB, tersegel untuk %s.", "%s: %d applications, %d photos, %d KB, sealed for %s.", out, len(recs), len(photos), buf.Len()>>10, office.Name)
-			app.note("bawa ke kantor: jemput-central import %s; lalu: jemput sync import-acks %s.acks", "take it to the office: jemput-central import %s; then: jemput sync import-acks %s.acks", out, out)
+			app.Say("%s: %d permohonan, %d foto, %d KB, tersegel untuk %s.", "%s: %d applications, %d photos, %d KB, sealed for %s.", out, len(recs), len(photos), buf.Len()>>10, office.Name)
+			app.Note("bawa ke kantor: jemput-central import %s; lalu: jemput sync import-acks %s.acks", "take it to the office: jemput-central import %s; then: jemput sync import-acks %s.acks", out, out)
 			return nil
 		},
 	}
@@ -295,7 +295,7 @@ func newSyncImportAcksCommand(app *App) *cobra.Command {
 					held++
 				}
 			}
-			app.say("%d jawaban dibaca: %d permohonan ada di kantor; %d status.", "%d answers read: %d applications held by the office; %d statuses.", len(af.Acks), held, len(af.Statuses))
+			app.Say("%d jawaban dibaca: %d permohonan ada di kantor; %d status.", "%d answers read: %d applications held by the office; %d statuses.", len(af.Acks), held, len(af.Statuses))
 			return nil
 		},
 	}
@@ -363,9 +363,9 @@ func newSyncLimitsCommand(app *App) *cobra.Command {
 				return err
 			}
 			if app.JSON {
-				return app.writeJSON(map[string]any{"max_days": st.Limits.MaxDays, "max_apps": st.Limits.MaxApps, "waiting": st.Waiting, "over": st.Over})
+				return app.WriteJSON(map[string]any{"max_days": st.Limits.MaxDays, "max_apps": st.Limits.MaxApps, "waiting": st.Waiting, "over": st.Over})
 			}
-			app.say("Batas: %d hari atau %d permohonan disetujui yang belum sampai di kantor (0 = tanpa batas). Sekarang menunggu: %d.",
+			app.Say("Batas: %d hari atau %d permohonan disetujui yang belum sampai di kantor (0 = tanpa batas). Sekarang menunggu: %d.",
 				"Limits: %d days or %d approved applications not at the office (0 = no limit). Waiting now: %d.", st.Limits.MaxDays, st.Limits.MaxApps, st.Waiting)
 			return nil
 		},

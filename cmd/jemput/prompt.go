@@ -72,7 +72,7 @@ func (p *prompter) run(ctx context.Context, values map[string]any, in intake.Cap
 		p.overrides[k] = v
 	}
 	p.printf("%s — %s (%s, %s)\n", p.form.Title.In(a.Lang), ev.Name, ev.Place, ev.Type)
-	p.printf("%s\n\n", a.t("Enter = nilai dalam [kurung]; '-' = kosongkan; '?' = petunjuk; Ctrl-C atau Ctrl-D = simpan sebagai draf.",
+	p.printf("%s\n\n", a.T("Enter = nilai dalam [kurung]; '-' = kosongkan; '?' = petunjuk; Ctrl-C atau Ctrl-D = simpan sebagai draf.",
 		"Enter = the value in [brackets]; '-' = leave empty; '?' = help; Ctrl-C or Ctrl-D = keep as a draft."))
 	err = p.askAll(ctx, values, fc)
 	for err == nil {
@@ -84,7 +84,7 @@ func (p *prompter) run(ctx context.Context, values map[string]any, in intake.Cap
 		}
 		res := p.form.Check(data, fc)
 		if !res.OK() {
-			p.printf("\n%s\n", a.t("Masih ada yang salah:", "Still wrong:"))
+			p.printf("\n%s\n", a.T("Masih ada yang salah:", "Still wrong:"))
 			var again []string
 			for _, is := range res.Errors {
 				p.printf("  %s\n", a.issueLine(is))
@@ -102,7 +102,7 @@ func (p *prompter) run(ctx context.Context, values map[string]any, in intake.Cap
 		}
 		p.summary(values, res)
 		var answer string
-		answer, err = p.ask(ctx, a.t("Simpan? [Y/t, atau nama isian untuk diubah] ", "Save? [Y/n, or a field name to change] "))
+		answer, err = p.ask(ctx, a.T("Simpan? [Y/t, atau nama isian untuk diubah] ", "Save? [Y/n, or a field name to change] "))
 		if err != nil {
 			break
 		}
@@ -112,7 +112,7 @@ func (p *prompter) run(ctx context.Context, values map[string]any, in intake.Cap
 			in.Overrides = p.overrides
 			return a.capture(ctx, p.svc, in, opts)
 		case "n", "t", "no", "tidak":
-			answer, err = p.ask(ctx, a.t("Isian yang diubah: ", "Field to change: "))
+			answer, err = p.ask(ctx, a.T("Isian yang diubah: ", "Field to change: "))
 		}
 		if err != nil {
 			break
@@ -140,7 +140,7 @@ func (p *prompter) fieldByName(s string) string {
 			return fd.ID
 		}
 	}
-	p.printf("%s\n", p.app.t("isian tidak dikenal: "+s, "unknown field: "+s))
+	p.printf("%s\n", p.app.T("isian tidak dikenal: "+s, "unknown field: "+s))
 	return ""
 }
 
@@ -176,7 +176,7 @@ func (p *prompter) askField(ctx context.Context, id string, values map[string]an
 		prompt += " (" + strings.Join(vs, "/") + ")"
 	}
 	if fd.Type == forms.TypeDocuments {
-		p.printf("%s\n", a.t("Dokumen (pisahkan dengan koma):", "Documents (separate with commas):"))
+		p.printf("%s\n", a.T("Dokumen (pisahkan dengan koma):", "Documents (separate with commas):"))
 		for _, d := range p.form.Documents.Catalog {
 			p.printf("  %-28s %s\n", d.ID, d.Label.In(a.Lang))
 		}
@@ -204,13 +204,13 @@ func (p *prompter) askField(ctx context.Context, id string, values map[string]an
 		for _, is := range issues {
 			switch is.Severity {
 			case forms.Warning:
-				p.printf("  %s %s\n", a.t("peringatan:", "warning:"), is.Message.In(a.Lang))
+				p.printf("  %s %s\n", a.T("peringatan:", "warning:"), is.Message.In(a.Lang))
 			case forms.Overridable:
 				if r, has := p.overrides[id]; has && r != "" {
 					continue
 				}
 				p.printf("  %s\n", is.Message.In(a.Lang))
-				reason, err := p.ask(ctx, "  "+a.t("Alasan untuk tetap menerima (kosong = ubah jawaban): ", "Reason to accept it anyway (empty = change the answer): "))
+				reason, err := p.ask(ctx, "  "+a.T("Alasan untuk tetap menerima (kosong = ubah jawaban): ", "Reason to accept it anyway (empty = change the answer): "))
 				if err != nil {
 					return err
 				}
@@ -222,7 +222,7 @@ func (p *prompter) askField(ctx context.Context, id string, values map[string]an
 			default:
 				p.printf("  %s\n", is.Message.In(a.Lang))
 				if is.Suggestion != "" && !strings.Contains(is.Message.In(a.Lang), is.Suggestion) {
-					p.printf("  %s %s\n", a.t("saran:", "suggestion:"), is.Suggestion)
+					p.printf("  %s %s\n", a.T("saran:", "suggestion:"), is.Suggestion)
 				}
 				ok = false
 			}
@@ -266,7 +266,7 @@ func textOf(v any) string {
 
 func (p *prompter) summary(values map[string]any, res forms.Result) {
 	a := p.app
-	p.printf("\n%s\n", a.t("Ringkasan:", "Summary:"))
+	p.printf("\n%s\n", a.T("Ringkasan:", "Summary:"))
 	for i, fd := range p.form.Fields {
 		v, ok := res.Values[fd.ID]
 		if !ok {
@@ -275,23 +275,23 @@ func (p *prompter) summary(values map[string]any, res forms.Result) {
 		p.printf("  %2d. %-28s %s\n", i+1, fd.Label.In(a.Lang), displayValue(a, &fd, v))
 	}
 	if n, ok := res.Derived["mrz_name"].(string); ok && n != "" {
-		p.printf("  %s %s\n", a.t("Nama di paspor (MRZ):", "Name in the passport (MRZ):"), n)
+		p.printf("  %s %s\n", a.T("Nama di paspor (MRZ):", "Name in the passport (MRZ):"), n)
 	}
 	for _, w := range res.Warnings {
-		p.printf("  %s %s\n", a.t("peringatan:", "warning:"), a.issueLine(w))
+		p.printf("  %s %s\n", a.T("peringatan:", "warning:"), a.issueLine(w))
 	}
 	for _, o := range res.Overridden {
-		p.printf("  %s %s — %s\n", a.t("diloloskan:", "overridden:"), o.Field, o.Reason)
+		p.printf("  %s %s — %s\n", a.T("diloloskan:", "overridden:"), o.Field, o.Reason)
 	}
 	if len(res.Missing) > 0 {
 		var m []string
 		for _, d := range res.Missing {
 			m = append(m, d.Label.In(a.Lang))
 		}
-		p.printf("  %s %s\n", a.t("Dokumen kurang (permohonan belum lengkap):", "Documents missing (application incomplete):"), strings.Join(m, ", "))
+		p.printf("  %s %s\n", a.T("Dokumen kurang (permohonan belum lengkap):", "Documents missing (application incomplete):"), strings.Join(m, ", "))
 	}
 	if res.Fee.Total > 0 {
-		p.printf("  %s %s\n", a.t("Perkiraan biaya:", "Estimated fee:"), rupiah(res.Fee.Total))
+		p.printf("  %s %s\n", a.T("Perkiraan biaya:", "Estimated fee:"), rupiah(res.Fee.Total))
 	}
 }
 
@@ -303,6 +303,6 @@ func (p *prompter) keepDraft(ctx context.Context, values map[string]any, in inta
 	if err != nil {
 		return err
 	}
-	p.app.note("Disimpan sebagai draf %s. Lanjutkan dengan: jemput intake --resume %s", "Kept as draft %s. Go on with: jemput intake --resume %s", d.ID[:8], d.ID[:8])
+	p.app.Note("Disimpan sebagai draf %s. Lanjutkan dengan: jemput intake --resume %s", "Kept as draft %s. Go on with: jemput intake --resume %s", d.ID[:8], d.ID[:8])
 	return &exitCodeError{130}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/jemput/jemput/cmd/internal/cli"
@@ -32,7 +31,7 @@ type exitCodeError struct{ code int }
 func (e *exitCodeError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer, getenv func(string) string) int {
-	app := &App{In: in, Out: out, Err: errw, Getenv: getenv, Lang: cli.DefaultLang(getenv)}
+	app := &App{IO: cli.IO{In: in, Out: out, Err: errw, Lang: cli.DefaultLang(getenv)}, Getenv: getenv}
 	defer app.Close()
 	root := newRootCommand(app)
 	root.SetArgs(args)
@@ -130,7 +129,7 @@ func (a *App) printError(err error) {
 		return
 	}
 	if a.JSON && len(e.Issues) > 0 {
-		a.writeJSON(map[string]any{"code": e.Code, "errors": a.issuesJSON(e.Issues)})
+		a.WriteJSON(map[string]any{"code": e.Code, "errors": a.issuesJSON(e.Issues)})
 	}
 	var hints []string
 	switch len(e.Issues) {
@@ -151,8 +150,8 @@ func (a *App) printError(err error) {
 		hints = a.issueHints(is)
 	default:
 		msg := e.Message.In(a.Lang)
-		if e.Code == intake.CodeInvalid && msg == a.t("data ditolak", "input refused") {
-			msg = fmt.Sprintf(a.t("data ditolak: %d masalah", "input refused: %d problems"), len(e.Issues))
+		if e.Code == intake.CodeInvalid && msg == a.T("data ditolak", "input refused") {
+			msg = fmt.Sprintf(a.T("data ditolak: %d masalah", "input refused: %d problems"), len(e.Issues))
 		}
 		fmt.Fprintf(a.Err, "error: %s\n", msg)
 		for _, is := range e.Issues {
@@ -174,11 +173,11 @@ func (a *App) printError(err error) {
 func (a *App) issueHints(is forms.Issue) []string {
 	var h []string
 	if is.Severity == forms.Overridable {
-		h = append(h, a.t("bila dokumen asli memang begitu, terima dengan --override "+is.Field+"=ALASAN",
+		h = append(h, a.T("bila dokumen asli memang begitu, terima dengan --override "+is.Field+"=ALASAN",
 			"if the original documents really say so, accept it with --override "+is.Field+"=REASON"))
 	}
 	if is.Suggestion != "" && !strings.Contains(is.Message.In(a.Lang), is.Suggestion) {
-		h = append(h, a.t("saran: ", "suggestion: ")+is.Suggestion)
+		h = append(h, a.T("saran: ", "suggestion: ")+is.Suggestion)
 	}
 	return h
 }
@@ -186,10 +185,10 @@ func (a *App) issueHints(is forms.Issue) []string {
 func (a *App) issueLine(is forms.Issue) string {
 	s := is.Field + ": " + is.Message.In(a.Lang)
 	if is.Severity == forms.Overridable {
-		s += a.t(" (bisa diterima dengan --override "+is.Field+"=ALASAN)", " (can be accepted with --override "+is.Field+"=REASON)")
+		s += a.T(" (bisa diterima dengan --override "+is.Field+"=ALASAN)", " (can be accepted with --override "+is.Field+"=REASON)")
 	}
 	if is.Suggestion != "" && !strings.Contains(is.Message.In(a.Lang), is.Suggestion) {
-		s += a.t(" — saran: ", " — suggestion: ") + is.Suggestion
+		s += a.T(" — saran: ", " — suggestion: ") + is.Suggestion
 	}
 	return s
 }
@@ -207,21 +206,4 @@ func (a *App) issuesJSON(issues []forms.Issue) []map[string]any {
 		list = append(list, m)
 	}
 	return list
-}
-
-func (a *App) writeJSON(v any) error {
-	enc := json.NewEncoder(a.Out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-// say writes a line for people on stdout, in the chosen language.
-func (a *App) say(id, en string, args ...any) {
-	fmt.Fprintf(a.Out, a.t(id, en)+"\n", args...)
-}
-
-// note writes a line for people on stderr.
-func (a *App) note(id, en string, args ...any) {
-	fmt.Fprintf(a.Err, a.t(id, en)+"\n", args...)
 }

@@ -20,7 +20,7 @@ func (a *App) readPIN(src pinSource, prompt string, confirm bool) (string, error
 	if src.stdin {
 		line, err := bufio.NewReader(a.In).ReadString('\n')
 		if err != nil && line == "" {
-			return "", cli.Usagef("%s", a.t("--pin-stdin: tidak ada PIN di masukan standar", "--pin-stdin: no PIN on standard input"))
+			return "", cli.Usagef("%s", a.T("--pin-stdin: tidak ada PIN di masukan standar", "--pin-stdin: no PIN on standard input"))
 		}
 		return strings.TrimRight(line, "\r\n"), nil
 	}
@@ -29,7 +29,7 @@ func (a *App) readPIN(src pinSource, prompt string, confirm bool) (string, error
 	}
 	f, ok := a.In.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", cli.Usagef("%s", a.t("PIN diperlukan: ketik di terminal, atau pakai --pin-stdin atau JEMPUT_PIN",
+		return "", cli.Usagef("%s", a.T("PIN diperlukan: ketik di terminal, atau pakai --pin-stdin atau JEMPUT_PIN",
 			"a PIN is needed: type it at a terminal, or use --pin-stdin or JEMPUT_PIN"))
 	}
 	for {
@@ -42,7 +42,7 @@ func (a *App) readPIN(src pinSource, prompt string, confirm bool) (string, error
 		if !confirm {
 			return string(b), nil
 		}
-		fmt.Fprint(a.Err, a.t("Ulangi PIN", "Repeat the PIN")+": ")
+		fmt.Fprint(a.Err, a.T("Ulangi PIN", "Repeat the PIN")+": ")
 		b2, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(a.Err)
 		if err != nil {
@@ -51,6 +51,6 @@ func (a *App) readPIN(src pinSource, prompt string, confirm bool) (string, error
 		if string(b) == string(b2) {
 			return string(b), nil
 		}
-		a.note("PIN tidak sama, ulangi.", "The PINs differ, try again.")
+		a.Note("PIN tidak sama, ulangi.", "The PINs differ, try again.")
 	}
 }

@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -125,4 +126,30 @@ func NewLogger(w io.Writer, getenv func(string) string, def string) (*slog.Logge
 		return nil, fmt.Errorf("JEMPUT_LOG=%q: want debug, info, warn or error", level)
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// IO is a command line's streams and language: data goes to Out, messages
+// for people to Err, both in Lang.
+type IO struct {
+	Lang string // "id" or "en"
+	In   io.Reader
+	Out  io.Writer
+	Err  io.Writer
+}
+
+// T returns the text in the command line's language.
+func (c *IO) T(id, en string) string { return Pick(c.Lang, id, en) }
+
+// Say writes a line for people on stdout.
+func (c *IO) Say(id, en string, args ...any) { fmt.Fprintf(c.Out, c.T(id, en)+"\n", args...) }
+
+// Note writes a line for people on stderr.
+func (c *IO) Note(id, en string, args ...any) { fmt.Fprintf(c.Err, c.T(id, en)+"\n", args...) }
+
+// WriteJSON writes v as indented JSON on stdout, HTML left as it is.
+func (c *IO) WriteJSON(v any) error {
+	enc := json.NewEncoder(c.Out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
