@@ -125,6 +125,12 @@ func (o *Office) SetName(ctx context.Context, name string) error {
 func (o *Office) PublicKey() ed25519.PublicKey { return o.keys.Signing.Public().(ed25519.PublicKey) }
 
 // Fingerprint names the office in tokens.
+// SignAnswer signs the office's answer to the signed request that carried
+// nonce.
+func (o *Office) SignAnswer(nonce string, body []byte) string {
+	return ksync.SignAnswer(o.keys.Signing, nonce, body)
+}
+
 func (o *Office) Fingerprint() string { return ksync.Fingerprint(o.PublicKey()) }
 
 // SealingRecipient is the age recipient export files are sealed to.

@@ -148,9 +148,38 @@ func (s *Server) signed(limit int64, h func(w http.ResponseWriter, r *http.Reque
 		if err != nil {
 			return err
 		}
-		return h(w, r, kit, body)
+		return s.signAnswer(w, r, func(w http.ResponseWriter) error { return h(w, r, kit, body) })
 	}
 }
+
+// signAnswer runs h with a buffer for its answer, then sends the answer
+// with the office's signature over it and the request's nonce.
+func (s *Server) signAnswer(w http.ResponseWriter, r *http.Request, h func(http.ResponseWriter) error) error {
+	buf := &answerBuffer{header: http.Header{}}
+	if err := h(buf); err != nil {
+		return err
+	}
+	for k, v := range buf.header {
+		w.Header()[k] = v
+	}
+	w.Header().Set(ksync.HeaderAnswerSignature, s.office.SignAnswer(r.Header.Get(ksync.HeaderNonce), buf.body.Bytes()))
+	if buf.status != 0 {
+		w.WriteHeader(buf.status)
+	}
+	_, err := w.Write(buf.body.Bytes())
+	return err
+}
+
+// answerBuffer holds an answer until it is signed.
+type answerBuffer struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *answerBuffer) Header() http.Header         { return b.header }
+func (b *answerBuffer) Write(p []byte) (int, error) { return b.body.Write(p) }
+func (b *answerBuffer) WriteHeader(status int)      { b.status = status }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	_ = writeJSON(w, map[string]bool{"ok": true})
@@ -211,7 +240,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, st)
+	return s.signAnswer(w, r, func(w http.ResponseWriter) error { return writeJSON(w, st) })
 }
 
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, kit string, body []byte) error {

@@ -166,6 +166,14 @@ func TestSyncThroughClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Answers must carry the office's signature: one from another office
+	// is refused, and nothing of it is taken.
+	_, stranger, _ := ed25519.GenerateKey(nil)
+	c.TrustOffice(stranger.Public().(ed25519.PublicKey))
+	if _, err := c.AttachmentState(ctx, []string{sha([]byte("x"))}); ksync.ErrorCode(err) != ksync.CodeBadSignature {
+		t.Fatalf("an answer checked against another office's key: %v, want bad_signature", err)
+	}
+	c.TrustOffice(f.office.PublicKey())
 	photo := make([]byte, 50000)
 	rand.Read(photo)
 	h := sha(photo)

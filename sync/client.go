@@ -38,7 +38,13 @@ type Client struct {
 
 	mu     gosync.Mutex
 	offset time.Duration // office clock - kit clock
+
+	office ed25519.PublicKey // when set, answers to signed requests must be signed by it
 }
+
+// TrustOffice makes the client accept an answer to a signed request only
+// when the office signed it with this key (the one checked at enrollment).
+func (c *Client) TrustOffice(pub ed25519.PublicKey) { c.office = pub }
 
 const (
 	defaultIdle     = 2 * time.Minute
@@ -252,6 +258,9 @@ func (c *Client) roundTripOnce(ctx context.Context, req request, out any) error 
 	}
 	if len(js) > maxAnswer {
 		return Errorf(http.StatusRequestEntityTooLarge, CodeTooLarge, "%s %s: answer larger than %d bytes", req.method, req.path, maxAnswer)
+	}
+	if req.signed && c.office != nil && !VerifyAnswer(c.office, hr.Header.Get(HeaderNonce), js, resp.Header.Get(HeaderAnswerSignature)) {
+		return Errorf(http.StatusBadGateway, CodeBadSignature, "%s %s: the answer is not signed by the office this kit enrolled with", req.method, req.path)
 	}
 	if out != nil {
 		if err := json.Unmarshal(js, out); err != nil {

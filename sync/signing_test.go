@@ -150,3 +150,21 @@ func TestMemoryNoncesExpire(t *testing.T) {
 		t.Fatal("nonce remembered past NonceTTL")
 	}
 }
+
+func TestAnswerSignature(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	body := []byte(`{"acks":[{"id":"a/1","result":"stored"}]}`)
+	sig := SignAnswer(priv, "nonce-1", body)
+	if !VerifyAnswer(pub, "nonce-1", body, sig) {
+		t.Fatal("a signed answer does not verify")
+	}
+	if VerifyAnswer(pub, "nonce-2", body, sig) {
+		t.Error("an answer to another request verifies (replay)")
+	}
+	if VerifyAnswer(pub, "nonce-1", []byte(`{"acks":[{"id":"a/2","result":"stored"}]}`), sig) {
+		t.Error("a changed answer verifies")
+	}
+	if VerifyAnswer(pub, "nonce-1", body, "") || VerifyAnswer(pub, "nonce-1", body, "!!") {
+		t.Error("a missing or garbled signature verifies")
+	}
+}

@@ -70,7 +70,7 @@ the kit checks it is talking to that office before it sends anything.`,
 	}
 	cmd.Flags().StringVar(&officeURL, "central", "", "the central office's address, e.g. https://sync.imigrasi-batulicin.go.id")
 	cmd.Flags().StringVar(&token, "token", "", "the one-time token from the office (jemput-central kit add)")
-	cmd.Flags().BoolVar(&insecure, "insecure-http", false, "allow plain http to an office that is not on this machine (its answers are then not protected)")
+	cmd.Flags().BoolVar(&insecure, "insecure-http", false, "allow plain http to an office that is not on this machine (applicant data then crosses the link unencrypted)")
 	cmd.MarkFlagRequired("central")
 	cmd.MarkFlagRequired("token")
 	return cmd
@@ -126,6 +126,7 @@ func runSync(ctx context.Context, app *App, opts syncOptions) error {
 	if err != nil {
 		return err
 	}
+	client.TrustOffice(office.SigningKey)
 	var rejected []ksync.Status
 	side.rejected = &rejected
 	started := time.Now()
@@ -375,10 +376,9 @@ func newSyncLimitsCommand(app *App) *cobra.Command {
 	return cmd
 }
 
-// checkOfficeURL refuses plain http to another machine: requests are
-// signed, but the office's answers (acks, statuses) are protected by TLS
-// only, so someone on the link could answer "stored" for records the office
-// never got.
+// checkOfficeURL refuses plain http to another machine: names, NIKs and
+// photos would cross the link unencrypted (requests and answers are signed,
+// but signing hides nothing).
 func checkOfficeURL(raw string, insecure bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -391,7 +391,7 @@ func checkOfficeURL(raw string, insecure bool) error {
 	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
 		return nil
 	}
-	return intake.Errorf(intake.CodeInvalid, "kantor di %s tanpa TLS: jawaban kantor tidak terlindungi di jalan", "the office at %s is plain http: its answers are not protected on the way", raw).
+	return intake.Errorf(intake.CodeInvalid, "kantor di %s tanpa TLS: nama, NIK dan foto pemohon akan lewat tanpa enkripsi", "the office at %s is plain http: applicants' names, NIKs and photos would cross the link unencrypted", raw).
 		WithHint("pakai https:// (kantor menjalankan serve --tls-cert/--tls-key), atau --insecure-http di jaringan tepercaya",
 			"use https:// (the office runs serve --tls-cert/--tls-key), or --insecure-http on a trusted network")
 }
