@@ -217,3 +217,22 @@ func searchText(number string, doc intake.Document) (nik, search string) {
 	other, _ := doc.Values["passport_number"].(string)
 	return nik, strings.ToLower(strings.Join([]string{name, nik, number, other}, " "))
 }
+
+// collect reads every row with scan: collect(scanApp)(t.query(...)).
+func collect[T any](scan func(row interface{ Scan(...any) error }) (T, error)) func(*sql.Rows, error) ([]T, error) {
+	return func(rows *sql.Rows, err error) ([]T, error) {
+		if err != nil {
+			return nil, wrap(err)
+		}
+		defer rows.Close()
+		var list []T
+		for rows.Next() {
+			v, err := scan(rows)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		return list, wrap(rows.Err())
+	}
+}

@@ -47,20 +47,7 @@ func (t *tx) Ack(recordID string) (intake.Ack, error) {
 }
 
 func (t *tx) Acks(appID string) ([]intake.Ack, error) {
-	rows, err := t.query(`SELECT `+ackCols+` FROM acks WHERE app_id = ? ORDER BY version`, appID)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []intake.Ack
-	for rows.Next() {
-		a, err := scanAck(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, a)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanAck)(t.query(`SELECT `+ackCols+` FROM acks WHERE app_id = ? ORDER BY version`, appID))
 }
 
 func (t *tx) PutAck(a intake.Ack) error {

@@ -57,20 +57,7 @@ func (t *tx) OfficerByNIP(nip string) (intake.Officer, error) {
 }
 
 func (t *tx) Officers() ([]intake.Officer, error) {
-	rows, err := t.query(`SELECT ` + officerCols + ` FROM officers ORDER BY role DESC, name`)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []intake.Officer
-	for rows.Next() {
-		o, err := scanOfficer(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, o)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanOfficer)(t.query(`SELECT ` + officerCols + ` FROM officers ORDER BY role DESC, name`))
 }
 
 func (t *tx) InsertOfficer(o intake.Officer) error {
@@ -154,20 +141,7 @@ func (t *tx) OpenEvent() (intake.Event, error) {
 }
 
 func (t *tx) Events() ([]intake.Event, error) {
-	rows, err := t.query(`SELECT ` + eventCols + ` FROM events ORDER BY opened_at DESC`)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []intake.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, e)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanEvent)(t.query(`SELECT ` + eventCols + ` FROM events ORDER BY opened_at DESC`))
 }
 
 func (t *tx) InsertEvent(e intake.Event) error {
@@ -334,20 +308,7 @@ func (t *tx) Applications(f intake.Filter) ([]intake.Application, error) {
 			` ORDER BY a.created_at DESC, a.id LIMIT ?) ORDER BY a.created_at DESC, a.id`
 		args = append(args, f.Limit)
 	}
-	rows, err := t.query(q, args...)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []intake.Application
-	for rows.Next() {
-		a, err := scanApp(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, a)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanApp)(t.query(q, args...))
 }
 
 func escapeLike(s string) string {
@@ -397,20 +358,7 @@ func (t *tx) Transitions(appID string) ([]intake.Transition, error) {
 }
 
 func (t *tx) SameNIK(nik, exceptID string) ([]intake.Application, error) {
-	rows, err := t.query(`SELECT `+appCols+appFrom+` WHERE a.nik = ? AND a.nik <> '' AND a.id <> ? AND a.status NOT IN ('voided', 'draft') ORDER BY a.created_at`, nik, exceptID)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []intake.Application
-	for rows.Next() {
-		a, err := scanApp(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, a)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanApp)(t.query(`SELECT `+appCols+appFrom+` WHERE a.nik = ? AND a.nik <> '' AND a.id <> ? AND a.status NOT IN ('voided', 'draft') ORDER BY a.created_at`, nik, exceptID))
 }
 
 func (t *tx) PutAttachment(sha string, data []byte) error {
@@ -466,20 +414,7 @@ func (t *tx) RosterEntry(eventID string, no int) (intake.RosterEntry, error) {
 }
 
 func (t *tx) RosterEntries(eventID string) ([]intake.RosterEntry, error) {
-	rows, err := t.query(`SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? ORDER BY no`, eventID)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []intake.RosterEntry
-	for rows.Next() {
-		e, err := scanRoster(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, e)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanRoster)(t.query(`SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? ORDER BY no`, eventID))
 }
 
 func (t *tx) SetRosterApp(eventID string, no int, appID string) error {
