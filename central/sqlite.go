@@ -116,27 +116,8 @@ func notFound(what, id string, err error) error {
 	return wrap(err)
 }
 
-// Times are stored in UTC with a fixed width, so that text order is time
-// order.
-const timeFormat = "2006-01-02T15:04:05.000000000Z"
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(timeFormat)
-}
-
-func parseTime(s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(timeFormat, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
+func formatTime(t time.Time) string { return sqlitedb.FormatTime(t) }
+func parseTime(s string) time.Time  { return sqlitedb.ParseTime(s) }
 
 // Office keys.
 

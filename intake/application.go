@@ -75,6 +75,27 @@ func (s *Service) check(tx Tx, f *forms.Form, ev Event, data map[string]any, ove
 	return res, warnings, nil
 }
 
+// photoOf checks a photo given with an applicant; nil when there is none.
+func photoOf(data []byte) (*Attachment, error) {
+	if data == nil {
+		return nil, nil
+	}
+	a, err := CheckPhoto(data)
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// statusOf is where a checked application stands: complete, or still
+// missing documents.
+func statusOf(d Document) Status {
+	if len(d.Missing) > 0 {
+		return StatusIncomplete
+	}
+	return StatusCaptured
+}
+
 func documentOf(res forms.Result, warnings []forms.Issue) Document {
 	d := Document{Values: res.Values, Derived: res.Derived, Warnings: warnings, Overridden: res.Overridden, Fee: res.Fee}
 	for _, doc := range res.Received {
@@ -94,13 +115,9 @@ func (s *Service) Capture(ctx context.Context, in CaptureInput) (Captured, error
 	if err != nil {
 		return Captured{}, err
 	}
-	var photo *Attachment
-	if in.Photo != nil {
-		a, err := CheckPhoto(in.Photo)
-		if err != nil {
-			return Captured{}, err
-		}
-		photo = &a
+	photo, err := photoOf(in.Photo)
+	if err != nil {
+		return Captured{}, err
 	}
 	var out Captured
 	err = s.store.Update(ctx, func(tx Tx) error {
@@ -155,13 +172,11 @@ func (s *Service) Capture(ctx context.Context, in CaptureInput) (Captured, error
 		}
 		app := Application{
 			ID: s.newID(), Number: FormatNumber(kit.Code, now, seq), EventID: ev.ID,
-			FormID: f.ID, FormVersion: f.Version, Version: 1, Status: StatusCaptured,
+			FormID: f.ID, FormVersion: f.Version, Version: 1,
 			OfficerID: actor.ID, RosterNo: in.RosterNo, CreatedAt: now, UpdatedAt: now,
 			Doc: documentOf(res, warnings),
 		}
-		if len(app.Doc.Missing) > 0 {
-			app.Status = StatusIncomplete
-		}
+		app.Status = statusOf(app.Doc)
 		if photo != nil {
 			if err := tx.PutAttachment(photo.SHA256, in.Photo); err != nil {
 				return err
@@ -275,16 +290,12 @@ type EditInput struct {
 // kit. The old version stays; an approved or returned application goes back
 // to captured (or incomplete) and needs approving again.
 func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
-	var photo *Attachment
-	if in.Photo != nil {
-		a, err := CheckPhoto(in.Photo)
-		if err != nil {
-			return Captured{}, err
-		}
-		photo = &a
+	photo, err := photoOf(in.Photo)
+	if err != nil {
+		return Captured{}, err
 	}
 	var out Captured
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		actor, err := s.actor(tx, RoleOfficer)
 		if err != nil {
 			return err
@@ -331,10 +342,7 @@ func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
 		app.Version++
 		app.FormVersion = f.Version
 		app.OfficerID, app.UpdatedAt = actor.ID, now
-		app.Status = StatusCaptured
-		if len(app.Doc.Missing) > 0 {
-			app.Status = StatusIncomplete
-		}
+		app.Status = statusOf(app.Doc)
 		if err := tx.UpdateApplication(app); err != nil {
 			return err
 		}

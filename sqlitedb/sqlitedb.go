@@ -103,8 +103,34 @@ func runMigration(ctx context.Context, db *sql.DB, fsys fs.FS, name string) erro
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, base, time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, base, FormatTime(time.Now())); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// TimeFormat is how both sides store times: UTC with a fixed width, so that
+// text order in SQL is time order (with RFC 3339's optional fraction,
+// 09:30:00.5Z sorts before 09:30:00Z).
+const TimeFormat = "2006-01-02T15:04:05.000000000Z"
+
+// FormatTime stores t; the zero time is "".
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(TimeFormat)
+}
+
+// ParseTime reads a stored time, in UTC; "" or anything unreadable is the
+// zero time.
+func ParseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }

@@ -62,3 +62,18 @@ func TestNewDatabaseIsPrivate(t *testing.T) {
 		}
 	}
 }
+
+// Stored times sort as text in time order, and read back to the instant.
+func TestTimeText(t *testing.T) {
+	a := time.Date(2026, 11, 27, 9, 30, 0, 0, time.FixedZone("WITA", 8*3600))
+	b := a.Add(500 * time.Millisecond)
+	if !(FormatTime(a) < FormatTime(b)) {
+		t.Fatalf("%s does not sort before %s", FormatTime(a), FormatTime(b))
+	}
+	if got := ParseTime(FormatTime(b)); !got.Equal(b) {
+		t.Fatalf("round trip: %v, want %v", got, b)
+	}
+	if !ParseTime("").IsZero() || FormatTime(time.Time{}) != "" {
+		t.Fatal("the zero time is not stored as empty")
+	}
+}

@@ -186,24 +186,13 @@ func notFound(whatID, whatEN, id string) error {
 		fmt.Sprintf("%s %q tidak ditemukan", whatID, id), fmt.Sprintf("%s %q not found", whatEN, id))}
 }
 
-// timeFormat has a fixed width, so that times sort as text in SQL (with
-// RFC 3339's optional fraction, 09:30:00.5Z sorts before 09:30:00Z).
-const timeFormat = "2006-01-02T15:04:05.000000000Z07:00"
+func formatTime(t time.Time) string { return sqlitedb.FormatTime(t) }
 
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(timeFormat)
-}
-
+// parseTime reads a stored time in the laptop's zone, as officers see it.
 func parseTime(s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(timeFormat, s)
-	if err != nil {
-		return time.Time{}
+	t := sqlitedb.ParseTime(s)
+	if t.IsZero() {
+		return t
 	}
 	return t.Local()
 }
