@@ -25,6 +25,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jemput/jemput/internal/fixtures"
+
 	toxiproxy "github.com/Shopify/toxiproxy/v2"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/rs/zerolog"
@@ -145,7 +147,7 @@ var numberRE = regexp.MustCompile(`(?m)^KTB01-\d{6}-\d{4}-[0-9A-Z]$`)
 
 func buildTemplate(t *testing.T) *template {
 	dir := t.TempDir()
-	fx := fixtures(t)
+	fx := fixtures.Dir(t)
 	tm := &template{kitHome: filepath.Join(dir, "kit"), db: filepath.Join(dir, "central.db")}
 	k := kit{home: tm.kitHome}
 

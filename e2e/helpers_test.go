@@ -68,18 +68,6 @@ const (
 	kitCode = "KTB01"
 )
 
-// fixtures is the shared fixtures folder beside the checkout.
-func fixtures(t testing.TB) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "fixtures"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("shared fixtures not found beside the checkout: %v", err)
-	}
-	return dir
-}
-
 // baseEnv is the environment of every command: the test's own, less
 // anything that would change what the binaries do, plus the fixed clock.
 func baseEnv() []string {

@@ -2,24 +2,20 @@ package forms
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
-)
 
-var fixtureDir = filepath.Join("..", "..", "shared", "fixtures", "applicants")
+	"github.com/jemput/jemput/internal/fixtures"
+)
 
 // fixtureToday is the fixed event date for the fixtures (EXPECT.md).
 var fixtureToday = date(2026, 11, 27)
 
 func loadFixture(t *testing.T, name string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(fixtureDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := fixtures.Read(t, "applicants", name)
 	d := json.NewDecoder(strings.NewReader(string(b)))
 	d.UseNumber() // the engine takes json.Number as well as float64
 	var data map[string]any
@@ -38,7 +34,7 @@ func fieldsOf(issues []Issue) string {
 	return strings.Join(fs, ",")
 }
 
-// TestFixtures asserts exactly what shared/fixtures/applicants/EXPECT.md
+// TestFixtures asserts exactly what testdata/fixtures/applicants/EXPECT.md
 // says each file produces at an eazy-paspor event on 2026-11-27.
 func TestFixtures(t *testing.T) {
 	type expect struct {
@@ -79,9 +75,9 @@ func TestFixtures(t *testing.T) {
 		"bad-stay-permit-nationality.json":      {errors: "nationality:error"},
 	}
 
-	files, err := filepath.Glob(filepath.Join(fixtureDir, "*.json"))
+	files, err := filepath.Glob(filepath.Join(fixtures.Dir(t), "applicants", "*.json"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixtures in %s: %v", fixtureDir, err)
+		t.Fatalf("no fixtures in %s: %v", fixtures.Dir(t), err)
 	}
 	for _, p := range files {
 		if _, ok := want[filepath.Base(p)]; !ok {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/jemput/jemput/internal/fixtures"
 )
 
 func FuzzParseNIK(f *testing.F) {
@@ -58,7 +60,7 @@ func FuzzPassportName(f *testing.F) {
 // FuzzCheck feeds arbitrary JSON to both forms: any input must give a
 // result, never a panic, and every issue must name its field.
 func FuzzCheck(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(fixtureDir, "*.json"))
+	files, _ := filepath.Glob(filepath.Join(fixtures.Dir(f), "applicants", "*.json"))
 	for _, p := range files {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)

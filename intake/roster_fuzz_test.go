@@ -2,10 +2,10 @@ package intake
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/jemput/jemput/internal/fixtures"
 
 	"github.com/jemput/jemput/forms"
 )
@@ -14,9 +14,7 @@ import (
 // panic, and every row it accepts must have every required column.
 func FuzzParseRoster(f *testing.F) {
 	for _, name := range []string{"eazy-kotabaru.csv", "bad-rows.csv"} {
-		if b, err := os.ReadFile(filepath.Join("..", "..", "shared", "fixtures", "roster", name)); err == nil {
-			f.Add(b)
-		}
+		f.Add(fixtures.Read(f, "roster", name))
 	}
 	f.Add([]byte("full_name,nik,birth_date,application_type,phone\n\"unterminated,6302011403850003\n"))
 	f.Add([]byte("\ufefffull_name,nik,birth_date,application_type,phone\nA,1,2,3\n"))

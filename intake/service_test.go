@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/jemput/jemput/internal/fixtures"
 
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/store"
@@ -52,10 +53,7 @@ func newKit(t *testing.T, eventType intake.EventType) (*intake.Service, *clock) 
 
 func applicant(t *testing.T, name string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "fixtures", "applicants", name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := fixtures.Read(t, "applicants", name)
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 	"time"
 	_ "time/tzdata" // the zones of Indonesia wherever the tests run
 
+	"github.com/jemput/jemput/internal/fixtures"
+
 	"github.com/jemput/jemput/forms"
 )
 
@@ -39,11 +41,7 @@ func keyFor(kit string) (ed25519.PublicKey, bool) {
 
 func photo(t testing.TB) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../../shared/fixtures/photo-413x531.jpg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return fixtures.Read(t, "photo-413x531.jpg")
 }
 
 func signed(t testing.TB, d Data) string {

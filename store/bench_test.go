@@ -26,6 +26,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jemput/jemput/internal/fixtures"
+
 	"github.com/google/uuid"
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/sqlitedb"
@@ -52,7 +54,7 @@ func TestMain(m *testing.M) {
 // json.Number).
 func benchApplicant(tb testing.TB) map[string]any {
 	tb.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "shared", "fixtures", "applicants", "adult-new.json"))
+	f, err := os.Open(fixtures.Path(tb, "applicants", "adult-new.json"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -104,7 +104,7 @@ func decodeApplicant(b []byte, name string) (map[string]any, error) {
 			why = err.Error()
 		}
 		return nil, intake.Errorf(intake.CodeInvalid, "%s bukan JSON yang sah: %s", "%s is not valid JSON: %s", name, why).
-			WithHint("berkas data berisi satu objek JSON, lihat contoh di ../shared/fixtures/applicants", "a data file holds one JSON object; see the examples in ../shared/fixtures/applicants")
+			WithHint("berkas data berisi satu objek JSON: {\"nama_field\": nilai, ...}; daftar field: jemput forms show passport", "a data file holds one JSON object: {\"field_id\": value, ...}; the fields: jemput forms show passport")
 	}
 	if dec.More() {
 		return nil, intake.Errorf(intake.CodeInvalid, "%s berisi lebih dari satu objek JSON", "%s holds more than one JSON object", name)

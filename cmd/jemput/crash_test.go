@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jemput/jemput/internal/fixtures"
 )
 
 // TestCrashDuringIntake kills `jemput intake` with SIGKILL at random moments
@@ -30,9 +32,9 @@ func TestCrashDuringIntake(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 0))
 
 	k := newTestKit(t, "eazy-paspor")
-	dir := filepath.Join(fixtures(t), "applicants")
+	dir := filepath.Join(fixtures.Dir(t), "applicants")
 	inputs := []string{"adult-new.json", "minor-new.json", "stay-permit-itas.json", "incomplete-missing-kk.json", "mononym.json"}
-	photo := filepath.Join(fixtures(t), "photo-413x531.jpg")
+	photo := filepath.Join(fixtures.Dir(t), "photo-413x531.jpg")
 
 	// How long does one intake take here? Kills land anywhere from before
 	// the process starts its work to after it has finished.

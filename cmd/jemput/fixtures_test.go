@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,10 +12,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jemput/jemput/cmd/internal/cli"
+
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// expectation is one row of shared/fixtures/applicants/EXPECT.md.
+// expectation is one row of testdata/fixtures/applicants/EXPECT.md.
 type expectation struct {
 	file    string
 	outcome string

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"io"
 	"log"
 	"log/slog"
@@ -17,6 +16,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
+	"github.com/jemput/jemput/internal/fixtures"
 
 	"github.com/jemput/jemput/central"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -58,18 +60,6 @@ func (r removeAfter) Run() int {
 	return r.m.Run()
 }
 
-// fixtures is the shared fixtures folder beside the checkout.
-func fixtures(t testing.TB) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "fixtures"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("shared fixtures not found beside the checkout: %v", err)
-	}
-	return dir
-}
-
 // scriptEnv is the environment every script starts with: a kit home inside
 // the script's work folder, a fixed clock and a fixed time zone, so that
 // dates and numbers are the same on every run.
@@ -80,7 +70,7 @@ func scriptEnv(t testing.TB, env *testscript.Env) error {
 	env.Setenv("TZ", "Asia/Makassar")
 	env.Setenv("LANG", "en_US.UTF-8")
 	env.Setenv("JEMPUT_PIN", "246810")
-	env.Setenv("FIXTURES", fixtures(t))
+	env.Setenv("FIXTURES", fixtures.Dir(t))
 	return nil
 }
 
