@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/jemput/jemput/lang"
 )
 
 // checkCtx is what a check sees: its field's normalized value and the rest
@@ -26,7 +28,7 @@ type checkCtx struct {
 // the field, the severity of the reference, and the definition's message.
 type finding struct {
 	code       string
-	msg        Text
+	msg        lang.Text
 	suggestion string
 	warning    bool // always a warning, whatever severity the reference asks
 }
@@ -135,7 +137,7 @@ func noParams(fn checkFunc) func(json.RawMessage, *Form) (checkFunc, error) {
 	}
 }
 
-func one(code string, m Text) []finding { return []finding{{code: code, msg: m}} }
+func one(code string, m lang.Text) []finding { return []finding{{code: code, msg: m}} }
 
 func fromCheckError(err *CheckError) []finding { return one(err.Code, err.Message) }
 
@@ -183,7 +185,7 @@ func compileNIKMatches(raw json.RawMessage, f *Form) (checkFunc, error) {
 		if v, ok := c.env.values[p.BirthDate].(string); ok {
 			if t, err := time.Parse(dateLayout, v); err == nil {
 				if dateOK, _ := n.Matches(t, ""); !dateOK {
-					out = append(out, finding{code: "nik_birth_date_mismatch", msg: Text{
+					out = append(out, finding{code: "nik_birth_date_mismatch", msg: lang.Text{
 						ID: fmt.Sprintf("%s menyebut tanggal lahir %s, tetapi %s diisi %s",
 							c.field.Label.ID, n.DateString(), bd.Label.ID, t.Format("02-01-2006")),
 						EN: fmt.Sprintf("%s says born %s, but %s is %s",
@@ -196,7 +198,7 @@ func compileNIKMatches(raw json.RawMessage, f *Form) (checkFunc, error) {
 			if _, sexOK := n.Matches(time.Time{}, v); !sexOK {
 				nikSex, _ := sx.Choice(n.Sex())
 				given, _ := sx.Choice(v)
-				out = append(out, finding{code: "nik_sex_mismatch", msg: Text{
+				out = append(out, finding{code: "nik_sex_mismatch", msg: lang.Text{
 					ID: fmt.Sprintf("%s menunjukkan %s (tanggal %02d%s), tetapi %s diisi %s",
 						c.field.Label.ID, strings.ToLower(nikSex.Label.ID), n.Day+plus40(n), femaleNote(n, "id"),
 						sx.Label.ID, strings.ToLower(given.Label.ID)),

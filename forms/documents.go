@@ -1,11 +1,15 @@
 package forms
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/jemput/jemput/lang"
+)
 
 // Document is a supporting document, or a group of which one is needed.
 type Document struct {
-	ID    string `json:"id"`
-	Label Text   `json:"label"`
+	ID    string    `json:"id"`
+	Label lang.Text `json:"label"`
 }
 
 // DocumentRules is a form's checklist: the documents it knows and which are
@@ -14,7 +18,7 @@ type Document struct {
 type DocumentRules struct {
 	Catalog []Document     `json:"catalog"`
 	Rules   []DocumentRule `json:"rules"`
-	labels  map[string]Text
+	labels  map[string]lang.Text
 }
 
 // DocumentRule requires documents when its condition holds (always if nil).
@@ -28,15 +32,15 @@ type DocumentRule struct {
 // marriage book, diploma or baptism certificate). Its ID and Label name it
 // in the missing list.
 type DocumentGroup struct {
-	ID    string   `json:"id"`
-	Label Text     `json:"label"`
-	Any   []string `json:"any"`
+	ID    string    `json:"id"`
+	Label lang.Text `json:"label"`
+	Any   []string  `json:"any"`
 }
 
 func (d *DocumentRules) compile(checkRefs func(*Condition) error) error {
-	d.labels = map[string]Text{}
+	d.labels = map[string]lang.Text{}
 	for _, doc := range d.Catalog {
-		if doc.ID == "" || d.labels[doc.ID] != (Text{}) {
+		if doc.ID == "" || d.labels[doc.ID] != (lang.Text{}) {
 			return fmt.Errorf("document %q: empty or repeated id", doc.ID)
 		}
 		if err := needText(doc.Label, "label of document "+doc.ID); err != nil {
@@ -78,7 +82,7 @@ func (d *DocumentRules) compile(checkRefs func(*Condition) error) error {
 
 // Label returns a document's label; ok is false for an id the form does not
 // know.
-func (d *DocumentRules) Label(id string) (Text, bool) {
+func (d *DocumentRules) Label(id string) (lang.Text, bool) {
 	l, ok := d.labels[id]
 	return l, ok
 }
@@ -94,7 +98,7 @@ func (d *DocumentRules) checklist(given []string, e env) (received, missing []Do
 		}
 	}
 	listed := map[string]bool{}
-	need := func(id string, label Text) {
+	need := func(id string, label lang.Text) {
 		if !listed[id] {
 			listed[id] = true
 			missing = append(missing, Document{ID: id, Label: label})

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/jemput/jemput/lang"
 )
 
 // Context is what a check needs besides the answers.
@@ -32,8 +34,8 @@ type Fee struct {
 
 // FeeLine is one line of a fee.
 type FeeLine struct {
-	Label  Text  `json:"label"`
-	Amount int64 `json:"amount"`
+	Label  lang.Text `json:"label"`
+	Amount int64     `json:"amount"`
 }
 
 // Result is the outcome of checking one application.
@@ -202,7 +204,7 @@ func applyOverrides(f *Form, issues []Issue, overrides map[string]string) (errs,
 		if used[field] {
 			continue
 		}
-		label := Text{ID: field, EN: field}
+		label := lang.Text{ID: field, EN: field}
 		if fd, ok := f.Field(field); ok {
 			label = fd.Label
 		}

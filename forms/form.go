@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/jemput/jemput/lang"
 )
 
 //go:embed defs/*.json
@@ -43,18 +45,63 @@ var fieldTypes = map[FieldType]bool{
 type Form struct {
 	ID          string        `json:"id"`
 	Version     int           `json:"version"`
-	Title       Text          `json:"title"`
-	Description Text          `json:"description"`
+	Title       lang.Text     `json:"title"`
+	Description lang.Text     `json:"description"`
 	Fields      []Field       `json:"fields"` // in asking order
 	Derive      []Derivation  `json:"derive,omitempty"`
 	Documents   DocumentRules `json:"documents"`
-	byID        map[string]int
+	// Roles names the fields that mean something to the kit beyond the
+	// form: what search, duplicate detection, printouts and the office's
+	// region report read. A form without a role simply lacks that use.
+	Roles map[Role]string `json:"roles,omitempty"`
+	byID  map[string]int
+}
+
+// Role is what a field means to the kit, whatever its id in a form.
+type Role string
+
+// The roles a form may give its fields.
+const (
+	// RoleIdentityNumber identifies the person (the NIK): duplicate
+	// detection and search use it, printouts mask it, and a nik-typed one
+	// gives the applicant's region to the office.
+	RoleIdentityNumber Role = "identity_number"
+	// RoleName is the applicant's name: search, receipts, the MRZ.
+	RoleName Role = "name"
+	// RoleDocumentNumber is the number of the document the application is
+	// about (the old passport, the foreigner's passport): search uses it.
+	RoleDocumentNumber Role = "document_number"
+	// RoleBirthDate is the applicant's birth date.
+	RoleBirthDate Role = "birth_date"
+)
+
+var roles = map[Role]bool{RoleIdentityNumber: true, RoleName: true, RoleDocumentNumber: true, RoleBirthDate: true}
+
+// RoleField returns the field that plays role in f, if one does.
+func (f *Form) RoleField(role Role) (*Field, bool) {
+	id, ok := f.Roles[role]
+	if !ok {
+		return nil, false
+	}
+	return f.Field(id)
+}
+
+// RoleValue returns the string value of the field playing role in values
+// (a checked application's values), or "" when the form gives no field
+// that role or the field is empty.
+func (f *Form) RoleValue(role Role, values map[string]any) string {
+	id, ok := f.Roles[role]
+	if !ok {
+		return ""
+	}
+	s, _ := values[id].(string)
+	return s
 }
 
 // Field is one question of a form.
 type Field struct {
 	ID         string     `json:"id"`
-	Label      Text       `json:"label"`
+	Label      lang.Text  `json:"label"`
 	Type       FieldType  `json:"type"`
 	Required   bool       `json:"required,omitempty"`
 	RequiredIf *Condition `json:"required_if,omitempty"`
@@ -68,7 +115,7 @@ type Field struct {
 	Max       *int         `json:"max,omitempty"`
 	Upper     bool         `json:"upper,omitempty"` // document numbers: capitals, no spaces
 	Default   *DefaultRule `json:"default,omitempty"`
-	Help      Text         `json:"help"`
+	Help      lang.Text    `json:"help"`
 	Checks    []CheckRef   `json:"checks,omitempty"`
 	pattern   *regexp.Regexp
 }
@@ -76,9 +123,9 @@ type Field struct {
 // Choice is one allowed value with its labels. Aliases are other answers
 // accepted for it, case-insensitively ("L" and "laki-laki" for "M").
 type Choice struct {
-	Value   string   `json:"value"`
-	Label   Text     `json:"label"`
-	Aliases []string `json:"aliases,omitempty"`
+	Value   string    `json:"value"`
+	Label   lang.Text `json:"label"`
+	Aliases []string  `json:"aliases,omitempty"`
 }
 
 // DefaultRule offers a value derived from a NIK field as the default answer.
@@ -95,7 +142,7 @@ type CheckRef struct {
 	Params   json.RawMessage `json:"params,omitempty"`
 	// Message replaces the check's own text for every issue it raises;
 	// {label} and {value} are filled in.
-	Message *Text `json:"message,omitempty"`
+	Message *lang.Text `json:"message,omitempty"`
 	run     checkFunc
 }
 
@@ -109,15 +156,15 @@ func (f *Form) Field(id string) (*Field, bool) {
 }
 
 // Requirement says in words when the field must be filled.
-func (fd *Field) Requirement() Text {
+func (fd *Field) Requirement() lang.Text {
 	switch {
 	case fd.Required:
-		return Text{ID: "wajib", EN: "required"}
+		return lang.Text{ID: "wajib", EN: "required"}
 	case fd.RequiredIf != nil:
 		c := fd.RequiredIf.String()
-		return Text{ID: "wajib jika " + c, EN: "required if " + c}
+		return lang.Text{ID: "wajib jika " + c, EN: "required if " + c}
 	}
-	return Text{ID: "tidak wajib", EN: "optional"}
+	return lang.Text{ID: "tidak wajib", EN: "optional"}
 }
 
 // Choice returns the allowed value matching an answer, by value, alias, or
@@ -137,12 +184,33 @@ func (fd *Field) Choice(answer string) (Choice, bool) {
 	return Choice{}, false
 }
 
-var loadForms = sync.OnceValue(func() map[string]*Form {
+// Registry is a set of form definitions by id: the embedded ones, or (for
+// an office's own form, or a test's) any others.
+type Registry struct {
+	forms map[string]*Form
+}
+
+// NewRegistry makes a registry of already parsed forms; two forms with one
+// id are refused.
+func NewRegistry(list ...*Form) (*Registry, error) {
+	r := &Registry{forms: map[string]*Form{}}
+	for _, f := range list {
+		if r.forms[f.ID] != nil {
+			return nil, fmt.Errorf("form %q defined twice", f.ID)
+		}
+		r.forms[f.ID] = f
+	}
+	return r, nil
+}
+
+// Embedded is the registry of the definitions built into the binary
+// (defs/*.json). Adding a form to the kit is adding a file there.
+var Embedded = sync.OnceValue(func() *Registry {
 	entries, err := defFiles.ReadDir("defs")
 	if err != nil {
 		panic(err)
 	}
-	forms := map[string]*Form{}
+	var list []*Form
 	for _, e := range entries {
 		b, err := defFiles.ReadFile(path.Join("defs", e.Name()))
 		if err != nil {
@@ -153,35 +221,41 @@ var loadForms = sync.OnceValue(func() map[string]*Form {
 			// The embedded definitions are tested; reaching this is a build mistake.
 			panic(fmt.Sprintf("forms: defs/%s: %v", e.Name(), err))
 		}
-		if forms[f.ID] != nil {
-			panic(fmt.Sprintf("forms: defs/%s: form %q defined twice", e.Name(), f.ID))
-		}
-		forms[f.ID] = f
+		list = append(list, f)
 	}
-	return forms
+	r, err := NewRegistry(list...)
+	if err != nil {
+		panic("forms: defs: " + err.Error())
+	}
+	return r
 })
 
-// Names lists the embedded forms' ids, sorted.
-func Names() []string {
-	m := loadForms()
-	names := make([]string, 0, len(m))
-	for n := range m {
+// Names lists the registry's form ids, sorted.
+func (r *Registry) Names() []string {
+	names := make([]string, 0, len(r.forms))
+	for n := range r.forms {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	return names
 }
 
-// Get returns an embedded form. An unknown id is a *CheckError with code
-// unknown_form.
-func Get(id string) (*Form, error) {
-	if f, ok := loadForms()[id]; ok {
+// Get returns a form of the registry. An unknown id is a *CheckError with
+// code unknown_form.
+func (r *Registry) Get(id string) (*Form, error) {
+	if f, ok := r.forms[id]; ok {
 		return f, nil
 	}
-	list := strings.Join(Names(), ", ")
+	list := strings.Join(r.Names(), ", ")
 	return nil, &CheckError{Code: "unknown_form", Message: msg(
 		"Formulir %q tidak dikenal (tersedia: %s)", "Unknown form %q (available: %s)", id, list)}
 }
+
+// Names lists the embedded forms' ids, sorted.
+func Names() []string { return Embedded().Names() }
+
+// Get returns an embedded form (see Registry.Get).
+func Get(id string) (*Form, error) { return Embedded().Get(id) }
 
 // ParseForm reads and validates a form definition, resolving every check,
 // derivation and condition, so that a definition with a typo fails here
@@ -256,10 +330,22 @@ func (f *Form) compile() error {
 	if docFields > 1 {
 		return fmt.Errorf("at most one documents field")
 	}
+	for role, id := range f.Roles {
+		if !roles[role] {
+			return fmt.Errorf("unknown role %q", role)
+		}
+		fd, ok := f.Field(id)
+		if !ok {
+			return fmt.Errorf("role %s names unknown field %q", role, id)
+		}
+		if role == RoleBirthDate && fd.Type != TypeDate {
+			return fmt.Errorf("role %s needs a date field, not %q (%s)", role, id, fd.Type)
+		}
+	}
 	return f.Documents.compile(checkRefs)
 }
 
-func needText(t Text, what string) error {
+func needText(t lang.Text, what string) error {
 	if strings.TrimSpace(t.ID) == "" || strings.TrimSpace(t.EN) == "" {
 		return fmt.Errorf("%s needs both id and en", what)
 	}

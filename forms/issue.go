@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/jemput/jemput/lang"
 )
 
 // Severity says what an issue does to an application.
@@ -56,11 +58,11 @@ func (s *Severity) UnmarshalJSON(b []byte) error {
 // Issue is one finding about one field. Code is for programs (stable,
 // snake_case); Message is for people, in both languages, and names the field.
 type Issue struct {
-	Field      string   `json:"field"`
-	Code       string   `json:"code"`
-	Severity   Severity `json:"severity"`
-	Message    Text     `json:"message"`
-	Suggestion string   `json:"suggestion,omitempty"`
+	Field      string    `json:"field"`
+	Code       string    `json:"code"`
+	Severity   Severity  `json:"severity"`
+	Message    lang.Text `json:"message"`
+	Suggestion string    `json:"suggestion,omitempty"`
 	// Reason is the officer's justification, set only on overridden issues.
 	Reason string `json:"reason,omitempty"`
 }
@@ -73,7 +75,7 @@ func (i Issue) String() string {
 // return: a code a program can test and a message a person can read.
 type CheckError struct {
 	Code    string
-	Message Text
+	Message lang.Text
 }
 
 // Error returns the English message; use errors.As for the code and the
@@ -82,14 +84,14 @@ func (e *CheckError) Error() string { return e.Message.EN }
 
 // msg builds a bilingual message. Both format strings take the same
 // arguments, in the same order.
-func msg(idFmt, enFmt string, args ...any) Text {
-	return Text{ID: fmt.Sprintf(idFmt, args...), EN: fmt.Sprintf(enFmt, args...)}
+func msg(idFmt, enFmt string, args ...any) lang.Text {
+	return lang.Text{ID: fmt.Sprintf(idFmt, args...), EN: fmt.Sprintf(enFmt, args...)}
 }
 
 // labelled builds a message whose first argument is the field's label in the
 // message's own language, so every message names its field.
-func labelled(label Text, idFmt, enFmt string, args ...any) Text {
-	return Text{
+func labelled(label lang.Text, idFmt, enFmt string, args ...any) lang.Text {
+	return lang.Text{
 		ID: fmt.Sprintf(idFmt, append([]any{label.ID}, args...)...),
 		EN: fmt.Sprintf(enFmt, append([]any{label.EN}, args...)...),
 	}
@@ -97,9 +99,9 @@ func labelled(label Text, idFmt, enFmt string, args ...any) Text {
 
 // fill substitutes {label} and {value} in a message written in a form
 // definition.
-func fill(t Text, label Text, value string) Text {
+func fill(t lang.Text, label lang.Text, value string) lang.Text {
 	r := func(s, l string) string {
 		return strings.NewReplacer("{label}", l, "{value}", value).Replace(s)
 	}
-	return Text{ID: r(t.ID, label.ID), EN: r(t.EN, label.EN)}
+	return lang.Text{ID: r(t.ID, label.ID), EN: r(t.EN, label.EN)}
 }

@@ -1,5 +1,7 @@
 package forms
 
+import "github.com/jemput/jemput/lang"
+
 // KK is a parsed Kartu Keluarga number: PPRRSS DDMMYY NNNN, the region where
 // the card was issued, the issue date (no +40: it is not a person's date)
 // and a serial.
@@ -14,7 +16,7 @@ type KK struct {
 	Serial   int
 }
 
-var kkLabel = Text{ID: "Nomor KK", EN: "KK number"}
+var kkLabel = lang.Text{ID: "Nomor KK", EN: "KK number"}
 
 // ParseKK checks a Kartu Keluarga number on its own. Errors are *CheckError
 // with codes kk_not_digits, kk_length, kk_date, kk_serial.
@@ -26,7 +28,7 @@ func ParseKK(s string) (KK, error) {
 	return k, nil
 }
 
-func parseKK(s string, label Text) (KK, *CheckError) {
+func parseKK(s string, label lang.Text) (KK, *CheckError) {
 	if err := digitsOnly(s, 16, "kk", label); err != nil {
 		return KK{}, err
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/jemput/jemput/lang"
 )
 
 // maxNameLength is the limit Permendagri 73/2022 sets for names.
@@ -33,7 +35,7 @@ func (r NameResult) OK() bool {
 	return true
 }
 
-var fullNameLabel = Text{ID: "Nama lengkap", EN: "Full name"}
+var fullNameLabel = lang.Text{ID: "Nama lengkap", EN: "Full name"}
 
 // PassportName checks a name for the passport, using the embedded titles
 // table. Codes: name_empty, name_titles, name_characters, name_too_long
@@ -48,7 +50,7 @@ type nameWord struct {
 	afterComma bool // the word comes after a comma: degrees go there
 }
 
-func passportName(full string, label Text, t *Tables) NameResult {
+func passportName(full string, label lang.Text, t *Tables) NameResult {
 	res := NameResult{Name: strings.Join(strings.Fields(full), " ")}
 	if res.Name == "" {
 		res.Issues = append(res.Issues, Issue{Code: "name_empty", Severity: Error,

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/jemput/jemput/lang"
 )
 
 // NIK is a parsed Nomor Induk Kependudukan: PP RR SS DDMMYY NNNN.
@@ -24,7 +26,7 @@ type NIK struct {
 	ProvinceKnown bool
 }
 
-var nikLabel = Text{ID: "NIK", EN: "NIK"}
+var nikLabel = lang.Text{ID: "NIK", EN: "NIK"}
 
 // ParseNIK checks a NIK on its own: 16 digits, a real date of birth in 19YY
 // or 20YY, serial 0001–9999. The province is looked up in the embedded
@@ -41,7 +43,7 @@ func ParseNIK(s string) (NIK, error) {
 
 // parseNIK is ParseNIK with the messages naming label (for "NIK ibu") and
 // without the table lookup, which the engine does with its own tables.
-func parseNIK(s string, label Text) (NIK, *CheckError) {
+func parseNIK(s string, label lang.Text) (NIK, *CheckError) {
 	if err := digitsOnly(s, 16, "nik", label); err != nil {
 		return NIK{}, err
 	}
@@ -77,7 +79,7 @@ func parseNIK(s string, label Text) (NIK, *CheckError) {
 // for a wrong character and a wrong length (prefix_not_digits,
 // prefix_length): "letter O for zero" and "a digit left out" are different
 // mistakes with different fixes.
-func digitsOnly(s string, want int, prefix string, label Text) *CheckError {
+func digitsOnly(s string, want int, prefix string, label lang.Text) *CheckError {
 	for i, r := range s {
 		if r < '0' || r > '9' {
 			pos := utf8.RuneCountInString(s[:i]) + 1

@@ -1,6 +1,10 @@
 package forms
 
-import "time"
+import (
+	"time"
+
+	"github.com/jemput/jemput/lang"
+)
 
 // NIP is a parsed civil-servant number: YYYYMMDD YYYYMM S NNN.
 type NIP struct {
@@ -11,7 +15,7 @@ type NIP struct {
 	Serial    int
 }
 
-var nipLabel = Text{ID: "NIP", EN: "NIP"}
+var nipLabel = lang.Text{ID: "NIP", EN: "NIP"}
 
 // ParseNIP checks an officer's NIP on its own: 18 digits, a real birth date,
 // a real appointment month after the birth, sex digit 1 (man) or 2 (woman),

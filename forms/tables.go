@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/jemput/jemput/lang"
 )
 
 //go:embed tables/*.json
@@ -19,7 +21,7 @@ var tableFiles embed.FS
 // holds for the application.
 type FeeRule struct {
 	When   *Condition `json:"when"`
-	Label  Text       `json:"label"`
+	Label  lang.Text  `json:"label"`
 	Amount int64      `json:"amount"` // rupiah
 }
 
@@ -31,8 +33,8 @@ type FeeRule struct {
 type Tables struct {
 	fees      map[string][]FeeRule
 	provinces map[string]string
-	regencies map[string]string // "63.02" → "Kotabaru"
-	countries map[string]Text   // ISO 3166-1 alpha-3 → names
+	regencies map[string]string    // "63.02" → "Kotabaru"
+	countries map[string]lang.Text // ISO 3166-1 alpha-3 → names
 	titles    []string
 	titleSet  map[string]bool // normalized with titleKey
 }
@@ -43,7 +45,7 @@ type tablesDoc struct {
 	Fees      map[string][]FeeRule `json:"fees"`
 	Provinces map[string]string    `json:"provinces"`
 	Regencies map[string]string    `json:"regencies"`
-	Countries map[string]Text      `json:"countries"`
+	Countries map[string]lang.Text `json:"countries"`
 	Titles    []string             `json:"titles"`
 }
 
@@ -200,7 +202,7 @@ func (t *Tables) RegenciesCover(province string) bool {
 }
 
 // Country returns the names for an ISO 3166-1 alpha-3 code.
-func (t *Tables) Country(code string) (Text, bool) {
+func (t *Tables) Country(code string) (lang.Text, bool) {
 	name, ok := t.orDefault().countries[code]
 	return name, ok
 }

@@ -7,19 +7,21 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/jemput/jemput/lang"
 )
 
 // expected names what a field's type wants, for wrong-type messages.
-func expected(t FieldType) Text {
+func expected(t FieldType) lang.Text {
 	switch t {
 	case TypeInt:
-		return Text{ID: "bilangan bulat", EN: "a whole number"}
+		return lang.Text{ID: "bilangan bulat", EN: "a whole number"}
 	case TypeBool:
-		return Text{ID: "ya atau tidak (true/false)", EN: "yes or no (true/false)"}
+		return lang.Text{ID: "ya atau tidak (true/false)", EN: "yes or no (true/false)"}
 	case TypeDocuments:
-		return Text{ID: "daftar kode dokumen", EN: "a list of document codes"}
+		return lang.Text{ID: "daftar kode dokumen", EN: "a list of document codes"}
 	}
-	return Text{ID: "teks", EN: "text"}
+	return lang.Text{ID: "teks", EN: "text"}
 }
 
 // fromText turns one typed answer into the shape JSON would have given, so
@@ -53,12 +55,12 @@ func fromText(fd *Field, raw string) any {
 // bool, []string. A nil value means "not answered". The issue, if any, is a
 // blocking error about the answer's type or format.
 func (f *Form) normalize(fd *Field, v any) (any, *Issue) {
-	fail := func(code string, m Text) (any, *Issue) {
+	fail := func(code string, m lang.Text) (any, *Issue) {
 		return nil, &Issue{Field: fd.ID, Code: code, Severity: Error, Message: m}
 	}
 	wrongType := func() (any, *Issue) {
 		e := expected(fd.Type)
-		return fail("wrong_type", Text{
+		return fail("wrong_type", lang.Text{
 			ID: fd.Label.ID + " harus berupa " + e.ID,
 			EN: fd.Label.EN + " must be " + e.EN,
 		})
@@ -166,14 +168,14 @@ func (f *Form) normalizeDocuments(fd *Field, v any) (any, *Issue) {
 		for _, it := range v {
 			s, ok := it.(string)
 			if !ok {
-				return nil, &Issue{Field: fd.ID, Code: "wrong_type", Severity: Error, Message: Text{
+				return nil, &Issue{Field: fd.ID, Code: "wrong_type", Severity: Error, Message: lang.Text{
 					ID: fd.Label.ID + " harus berupa " + expected(fd.Type).ID,
 					EN: fd.Label.EN + " must be " + expected(fd.Type).EN}}
 			}
 			items = append(items, s)
 		}
 	default:
-		return nil, &Issue{Field: fd.ID, Code: "wrong_type", Severity: Error, Message: Text{
+		return nil, &Issue{Field: fd.ID, Code: "wrong_type", Severity: Error, Message: lang.Text{
 			ID: fd.Label.ID + " harus berupa " + expected(fd.Type).ID,
 			EN: fd.Label.EN + " must be " + expected(fd.Type).EN}}
 	}
@@ -230,7 +232,7 @@ func toInt(v any) (int, bool) {
 	return 0, false
 }
 
-func notAllowed(fd *Field, got string) Text {
+func notAllowed(fd *Field, got string) lang.Text {
 	vals := make([]string, len(fd.Values))
 	for i, c := range fd.Values {
 		vals[i] = c.Value

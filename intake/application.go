@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/lang"
 )
 
 // DefaultForm is the form used when neither the command nor the data name one.
@@ -67,7 +68,7 @@ func (s *Service) check(tx Tx, f *forms.Form, ev Event, data map[string]any, ove
 				ref = "draf " + o.ID[:8]
 			}
 			warnings = append(warnings, forms.Issue{Field: "nik", Code: "duplicate_nik", Severity: forms.Warning,
-				Message: forms.Text{
+				Message: lang.Text{
 					ID: fmt.Sprintf("NIK ini sudah ada di kit pada permohonan %s (%s)", ref, o.Status),
 					EN: fmt.Sprintf("this NIK is already in the kit on application %s (%s)", ref, o.Status)}})
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/lang"
 )
 
 // Error codes a program can test. The same codes will cross HTTP, so that a
@@ -25,8 +26,8 @@ const (
 // languages, and, for refused input, the issues field by field.
 type Error struct {
 	Code    string
-	Message forms.Text
-	Hint    forms.Text
+	Message lang.Text
+	Hint    lang.Text
 	Issues  []forms.Issue
 	Err     error // underlying cause, if any
 }
@@ -43,12 +44,12 @@ func (e *Error) Unwrap() error { return e.Err }
 // Errorf builds an Error with the same message in both languages' slots
 // formatted from two format strings sharing args.
 func Errorf(code, id, en string, args ...any) *Error {
-	return &Error{Code: code, Message: forms.Text{ID: fmt.Sprintf(id, args...), EN: fmt.Sprintf(en, args...)}}
+	return &Error{Code: code, Message: lang.Text{ID: fmt.Sprintf(id, args...), EN: fmt.Sprintf(en, args...)}}
 }
 
 // WithHint returns e with a hint for the person reading it.
 func (e *Error) WithHint(id, en string) *Error {
-	e.Hint = forms.Text{ID: id, EN: en}
+	e.Hint = lang.Text{ID: id, EN: en}
 	return e
 }
 

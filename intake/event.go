@@ -2,10 +2,11 @@ package intake
 
 import (
 	"context"
-	"github.com/jemput/jemput/forms"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/jemput/jemput/forms"
 )
 
 // NewEvent is what `jemput event open` asks for.

@@ -4,12 +4,13 @@ import (
 	"errors"
 
 	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/lang"
 )
 
 // issue builds an error-severity issue for a field the kit itself checks
 // (not a form field).
 func issue(field, code, id, en string) forms.Issue {
-	return forms.Issue{Field: field, Code: code, Severity: forms.Error, Message: forms.Text{ID: id, EN: en}}
+	return forms.Issue{Field: field, Code: code, Severity: forms.Error, Message: lang.Text{ID: id, EN: en}}
 }
 
 // fieldError turns err into an issue on field, keeping its bilingual
@@ -23,7 +24,7 @@ func fieldError(field string, err error) forms.Issue {
 	if errors.As(err, &ce) {
 		return forms.Issue{Field: field, Code: ce.Code, Severity: forms.Error, Message: ce.Message}
 	}
-	return forms.Issue{Field: field, Code: "invalid", Severity: forms.Error, Message: forms.Text{ID: err.Error(), EN: err.Error()}}
+	return forms.Issue{Field: field, Code: "invalid", Severity: forms.Error, Message: lang.Text{ID: err.Error(), EN: err.Error()}}
 }
 
 // invalid is the error for refused input.

@@ -5,8 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/jemput/jemput/forms"
 	"image/jpeg"
+
+	"github.com/jemput/jemput/forms"
 )
 
 // Photo limits: a passport photo (35×45 mm) scanned or taken at the desk.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/lang"
 )
 
 // ForApplication builds the receipt of an application, as the kit stores
@@ -30,7 +31,7 @@ func ForApplication(r intake.ReceiptIssue, photo []byte, key ed25519.PrivateKey)
 		Issued: app.UpdatedAt, Photo: photo,
 	}
 	if app.FormID == "stay-permit" {
-		d.Title = forms.Text{ID: "TANDA TERIMA PERMOHONAN IZIN TINGGAL", EN: "Stay permit application receipt"}
+		d.Title = lang.Text{ID: "TANDA TERIMA PERMOHONAN IZIN TINGGAL", EN: "Stay permit application receipt"}
 	}
 	if nik := str("nik"); len(nik) == 16 {
 		d.NIKMasked = nik[:6] + "******" + nik[12:]
@@ -99,11 +100,11 @@ func receiptValue(fd *forms.Field, v any) string {
 }
 
 // DocumentLabel names a document (or a group of documents) of a form.
-func DocumentLabel(f *forms.Form, id string) forms.Text {
+func DocumentLabel(f *forms.Form, id string) lang.Text {
 	if t, ok := f.Documents.Label(id); ok {
 		return t
 	}
-	return forms.Text{ID: id, EN: id}
+	return lang.Text{ID: id, EN: id}
 }
 
 // asciiName keeps the payload's name in printable ASCII without '|'.
@@ -117,24 +118,24 @@ func asciiName(s string) string {
 	return b.String()
 }
 
-func statusText(s intake.Status) forms.Text {
+func statusText(s intake.Status) lang.Text {
 	switch s {
 	case intake.StatusCaptured:
-		return forms.Text{ID: "Diterima lengkap", EN: "Received, complete"}
+		return lang.Text{ID: "Diterima lengkap", EN: "Received, complete"}
 	case intake.StatusIncomplete:
-		return forms.Text{ID: "Diterima, dokumen belum lengkap", EN: "Received, documents incomplete"}
+		return lang.Text{ID: "Diterima, dokumen belum lengkap", EN: "Received, documents incomplete"}
 	case intake.StatusApproved:
-		return forms.Text{ID: "Disetujui pengawas", EN: "Approved by the supervisor"}
+		return lang.Text{ID: "Disetujui pengawas", EN: "Approved by the supervisor"}
 	}
-	return forms.Text{ID: string(s), EN: string(s)}
+	return lang.Text{ID: string(s), EN: string(s)}
 }
 
 // nextSteps tells the applicant what happens now: complete documents, pay,
 // come for an interview, collect.
-func nextSteps(app intake.Application, ev intake.Event, kit intake.Kit) []forms.Text {
-	var steps []forms.Text
+func nextSteps(app intake.Application, ev intake.Event, kit intake.Kit) []lang.Text {
+	var steps []lang.Text
 	add := func(id, en string, args ...any) {
-		steps = append(steps, forms.Text{ID: fmt.Sprintf(id, args...), EN: fmt.Sprintf(en, args...)})
+		steps = append(steps, lang.Text{ID: fmt.Sprintf(id, args...), EN: fmt.Sprintf(en, args...)})
 	}
 	if len(app.Doc.Missing) > 0 {
 		add("Lengkapi dokumen yang kurang di meja petugas hari ini, atau di %s, sebelum permohonan dapat disetujui.",

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/lang"
 )
 
 // Format is the paper the receipt is laid out for.
@@ -23,13 +23,13 @@ const (
 
 // Line is one labelled value, such as the passport kind or the birth date.
 type Line struct {
-	Label forms.Text
+	Label lang.Text
 	Value string
 }
 
 // FeeLine is one part of the fee, in rupiah.
 type FeeLine struct {
-	Label  forms.Text
+	Label  lang.Text
 	Amount int64
 }
 
@@ -40,21 +40,21 @@ type Data struct {
 	Copy          int    // 0 = original; n ≥ 1 prints "SALINAN / COPY n"
 	Office        string
 	KitCode       string
-	Title         forms.Text // heading; zero means the passport application receipt
-	Service       forms.Text // e.g. {"Paspor biasa", "Ordinary passport"}
-	FullName      string     // as typed
-	PassportName  string     // as the passport will print it
-	MRZName       string     // machine-readable zone name field
-	NameTruncated bool       // MRZ name cut at 39 characters
-	NIKMasked     string     // "630201******0003"; a full NIK is refused
-	Status        forms.Text
+	Title         lang.Text // heading; zero means the passport application receipt
+	Service       lang.Text // e.g. {"Paspor biasa", "Ordinary passport"}
+	FullName      string    // as typed
+	PassportName  string    // as the passport will print it
+	MRZName       string    // machine-readable zone name field
+	NameTruncated bool      // MRZ name cut at 39 characters
+	NIKMasked     string    // "630201******0003"; a full NIK is refused
+	Status        lang.Text
 	Details       []Line // in the order they are printed
 	Fee           int64  // rupiah
 	FeeLines      []FeeLine
-	Received      []forms.Text // documents received
-	Missing       []forms.Text // documents still missing
-	NextSteps     []forms.Text
-	Warnings      []forms.Text // notes for the applicant
+	Received      []lang.Text // documents received
+	Missing       []lang.Text // documents still missing
+	NextSteps     []lang.Text
+	Warnings      []lang.Text // notes for the applicant
 	OfficerName   string
 	OfficerNIP    string
 	EventName     string

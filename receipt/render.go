@@ -9,9 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jemput/jemput/lang"
 	"github.com/jung-kurt/gofpdf"
-
-	"github.com/jemput/jemput/forms"
 )
 
 // Options control how a receipt is written.
@@ -209,7 +208,7 @@ type para struct {
 type stack []para
 
 // bi is a text in both languages, English beneath Indonesian.
-func bi(t forms.Text, id, en font) stack {
+func bi(t lang.Text, id, en font) stack {
 	s := stack{{f: id, text: t.ID}}
 	if t.EN != "" && t.EN != t.ID {
 		s = append(s, para{f: en, text: t.EN})
@@ -219,7 +218,7 @@ func bi(t forms.Text, id, en font) stack {
 
 // pair is bi with the English beside the Indonesian where the line has room
 // for both, on paper where that is the style.
-func (r *renderer) pair(t forms.Text, id, en font) stack {
+func (r *renderer) pair(t lang.Text, id, en font) stack {
 	if !r.th.inline || t.EN == "" || t.EN == t.ID {
 		return bi(t, id, en)
 	}
@@ -345,19 +344,19 @@ type row interface {
 
 // kv is a label with a value beside it, or beneath it when wide.
 type kv struct {
-	label forms.Text
+	label lang.Text
 	value stack
 	wide  bool
 }
 
-func (r *renderer) kv(label forms.Text, value string) kv {
+func (r *renderer) kv(label lang.Text, value string) kv {
 	if clean(value) == "" {
 		value = "-"
 	}
 	return kv{label: label, value: stack{{f: r.th.value, text: value}}}
 }
 
-func (r *renderer) kvText(label forms.Text, t forms.Text) kv {
+func (r *renderer) kvText(label lang.Text, t lang.Text) kv {
 	if clean(t.ID) == "" && clean(t.EN) == "" {
 		return r.kv(label, "")
 	}
@@ -397,7 +396,7 @@ func (k kv) draw(r *renderer, x, y, w, labelW float64) {
 // unless beneath asks for the English under the Indonesian always, as for
 // sentences.
 type item struct {
-	text    forms.Text
+	text    lang.Text
 	beneath bool
 	strong  bool // bold, as a document still missing
 }
@@ -429,7 +428,7 @@ func (it item) draw(r *renderer, x, y, w, _ float64) {
 // note is a remark in both languages without a label, such as the warning
 // that the MRZ name was cut.
 type note struct {
-	text forms.Text
+	text lang.Text
 }
 
 func (n note) stack(r *renderer) stack {
@@ -446,7 +445,7 @@ func (n note) draw(r *renderer, x, y, w, _ float64) { r.drawStack(n.stack(r), x,
 
 // amount is a fee line: label on the left, rupiah on the right.
 type amount struct {
-	label forms.Text
+	label lang.Text
 	n     int64
 	total bool
 }
@@ -484,7 +483,7 @@ func (a amount) draw(r *renderer, x, y, w, _ float64) {
 
 // section is a heading and its rows.
 type section struct {
-	title  forms.Text
+	title  lang.Text
 	rows   []row
 	alert  bool    // framed, to be seen
 	labelW float64 // 0: labels above values
@@ -495,7 +494,7 @@ const alertPad = 2
 func (s section) titleStack(r *renderer) stack {
 	id, en := r.th.head, r.th.headEN
 	id.red = s.alert && r.f == A4
-	return r.pair(forms.Text{ID: strings.ToUpper(s.title.ID), EN: s.title.EN}, id, en)
+	return r.pair(lang.Text{ID: strings.ToUpper(s.title.ID), EN: s.title.EN}, id, en)
 }
 
 func (s section) inner(w float64) float64 {
@@ -578,32 +577,32 @@ func (c column) draw(r *renderer, x, y, w float64) float64 {
 // Labels. Indonesian first; English beneath, or beside it on A4 where the
 // line has room.
 var (
-	tTitle       = forms.Text{ID: "TANDA TERIMA PERMOHONAN PASPOR", EN: "Passport application receipt"}
-	tNumber      = forms.Text{ID: "Nomor permohonan", EN: "Application number"}
-	tApplicant   = forms.Text{ID: "Pemohon", EN: "Applicant"}
-	tFullName    = forms.Text{ID: "Nama lengkap", EN: "Full name"}
-	tPassName    = forms.Text{ID: "Nama di paspor", EN: "Name in the passport"}
-	tMRZName     = forms.Text{ID: "Nama di zona baca mesin", EN: "Machine-readable name"}
-	tTruncated   = forms.Text{ID: "Nama terlalu panjang: di zona baca mesin paspor nama dipotong pada 39 karakter seperti di atas.", EN: "The name is too long: the passport's machine-readable zone cuts it at 39 characters, as shown above."}
-	tNIK         = forms.Text{ID: "NIK", EN: "National identity number"}
-	tApplication = forms.Text{ID: "Permohonan", EN: "Application"}
-	tService     = forms.Text{ID: "Layanan", EN: "Service"}
-	tStatus      = forms.Text{ID: "Status", EN: "Status"}
-	tFee         = forms.Text{ID: "Biaya", EN: "Fee"}
-	tFeeTotal    = forms.Text{ID: "Perkiraan biaya", EN: "Estimated fee"}
-	tReceived    = forms.Text{ID: "Dokumen diterima", EN: "Documents received"}
-	tMissing     = forms.Text{ID: "Dokumen belum lengkap", EN: "Documents still missing"}
-	tNone        = forms.Text{ID: "Tidak ada", EN: "None"}
-	tNextSteps   = forms.Text{ID: "Langkah berikutnya", EN: "Next steps"}
-	tNotes       = forms.Text{ID: "Catatan", EN: "Notes"}
-	tOfficer     = forms.Text{ID: "Petugas & acara", EN: "Officer & event"}
-	tOfficerName = forms.Text{ID: "Petugas", EN: "Officer"}
-	tNIP         = forms.Text{ID: "NIP", EN: "Civil servant number"}
-	tEvent       = forms.Text{ID: "Acara", EN: "Event"}
-	tPlace       = forms.Text{ID: "Tempat", EN: "Place"}
-	tTime        = forms.Text{ID: "Waktu", EN: "Time"}
-	tKit         = forms.Text{ID: "Kode kit", EN: "Kit code"}
-	tScan        = forms.Text{ID: "Pindai untuk memeriksa keaslian", EN: "Scan to verify"}
+	tTitle       = lang.Text{ID: "TANDA TERIMA PERMOHONAN PASPOR", EN: "Passport application receipt"}
+	tNumber      = lang.Text{ID: "Nomor permohonan", EN: "Application number"}
+	tApplicant   = lang.Text{ID: "Pemohon", EN: "Applicant"}
+	tFullName    = lang.Text{ID: "Nama lengkap", EN: "Full name"}
+	tPassName    = lang.Text{ID: "Nama di paspor", EN: "Name in the passport"}
+	tMRZName     = lang.Text{ID: "Nama di zona baca mesin", EN: "Machine-readable name"}
+	tTruncated   = lang.Text{ID: "Nama terlalu panjang: di zona baca mesin paspor nama dipotong pada 39 karakter seperti di atas.", EN: "The name is too long: the passport's machine-readable zone cuts it at 39 characters, as shown above."}
+	tNIK         = lang.Text{ID: "NIK", EN: "National identity number"}
+	tApplication = lang.Text{ID: "Permohonan", EN: "Application"}
+	tService     = lang.Text{ID: "Layanan", EN: "Service"}
+	tStatus      = lang.Text{ID: "Status", EN: "Status"}
+	tFee         = lang.Text{ID: "Biaya", EN: "Fee"}
+	tFeeTotal    = lang.Text{ID: "Perkiraan biaya", EN: "Estimated fee"}
+	tReceived    = lang.Text{ID: "Dokumen diterima", EN: "Documents received"}
+	tMissing     = lang.Text{ID: "Dokumen belum lengkap", EN: "Documents still missing"}
+	tNone        = lang.Text{ID: "Tidak ada", EN: "None"}
+	tNextSteps   = lang.Text{ID: "Langkah berikutnya", EN: "Next steps"}
+	tNotes       = lang.Text{ID: "Catatan", EN: "Notes"}
+	tOfficer     = lang.Text{ID: "Petugas & acara", EN: "Officer & event"}
+	tOfficerName = lang.Text{ID: "Petugas", EN: "Officer"}
+	tNIP         = lang.Text{ID: "NIP", EN: "Civil servant number"}
+	tEvent       = lang.Text{ID: "Acara", EN: "Event"}
+	tPlace       = lang.Text{ID: "Tempat", EN: "Place"}
+	tTime        = lang.Text{ID: "Waktu", EN: "Time"}
+	tKit         = lang.Text{ID: "Kode kit", EN: "Kit code"}
+	tScan        = lang.Text{ID: "Pindai untuk memeriksa keaslian", EN: "Scan to verify"}
 )
 
 func copyLabel(n int) string { return "SALINAN / COPY " + strconv.Itoa(n) }
@@ -718,7 +717,7 @@ func issued(t time.Time) string {
 	return strings.TrimSpace(t.Format("02-01-2006 15:04") + " " + zone)
 }
 
-func items(ts []forms.Text, beneath bool) []row {
+func items(ts []lang.Text, beneath bool) []row {
 	if len(ts) == 0 {
 		return []row{item{text: tNone}}
 	}
@@ -729,7 +728,7 @@ func items(ts []forms.Text, beneath bool) []row {
 	return rows
 }
 
-func title(d *Data) forms.Text {
+func title(d *Data) lang.Text {
 	if d.Title.ID == "" {
 		return tTitle
 	}

@@ -15,8 +15,7 @@ import (
 	_ "time/tzdata" // the zones of Indonesia wherever the tests run
 
 	"github.com/jemput/jemput/internal/fixtures"
-
-	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/lang"
 )
 
 var (
@@ -63,29 +62,29 @@ func fullData(t testing.TB) Data {
 		Number:       "KTB01-261127-0042-7",
 		Office:       "Kantor Imigrasi Kelas II TPI Batulicin",
 		KitCode:      "KTB01",
-		Service:      forms.Text{ID: "Paspor biasa", EN: "Ordinary passport"},
+		Service:      lang.Text{ID: "Paspor biasa", EN: "Ordinary passport"},
 		FullName:     "Muhammad Rizky Pratama",
 		PassportName: "MUHAMMAD RIZKY PRATAMA",
 		MRZName:      "PRATAMA<<MUHAMMAD<RIZKY",
 		NIKMasked:    "630201******0003",
-		Status:       forms.Text{ID: "Lengkap", EN: "Captured"},
+		Status:       lang.Text{ID: "Lengkap", EN: "Captured"},
 		Details: []Line{
-			{forms.Text{ID: "Jenis permohonan", EN: "Application type"}, "Baru / New"},
-			{forms.Text{ID: "Jenis paspor", EN: "Passport kind"}, "Elektronik, 48 halaman / Electronic, 48 pages"},
-			{forms.Text{ID: "Masa berlaku", EN: "Validity"}, "10 tahun / 10 years"},
-			{forms.Text{ID: "Tempat, tanggal lahir", EN: "Place and date of birth"}, "Kotabaru, 14-03-1985"},
-			{forms.Text{ID: "Alamat", EN: "Address"}, "<script>alert(1)</script> Jl. Raya Stagen No. 12, RT 03/RW 01, Desa Stagen, Pulau Laut Utara, Kotabaru"},
+			{lang.Text{ID: "Jenis permohonan", EN: "Application type"}, "Baru / New"},
+			{lang.Text{ID: "Jenis paspor", EN: "Passport kind"}, "Elektronik, 48 halaman / Electronic, 48 pages"},
+			{lang.Text{ID: "Masa berlaku", EN: "Validity"}, "10 tahun / 10 years"},
+			{lang.Text{ID: "Tempat, tanggal lahir", EN: "Place and date of birth"}, "Kotabaru, 14-03-1985"},
+			{lang.Text{ID: "Alamat", EN: "Address"}, "<script>alert(1)</script> Jl. Raya Stagen No. 12, RT 03/RW 01, Desa Stagen, Pulau Laut Utara, Kotabaru"},
 		},
 		Fee: 950000,
 		FeeLines: []FeeLine{
-			{forms.Text{ID: "Paspor elektronik 10 tahun", EN: "Electronic passport, 10 years"}, 950000},
+			{lang.Text{ID: "Paspor elektronik 10 tahun", EN: "Electronic passport, 10 years"}, 950000},
 		},
-		Received: []forms.Text{
+		Received: []lang.Text{
 			{ID: "e-KTP", EN: "Electronic identity card"},
 			{ID: "Kartu Keluarga", EN: "Family card"},
 			{ID: "Akta kelahiran", EN: "Birth certificate"},
 		},
-		NextSteps: []forms.Text{
+		NextSteps: []lang.Text{
 			{ID: "Bayar biaya paspor melalui bank atau kantor pos dalam 2 hari setelah menerima kode billing.", EN: "Pay the passport fee at a bank or post office within 2 days of receiving the billing code."},
 			{ID: "Paspor dapat diambil pada kunjungan berikutnya di Kotabaru, sekitar 4 hari kerja setelah pembayaran.", EN: "Collect the passport at the next visit in Kotabaru, about 4 working days after payment."},
 		},
@@ -109,30 +108,30 @@ func incompleteData(t testing.TB) Data {
 		Copy:          2,
 		Office:        "Kantor Imigrasi Kelas II TPI Batulicin",
 		KitCode:       "KTB01",
-		Service:       forms.Text{ID: "Paspor biasa", EN: "Ordinary passport"},
+		Service:       lang.Text{ID: "Paspor biasa", EN: "Ordinary passport"},
 		FullName:      "Nurul Hidayah Siti Kartikasari Wulandari Putri Ramadhani Désirée",
 		PassportName:  "NURUL HIDAYAH SITI KARTIKASARI WULANDARI PUTRI RAMADHANI DESIREE",
 		MRZName:       "NURUL<HIDAYAH<SITI<KARTIKASARI<WULANDAR",
 		NameTruncated: true,
 		NIKMasked:     "630202******0011",
-		Status:        forms.Text{ID: "Belum lengkap", EN: "Incomplete"},
+		Status:        lang.Text{ID: "Belum lengkap", EN: "Incomplete"},
 		Details: []Line{
-			{forms.Text{ID: "Jenis permohonan", EN: "Application type"}, "Baru / New"},
-			{forms.Text{ID: "Jenis paspor", EN: "Passport kind"}, "Non-elektronik / Non-electronic"},
-			{forms.Text{ID: "Masa berlaku", EN: "Validity"}, "10 tahun / 10 years"},
+			{lang.Text{ID: "Jenis permohonan", EN: "Application type"}, "Baru / New"},
+			{lang.Text{ID: "Jenis paspor", EN: "Passport kind"}, "Non-elektronik / Non-electronic"},
+			{lang.Text{ID: "Masa berlaku", EN: "Validity"}, "10 tahun / 10 years"},
 		},
 		Fee: 650000,
-		Received: []forms.Text{
+		Received: []lang.Text{
 			{ID: "e-KTP", EN: "Electronic identity card"},
 			{ID: "Akta kelahiran", EN: "Birth certificate"},
 		},
-		Missing: []forms.Text{
+		Missing: []lang.Text{
 			{ID: "Kartu Keluarga", EN: "Family card"},
 		},
-		NextSteps: []forms.Text{
+		NextSteps: []lang.Text{
 			{ID: "Bawa Kartu Keluarga asli ke kunjungan berikutnya.", EN: "Bring the original family card to the next visit."},
 		},
-		Warnings: []forms.Text{
+		Warnings: []lang.Text{
 			{ID: "Permohonan belum dapat disetujui sebelum dokumen lengkap.", EN: "The application cannot be approved until the documents are complete."},
 		},
 		OfficerName: "Siti Aminah",
@@ -161,14 +160,14 @@ func busyData(t testing.TB) Data {
 	d.MRZName = "RAMADHANI<<NURUL<HIDAYAH<SITI<KARTIKASA"
 	d.NameTruncated = true
 	d.NIKMasked = "630202******0011"
-	d.Status = forms.Text{ID: "Diterima, dokumen belum lengkap", EN: "Received, documents incomplete"}
-	d.Received = []forms.Text{
+	d.Status = lang.Text{ID: "Diterima, dokumen belum lengkap", EN: "Received, documents incomplete"}
+	d.Received = []lang.Text{
 		{ID: "e-KTP", EN: "Electronic ID card (e-KTP)"},
 		{ID: "Akta kelahiran", EN: "Birth certificate"},
 		{ID: "Paspor lama", EN: "Old passport"},
 	}
-	d.Missing = []forms.Text{{ID: "Kartu Keluarga", EN: "Family card (Kartu Keluarga)"}}
-	d.NextSteps = []forms.Text{
+	d.Missing = []lang.Text{{ID: "Kartu Keluarga", EN: "Family card (Kartu Keluarga)"}}
+	d.NextSteps = []lang.Text{
 		{ID: "Lengkapi dokumen yang kurang di meja petugas hari ini, atau di Kantor Imigrasi Kelas II TPI Batulicin, sebelum permohonan dapat disetujui.",
 			EN: "Bring the missing documents to the desk today, or to Kantor Imigrasi Kelas II TPI Batulicin, before the application can be approved."},
 		{ID: "Paspor hilang: wawancara diperlukan; bawa surat keterangan hilang dari kepolisian.",
@@ -179,7 +178,7 @@ func busyData(t testing.TB) Data {
 			EN: "The passport is ready about 4 working days after payment; collect it at the next visit to Aula Kantor Bupati Kotabaru, Jl. Pangeran Hidayatullah or at Kantor Imigrasi Kelas II TPI Batulicin."},
 		{ID: "Bawa tanda terima ini dan e-KTP saat mengambil paspor.", EN: "Bring this receipt and your e-KTP when you collect the passport."},
 	}
-	d.Warnings = []forms.Text{{ID: "Nama tunggal: dicatat sebagai nama utama; kantor dapat menambahkan endorsement.",
+	d.Warnings = []lang.Text{{ID: "Nama tunggal: dicatat sebagai nama utama; kantor dapat menambahkan endorsement.",
 		EN: "Single name: recorded as the primary identifier; the office may add an endorsement."}}
 	d.Issued = time.Date(2026, 11, 27, 9, 56, 0, 0, makassar)
 	d.QR = signed(t, d)
@@ -366,7 +365,7 @@ func TestRenderRefuses(t *testing.T) {
 func TestRenderOverflow(t *testing.T) {
 	d := fullData(t)
 	for range 40 {
-		d.Missing = append(d.Missing, forms.Text{ID: "Surat keterangan yang sangat panjang sekali", EN: "A very long certificate"})
+		d.Missing = append(d.Missing, lang.Text{ID: "Surat keterangan yang sangat panjang sekali", EN: "A very long certificate"})
 	}
 	if n := pages(render(t, d, A4, Options{})); n != 3 {
 		t.Errorf("a4: %d pages, want 3", n)

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/lang"
 )
 
-func textOf(id, en string) forms.Text { return forms.Text{ID: id, EN: en} }
+func textOf(id, en string) lang.Text { return lang.Text{ID: id, EN: en} }
 
 func (t *tx) Kit() (intake.Kit, error) {
 	var k intake.Kit

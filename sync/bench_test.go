@@ -83,6 +83,7 @@ import (
 	"github.com/jemput/jemput/central"
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/lang"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/rs/zerolog"
 )
@@ -373,7 +374,7 @@ func benchApplication(b *testing.B, i int) (ksync.Record, []byte) {
 		},
 		Received: []string{"ktp", "kk", "birth-certificate"},
 		Fee: forms.Fee{Total: 950000, Lines: []forms.FeeLine{{
-			Label: forms.Text{ID: "Paspor biasa elektronik, 10 tahun", EN: "Ordinary electronic passport, 10 years"}, Amount: 950000}}},
+			Label: lang.Text{ID: "Paspor biasa elektronik, 10 tahun", EN: "Ordinary electronic passport, 10 years"}, Amount: 950000}}},
 		Photo: &intake.Attachment{SHA256: sha, Size: len(photo), Width: 413, Height: 531, Type: "image/jpeg"},
 	}
 	js, err := json.Marshal(doc)

@@ -4,9 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"text/tabwriter"
 	"time"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/spf13/cobra"
 )

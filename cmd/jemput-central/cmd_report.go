@@ -3,8 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"text/tabwriter"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/central"
 	"github.com/jemput/jemput/forms"

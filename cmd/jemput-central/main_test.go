@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"io"
 	"net/http"
 	"os"
@@ -16,6 +15,8 @@ import (
 	gosync "sync"
 	"testing"
 	"time"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/central"
 	ksync "github.com/jemput/jemput/sync"

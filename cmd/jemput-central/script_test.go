@@ -1,10 +1,11 @@
 package main
 
 import (
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )

@@ -5,10 +5,11 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"

@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"

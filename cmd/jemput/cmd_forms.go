@@ -2,9 +2,10 @@ package main
 
 import (
 	"fmt"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/forms"
 	"github.com/spf13/cobra"

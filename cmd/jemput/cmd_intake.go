@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
+	"github.com/jemput/jemput/lang"
 
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"
@@ -211,11 +213,11 @@ func intakeForm(id string, base map[string]any) (*forms.Form, error) {
 }
 
 // checkText returns the bilingual message of a forms error.
-func checkText(err error) forms.Text {
+func checkText(err error) lang.Text {
 	if ce, ok := err.(*forms.CheckError); ok {
 		return ce.Message
 	}
-	return forms.Text{ID: err.Error(), EN: err.Error()}
+	return lang.Text{ID: err.Error(), EN: err.Error()}
 }
 
 func (a *App) isTerminal() bool {
@@ -258,8 +260,8 @@ func (a *App) capture(ctx context.Context, svc *intake.Service, in intake.Captur
 	}
 	if rerr != nil {
 		return &intake.Error{Code: intake.CodeInternal, Err: rerr,
-			Message: forms.Text{ID: "permohonan " + c.App.Number + " tersimpan, tetapi tanda terima gagal dibuat", EN: "application " + c.App.Number + " is saved, but its receipt failed"},
-			Hint:    forms.Text{ID: "cetak ulang dengan: jemput receipt " + c.App.Number, EN: "print it again with: jemput receipt " + c.App.Number}}
+			Message: lang.Text{ID: "permohonan " + c.App.Number + " tersimpan, tetapi tanda terima gagal dibuat", EN: "application " + c.App.Number + " is saved, but its receipt failed"},
+			Hint:    lang.Text{ID: "cetak ulang dengan: jemput receipt " + c.App.Number, EN: "print it again with: jemput receipt " + c.App.Number}}
 	}
 	return nil
 }

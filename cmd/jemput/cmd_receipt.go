@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/ed25519"
 	"errors"
+
 	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/intake"

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"net"
 	"net/url"
 	"os"
 	"time"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/intake"
 	ksync "github.com/jemput/jemput/sync"

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"

@@ -3,9 +3,10 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"github.com/jemput/jemput/cmd/internal/cli"
 	"os"
 	"strings"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"golang.org/x/term"
 )
