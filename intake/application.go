@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/jemput/jemput/forms"
@@ -29,8 +30,9 @@ type Captured struct {
 	Result   forms.Result
 }
 
-// formFor resolves which form the input uses.
-func formFor(formID string, data map[string]any) (*forms.Form, error) {
+// formFor resolves which form the input uses: the one named, else the
+// data's "form", else DefaultForm; the two must agree when both are given.
+func (s *Service) formFor(formID string, data map[string]any) (*forms.Form, error) {
 	inData, _ := data["form"].(string)
 	if _, ok := data["form"]; ok && inData == "" {
 		return nil, invalid([]forms.Issue{issue("form", "invalid_type", "form harus berupa teks", "form must be a string")})
@@ -45,20 +47,28 @@ func formFor(formID string, data map[string]any) (*forms.Form, error) {
 			fmt.Sprintf("data untuk formulir %q, bukan %q", inData, formID),
 			fmt.Sprintf("the data is for form %q, not %q", inData, formID))})
 	}
-	f, err := forms.Get(formID)
+	f, err := s.forms.Get(formID)
 	if err != nil {
 		return nil, invalid([]forms.Issue{fieldError("form", err)})
 	}
 	return f, nil
 }
 
+// checkContext is the context every check of an applicant runs in, at the
+// terminal as in Capture: today, the event's type, the office's tables.
+func (s *Service) checkContext(ev Event, overrides map[string]string) forms.Context {
+	return forms.Context{Today: s.now(), EventType: string(ev.Type), Overrides: overrides, Tables: s.tables}
+}
+
 // check validates data against the form in the context of an event and
-// adds the kit's own warnings (a NIK already used in this kit).
+// adds the kit's own warnings (an identity number already used in this
+// kit).
 func (s *Service) check(tx Tx, f *forms.Form, ev Event, data map[string]any, overrides map[string]string, selfID string) (forms.Result, []forms.Issue, error) {
-	res := f.Check(data, forms.Context{Today: s.now(), EventType: string(ev.Type), Overrides: overrides, Tables: s.tables})
+	res := f.Check(data, s.checkContext(ev, overrides))
 	warnings := append([]forms.Issue(nil), res.Warnings...)
-	if nik, _ := res.Values["nik"].(string); nik != "" {
-		same, err := tx.SameNIK(nik, selfID)
+	field, _ := f.Roles[forms.RoleIdentityNumber]
+	if id := f.RoleValue(forms.RoleIdentityNumber, res.Values); id != "" {
+		same, err := tx.SameIdentity(id, selfID)
 		if err != nil {
 			return res, nil, err
 		}
@@ -67,13 +77,21 @@ func (s *Service) check(tx Tx, f *forms.Form, ev Event, data map[string]any, ove
 			if ref == "" {
 				ref = "draf " + o.ID[:8]
 			}
-			warnings = append(warnings, forms.Issue{Field: "nik", Code: "duplicate_nik", Severity: forms.Warning,
+			warnings = append(warnings, forms.Issue{Field: field, Code: "duplicate_nik", Severity: forms.Warning,
 				Message: lang.Text{
 					ID: fmt.Sprintf("NIK ini sudah ada di kit pada permohonan %s (%s)", ref, o.Status),
 					EN: fmt.Sprintf("this NIK is already in the kit on application %s (%s)", ref, o.Status)}})
 		}
 	}
 	return res, warnings, nil
+}
+
+// findOf is what an application is found by, from the fields its form
+// gives the roles that search and duplicate detection read.
+func findOf(f *forms.Form, number string, values map[string]any) Find {
+	id := f.RoleValue(forms.RoleIdentityNumber, values)
+	words := []string{f.RoleValue(forms.RoleName, values), id, number, f.RoleValue(forms.RoleDocumentNumber, values)}
+	return Find{IdentityNumber: id, Text: strings.ToLower(strings.Join(words, " "))}
 }
 
 // photoOf checks a photo given with an applicant; nil when there is none.
@@ -108,58 +126,144 @@ func documentOf(res forms.Result, warnings []forms.Issue) Document {
 	return d
 }
 
+// Entry is an applicant being taken, before it is checked: the form, the
+// open event, the values to start from and the context its checks run in.
+// Capture, Preview and interactive intake all start from one, so that what
+// the terminal shows is what Capture will decide.
+type Entry struct {
+	Form    *forms.Form
+	Event   Event
+	Draft   Application // the draft it completes; zero if none
+	Values  map[string]any
+	Context forms.Context
+	in      CaptureInput
+}
+
+// begin resolves what a capture starts from, in tx: the officer, the open
+// event, the draft and the roster entry it completes, and the values in
+// layers: the roster entry's, then the draft's, then in.Data on top. A
+// value of nil in in.Data clears the one beneath (an answer removed at the
+// terminal, a null in a data file).
+func (s *Service) begin(tx Tx, in CaptureInput) (Entry, Officer, error) {
+	actor, err := s.actor(tx, RoleOfficer)
+	if err != nil {
+		return Entry{}, actor, err
+	}
+	ev, err := tx.OpenEvent()
+	if err != nil {
+		return Entry{}, actor, err
+	}
+	e := Entry{Event: ev, Values: map[string]any{}}
+	if in.DraftID != "" {
+		if e.Draft, err = findApp(tx, in.DraftID); err != nil {
+			return Entry{}, actor, err
+		}
+		if e.Draft.Status != StatusDraft {
+			return Entry{}, actor, Errorf(CodeConflict, "%s bukan draf (%s)", "%s is not a draft (%s)", in.DraftID, e.Draft.Status)
+		}
+		if e.Draft.EventID != ev.ID {
+			// Its roster entry and its event are another event's.
+			return Entry{}, actor, Errorf(CodeConflict, "draf %s dibuat di acara lain yang sudah ditutup", "draft %s was made at another event, which is closed", e.Draft.Ref()).
+				WithHint("mulai permohonan baru di acara ini, atau batalkan draf itu", "start a new application at this event, or void that draft")
+		}
+		in.DraftID = e.Draft.ID
+		if in.FormID == "" {
+			in.FormID = e.Draft.FormID
+		}
+		if in.RosterNo == 0 {
+			in.RosterNo = e.Draft.RosterNo
+		}
+	}
+	if in.RosterNo != 0 {
+		if err := s.checkRosterFree(tx, ev, in.RosterNo, in.DraftID); err != nil {
+			return Entry{}, actor, err
+		}
+		r, err := tx.RosterEntry(ev.ID, in.RosterNo)
+		if err != nil {
+			return Entry{}, actor, err
+		}
+		maps.Copy(e.Values, r.Values)
+	}
+	if in.DraftID != "" {
+		maps.Copy(e.Values, e.Draft.Doc.Values)
+	}
+	for k, v := range in.Data {
+		if v == nil {
+			delete(e.Values, k)
+		} else {
+			e.Values[k] = v
+		}
+	}
+	if e.Form, err = s.formFor(in.FormID, e.Values); err != nil {
+		return Entry{}, actor, err
+	}
+	if in.DraftID != "" && e.Form.ID != e.Draft.FormID {
+		return Entry{}, actor, invalid([]forms.Issue{issue("form", "form_mismatch",
+			fmt.Sprintf("draf ini untuk formulir %q, bukan %q", e.Draft.FormID, e.Form.ID),
+			fmt.Sprintf("this draft is for form %q, not %q", e.Draft.FormID, e.Form.ID))})
+	}
+	delete(e.Values, "form")
+	in.FormID = e.Form.ID
+	e.Context = s.checkContext(ev, in.Overrides)
+	e.in = in
+	return e, actor, nil
+}
+
+// Begin returns what interactive intake starts from: the form, the values
+// of the roster entry and the draft it completes (in.Data on top), and the
+// context every answer is checked in, the same as Capture's. Nothing is
+// written.
+func (s *Service) Begin(ctx context.Context, in CaptureInput) (Entry, error) {
+	var e Entry
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		e, _, err = s.begin(tx, in)
+		return err
+	})
+	return e, err
+}
+
+// Preview checks an applicant exactly as Capture would, with the kit's own
+// warnings (a NIK already in the kit), and saves nothing.
+func (s *Service) Preview(ctx context.Context, in CaptureInput) (Captured, error) {
+	var out Captured
+	err := s.store.View(ctx, func(tx Tx) error {
+		e, _, err := s.begin(tx, in)
+		if err != nil {
+			return err
+		}
+		res, warnings, err := s.check(tx, e.Form, e.Event, e.Values, in.Overrides, e.in.DraftID)
+		out = Captured{App: Application{FormID: e.Form.ID, FormVersion: e.Form.Version, Doc: documentOf(res, warnings)}, Warnings: warnings, Result: res}
+		out.App.Status = statusOf(out.App.Doc)
+		return err
+	})
+	return out, err
+}
+
 // Capture validates an applicant and, if nothing blocks, saves the
 // application with a new number: captured when every document is there,
-// incomplete otherwise. Refused input changes nothing.
+// incomplete otherwise. The values are the roster entry's and the draft's
+// that it completes, with in.Data on top. Refused input changes nothing.
 func (s *Service) Capture(ctx context.Context, in CaptureInput) (Captured, error) {
-	f, err := formFor(in.FormID, in.Data)
-	if err != nil {
-		return Captured{}, err
-	}
 	photo, err := photoOf(in.Photo)
 	if err != nil {
 		return Captured{}, err
 	}
 	var out Captured
 	err = s.store.Update(ctx, func(tx Tx) error {
-		actor, err := s.actor(tx, RoleOfficer)
+		e, actor, err := s.begin(tx, in)
 		if err != nil {
 			return err
 		}
+		in := e.in
 		kit, err := tx.Kit()
-		if err != nil {
-			return err
-		}
-		ev, err := tx.OpenEvent()
 		if err != nil {
 			return err
 		}
 		if err := s.overLimit(tx); err != nil {
 			return err
 		}
-		var draft Application
-		if in.DraftID != "" {
-			if draft, err = tx.Application(in.DraftID); err != nil {
-				return err
-			}
-			if draft.Status != StatusDraft {
-				return Errorf(CodeConflict, "%s bukan draf lagi (%s)", "%s is no longer a draft (%s)", draft.ID, draft.Status)
-			}
-			if draft.EventID != ev.ID {
-				// Its roster entry and its event are another event's.
-				return Errorf(CodeConflict, "draf %s dibuat di acara lain yang sudah ditutup", "draft %s was made at another event, which is closed", draft.Ref()).
-					WithHint("mulai permohonan baru di acara ini, atau batalkan draf itu", "start a new application at this event, or void that draft")
-			}
-			if in.RosterNo == 0 {
-				in.RosterNo = draft.RosterNo
-			}
-		}
-		if in.RosterNo != 0 {
-			if err := s.checkRosterFree(tx, ev, in.RosterNo, in.DraftID); err != nil {
-				return err
-			}
-		}
-		res, warnings, err := s.check(tx, f, ev, in.Data, in.Overrides, in.DraftID)
+		res, warnings, err := s.check(tx, e.Form, e.Event, e.Values, in.Overrides, in.DraftID)
 		if err != nil {
 			return err
 		}
@@ -171,43 +275,31 @@ func (s *Service) Capture(ctx context.Context, in CaptureInput) (Captured, error
 		if err != nil {
 			return err
 		}
-		app := Application{
-			ID: s.newID(), Number: FormatNumber(kit.Code, now, seq), EventID: ev.ID,
-			FormID: f.ID, FormVersion: f.Version, Version: 1,
-			OfficerID: actor.ID, RosterNo: in.RosterNo, CreatedAt: now, UpdatedAt: now,
-			Doc: documentOf(res, warnings),
+		app := e.Draft // a new application when there is no draft
+		if app.ID == "" {
+			app.ID = s.newID()
 		}
-		app.Status = statusOf(app.Doc)
+		app.Number, app.EventID, app.FormID, app.FormVersion = FormatNumber(kit.Code, now, seq), e.Event.ID, e.Form.ID, e.Form.Version
+		app.RosterNo, app.Doc = in.RosterNo, documentOf(res, warnings)
 		if photo != nil {
 			if err := tx.PutAttachment(photo.SHA256, in.Photo); err != nil {
 				return err
 			}
 			app.Doc.Photo = photo
 		}
-		from := Status("")
-		if in.DraftID != "" {
-			app.ID, app.CreatedAt, app.Version, from = draft.ID, draft.CreatedAt, draft.Version+1, StatusDraft
-			err = tx.UpdateApplication(app)
-		} else {
-			err = tx.InsertApplication(app)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.InsertVersion(Version{AppID: app.ID, Version: app.Version, Status: app.Status, OfficerID: actor.ID, CreatedAt: now, Doc: app.Doc}); err != nil {
-			return err
-		}
-		if err := tx.InsertTransition(Transition{AppID: app.ID, From: from, To: app.Status, OfficerID: actor.ID, Reason: overrideReasons(res.Overridden), At: now}); err != nil {
+		app.Find = findOf(e.Form, app.Number, app.Doc.Values)
+		reasons := overrideReasons(res.Overridden)
+		if err := s.move(tx, actor, &app, move{To: statusOf(app.Doc), Reason: reasons, NewVersion: true, Audit: "app.capture",
+			Detail: map[string]any{"number": app.Number, "status": statusOf(app.Doc), "form": e.Form.ID, "form_version": e.Form.Version, "warnings": codes(warnings)}}); err != nil {
 			return err
 		}
 		if in.RosterNo != 0 {
-			if err := tx.SetRosterApp(ev.ID, in.RosterNo, app.ID); err != nil {
+			if err := tx.SetRosterApp(e.Event.ID, in.RosterNo, app.ID); err != nil {
 				return err
 			}
 		}
 		out = Captured{App: app, Warnings: warnings, Result: res}
-		return s.audit(tx, actor, "app.capture", "application", app.ID, overrideReasons(res.Overridden),
-			map[string]any{"number": app.Number, "status": app.Status, "form": f.ID, "form_version": f.Version, "warnings": codes(warnings)})
+		return nil
 	})
 	return out, err
 }
@@ -231,7 +323,7 @@ func codes(issues []forms.Issue) []string {
 // SaveDraft keeps an interrupted entry so that it can be resumed. Drafts are
 // not validated and have no number yet.
 func (s *Service) SaveDraft(ctx context.Context, draftID, formID string, values map[string]any, rosterNo int) (Application, error) {
-	f, err := forms.Get(formID)
+	f, err := s.forms.Get(formID)
 	if err != nil {
 		return Application{}, invalid([]forms.Issue{fieldError("form", err)})
 	}
@@ -245,7 +337,6 @@ func (s *Service) SaveDraft(ctx context.Context, draftID, formID string, values 
 		if err != nil {
 			return err
 		}
-		now := s.now()
 		if draftID != "" {
 			if app, err = tx.Application(draftID); err != nil {
 				return err
@@ -253,27 +344,12 @@ func (s *Service) SaveDraft(ctx context.Context, draftID, formID string, values 
 			if app.Status != StatusDraft {
 				return Errorf(CodeConflict, "%s bukan draf lagi (%s)", "%s is no longer a draft (%s)", draftID, app.Status)
 			}
-			app.Version++
-			app.Doc = Document{Values: values}
-			app.UpdatedAt, app.OfficerID = now, actor.ID
-			if err := tx.UpdateApplication(app); err != nil {
-				return err
-			}
 		} else {
-			app = Application{ID: s.newID(), EventID: ev.ID, FormID: f.ID, FormVersion: f.Version, Version: 1,
-				Status: StatusDraft, OfficerID: actor.ID, RosterNo: rosterNo, CreatedAt: now, UpdatedAt: now,
-				Doc: Document{Values: values}}
-			if err := tx.InsertApplication(app); err != nil {
-				return err
-			}
-			if err := tx.InsertTransition(Transition{AppID: app.ID, To: StatusDraft, OfficerID: actor.ID, At: now}); err != nil {
-				return err
-			}
+			app = Application{ID: s.newID(), EventID: ev.ID, FormID: f.ID, FormVersion: f.Version, RosterNo: rosterNo}
 		}
-		if err := tx.InsertVersion(Version{AppID: app.ID, Version: app.Version, Status: app.Status, OfficerID: actor.ID, CreatedAt: now, Doc: app.Doc}); err != nil {
-			return err
-		}
-		return s.audit(tx, actor, "app.draft", "application", app.ID, "", map[string]any{"fields": len(values)})
+		app.Doc = Document{Values: values}
+		app.Find = findOf(f, "", values)
+		return s.move(tx, actor, &app, move{To: StatusDraft, NewVersion: true, Audit: "app.draft", Detail: map[string]any{"fields": len(values)}})
 	})
 	return app, err
 }
@@ -306,7 +382,7 @@ func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
 			return err
 		}
 		if app.Status == StatusDraft {
-			return Errorf(CodeConflict, "%s masih draf: lanjutkan dengan jemput intake --resume %s", "%s is still a draft: go on with jemput intake --resume %s", app.ID, app.ID)
+			return Errorf(CodeStillDraft, "%s masih draf", "%s is still a draft", app.ID).About(app.ID)
 		}
 		if !app.Status.Local() {
 			return Errorf(CodeConflict, "permohonan %s sudah %s dan tidak bisa diubah di kit", "application %s is %s and can no longer be changed on the kit", app.Number, app.Status)
@@ -314,7 +390,7 @@ func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
 		if err := onItsWay(tx, app); err != nil {
 			return err
 		}
-		f, err := formFor(app.FormID, in.Data)
+		f, err := s.formFor(app.FormID, in.Data)
 		if err != nil {
 			return err
 		}
@@ -329,8 +405,6 @@ func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
 		if !res.OK() {
 			return invalid(res.Errors)
 		}
-		now := s.now()
-		from := app.Status
 		oldPhoto := app.Doc.Photo
 		app.Doc = documentOf(res, warnings)
 		app.Doc.Photo = oldPhoto
@@ -340,23 +414,15 @@ func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
 			}
 			app.Doc.Photo = photo
 		}
-		app.Version++
 		app.FormVersion = f.Version
-		app.OfficerID, app.UpdatedAt = actor.ID, now
-		app.Status = statusOf(app.Doc)
-		if err := tx.UpdateApplication(app); err != nil {
+		app.Find = findOf(f, app.Number, app.Doc.Values)
+		to := statusOf(app.Doc)
+		if err := s.move(tx, actor, &app, move{To: to, Reason: in.Reason, NewVersion: true, VersionReason: in.Reason, Audit: "app.edit",
+			Detail: map[string]any{"number": app.Number, "version": app.Version + 1, "status": to}}); err != nil {
 			return err
-		}
-		if err := tx.InsertVersion(Version{AppID: app.ID, Version: app.Version, Status: app.Status, OfficerID: actor.ID, Reason: in.Reason, CreatedAt: now, Doc: app.Doc}); err != nil {
-			return err
-		}
-		if from != app.Status {
-			if err := tx.InsertTransition(Transition{AppID: app.ID, From: from, To: app.Status, OfficerID: actor.ID, Reason: in.Reason, At: now}); err != nil {
-				return err
-			}
 		}
 		out = Captured{App: app, Warnings: warnings, Result: res}
-		return s.audit(tx, actor, "app.edit", "application", app.ID, in.Reason, map[string]any{"number": app.Number, "version": app.Version, "status": app.Status})
+		return nil
 	})
 	return out, err
 }
@@ -386,15 +452,7 @@ func (s *Service) Void(ctx context.Context, id, reason string) (Application, err
 		if err := onItsWay(tx, app); err != nil {
 			return err
 		}
-		from, now := app.Status, s.now()
-		app.Status, app.UpdatedAt = StatusVoided, now
-		if err := tx.UpdateApplication(app); err != nil {
-			return err
-		}
-		if err := tx.InsertTransition(Transition{AppID: app.ID, From: from, To: StatusVoided, OfficerID: actor.ID, Reason: reason, At: now}); err != nil {
-			return err
-		}
-		return s.audit(tx, actor, "app.void", "application", app.ID, reason, map[string]any{"number": app.Number, "from": from})
+		return s.move(tx, actor, &app, move{To: StatusVoided, Reason: reason, Audit: "app.void", Detail: map[string]any{"number": app.Number, "from": app.Status}})
 	})
 	return app, err
 }

@@ -10,16 +10,34 @@ import (
 
 // Error codes a program can test. The same codes will cross HTTP, so that a
 // kit can tell "conflict" from "unauthorised" from "try again".
+//
+// The domain says what went wrong; what a person can do about it, when that
+// is a command to run, the command line says, keyed by these codes (see
+// cmd/jemput hints.go), so that the domain never names a command.
 const (
-	CodeInvalid      = "invalid"      // bad input; Issues says which fields
-	CodeNotFound     = "not_found"    // no such application, officer, event…
-	CodeConflict     = "conflict"     // the state does not allow it
-	CodeUnauthorized = "unauthorized" // not logged in, wrong NIP or PIN
-	CodeForbidden    = "forbidden"    // logged in with the wrong role
-	CodeLocked       = "locked"       // too many wrong PINs
-	CodeNoEvent      = "no_event"     // intake needs an open event
-	CodeNotInit      = "not_initialized"
-	CodeInternal     = "internal"
+	CodeInvalid        = "invalid"         // bad input; Issues says which fields
+	CodeNotFound       = "not_found"       // no such application, officer, event…
+	CodeConflict       = "conflict"        // the state does not allow it
+	CodeUnauthorized   = "unauthorized"    // wrong NIP or PIN
+	CodeNotLoggedIn    = "not_logged_in"   // nobody is logged in
+	CodeSessionExpired = "session_expired" // the login is over (or from a wrong clock)
+	CodeForbidden      = "forbidden"       // logged in with the wrong role
+	CodeLocked         = "locked"          // too many wrong PINs
+	CodeNoEvent        = "no_event"        // intake needs an open event
+	CodeEventOpen      = "event_open"      // another event is still open
+	CodeNotInit        = "not_initialized" // no kit here yet
+	CodeKitExists      = "kit_exists"      // a kit is here already
+	CodeNotEnrolled    = "not_enrolled"    // the kit has no office yet
+	CodeNoRosterEntry  = "no_roster_entry" // no such entry in the event's roster
+	CodeRosterRefused  = "roster_refused"  // a roster file with bad rows
+	CodeSyncOverdue    = "sync_overdue"    // too much waits to reach the office
+	CodeNotReady       = "not_ready"       // the office has not said ready
+	CodeOnItsWay       = "on_its_way"      // sent or exported, not answered yet
+	CodeStillDraft     = "still_draft"     // a draft, to be completed first
+	CodeIncomplete     = "incomplete"      // documents are missing
+	CodeBusy           = "busy"            // another process holds the database
+	CodeDiskFull       = "disk_full"       // nothing could be written
+	CodeInternal       = "internal"
 )
 
 // Error is a domain error: a code for programs, a message for people in both
@@ -29,7 +47,10 @@ type Error struct {
 	Message lang.Text
 	Hint    lang.Text
 	Issues  []forms.Issue
-	Err     error // underlying cause, if any
+	// Ref is the application (number or id) the error is about, when a
+	// hint needs to name it.
+	Ref string
+	Err error // underlying cause, if any
 }
 
 func (e *Error) Error() string {
@@ -50,6 +71,12 @@ func Errorf(code, id, en string, args ...any) *Error {
 // WithHint returns e with a hint for the person reading it.
 func (e *Error) WithHint(id, en string) *Error {
 	e.Hint = lang.Text{ID: id, EN: en}
+	return e
+}
+
+// About returns e naming the application it is about.
+func (e *Error) About(ref string) *Error {
+	e.Ref = ref
 	return e
 }
 

@@ -31,8 +31,7 @@ func (s *Service) OpenEvent(ctx context.Context, in NewEvent) (Event, error) {
 			return err
 		}
 		if open, err := tx.OpenEvent(); err == nil {
-			return Errorf(CodeConflict, "acara %q (%s) masih dibuka", "event %q (%s) is still open", open.Name, open.Date).
-				WithHint("tutup dulu dengan: jemput event close", "close it first with: jemput event close")
+			return Errorf(CodeEventOpen, "acara %q (%s) masih dibuka", "event %q (%s) is still open", open.Name, open.Date)
 		} else if !IsCode(err, CodeNoEvent) {
 			return err
 		}

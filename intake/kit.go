@@ -48,9 +48,8 @@ func (s *Service) InitKit(ctx context.Context, in InitKit) (Kit, Officer, error)
 	kit := Kit{Code: in.Code, Office: in.Office, PublicKey: in.PublicKey, CreatedAt: s.now()}
 	err := s.store.Update(ctx, func(tx Tx) error {
 		if k, err := tx.Kit(); err == nil {
-			return Errorf(CodeConflict, "kit %s sudah dibuat di folder ini", "kit %s already exists in this folder", k.Code).
-				WithHint("pakai --home untuk kit lain", "use --home for another kit")
-		} else if !IsCode(err, CodeNotFound) {
+			return Errorf(CodeKitExists, "kit %s sudah dibuat di folder ini", "kit %s already exists in this folder", k.Code)
+		} else if !IsCode(err, CodeNotInit) {
 			return err
 		}
 		if err := tx.CreateKit(kit); err != nil {
@@ -161,8 +160,7 @@ func (s *Service) Login(ctx context.Context, nip, pin string) (Officer, error) {
 		// was set under a wrong clock, and would lock the account for good.
 		if now.Before(o.LockedUntil) && !o.LockedUntil.After(now.Add(LockFor)) {
 			refused = Errorf(CodeLocked, "akun %s terkunci sampai %s setelah %d PIN salah", "account %s is locked until %s after %d wrong PINs",
-				o.NIP, lockTime(now, o.LockedUntil), MaxFailedPIN).
-				WithHint("tunggu, atau minta pengawas membukanya: jemput officer unlock --nip NIP", "wait, or ask a supervisor to unlock it: jemput officer unlock --nip NIP")
+				o.NIP, lockTime(now, o.LockedUntil), MaxFailedPIN)
 			return s.audit(tx, o, "login.locked", "officer", o.ID, "", nil)
 		}
 		if !VerifyPIN(o.PINHash, pin) {

@@ -111,6 +111,20 @@ type Application struct {
 	UpdatedAt   time.Time
 	Receipts    int // receipts printed or written so far
 	Doc         Document
+	Find        Find // what it is found by, from its current document
+}
+
+// Find is what the kit finds an application by, read from the fields its
+// form gives those roles (forms.Role), so that storage can index it without
+// knowing any form. It is the one place applicant data is copied out of the
+// document.
+type Find struct {
+	// IdentityNumber is the person's identity number (the NIK), for
+	// duplicate detection; "" when the form has none.
+	IdentityNumber string
+	// Text is what a search looks in, in lower case: the name, the
+	// identity number, the application number and the document number.
+	Text string
 }
 
 // Document is what one version of an application holds: the form's values

@@ -76,8 +76,8 @@ func reviewItem(tx Tx, a Application) (ReviewItem, error) {
 	if it.Officer, err = tx.Officer(a.OfficerID); err != nil {
 		return it, err
 	}
-	if nik, _ := a.Doc.Values["nik"].(string); nik != "" {
-		if it.SameNIK, err = tx.SameNIK(nik, a.ID); err != nil {
+	if id := a.Find.IdentityNumber; id != "" {
+		if it.SameNIK, err = tx.SameIdentity(id, a.ID); err != nil {
 			return it, err
 		}
 	}
@@ -145,25 +145,16 @@ func (s *Service) Approve(ctx context.Context, refs []string, all bool, eventID 
 				seen[a.ID] = true
 				switch {
 				case a.Status == StatusIncomplete:
-					return Errorf(CodeConflict, "%s belum lengkap (kurang: %s): catat dokumennya dulu dengan jemput app edit", "%s is incomplete (missing: %s): record the documents first with jemput app edit",
-						a.Ref(), strings.Join(a.Doc.Missing, ", "))
+					return Errorf(CodeIncomplete, "%s belum lengkap (kurang: %s)", "%s is incomplete (missing: %s)",
+						a.Ref(), strings.Join(a.Doc.Missing, ", ")).About(a.Ref())
 				case !a.Status.Awaiting():
 					return Errorf(CodeConflict, "%s berstatus %s, tidak menunggu persetujuan", "%s is %s, not awaiting approval", a.Ref(), a.Status)
 				}
 				apps = append(apps, a)
 			}
 		}
-		now := s.now()
 		for _, a := range apps {
-			from := a.Status
-			a.Status, a.UpdatedAt = StatusApproved, now
-			if err := tx.UpdateApplication(a); err != nil {
-				return err
-			}
-			if err := tx.InsertTransition(Transition{AppID: a.ID, From: from, To: StatusApproved, OfficerID: actor.ID, At: now}); err != nil {
-				return err
-			}
-			if err := s.audit(tx, actor, "app.approve", "application", a.ID, "", map[string]any{"number": a.Number, "version": a.Version}); err != nil {
+			if err := s.move(tx, actor, &a, move{To: StatusApproved, Audit: "app.approve", Detail: map[string]any{"number": a.Number, "version": a.Version}}); err != nil {
 				return err
 			}
 			res.Approved = append(res.Approved, a)
@@ -195,15 +186,7 @@ func (s *Service) Return(ctx context.Context, ref, reason string) (Application, 
 		if err := onItsWay(tx, a); err != nil {
 			return err
 		}
-		from, now := a.Status, s.now()
-		a.Status, a.UpdatedAt = StatusReturned, now
-		if err := tx.UpdateApplication(a); err != nil {
-			return err
-		}
-		if err := tx.InsertTransition(Transition{AppID: a.ID, From: from, To: StatusReturned, OfficerID: actor.ID, Reason: reason, At: now}); err != nil {
-			return err
-		}
-		return s.audit(tx, actor, "app.return", "application", a.ID, reason, map[string]any{"number": a.Number})
+		return s.move(tx, actor, &a, move{To: StatusReturned, Reason: reason, Audit: "app.return", Detail: map[string]any{"number": a.Number}})
 	})
 	return a, err
 }

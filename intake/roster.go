@@ -242,8 +242,7 @@ func countLines(ps []RosterProblem) int {
 // invalidRoster is the error for a roster with bad rows: the issues carry
 // the line in their field name, "line 3: nik".
 func invalidRoster(ps []RosterProblem) *Error {
-	e := Errorf(CodeInvalid, "daftar ditolak: %d baris salah, tidak ada yang diimpor", "roster refused: %d bad rows, nothing imported", countLines(ps)).
-		WithHint("perbaiki berkasnya, atau impor baris yang benar saja dengan --skip-invalid", "fix the file, or import only the good rows with --skip-invalid")
+	e := Errorf(CodeRosterRefused, "daftar ditolak: %d baris salah, tidak ada yang diimpor", "roster refused: %d bad rows, nothing imported", countLines(ps))
 	for _, p := range ps {
 		is := p.Issue
 		is.Field = fmt.Sprintf("line %d: %s", p.Line, is.Field)
@@ -299,8 +298,7 @@ func (s *Service) RosterEntry(ctx context.Context, no int) (RosterEntry, error) 
 func (s *Service) checkRosterFree(tx Tx, ev Event, no int, draftID string) error {
 	e, err := tx.RosterEntry(ev.ID, no)
 	if IsCode(err, CodeNotFound) {
-		return Errorf(CodeNotFound, "tidak ada nomor %d di daftar acara %q", "there is no entry %d in the roster of event %q", no, ev.Name).
-			WithHint("lihat daftar dengan: jemput roster list", "see the roster with: jemput roster list")
+		return Errorf(CodeNoRosterEntry, "tidak ada nomor %d di daftar acara %q", "there is no entry %d in the roster of event %q", no, ev.Name)
 	}
 	if err != nil {
 		return err

@@ -17,7 +17,8 @@ type Service struct {
 	store  Store
 	now    func() time.Time
 	newID  func() string
-	tables *forms.Tables // nil: the tables embedded in the binary
+	tables *forms.Tables   // nil: the tables embedded in the binary
+	forms  *forms.Registry // the forms it takes applicants on
 }
 
 // Option configures a Service.
@@ -34,14 +35,21 @@ func WithIDs(newID func() string) Option { return func(s *Service) { s.newID = n
 // change needs no new release.
 func WithTables(t *forms.Tables) Option { return func(s *Service) { s.tables = t } }
 
+// WithForms makes the service take applicants on the forms of r instead of
+// the embedded ones (a form not built into the binary; tests).
+func WithForms(r *forms.Registry) Option { return func(s *Service) { s.forms = r } }
+
 // NewService returns a Service over store.
 func NewService(store Store, opts ...Option) *Service {
-	s := &Service{store: store, now: time.Now, newID: func() string { return uuid.NewString() }}
+	s := &Service{store: store, now: time.Now, newID: func() string { return uuid.NewString() }, forms: forms.Embedded()}
 	for _, o := range opts {
 		o(s)
 	}
 	return s
 }
+
+// Forms is the registry of the forms the service takes applicants on.
+func (s *Service) Forms() *forms.Registry { return s.forms }
 
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.now() }
@@ -51,8 +59,7 @@ func (s *Service) Now() time.Time { return s.now() }
 func (s *Service) actor(tx Tx, need Role) (Officer, error) {
 	id, since, err := tx.Session()
 	if IsCode(err, CodeNotFound) || (err == nil && id == "") {
-		return Officer{}, Errorf(CodeUnauthorized, "belum masuk", "not logged in").
-			WithHint("masuk dengan: jemput login --nip NIP", "log in with: jemput login --nip NIP")
+		return Officer{}, Errorf(CodeNotLoggedIn, "belum masuk", "not logged in")
 	}
 	if err != nil {
 		return Officer{}, err
@@ -60,20 +67,17 @@ func (s *Service) actor(tx Tx, need Role) (Officer, error) {
 	if since.After(s.now().Add(time.Minute)) {
 		// A session from the future was made under a wrong clock: it
 		// would never expire.
-		return Officer{}, Errorf(CodeUnauthorized, "sesi tidak sah (jam laptop berubah?)", "the session is not valid (did the laptop's clock change?)").
-			WithHint("masuk lagi dengan: jemput login --nip NIP", "log in again with: jemput login --nip NIP")
+		return Officer{}, Errorf(CodeSessionExpired, "sesi tidak sah (jam laptop berubah?)", "the session is not valid (did the laptop's clock change?)")
 	}
 	if s.now().Sub(since) > SessionTTL {
-		return Officer{}, Errorf(CodeUnauthorized, "sesi berakhir (lebih dari %d jam)", "the session has expired (over %d hours)", int(SessionTTL.Hours())).
-			WithHint("masuk lagi dengan: jemput login --nip NIP", "log in again with: jemput login --nip NIP")
+		return Officer{}, Errorf(CodeSessionExpired, "sesi berakhir (lebih dari %d jam)", "the session has expired (over %d hours)", int(SessionTTL.Hours()))
 	}
 	o, err := tx.Officer(id)
 	if err != nil {
 		return Officer{}, err
 	}
 	if need == RoleSupervisor && o.Role != RoleSupervisor {
-		return Officer{}, Errorf(CodeForbidden, "hanya pengawas yang boleh melakukan ini (%s masuk sebagai petugas)", "only a supervisor may do this (%s is logged in as an officer)", o.Name).
-			WithHint("minta pengawas masuk: jemput login --nip NIP", "ask a supervisor to log in: jemput login --nip NIP")
+		return Officer{}, Errorf(CodeForbidden, "hanya pengawas yang boleh melakukan ini (%s masuk sebagai petugas)", "only a supervisor may do this (%s is logged in as an officer)", o.Name)
 	}
 	return o, nil
 }

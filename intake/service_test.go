@@ -92,8 +92,8 @@ func TestSessionExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.advance(intake.SessionTTL + time.Minute)
-	if _, err := svc.Whoami(ctx); !intake.IsCode(err, intake.CodeUnauthorized) {
-		t.Fatalf("after %v: %v, want unauthorized", intake.SessionTTL, err)
+	if _, err := svc.Whoami(ctx); !intake.IsCode(err, intake.CodeSessionExpired) {
+		t.Fatalf("after %v: %v, want session_expired", intake.SessionTTL, err)
 	}
 }
 
@@ -210,11 +210,11 @@ func TestNoVoidWhileOnItsWay(t *testing.T) {
 	if err := svc.MarkOffered(ctx, []string{intake.RecordID(cap.App.ID, cap.App.Version)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Void(ctx, cap.App.Number, "salah input"); !intake.IsCode(err, intake.CodeConflict) {
-		t.Fatalf("void after sending: %v, want conflict", err)
+	if _, err := svc.Void(ctx, cap.App.Number, "salah input"); !intake.IsCode(err, intake.CodeOnItsWay) {
+		t.Fatalf("void after sending: %v, want on_its_way", err)
 	}
-	if _, err := svc.Return(ctx, cap.App.Number, "foto buram"); !intake.IsCode(err, intake.CodeConflict) {
-		t.Fatalf("return after sending: %v, want conflict", err)
+	if _, err := svc.Return(ctx, cap.App.Number, "foto buram"); !intake.IsCode(err, intake.CodeOnItsWay) {
+		t.Fatalf("return after sending: %v, want on_its_way", err)
 	}
 	// The office answers: held. Now it is synced, and the office's to decide.
 	if err := svc.RecordAcks(ctx, []intake.Ack{{AppID: cap.App.ID, Version: cap.App.Version, Hash: "h", Result: intake.AckStored}}); err != nil {
@@ -240,8 +240,8 @@ func TestWrongClockCannotLockForGood(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.t = real
-	if _, err := svc.Whoami(ctx); !intake.IsCode(err, intake.CodeUnauthorized) {
-		t.Fatalf("a session from the future: %v, want unauthorized", err)
+	if _, err := svc.Whoami(ctx); !intake.IsCode(err, intake.CodeSessionExpired) {
+		t.Fatalf("a session from the future: %v, want session_expired", err)
 	}
 	if _, err := svc.Login(ctx, officerNIP, pin); err != nil {
 		t.Fatalf("a lock set under a clock 73 years ahead still holds: %v", err)

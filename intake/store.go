@@ -15,7 +15,7 @@ type Store interface {
 // Tx is one transaction. Methods that find one thing return an *Error with
 // CodeNotFound when there is none.
 type Tx interface {
-	Kit() (Kit, error)
+	Kit() (Kit, error) // CodeNotInit before CreateKit
 	CreateKit(Kit) error
 
 	Officer(id string) (Officer, error)
@@ -39,8 +39,12 @@ type Tx interface {
 	// NextSequence returns the next value of a named counter, starting at 1.
 	NextSequence(name string) (int, error)
 
+	// InsertApplication and UpdateApplication store an application's row
+	// and what it is found by (Find); its document goes in with its
+	// version (InsertVersion). Only Service.move calls them for a change
+	// of status or version.
 	InsertApplication(Application) error
-	UpdateApplication(Application) error // status, version, number, doc of the current version
+	UpdateApplication(Application) error
 	InsertVersion(Version) error
 	InsertTransition(Transition) error
 	Application(id string) (Application, error)
@@ -48,9 +52,9 @@ type Tx interface {
 	Applications(Filter) ([]Application, error)
 	Versions(appID string) ([]Version, error)
 	Transitions(appID string) ([]Transition, error)
-	// SameNIK lists applications (other than exceptID, not voided) with
-	// this NIK.
-	SameNIK(nik, exceptID string) ([]Application, error)
+	// SameIdentity lists applications (other than exceptID, neither
+	// voided nor drafts) whose Find.IdentityNumber is id.
+	SameIdentity(id, exceptID string) ([]Application, error)
 
 	PutAttachment(sha256 string, data []byte) error
 	Attachment(sha256 string) ([]byte, error)
@@ -65,7 +69,7 @@ type Tx interface {
 	// AuditAfter lists up to limit entries after seq, in order.
 	AuditAfter(seq int64, limit int) ([]AuditEntry, error)
 
-	Office() (Office, error) // CodeNotFound until enrolled
+	Office() (Office, error) // CodeNotEnrolled until enrolled
 	SetOffice(Office) error
 	Ack(recordID string) (Ack, error)
 	Acks(appID string) ([]Ack, error)

@@ -217,11 +217,7 @@ func (s *Service) RecordAcks(ctx context.Context, acks []Ack) error {
 			if app.Version != a.Version || app.Status != StatusApproved {
 				continue // an older version, or a handover: the status stays
 			}
-			app.Status, app.UpdatedAt = StatusSynced, now
-			if err := tx.UpdateApplication(app); err != nil {
-				return err
-			}
-			if err := tx.InsertTransition(Transition{AppID: app.ID, From: StatusApproved, To: StatusSynced, OfficerID: actor.ID, At: now}); err != nil {
+			if err := s.move(tx, actor, &app, move{To: StatusSynced}); err != nil {
 				return err
 			}
 		}
@@ -273,19 +269,17 @@ func (s *Service) ApplyStatuses(ctx context.Context, list []OfficeStatus) (appli
 			if err != nil {
 				return err
 			}
-			if app.Status == StatusHandedOver || app.Status == StatusVoided || app.Status == st.Status {
-				continue // nothing to move: the history keeps one line per change
+			if app.Status == st.Status || !CanMove(app.Status, st.Status) {
+				// Nothing to move (the history keeps one line per change),
+				// or nothing the kit may still move (voided, handed over):
+				// the status is kept all the same.
+				continue
 			}
 			reason := st.Reason
 			if st.Pickup != "" {
 				reason = "pickup: " + st.Pickup
 			}
-			from := app.Status
-			app.Status, app.UpdatedAt = st.Status, s.now()
-			if err := tx.UpdateApplication(app); err != nil {
-				return err
-			}
-			if err := tx.InsertTransition(Transition{AppID: app.ID, From: from, To: st.Status, OfficerID: actor.ID, Reason: reason, At: st.At}); err != nil {
+			if err := s.move(tx, actor, &app, move{To: st.Status, Reason: reason, At: st.At}); err != nil {
 				return err
 			}
 			applied++
@@ -347,7 +341,7 @@ func (s *Service) syncState(tx Tx) (SyncState, error) {
 	switch {
 	case err == nil:
 		st.Enrolled, st.Office = true, o
-	case !IsCode(err, CodeNotFound):
+	case !IsCode(err, CodeNotEnrolled):
 		return st, err
 	}
 	if st.Waiting, st.Oldest, err = tx.Waiting(); err != nil {
@@ -406,10 +400,9 @@ func (s *Service) overLimit(tx Tx) error {
 		return nil
 	}
 	days := int(s.now().Sub(st.Oldest).Hours() / 24)
-	return Errorf(CodeConflict, "kit belum dikirim ke kantor: %d permohonan disetujui menunggu, yang tertua %d hari; permohonan baru ditolak sampai dikirim",
+	return Errorf(CodeSyncOverdue, "kit belum dikirim ke kantor: %d permohonan disetujui menunggu, yang tertua %d hari; permohonan baru ditolak sampai dikirim",
 		"the kit has not reached the office: %d approved applications waiting, the oldest %d days; new intake is refused until they are sent",
-		st.Waiting, days).WithHint("pengawas menjalankan jemput sync, atau jemput sync export --out FILE ke flashdisk",
-		"a supervisor runs jemput sync, or jemput sync export --out FILE to a USB stick")
+		st.Waiting, days)
 }
 
 // Handover records that the applicant collected the passport the office
@@ -426,22 +419,9 @@ func (s *Service) Handover(ctx context.Context, ref string) (Application, error)
 			return err
 		}
 		if a.Status != StatusReady {
-			return Errorf(CodeConflict, "%s berstatus %s: hanya paspor yang dinyatakan siap oleh kantor yang bisa diserahkan", "%s is %s: only a passport the office marked ready can be handed over", a.Ref(), a.Status).
-				WithHint("tarik status dari kantor dengan: jemput sync", "pull the office's statuses with: jemput sync")
+			return Errorf(CodeNotReady, "%s berstatus %s: hanya paspor yang dinyatakan siap oleh kantor yang bisa diserahkan", "%s is %s: only a passport the office marked ready can be handed over", a.Ref(), a.Status)
 		}
-		now := s.now()
-		a.Version++
-		a.Status, a.UpdatedAt, a.OfficerID = StatusHandedOver, now, actor.ID
-		if err := tx.UpdateApplication(a); err != nil {
-			return err
-		}
-		if err := tx.InsertVersion(Version{AppID: a.ID, Version: a.Version, Status: a.Status, OfficerID: actor.ID, Reason: "handover", CreatedAt: now, Doc: a.Doc}); err != nil {
-			return err
-		}
-		if err := tx.InsertTransition(Transition{AppID: a.ID, From: StatusReady, To: StatusHandedOver, OfficerID: actor.ID, At: now}); err != nil {
-			return err
-		}
-		return s.audit(tx, actor, "app.handover", "application", a.ID, "", map[string]any{"number": a.Number})
+		return s.move(tx, actor, &a, move{To: StatusHandedOver, NewVersion: true, VersionReason: "handover", Audit: "app.handover", Detail: map[string]any{"number": a.Number}})
 	})
 	return a, err
 }
@@ -510,8 +490,6 @@ func onItsWay(tx Tx, a Application) error {
 	if !exported && !offered {
 		return nil
 	}
-	return Errorf(CodeConflict, "%s mungkin sudah sampai di kantor (sudah dikirim atau diekspor) dan tidak bisa diubah di kit sekarang",
-		"%s may already be at the office (sent or exported) and cannot be changed on the kit now", a.Ref()).
-		WithHint("jalankan jemput sync (atau jemput sync import-acks) dulu; sesudah itu pembatalan adalah urusan kantor",
-			"run jemput sync (or jemput sync import-acks) first; after that, cancelling is the office's decision")
+	return Errorf(CodeOnItsWay, "%s mungkin sudah sampai di kantor (sudah dikirim atau diekspor) dan tidak bisa diubah di kit sekarang",
+		"%s may already be at the office (sent or exported) and cannot be changed on the kit now", a.Ref())
 }

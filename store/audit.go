@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/sqlitedb"
 )
 
 // The audit log is append-only (triggers refuse UPDATE and DELETE) and each
@@ -57,18 +58,13 @@ type AuditReport struct {
 // VerifyAudit walks the whole audit chain and reports every break.
 func (d *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	var rep AuditReport
-	rows, err := d.db.QueryContext(ctx, `SELECT seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash FROM audit ORDER BY seq`)
+	list, err := collect(scanAudit)(d.db.QueryContext(ctx, `SELECT `+auditCols+` FROM audit ORDER BY seq`))
 	if err != nil {
 		return rep, err
 	}
-	defer rows.Close()
 	prev, want := genesis, int64(1)
-	for rows.Next() {
-		var e intake.AuditEntry
-		var at, prevHash, hash string
-		if err := rows.Scan(&e.Seq, &at, &e.OfficerID, &e.Action, &e.Entity, &e.EntityID, &e.Reason, &e.Detail, &prevHash, &hash); err != nil {
-			return rep, err
-		}
+	for _, s := range list {
+		e, at, prevHash, hash := s.AuditEntry, s.at, s.PrevHash, s.Hash
 		switch {
 		case e.Seq == want+1:
 			rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d is missing", want))
@@ -85,27 +81,33 @@ func (d *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		rep.Entries++
 	}
 	rep.Head = prev
-	return rep, rows.Err()
+	return rep, nil
 }
 
 // AuditAfter lists up to limit entries after seq, in order, with their
 // hashes (for sync: the office keeps the kit's chain).
 func (t *tx) AuditAfter(seq int64, limit int) ([]intake.AuditEntry, error) {
-	rows, err := t.query(`SELECT seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash
-		FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit)
-	if err != nil {
-		return nil, wrap(err)
+	list, err := collect(scanAudit)(t.query(`SELECT `+auditCols+` FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit))
+	out := make([]intake.AuditEntry, len(list))
+	for i, s := range list {
+		out[i] = s.AuditEntry
 	}
-	defer rows.Close()
-	var list []intake.AuditEntry
-	for rows.Next() {
-		var e intake.AuditEntry
-		var at string
-		if err := rows.Scan(&e.Seq, &at, &e.OfficerID, &e.Action, &e.Entity, &e.EntityID, &e.Reason, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
-			return nil, err
-		}
-		e.At = parseTime(at)
-		list = append(list, e)
-	}
-	return list, wrap(rows.Err())
+	return out, err
+}
+
+const auditCols = `seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash`
+
+// storedAudit is an audit row with its time as stored, which its hash
+// covers.
+type storedAudit struct {
+	intake.AuditEntry
+	at string
+}
+
+func scanAudit(row sqlitedb.Scanner) (storedAudit, error) {
+	var s storedAudit
+	e := &s.AuditEntry
+	err := row.Scan(&e.Seq, &s.at, &e.OfficerID, &e.Action, &e.Entity, &e.EntityID, &e.Reason, &e.Detail, &e.PrevHash, &e.Hash)
+	e.At = parseTime(s.at)
+	return s, err
 }

@@ -8,14 +8,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"strings"
 	gosync "sync"
 	"time"
 
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/sqlitedb"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -69,21 +66,9 @@ func (d *DB) View(ctx context.Context, fn func(intake.Tx) error) error {
 }
 
 func (d *DB) run(ctx context.Context, readOnly bool, fn func(intake.Tx) error) error {
-	// A read is a deferred BEGIN (the driver's _txlock=immediate applies to
-	// writes only): readers never wait for the write lock.
-	sqltx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
-	if err != nil {
-		return wrap(err)
-	}
-	defer sqltx.Rollback()
-	t := &tx{ctx: ctx, tx: sqltx, db: d}
-	if err := fn(t); err != nil {
-		return err
-	}
-	if readOnly {
-		return nil
-	}
-	return wrap(sqltx.Commit())
+	return sqlitedb.InTx(ctx, d.db, readOnly, wrap, func(sqltx *sql.Tx) error {
+		return fn(&tx{ctx: ctx, tx: sqltx, db: d})
+	})
 }
 
 // tx implements intake.Tx over one SQL transaction.
@@ -163,16 +148,16 @@ func wrap(err error) error {
 	if err == nil {
 		return nil
 	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return &intake.Error{Code: intake.CodeConflict, Message: textOf("data ini sudah ada", "this already exists"), Err: err}
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return &intake.Error{Code: intake.CodeInternal, Message: textOf("basis data sedang dipakai proses lain; coba lagi", "the database is busy in another process; try again"), Err: err}
-		case sqlite3.SQLITE_FULL:
-			return &intake.Error{Code: intake.CodeInternal, Message: textOf("disk penuh: data tidak tersimpan", "the disk is full: nothing was saved"), Err: err}
-		}
+	var ie *intake.Error
+	switch {
+	case errors.As(err, &ie):
+		return err // already said
+	case sqlitedb.IsUnique(err):
+		return &intake.Error{Code: intake.CodeConflict, Message: textOf("data ini sudah ada", "this already exists"), Err: err}
+	case sqlitedb.IsBusy(err):
+		return &intake.Error{Code: intake.CodeBusy, Message: textOf("basis data sedang dipakai proses lain; tidak ada yang berubah", "the database is busy in another process; nothing was changed"), Err: err}
+	case sqlitedb.IsFull(err):
+		return &intake.Error{Code: intake.CodeDiskFull, Message: textOf("disk penuh: data tidak tersimpan", "the disk is full: nothing was saved"), Err: err}
 	}
 	return err
 }
@@ -197,31 +182,7 @@ func parseTime(s string) time.Time {
 	return t.Local()
 }
 
-// searchText is what `app list --search` looks in: name, NIK and number,
-// folded to lower case. It is the one place that copies applicant data out
-// of the document, so encryption at rest has one place to change.
-func searchText(number string, doc intake.Document) (nik, search string) {
-	nik, _ = doc.Values["nik"].(string)
-	name, _ := doc.Values["full_name"].(string)
-	other, _ := doc.Values["passport_number"].(string)
-	return nik, strings.ToLower(strings.Join([]string{name, nik, number, other}, " "))
-}
-
 // collect reads every row with scan: collect(scanApp)(t.query(...)).
-func collect[T any](scan func(row interface{ Scan(...any) error }) (T, error)) func(*sql.Rows, error) ([]T, error) {
-	return func(rows *sql.Rows, err error) ([]T, error) {
-		if err != nil {
-			return nil, wrap(err)
-		}
-		defer rows.Close()
-		var list []T
-		for rows.Next() {
-			v, err := scan(rows)
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, v)
-		}
-		return list, wrap(rows.Err())
-	}
+func collect[T any](scan func(sqlitedb.Scanner) (T, error)) func(*sql.Rows, error) ([]T, error) {
+	return sqlitedb.Collect(wrap, scan)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/sqlitedb"
 )
 
 func (t *tx) Office() (intake.Office, error) {
@@ -14,8 +15,7 @@ func (t *tx) Office() (intake.Office, error) {
 	err := t.queryRow(`SELECT url, name, signing_key, sealing_recipient, tls_cert_sha256, enrolled_at FROM office WHERE id = 1`).
 		Scan(&o.URL, &o.Name, &o.SigningKey, &o.SealingRecipient, &o.TLSCertSHA256, &at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return o, intake.Errorf(intake.CodeNotFound, "kit belum terdaftar di kantor pusat", "the kit is not enrolled with the central office").
-			WithHint("daftarkan dengan: jemput enroll --central URL --token TOKEN", "enroll it with: jemput enroll --central URL --token TOKEN")
+		return o, intake.Errorf(intake.CodeNotEnrolled, "kit belum terdaftar di kantor pusat", "the kit is not enrolled with the central office")
 	}
 	o.EnrolledAt = parseTime(at)
 	return o, wrap(err)
@@ -30,7 +30,7 @@ func (t *tx) SetOffice(o intake.Office) error {
 
 const ackCols = `app_id, version, hash, result, message, at`
 
-func scanAck(row interface{ Scan(...any) error }) (intake.Ack, error) {
+func scanAck(row sqlitedb.Scanner) (intake.Ack, error) {
 	var a intake.Ack
 	var at string
 	err := row.Scan(&a.AppID, &a.Version, &a.Hash, &a.Result, &a.Message, &at)
@@ -68,22 +68,15 @@ func (t *tx) InsertOfficeStatus(s intake.OfficeStatus) error {
 }
 
 func (t *tx) OfficeStatuses(appID string) ([]intake.OfficeStatus, error) {
-	rows, err := t.query(`SELECT seq, app_id, status, reason, pickup, at FROM office_statuses WHERE app_id = ? ORDER BY seq`, appID)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []intake.OfficeStatus
-	for rows.Next() {
-		var s intake.OfficeStatus
-		var status, at string
-		if err := rows.Scan(&s.Seq, &s.AppID, &status, &s.Reason, &s.Pickup, &at); err != nil {
-			return nil, err
-		}
-		s.Status, s.At = intake.Status(status), parseTime(at)
-		list = append(list, s)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanOfficeStatus)(t.query(`SELECT seq, app_id, status, reason, pickup, at FROM office_statuses WHERE app_id = ? ORDER BY seq`, appID))
+}
+
+func scanOfficeStatus(row sqlitedb.Scanner) (intake.OfficeStatus, error) {
+	var s intake.OfficeStatus
+	var status, at string
+	err := row.Scan(&s.Seq, &s.AppID, &status, &s.Reason, &s.Pickup, &at)
+	s.Status, s.At = intake.Status(status), parseTime(at)
+	return s, err
 }
 
 func (t *tx) MarkExported(recordID, file string, at time.Time) error {
@@ -124,21 +117,8 @@ func (t *tx) Waiting() (int, time.Time, error) {
 }
 
 func (t *tx) Conflicts() ([]intake.Ack, error) {
-	rows, err := t.query(`SELECT ` + ackColsK + ` FROM acks k JOIN applications a ON k.record_id = ` + currentRecord + `
-		WHERE k.result = 'conflict' ORDER BY k.at`)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []intake.Ack
-	for rows.Next() {
-		a, err := scanAck(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, a)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanAck)(t.query(`SELECT ` + ackColsK + ` FROM acks k JOIN applications a ON k.record_id = ` + currentRecord + `
+		WHERE k.result = 'conflict' ORDER BY k.at`))
 }
 
 const ackColsK = `k.app_id, k.version, k.hash, k.result, k.message, k.at`

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/lang"
+	"github.com/jemput/jemput/sqlitedb"
 )
 
 func textOf(id, en string) lang.Text { return lang.Text{ID: id, EN: en} }
@@ -19,8 +20,7 @@ func (t *tx) Kit() (intake.Kit, error) {
 	var created string
 	err := t.queryRow(`SELECT code, office, public_key, created_at FROM kit WHERE id = 1`).Scan(&k.Code, &k.Office, &k.PublicKey, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return k, intake.Errorf(intake.CodeNotFound, "kit belum dibuat", "the kit has not been set up").
-			WithHint("buat dulu dengan: jemput init", "set it up first with: jemput init")
+		return k, intake.Errorf(intake.CodeNotInit, "kit belum dibuat", "the kit has not been set up")
 	}
 	k.CreatedAt = parseTime(created)
 	return k, wrap(err)
@@ -32,7 +32,7 @@ func (t *tx) CreateKit(k intake.Kit) error {
 
 const officerCols = `id, nip, name, role, pin_hash, failed_pins, locked_until, created_at`
 
-func scanOfficer(row interface{ Scan(...any) error }) (intake.Officer, error) {
+func scanOfficer(row sqlitedb.Scanner) (intake.Officer, error) {
 	var o intake.Officer
 	var locked, created, role string
 	err := row.Scan(&o.ID, &o.NIP, &o.Name, &role, &o.PINHash, &o.FailedPINs, &locked, &created)
@@ -91,7 +91,7 @@ func (t *tx) ClearSession() error { return t.exec(`DELETE FROM session`) }
 
 const eventCols = `id, type, name, place, date, opened_by, opened_at, closed_at`
 
-func scanEvent(row interface{ Scan(...any) error }) (intake.Event, error) {
+func scanEvent(row sqlitedb.Scanner) (intake.Event, error) {
 	var e intake.Event
 	var typ, opened, closed string
 	err := row.Scan(&e.ID, &typ, &e.Name, &e.Place, &e.Date, &e.OpenedBy, &opened, &closed)
@@ -103,21 +103,9 @@ func (t *tx) Event(id string) (intake.Event, error) {
 	// The id, or a prefix of at least 8 characters (what event list shows)
 	// that matches one event only. substr, not LIKE: '%' and '_' are not
 	// wildcards here.
-	rows, err := t.query(`SELECT `+eventCols+` FROM events WHERE id = ? OR (length(?) >= 8 AND substr(id, 1, length(?)) = ?) LIMIT 2`, id, id, id, id)
+	found, err := collect(scanEvent)(t.query(`SELECT `+eventCols+` FROM events WHERE id = ? OR (length(?) >= 8 AND substr(id, 1, length(?)) = ?) LIMIT 2`, id, id, id, id))
 	if err != nil {
-		return intake.Event{}, wrap(err)
-	}
-	defer rows.Close()
-	var found []intake.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return e, err
-		}
-		found = append(found, e)
-	}
-	if err := rows.Err(); err != nil {
-		return intake.Event{}, wrap(err)
+		return intake.Event{}, err
 	}
 	switch {
 	case len(found) == 0:
@@ -133,9 +121,7 @@ func (t *tx) Event(id string) (intake.Event, error) {
 func (t *tx) OpenEvent() (intake.Event, error) {
 	e, err := scanEvent(t.queryRow(`SELECT ` + eventCols + ` FROM events WHERE closed_at = ''`))
 	if errors.Is(err, sql.ErrNoRows) {
-		return e, intake.Errorf(intake.CodeNoEvent, "tidak ada acara yang dibuka", "no event is open").
-			WithHint("pengawas membuka acara dengan: jemput event open --type eazy-paspor --name NAMA --place TEMPAT",
-				"a supervisor opens one with: jemput event open --type eazy-paspor --name NAME --place PLACE")
+		return e, intake.Errorf(intake.CodeNoEvent, "tidak ada acara yang dibuka", "no event is open")
 	}
 	return e, wrap(err)
 }
@@ -162,15 +148,15 @@ func (t *tx) NextSequence(name string) (int, error) {
 
 // appCols and appFrom read an application with the document of its current
 // version: the document is stored once, in versions.
-const appCols = `a.id, coalesce(a.number, ''), a.event_id, a.form_id, a.form_version, a.version, a.status, a.officer_id, a.roster_no, a.receipts, a.created_at, a.updated_at, v.doc`
+const appCols = `a.id, coalesce(a.number, ''), a.event_id, a.form_id, a.form_version, a.version, a.status, a.officer_id, a.roster_no, a.receipts, a.created_at, a.updated_at, a.nik, a.search, v.doc`
 
 const appFrom = ` FROM applications a JOIN versions v ON v.app_id = a.id AND v.version = a.version`
 
-func scanApp(row interface{ Scan(...any) error }) (intake.Application, error) {
+func scanApp(row sqlitedb.Scanner) (intake.Application, error) {
 	var a intake.Application
 	var status, created, updated string
 	var doc []byte
-	err := row.Scan(&a.ID, &a.Number, &a.EventID, &a.FormID, &a.FormVersion, &a.Version, &status, &a.OfficerID, &a.RosterNo, &a.Receipts, &created, &updated, &doc)
+	err := row.Scan(&a.ID, &a.Number, &a.EventID, &a.FormID, &a.FormVersion, &a.Version, &status, &a.OfficerID, &a.RosterNo, &a.Receipts, &created, &updated, &a.Find.IdentityNumber, &a.Find.Text, &doc)
 	if err != nil {
 		return a, err
 	}
@@ -201,20 +187,18 @@ func nullable(s string) any {
 // InsertApplication adds an application; its document is stored with its
 // first version (InsertVersion), in the same transaction.
 func (t *tx) InsertApplication(a intake.Application) error {
-	nik, search := searchText(a.Number, a.Doc)
 	return t.exec(`INSERT INTO applications (id, number, event_id, form_id, form_version, version, status, officer_id, roster_no, receipts, created_at, updated_at, nik, search)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, nullable(a.Number), a.EventID, a.FormID, a.FormVersion, a.Version, string(a.Status), a.OfficerID, a.RosterNo, a.Receipts,
-		formatTime(a.CreatedAt), formatTime(a.UpdatedAt), nik, search)
+		formatTime(a.CreatedAt), formatTime(a.UpdatedAt), a.Find.IdentityNumber, a.Find.Text)
 }
 
 // UpdateApplication changes an application's state; a new document goes
 // in with its version (InsertVersion).
 func (t *tx) UpdateApplication(a intake.Application) error {
-	nik, search := searchText(a.Number, a.Doc)
 	res, err := t.execResult(`UPDATE applications SET number = ?, form_version = ?, version = ?, status = ?, officer_id = ?, roster_no = ?, receipts = ?,
 		updated_at = ?, nik = ?, search = ? WHERE id = ?`,
-		nullable(a.Number), a.FormVersion, a.Version, string(a.Status), a.OfficerID, a.RosterNo, a.Receipts, formatTime(a.UpdatedAt), nik, search, a.ID)
+		nullable(a.Number), a.FormVersion, a.Version, string(a.Status), a.OfficerID, a.RosterNo, a.Receipts, formatTime(a.UpdatedAt), a.Find.IdentityNumber, a.Find.Text, a.ID)
 	if err != nil {
 		return wrap(err)
 	}
@@ -241,21 +225,9 @@ func (t *tx) InsertTransition(tr intake.Transition) error {
 func (t *tx) Application(id string) (intake.Application, error) {
 	// A unique prefix of at least 8 characters of the id also finds it:
 	// what `app list` shows for drafts.
-	rows, err := t.query(`SELECT `+appCols+appFrom+` WHERE a.id = ? OR (length(?) >= 8 AND substr(a.id, 1, length(?)) = ?) LIMIT 2`, id, id, id, id)
+	found, err := collect(scanApp)(t.query(`SELECT `+appCols+appFrom+` WHERE a.id = ? OR (length(?) >= 8 AND substr(a.id, 1, length(?)) = ?) LIMIT 2`, id, id, id, id))
 	if err != nil {
-		return intake.Application{}, wrap(err)
-	}
-	defer rows.Close()
-	var found []intake.Application
-	for rows.Next() {
-		a, err := scanApp(rows)
-		if err != nil {
-			return a, err
-		}
-		found = append(found, a)
-	}
-	if err := rows.Err(); err != nil {
-		return intake.Application{}, wrap(err)
+		return intake.Application{}, err
 	}
 	switch len(found) {
 	case 0:
@@ -316,49 +288,38 @@ func escapeLike(s string) string {
 }
 
 func (t *tx) Versions(appID string) ([]intake.Version, error) {
-	rows, err := t.query(`SELECT app_id, version, status, officer_id, reason, created_at, doc FROM versions WHERE app_id = ? ORDER BY version`, appID)
-	if err != nil {
-		return nil, wrap(err)
+	return collect(scanVersion)(t.query(`SELECT app_id, version, status, officer_id, reason, created_at, doc FROM versions WHERE app_id = ? ORDER BY version`, appID))
+}
+
+func scanVersion(row sqlitedb.Scanner) (intake.Version, error) {
+	var v intake.Version
+	var status, created string
+	var doc []byte
+	if err := row.Scan(&v.AppID, &v.Version, &status, &v.OfficerID, &v.Reason, &created, &doc); err != nil {
+		return v, err
 	}
-	defer rows.Close()
-	var list []intake.Version
-	for rows.Next() {
-		var v intake.Version
-		var status, created string
-		var doc []byte
-		if err := rows.Scan(&v.AppID, &v.Version, &status, &v.OfficerID, &v.Reason, &created, &doc); err != nil {
-			return nil, err
-		}
-		v.Status, v.CreatedAt = intake.Status(status), parseTime(created)
-		if v.Doc, err = decodeDoc(doc); err != nil {
-			return nil, err
-		}
-		list = append(list, v)
-	}
-	return list, wrap(rows.Err())
+	v.Status, v.CreatedAt = intake.Status(status), parseTime(created)
+	var err error
+	v.Doc, err = decodeDoc(doc)
+	return v, err
 }
 
 func (t *tx) Transitions(appID string) ([]intake.Transition, error) {
-	rows, err := t.query(`SELECT app_id, from_status, to_status, officer_id, reason, at FROM transitions WHERE app_id = ? ORDER BY id`, appID)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []intake.Transition
-	for rows.Next() {
-		var tr intake.Transition
-		var from, to, at string
-		if err := rows.Scan(&tr.AppID, &from, &to, &tr.OfficerID, &tr.Reason, &at); err != nil {
-			return nil, err
-		}
-		tr.From, tr.To, tr.At = intake.Status(from), intake.Status(to), parseTime(at)
-		list = append(list, tr)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanTransition)(t.query(`SELECT app_id, from_status, to_status, officer_id, reason, at FROM transitions WHERE app_id = ? ORDER BY id`, appID))
 }
 
-func (t *tx) SameNIK(nik, exceptID string) ([]intake.Application, error) {
-	return collect(scanApp)(t.query(`SELECT `+appCols+appFrom+` WHERE a.nik = ? AND a.nik <> '' AND a.id <> ? AND a.status NOT IN ('voided', 'draft') ORDER BY a.created_at`, nik, exceptID))
+func scanTransition(row sqlitedb.Scanner) (intake.Transition, error) {
+	var tr intake.Transition
+	var from, to, at string
+	err := row.Scan(&tr.AppID, &from, &to, &tr.OfficerID, &tr.Reason, &at)
+	tr.From, tr.To, tr.At = intake.Status(from), intake.Status(to), parseTime(at)
+	return tr, err
+}
+
+// SameIdentity reads the identity number kept in the nik column, whatever
+// field of its form it came from.
+func (t *tx) SameIdentity(id, exceptID string) ([]intake.Application, error) {
+	return collect(scanApp)(t.query(`SELECT `+appCols+appFrom+` WHERE a.nik = ? AND a.nik <> '' AND a.id <> ? AND a.status NOT IN ('voided', 'draft') ORDER BY a.created_at`, id, exceptID))
 }
 
 func (t *tx) PutAttachment(sha string, data []byte) error {
@@ -394,7 +355,7 @@ func (t *tx) InsertRosterEntries(entries []intake.RosterEntry) error {
 
 const rosterCols = `event_id, no, line, doc, coalesce(app_id, ''), imported_at`
 
-func scanRoster(row interface{ Scan(...any) error }) (intake.RosterEntry, error) {
+func scanRoster(row sqlitedb.Scanner) (intake.RosterEntry, error) {
 	var e intake.RosterEntry
 	var doc []byte
 	var imported string

@@ -62,9 +62,7 @@ func (a *App) service(ctx context.Context) (*intake.Service, error) {
 		return a.svc, nil
 	}
 	if !a.initialized() {
-		return nil, intake.Errorf(intake.CodeNotInit, "belum ada kit di %s", "there is no kit in %s", a.Home).
-			WithHint("buat dengan: jemput init --kit-code KODE --office KANTOR --supervisor-nip NIP --supervisor-name NAMA (atau pakai --home)",
-				"create one with: jemput init --kit-code CODE --office OFFICE --supervisor-nip NIP --supervisor-name NAME (or use --home)")
+		return nil, intake.Errorf(intake.CodeNotInit, "belum ada kit di %s", "there is no kit in %s", a.Home)
 	}
 	return a.openService(ctx)
 }

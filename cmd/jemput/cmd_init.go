@@ -37,8 +37,7 @@ func newInitCommand(app *App) *cobra.Command {
 
 func runInit(ctx context.Context, app *App, opts initOptions) error {
 	if app.initialized() {
-		return intake.Errorf(intake.CodeConflict, "sudah ada kit di %s", "there is a kit in %s already", app.Home).
-			WithHint("pakai --home untuk folder lain", "use --home for another folder")
+		return intake.Errorf(intake.CodeKitExists, "sudah ada kit di %s", "there is a kit in %s already", app.Home)
 	}
 	pin, err := app.readPIN(opts.PIN, app.T("PIN baru pengawas", "New supervisor PIN"), true)
 	if err != nil {

@@ -324,7 +324,7 @@ func (a *App) syncKit(ctx context.Context, needOffice bool) (syncingKit, error) 
 	if k.kit, err = k.svc.Kit(ctx); err != nil {
 		return k, err
 	}
-	if k.office, err = k.svc.Office(ctx); err != nil && (needOffice || !intake.IsCode(err, intake.CodeNotFound)) {
+	if k.office, err = k.svc.Office(ctx); err != nil && (needOffice || !intake.IsCode(err, intake.CodeNotEnrolled)) {
 		return k, err
 	}
 	return k, nil

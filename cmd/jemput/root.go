@@ -162,7 +162,7 @@ func (a *App) printError(err error) {
 	if e.Err != nil && e.Code == intake.CodeInternal {
 		fmt.Fprintf(a.Err, "  (%v)\n", e.Err)
 	}
-	if h := e.Hint.In(a.Lang); h != "" {
+	if h := hintFor(e).In(a.Lang); h != "" {
 		hints = append(hints, h)
 	}
 	for _, h := range hints {
