@@ -186,3 +186,31 @@ func parseTime(s string) time.Time {
 func collect[T any](scan func(sqlitedb.Scanner) (T, error)) func(*sql.Rows, error) ([]T, error) {
 	return sqlitedb.Collect(wrap, scan)
 }
+
+// Health is what the database says about itself: what doctor reports.
+type Health struct {
+	Integrity   string // "ok", or SQLite's first complaint
+	JournalMode string // "wal" for every kit
+	Synchronous int    // 2 = FULL
+}
+
+// OK reports whether the database is whole and as durable as captures need.
+func (h Health) OK() bool {
+	return h.Integrity == "ok" && h.JournalMode == "wal" && h.Synchronous == 2
+}
+
+// Health runs SQLite's own checks. An error means they could not run,
+// which is itself a finding.
+func (d *DB) Health(ctx context.Context) (Health, error) {
+	var h Health
+	if err := d.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&h.Integrity); err != nil {
+		return h, fmt.Errorf("integrity_check: %w", err)
+	}
+	if err := d.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&h.JournalMode); err != nil {
+		return h, fmt.Errorf("journal_mode: %w", err)
+	}
+	if err := d.db.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&h.Synchronous); err != nil {
+		return h, fmt.Errorf("synchronous: %w", err)
+	}
+	return h, nil
+}

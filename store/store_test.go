@@ -181,3 +181,19 @@ func TestPrefixIsNotAPattern(t *testing.T) {
 		return nil
 	})
 }
+
+func TestHealth(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "kit.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := db.Health(ctx)
+	if err != nil || !h.OK() {
+		t.Fatalf("a new kit: %+v, %v; want integrity ok, wal, synchronous 2", h, err)
+	}
+	db.Close()
+	if _, err := db.Health(ctx); err == nil {
+		t.Fatal("a closed database must say it could not be checked")
+	}
+}

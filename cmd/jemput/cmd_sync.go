@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jemput/jemput/cmd/internal/cli"
+	"github.com/jemput/jemput/sync/kitside"
 
 	"github.com/jemput/jemput/intake"
 	ksync "github.com/jemput/jemput/sync"
@@ -107,7 +108,7 @@ func runSync(ctx context.Context, app *App, opts syncOptions) error {
 		return err
 	}
 	svc, kit, office := k.svc, k.kit, k.office
-	side := kitSide{svc: svc, kit: kit.Code}
+	side := kitside.New(svc, kit.Code)
 	if opts.DryRun {
 		rep, err := ksync.DryRun(ctx, side)
 		if err != nil {
@@ -128,8 +129,6 @@ func runSync(ctx context.Context, app *App, opts syncOptions) error {
 		return err
 	}
 	client.TrustOffice(office.SigningKey)
-	var rejected []ksync.Status
-	side.rejected = &rejected
 	started := time.Now()
 	// Quiet unless JEMPUT_LOG asks: the officer sees the progress and the
 	// summary; a technician looking into a bad link sets JEMPUT_LOG=debug.
@@ -143,7 +142,7 @@ func runSync(ctx context.Context, app *App, opts syncOptions) error {
 	}
 	if app.JSON {
 		return app.WriteJSON(map[string]any{"records": rep.Records, "stored": rep.Stored, "duplicate": rep.Duplicate, "conflict": rep.Conflict,
-			"missing": rep.Missing, "photo_bytes": rep.PhotoBytes, "statuses": rep.Statuses, "rejected": len(rejected), "attempts": rep.Attempts})
+			"missing": rep.Missing, "photo_bytes": rep.PhotoBytes, "statuses": rep.Statuses, "rejected": len(side.Rejected), "attempts": rep.Attempts})
 	}
 	app.Say("Terkirim %d permohonan: %d baru, %d sudah ada di kantor, %d konflik; %d status dari kantor (%s, %d percobaan).",
 		"Sent %d applications: %d new, %d already at the office, %d conflicts; %d statuses from the office (%s, %d attempts).",
@@ -151,7 +150,7 @@ func runSync(ctx context.Context, app *App, opts syncOptions) error {
 	for _, c := range rep.Conflicts {
 		app.Note("konflik: %s — %s", "conflict: %s — %s", c.ID, c.Message)
 	}
-	for _, r := range rejected {
+	for _, r := range side.Rejected {
 		app.Note("ditolak kantor: %s — %s", "rejected by the office: %s — %s", r.Number, r.Reason)
 	}
 	return nil
@@ -210,7 +209,7 @@ func newSyncExportCommand(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			side := kitSide{svc: svc, kit: kit.Code}
+			side := kitside.New(svc, kit.Code)
 			recs, photos, err := side.Pending(ctx)
 			if err != nil {
 				return err
@@ -284,7 +283,7 @@ func newSyncImportAcksCommand(app *App) *cobra.Command {
 			if af.Kit != kit.Code {
 				return intake.Errorf(intake.CodeInvalid, "berkas jawaban untuk kit %s, bukan %s", "the acknowledgment file is for kit %s, not %s", af.Kit, kit.Code)
 			}
-			side := kitSide{svc: svc, kit: kit.Code}
+			side := kitside.New(svc, kit.Code)
 			if err := side.SaveAcks(ctx, af.Acks); err != nil {
 				return err
 			}

@@ -1,4 +1,10 @@
-package main
+// Package kitside is the kit's side of sync: what the kit's applications
+// become on the wire, and the office's answers stored back through
+// intake.Service. What a record holds decides its content hash, so this is
+// the core of exactly-once: a record is made only of what belongs to its
+// version and never changes, so that sending it again is a duplicate,
+// never a conflict. Both sides' tests reach it.
+package kitside
 
 import (
 	"context"
@@ -10,27 +16,30 @@ import (
 	ksync "github.com/jemput/jemput/sync"
 )
 
-// kitSide gives the sync client what it needs from the kit: the records to
+// Side gives the sync client what it needs from the kit: the records to
 // send, their photos, and where to keep the office's answers.
-type kitSide struct {
+type Side struct {
 	svc *intake.Service
 	kit string
-	// rejected collects the applications the office rejected during a
-	// run, for its summary; nil when nobody asks.
-	rejected *[]ksync.Status
+	// Rejected collects the applications the office rejected during a
+	// run, for its summary.
+	Rejected []ksync.Status
 }
 
 var (
-	_ ksync.KitSide   = kitSide{}
-	_ ksync.AuditSide = kitSide{}
-	_ ksync.OfferSide = kitSide{}
+	_ ksync.KitSide   = (*Side)(nil)
+	_ ksync.AuditSide = (*Side)(nil)
+	_ ksync.OfferSide = (*Side)(nil)
 )
 
-// toRecord turns an application version into the record the office keeps.
+// New returns the sync side of the kit with code kit, over svc.
+func New(svc *intake.Service, kit string) *Side { return &Side{svc: svc, kit: kit} }
+
+// Record turns an application version into the record the office keeps.
 // Everything in it belongs to that version and never changes afterwards, so
 // sending it again gives the same content hash: the office answers
 // "duplicate", never "conflict", for a resend.
-func toRecord(kit string, it intake.SyncItem) (ksync.Record, error) {
+func Record(kit string, it intake.SyncItem) (ksync.Record, error) {
 	a := it.App
 	doc, err := json.Marshal(a.Doc)
 	if err != nil {
@@ -52,7 +61,7 @@ func toRecord(kit string, it intake.SyncItem) (ksync.Record, error) {
 	return r, nil
 }
 
-func (k kitSide) Pending(ctx context.Context) ([]ksync.Record, []ksync.Photo, error) {
+func (k *Side) Pending(ctx context.Context) ([]ksync.Record, []ksync.Photo, error) {
 	items, err := k.svc.PendingSync(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -61,7 +70,7 @@ func (k kitSide) Pending(ctx context.Context) ([]ksync.Record, []ksync.Photo, er
 	var photos []ksync.Photo
 	seen := map[string]bool{}
 	for _, it := range items {
-		r, err := toRecord(k.kit, it)
+		r, err := Record(k.kit, it)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -74,9 +83,9 @@ func (k kitSide) Pending(ctx context.Context) ([]ksync.Record, []ksync.Photo, er
 	return recs, photos, nil
 }
 
-func (k kitSide) Photo(ctx context.Context, sha string) ([]byte, error) { return k.svc.Photo(ctx, sha) }
+func (k *Side) Photo(ctx context.Context, sha string) ([]byte, error) { return k.svc.Photo(ctx, sha) }
 
-func (k kitSide) SaveAcks(ctx context.Context, acks []ksync.Ack) error {
+func (k *Side) SaveAcks(ctx context.Context, acks []ksync.Ack) error {
 	list := make([]intake.Ack, 0, len(acks))
 	for _, a := range acks {
 		appID, v, ok := strings.Cut(a.ID, "/")
@@ -89,13 +98,13 @@ func (k kitSide) SaveAcks(ctx context.Context, acks []ksync.Ack) error {
 	return k.svc.RecordAcks(ctx, list)
 }
 
-func (k kitSide) StatusCursor(ctx context.Context) (int64, error) { return k.svc.StatusCursor(ctx) }
+func (k *Side) StatusCursor(ctx context.Context) (int64, error) { return k.svc.StatusCursor(ctx) }
 
-func (k kitSide) SaveStatuses(ctx context.Context, s ksync.Statuses) error {
+func (k *Side) SaveStatuses(ctx context.Context, s ksync.Statuses) error {
 	list := make([]intake.OfficeStatus, 0, len(s.Statuses))
 	for _, st := range s.Statuses {
-		if st.Status == ksync.StatusRejected && k.rejected != nil {
-			*k.rejected = append(*k.rejected, st)
+		if st.Status == ksync.StatusRejected {
+			k.Rejected = append(k.Rejected, st)
 		}
 		list = append(list, intake.OfficeStatus{Seq: st.Seq, AppID: st.AppID, Status: intake.Status(st.Status), Reason: st.Reason, Pickup: st.Pickup, At: st.At})
 	}
@@ -103,7 +112,7 @@ func (k kitSide) SaveStatuses(ctx context.Context, s ksync.Statuses) error {
 	return err
 }
 
-func (k kitSide) AuditToSend(ctx context.Context) ([]ksync.AuditEntry, error) {
+func (k *Side) AuditToSend(ctx context.Context) ([]ksync.AuditEntry, error) {
 	list, err := k.svc.AuditToSend(ctx)
 	if err != nil {
 		return nil, err
@@ -116,8 +125,8 @@ func (k kitSide) AuditToSend(ctx context.Context) ([]ksync.AuditEntry, error) {
 	return out, nil
 }
 
-func (k kitSide) AuditSent(ctx context.Context, seq int64) error { return k.svc.AuditSent(ctx, seq) }
+func (k *Side) AuditSent(ctx context.Context, seq int64) error { return k.svc.AuditSent(ctx, seq) }
 
-func (k kitSide) Offering(ctx context.Context, ids []string) error {
+func (k *Side) Offering(ctx context.Context, ids []string) error {
 	return k.svc.MarkOffered(ctx, ids)
 }
