@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"sort"
@@ -16,86 +17,101 @@ import (
 
 func newAppCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{Use: "app", Short: "Find, show, correct and void applications"}
-	cmd.AddCommand(newAppListCommand(app), newAppShowCommand(app), newAppEditCommand(app), newAppVoidCommand(app))
+	cmd.AddCommand(newAppListCommand(app, nil), newAppShowCommand(app, nil), newAppEditCommand(app, nil), newAppVoidCommand(app, nil))
 	return cmd
 }
 
-func newAppListCommand(app *App) *cobra.Command {
-	var f intake.Filter
-	var status string
+type appListOptions struct {
+	EventID  string
+	Status   string
+	Search   string
+	Limit    int
+	LimitSet bool // --limit was given, 0 included
+}
+
+func newAppListCommand(app *App, runF func(context.Context, *appListOptions) error) *cobra.Command {
+	opts := &appListOptions{}
 	cmd := &cobra.Command{
 		Use:   "list [--event ID] [--status S] [--search TEXT]",
 		Short: "List applications, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if status != "" {
+			if opts.Status != "" {
 				ok := false
 				for _, s := range intake.Statuses {
-					ok = ok || string(s) == status
+					ok = ok || string(s) == opts.Status
 				}
 				if !ok {
-					return cli.Usagef("--status %q: want one of %s", status, statusList())
+					return cli.Usagef("--status %q: want one of %s", opts.Status, statusList())
 				}
-				f.Status = intake.Status(status)
 			}
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			opts.LimitSet = cmd.Flags().Changed("limit")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if f.EventID != "" {
-				ev, err := svc.Event(cmd.Context(), f.EventID)
-				if err != nil {
-					return err
-				}
-				f.EventID = ev.ID
-			}
-			// A person reads a screenful, not a regency: the table stops at
-			// a few hundred unless asked for more. --json gives everything.
-			shown := f.Limit
-			if !app.JSON && !cmd.Flags().Changed("limit") {
-				f.Limit = defaultListLimit + 1
-			}
-			list, err := svc.Applications(cmd.Context(), f)
-			if err != nil {
-				return err
-			}
-			more := false
-			if !app.JSON && shown == 0 && len(list) > defaultListLimit && !cmd.Flags().Changed("limit") {
-				list, more = list[:defaultListLimit], true
-			}
-			if app.JSON {
-				out := []map[string]any{}
-				for _, a := range list {
-					out = append(out, appJSON(app, a))
-				}
-				return app.WriteJSON(out)
-			}
-			if len(list) == 0 {
-				app.Note("tidak ada permohonan", "no applications")
-				return nil
-			}
-			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.T("NOMOR\tSTATUS\tNAMA\tNIK\tFORMULIR\tWAKTU", "NUMBER\tSTATUS\tNAME\tNIK\tFORM\tTIME"))
-			for _, a := range list {
-				name, _ := a.Doc.Values["full_name"].(string)
-				nik, _ := a.Doc.Values["nik"].(string)
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", refShort(a), a.Status, name, maskNIK(nik), a.FormID, a.CreatedAt.Format("2006-01-02 15:04"))
-			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			if more {
-				app.Note("hanya %d yang terbaru ditampilkan: persempit dengan --search/--status, atau --limit 0 untuk semua",
-					"only the newest %d shown: narrow it with --search/--status, or --limit 0 for all", defaultListLimit)
-			}
-			return nil
+			return runAppList(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().StringVar(&f.EventID, "event", "", "only this event")
-	cmd.Flags().StringVar(&status, "status", "", "only this status: "+statusList())
-	cmd.Flags().StringVar(&f.Search, "search", "", "part of a name, a NIK or a number")
-	cmd.Flags().IntVar(&f.Limit, "limit", 0, "at most this many (0 = all; without --json the default is 200)")
+	cmd.Flags().StringVar(&opts.EventID, "event", "", "only this event")
+	cmd.Flags().StringVar(&opts.Status, "status", "", "only this status: "+statusList())
+	cmd.Flags().StringVar(&opts.Search, "search", "", "part of a name, a NIK or a number")
+	cmd.Flags().IntVar(&opts.Limit, "limit", 0, "at most this many (0 = all; without --json the default is 200)")
 	return cmd
+}
+
+func runAppList(ctx context.Context, app *App, opts *appListOptions) error {
+	f := intake.Filter{EventID: opts.EventID, Status: intake.Status(opts.Status), Search: opts.Search, Limit: opts.Limit}
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	if f.EventID != "" {
+		ev, err := svc.Event(ctx, f.EventID)
+		if err != nil {
+			return err
+		}
+		f.EventID = ev.ID
+	}
+	// A person reads a screenful, not a regency: the table stops at
+	// a few hundred unless asked for more. --json gives everything.
+	shown := f.Limit
+	if !app.JSON && !opts.LimitSet {
+		f.Limit = defaultListLimit + 1
+	}
+	list, err := svc.Applications(ctx, f)
+	if err != nil {
+		return err
+	}
+	more := false
+	if !app.JSON && shown == 0 && len(list) > defaultListLimit && !opts.LimitSet {
+		list, more = list[:defaultListLimit], true
+	}
+	if app.JSON {
+		out := []map[string]any{}
+		for _, a := range list {
+			out = append(out, appJSON(app, a))
+		}
+		return app.WriteJSON(out)
+	}
+	if len(list) == 0 {
+		app.Note("tidak ada permohonan", "no applications")
+		return nil
+	}
+	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, app.T("NOMOR\tSTATUS\tNAMA\tNIK\tFORMULIR\tWAKTU", "NUMBER\tSTATUS\tNAME\tNIK\tFORM\tTIME"))
+	for _, a := range list {
+		name, _ := a.Doc.Values["full_name"].(string)
+		nik, _ := a.Doc.Values["nik"].(string)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", refShort(a), a.Status, name, maskNIK(nik), a.FormID, a.CreatedAt.Format("2006-01-02 15:04"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if more {
+		app.Note("hanya %d yang terbaru ditampilkan: persempit dengan --search/--status, atau --limit 0 untuk semua",
+			"only the newest %d shown: narrow it with --search/--status, or --limit 0 for all", defaultListLimit)
+	}
+	return nil
 }
 
 // defaultListLimit is how many applications app list shows a person.
@@ -146,72 +162,85 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func newAppShowCommand(app *App) *cobra.Command {
+type appShowOptions struct {
+	Ref string // NUMBER|ID
+}
+
+func newAppShowCommand(app *App, runF func(context.Context, *appShowOptions) error) *cobra.Command {
+	opts := &appShowOptions{}
 	return &cobra.Command{
 		Use:   "show NUMBER|ID",
 		Short: "Show one application with its history",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			opts.Ref = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			d, err := svc.Application(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			sts, acks, err := svc.OfficeStatuses(cmd.Context(), d.App.ID)
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				m := appJSON(app, d.App)
-				var office []map[string]any
-				for _, s := range sts {
-					office = append(office, map[string]any{"status": s.Status, "reason": s.Reason, "pickup": s.Pickup, "at": s.At})
-				}
-				m["office_statuses"] = office
-				var ackList []map[string]any
-				for _, a := range acks {
-					ackList = append(ackList, map[string]any{"version": a.Version, "result": a.Result, "message": a.Message, "at": a.At})
-				}
-				m["acks"] = ackList
-				m["event"] = eventJSON(d.Event)
-				m["officer"] = officerJSON(d.Officer)
-				var hist []map[string]any
-				for _, t := range d.Transitions {
-					hist = append(hist, map[string]any{"from": t.From, "to": t.To, "at": t.At, "officer_id": t.OfficerID, "reason": t.Reason})
-				}
-				m["transitions"] = hist
-				var vers []map[string]any
-				for _, v := range d.Versions {
-					vers = append(vers, map[string]any{"version": v.Version, "status": v.Status, "at": v.CreatedAt, "officer_id": v.OfficerID, "reason": v.Reason})
-				}
-				m["versions"] = vers
-				return app.WriteJSON(m)
-			}
-			if err := showApplication(app, d); err != nil {
-				return err
-			}
-			if len(acks) > 0 || len(sts) > 0 {
-				fmt.Fprintln(app.Out, app.T("\nKantor pusat:", "\nCentral office:"))
-			}
-			for _, a := range acks {
-				fmt.Fprintf(app.Out, app.T("  versi %d: %s %s\n", "  version %d: %s %s\n"), a.Version, a.Result, a.At.Format("2006-01-02 15:04"))
-			}
-			for _, s := range sts {
-				line := fmt.Sprintf("  %s  %s", s.At.Format("2006-01-02 15:04"), s.Status)
-				if s.Reason != "" {
-					line += " — " + s.Reason
-				}
-				if s.Pickup != "" {
-					line += app.T(" — ambil: ", " — pickup: ") + s.Pickup
-				}
-				fmt.Fprintln(app.Out, line)
-			}
-			return nil
+			return runAppShow(cmd.Context(), app, opts)
 		},
 	}
+}
+
+func runAppShow(ctx context.Context, app *App, opts *appShowOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := svc.Application(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	sts, acks, err := svc.OfficeStatuses(ctx, d.App.ID)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		m := appJSON(app, d.App)
+		var office []map[string]any
+		for _, s := range sts {
+			office = append(office, map[string]any{"status": s.Status, "reason": s.Reason, "pickup": s.Pickup, "at": s.At})
+		}
+		m["office_statuses"] = office
+		var ackList []map[string]any
+		for _, a := range acks {
+			ackList = append(ackList, map[string]any{"version": a.Version, "result": a.Result, "message": a.Message, "at": a.At})
+		}
+		m["acks"] = ackList
+		m["event"] = eventJSON(d.Event)
+		m["officer"] = officerJSON(d.Officer)
+		var hist []map[string]any
+		for _, t := range d.Transitions {
+			hist = append(hist, map[string]any{"from": t.From, "to": t.To, "at": t.At, "officer_id": t.OfficerID, "reason": t.Reason})
+		}
+		m["transitions"] = hist
+		var vers []map[string]any
+		for _, v := range d.Versions {
+			vers = append(vers, map[string]any{"version": v.Version, "status": v.Status, "at": v.CreatedAt, "officer_id": v.OfficerID, "reason": v.Reason})
+		}
+		m["versions"] = vers
+		return app.WriteJSON(m)
+	}
+	if err := showApplication(app, d); err != nil {
+		return err
+	}
+	if len(acks) > 0 || len(sts) > 0 {
+		fmt.Fprintln(app.Out, app.T("\nKantor pusat:", "\nCentral office:"))
+	}
+	for _, a := range acks {
+		fmt.Fprintf(app.Out, app.T("  versi %d: %s %s\n", "  version %d: %s %s\n"), a.Version, a.Result, a.At.Format("2006-01-02 15:04"))
+	}
+	for _, s := range sts {
+		line := fmt.Sprintf("  %s  %s", s.At.Format("2006-01-02 15:04"), s.Status)
+		if s.Reason != "" {
+			line += " — " + s.Reason
+		}
+		if s.Pickup != "" {
+			line += app.T(" — ambil: ", " — pickup: ") + s.Pickup
+		}
+		fmt.Fprintln(app.Out, line)
+	}
+	return nil
 }
 
 func showApplication(app *App, d intake.Detail) error {
@@ -316,15 +345,18 @@ func displayValue(app *App, fd *forms.Field, v any) string {
 	return fmt.Sprint(v)
 }
 
-type editOptions struct {
+type appEditOptions struct {
+	Ref       string // NUMBER|ID
 	Data      string
 	Photo     string
-	Overrides []string
+	Overrides []string // --override FIELD=REASON, as given
 	Reason    string
+
+	OverrideReasons map[string]string // Overrides parsed, before the run
 }
 
-func newAppEditCommand(app *App) *cobra.Command {
-	var opts editOptions
+func newAppEditCommand(app *App, runF func(context.Context, *appEditOptions) error) *cobra.Command {
+	opts := &appEditOptions{}
 	cmd := &cobra.Command{
 		Use:   "edit NUMBER|ID --data FILE.json [--reason TEXT] [--override FIELD=REASON]... [--photo FILE.jpg]",
 		Short: "Correct an application: a new version, the old one kept",
@@ -333,42 +365,18 @@ whole corrected application; it is checked like a new one and stored as a new
 version, the old version kept. An approved application needs approving again.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			overrides, err := parseOverrides(opts.Overrides)
-			if err != nil {
+			opts.Ref = args[0]
+			var err error
+			if opts.OverrideReasons, err = parseOverrides(opts.Overrides); err != nil {
 				return err
 			}
 			if opts.Data == "" {
 				return cli.Usagef("%s", app.T("beri data lengkap yang sudah dikoreksi dengan --data FILE.json", "give the whole corrected data with --data FILE.json"))
 			}
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			data, err := app.readData(opts.Data)
-			if err != nil {
-				return err
-			}
-			var photo []byte
-			if opts.Photo != "" {
-				if photo, err = os.ReadFile(opts.Photo); err != nil {
-					return err
-				}
-			}
-			c, err := svc.Edit(cmd.Context(), intake.EditInput{ID: args[0], Data: data, Overrides: overrides, Photo: photo, Reason: opts.Reason})
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				m := appJSON(app, c.App)
-				m["warnings"] = app.issuesJSON(c.Warnings)
-				return app.WriteJSON(m)
-			}
-			app.Say("%s: versi %d tersimpan (%s).", "%s: version %d saved (%s).", c.App.Number, c.App.Version, c.App.Status)
-			for _, w := range c.Warnings {
-				fmt.Fprintf(app.Err, app.T("peringatan: %s\n", "warning: %s\n"), app.issueLine(w))
-			}
-			app.Note("cetak tanda terima baru dengan: jemput receipt %s", "print a new receipt with: jemput receipt %s", c.App.Number)
-			return nil
+			return runAppEdit(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -379,31 +387,76 @@ version, the old version kept. An approved application needs approving again.`,
 	return cmd
 }
 
-func newAppVoidCommand(app *App) *cobra.Command {
-	var reason string
+func runAppEdit(ctx context.Context, app *App, opts *appEditOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	data, err := app.readData(opts.Data)
+	if err != nil {
+		return err
+	}
+	var photo []byte
+	if opts.Photo != "" {
+		if photo, err = os.ReadFile(opts.Photo); err != nil {
+			return err
+		}
+	}
+	c, err := svc.Edit(ctx, intake.EditInput{ID: opts.Ref, Data: data, Overrides: opts.OverrideReasons, Photo: photo, Reason: opts.Reason})
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		m := appJSON(app, c.App)
+		m["warnings"] = app.issuesJSON(c.Warnings)
+		return app.WriteJSON(m)
+	}
+	app.Say("%s: versi %d tersimpan (%s).", "%s: version %d saved (%s).", c.App.Number, c.App.Version, c.App.Status)
+	for _, w := range c.Warnings {
+		fmt.Fprintf(app.Err, app.T("peringatan: %s\n", "warning: %s\n"), app.issueLine(w))
+	}
+	app.Note("cetak tanda terima baru dengan: jemput receipt %s", "print a new receipt with: jemput receipt %s", c.App.Number)
+	return nil
+}
+
+type appVoidOptions struct {
+	Ref    string // NUMBER|ID
+	Reason string
+}
+
+func newAppVoidCommand(app *App, runF func(context.Context, *appVoidOptions) error) *cobra.Command {
+	opts := &appVoidOptions{}
 	cmd := &cobra.Command{
 		Use:   "void NUMBER|ID --reason TEXT",
 		Short: "Void an application that has not left the kit; the reason is recorded, nothing is deleted",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			opts.Ref = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			a, err := svc.Void(cmd.Context(), args[0], reason)
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				return app.WriteJSON(appJSON(app, a))
-			}
-			app.Say("%s dibatalkan.", "%s voided.", refShort(a))
-			return nil
+			return runAppVoid(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().StringVar(&reason, "reason", "", "why (required, recorded)")
+	cmd.Flags().StringVar(&opts.Reason, "reason", "", "why (required, recorded)")
 	cmd.MarkFlagRequired("reason")
 	return cmd
+}
+
+func runAppVoid(ctx context.Context, app *App, opts *appVoidOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	a, err := svc.Void(ctx, opts.Ref, opts.Reason)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(appJSON(app, a))
+	}
+	app.Say("%s dibatalkan.", "%s voided.", refShort(a))
+	return nil
 }
 
 // rupiah formats an amount as Rp950.000.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/jemput/jemput/intake"
@@ -9,34 +10,48 @@ import (
 
 func newAuditCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "The append-only, hash-chained audit log"}
-	cmd.AddCommand(&cobra.Command{
+	cmd.AddCommand(newAuditVerifyCommand(app, nil))
+	return cmd
+}
+
+type auditVerifyOptions struct{}
+
+func newAuditVerifyCommand(app *App, runF func(context.Context, *auditVerifyOptions) error) *cobra.Command {
+	opts := &auditVerifyOptions{}
+	return &cobra.Command{
 		Use:   "verify",
 		Short: "Check that no audit entry was changed or removed",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := app.service(cmd.Context()); err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			rep, err := app.db.VerifyAudit(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				if err := app.WriteJSON(map[string]any{"entries": rep.Entries, "head": rep.Head, "ok": len(rep.Problems) == 0, "problems": rep.Problems}); err != nil {
-					return err
-				}
-			}
-			if len(rep.Problems) > 0 {
-				for _, p := range rep.Problems {
-					fmt.Fprintf(app.Err, "  %s\n", p)
-				}
-				return intake.Errorf(intake.CodeConflict, "log audit rusak: %d masalah", "the audit log is broken: %d problems", len(rep.Problems))
-			}
-			if !app.JSON {
-				app.Say("Log audit utuh: %d entri, kepala %s", "Audit log intact: %d entries, head %s", rep.Entries, rep.Head[:16])
-			}
-			return nil
+			return runAuditVerify(cmd.Context(), app, opts)
 		},
-	})
-	return cmd
+	}
+}
+
+func runAuditVerify(ctx context.Context, app *App, opts *auditVerifyOptions) error {
+	if _, err := app.service(ctx); err != nil {
+		return err
+	}
+	rep, err := app.db.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		if err := app.WriteJSON(map[string]any{"entries": rep.Entries, "head": rep.Head, "ok": len(rep.Problems) == 0, "problems": rep.Problems}); err != nil {
+			return err
+		}
+	}
+	if len(rep.Problems) > 0 {
+		for _, p := range rep.Problems {
+			fmt.Fprintf(app.Err, "  %s\n", p)
+		}
+		return intake.Errorf(intake.CodeConflict, "log audit rusak: %d masalah", "the audit log is broken: %d problems", len(rep.Problems))
+	}
+	if !app.JSON {
+		app.Say("Log audit utuh: %d entri, kepala %s", "Audit log intact: %d entries, head %s", rep.Entries, rep.Head[:16])
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"fmt"
 	"os"
@@ -11,77 +12,86 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newDoctorCommand(app *App) *cobra.Command {
+type doctorOptions struct{}
+
+func newDoctorCommand(app *App, runF func(context.Context, *doctorOptions) error) *cobra.Command {
+	opts := &doctorOptions{}
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Check the kit: database, key, audit log, printer",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			svc, err := app.service(ctx)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			bad := 0
-			check := func(ok bool, id, en string, args ...any) {
-				mark := "ok  "
-				if !ok {
-					mark, bad = "FAIL", bad+1
-				}
-				fmt.Fprintf(app.Out, "%s %s\n", mark, fmt.Sprintf(app.T(id, en), args...))
-			}
-			kit, err := svc.Kit(ctx)
-			check(err == nil, "kit %s (%s) di %s", "kit %s (%s) in %s", kit.Code, kit.Office, app.Home)
-			var integrity, mode string
-			var synchronous int
-			app.db.SQL().QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&integrity)
-			check(integrity == "ok", "basis data utuh (integrity_check: %s)", "database intact (integrity_check: %s)", integrity)
-			app.db.SQL().QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
-			app.db.SQL().QueryRowContext(ctx, "PRAGMA synchronous").Scan(&synchronous)
-			check(mode == "wal" && synchronous == 2, "jurnal %s, synchronous=%d (2 = FULL)", "journal %s, synchronous=%d (2 = FULL)", mode, synchronous)
-			key, err := app.deviceKey()
-			check(err == nil && bytes.Equal(key.Public().(ed25519.PublicKey), kit.PublicKey), "kunci perangkat cocok dengan kit", "device key matches the kit")
-			if st, err := os.Stat(app.dbPath()); err == nil {
-				check(st.Mode().Perm()&0o077 == 0, "basis data hanya bisa dibaca pemiliknya (%v)", "database readable by its owner only (%v)", st.Mode().Perm())
-			}
-			if st, err := os.Stat(app.keyPath()); err == nil {
-				check(st.Mode().Perm()&0o077 == 0, "kunci perangkat hanya bisa dibaca pemiliknya (%v)", "device key readable by its owner only (%v)", st.Mode().Perm())
-			}
-			rep, err := app.db.VerifyAudit(ctx)
-			check(err == nil && len(rep.Problems) == 0, "log audit utuh (%d entri)", "audit log intact (%d entries)", rep.Entries)
-			ev, err := svc.CurrentEvent(ctx)
-			if err == nil {
-				check(true, "acara dibuka: %s di %s", "open event: %s at %s", ev.Name, ev.Place)
-			} else {
-				fmt.Fprintln(app.Out, "--   "+app.T("tidak ada acara yang dibuka", "no event is open"))
-			}
-			if st, err := svc.SyncState(ctx); err == nil {
-				if st.Enrolled {
-					check(true, "terdaftar di %s (%s)", "enrolled with %s (%s)", st.Office.Name, st.Office.URL)
-				} else {
-					fmt.Fprintln(app.Out, "--   "+app.T("belum terdaftar di kantor pusat (jemput enroll)", "not enrolled with the central office (jemput enroll)"))
-				}
-				msg := fmt.Sprintf(app.T("%d permohonan disetujui menunggu dikirim", "%d approved applications waiting to be sent"), st.Waiting)
-				if st.Waiting > 0 {
-					msg += fmt.Sprintf(app.T(", yang tertua sejak %s", ", the oldest since %s"), st.Oldest.Format("2006-01-02 15:04"))
-				}
-				check(!st.Over, "%s (batas %d hari / %d)", "%s (limits %d days / %d)", msg, st.Limits.MaxDays, st.Limits.MaxApps)
-				check(len(st.Conflicts) == 0, "%d konflik dengan kantor", "%d conflicts with the office", len(st.Conflicts))
-			}
-			if _, err := os.Stat(app.tablesPath()); err == nil {
-				check(true, "tabel kantor dipakai: %s", "office tables in use: %s", app.tablesPath())
-			} else {
-				fmt.Fprintln(app.Out, "--   "+app.T("tabel bawaan (biaya, kode wilayah): tidak ada tables.json", "built-in tables (fees, region codes): no tables.json"))
-			}
-			if _, err := exec.LookPath("lp"); err == nil {
-				check(true, "pencetak: lp (CUPS) tersedia", "printing: lp (CUPS) available")
-			} else {
-				fmt.Fprintln(app.Out, "--   "+app.T("lp (CUPS) tidak ada: tanda terima hanya disimpan sebagai PDF", "lp (CUPS) not found: receipts are saved as PDF only"))
-			}
-			if bad > 0 {
-				return &exitCodeError{cli.ExitError}
-			}
-			return nil
+			return runDoctor(cmd.Context(), app, opts)
 		},
 	}
+}
+
+func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	bad := 0
+	check := func(ok bool, id, en string, args ...any) {
+		mark := "ok  "
+		if !ok {
+			mark, bad = "FAIL", bad+1
+		}
+		fmt.Fprintf(app.Out, "%s %s\n", mark, fmt.Sprintf(app.T(id, en), args...))
+	}
+	kit, err := svc.Kit(ctx)
+	check(err == nil, "kit %s (%s) di %s", "kit %s (%s) in %s", kit.Code, kit.Office, app.Home)
+	var integrity, mode string
+	var synchronous int
+	app.db.SQL().QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&integrity)
+	check(integrity == "ok", "basis data utuh (integrity_check: %s)", "database intact (integrity_check: %s)", integrity)
+	app.db.SQL().QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+	app.db.SQL().QueryRowContext(ctx, "PRAGMA synchronous").Scan(&synchronous)
+	check(mode == "wal" && synchronous == 2, "jurnal %s, synchronous=%d (2 = FULL)", "journal %s, synchronous=%d (2 = FULL)", mode, synchronous)
+	key, err := app.deviceKey()
+	check(err == nil && bytes.Equal(key.Public().(ed25519.PublicKey), kit.PublicKey), "kunci perangkat cocok dengan kit", "device key matches the kit")
+	if st, err := os.Stat(app.dbPath()); err == nil {
+		check(st.Mode().Perm()&0o077 == 0, "basis data hanya bisa dibaca pemiliknya (%v)", "database readable by its owner only (%v)", st.Mode().Perm())
+	}
+	if st, err := os.Stat(app.keyPath()); err == nil {
+		check(st.Mode().Perm()&0o077 == 0, "kunci perangkat hanya bisa dibaca pemiliknya (%v)", "device key readable by its owner only (%v)", st.Mode().Perm())
+	}
+	rep, err := app.db.VerifyAudit(ctx)
+	check(err == nil && len(rep.Problems) == 0, "log audit utuh (%d entri)", "audit log intact (%d entries)", rep.Entries)
+	ev, err := svc.CurrentEvent(ctx)
+	if err == nil {
+		check(true, "acara dibuka: %s di %s", "open event: %s at %s", ev.Name, ev.Place)
+	} else {
+		fmt.Fprintln(app.Out, "--   "+app.T("tidak ada acara yang dibuka", "no event is open"))
+	}
+	if st, err := svc.SyncState(ctx); err == nil {
+		if st.Enrolled {
+			check(true, "terdaftar di %s (%s)", "enrolled with %s (%s)", st.Office.Name, st.Office.URL)
+		} else {
+			fmt.Fprintln(app.Out, "--   "+app.T("belum terdaftar di kantor pusat (jemput enroll)", "not enrolled with the central office (jemput enroll)"))
+		}
+		msg := fmt.Sprintf(app.T("%d permohonan disetujui menunggu dikirim", "%d approved applications waiting to be sent"), st.Waiting)
+		if st.Waiting > 0 {
+			msg += fmt.Sprintf(app.T(", yang tertua sejak %s", ", the oldest since %s"), st.Oldest.Format("2006-01-02 15:04"))
+		}
+		check(!st.Over, "%s (batas %d hari / %d)", "%s (limits %d days / %d)", msg, st.Limits.MaxDays, st.Limits.MaxApps)
+		check(len(st.Conflicts) == 0, "%d konflik dengan kantor", "%d conflicts with the office", len(st.Conflicts))
+	}
+	if _, err := os.Stat(app.tablesPath()); err == nil {
+		check(true, "tabel kantor dipakai: %s", "office tables in use: %s", app.tablesPath())
+	} else {
+		fmt.Fprintln(app.Out, "--   "+app.T("tabel bawaan (biaya, kode wilayah): tidak ada tables.json", "built-in tables (fees, region codes): no tables.json"))
+	}
+	if _, err := exec.LookPath("lp"); err == nil {
+		check(true, "pencetak: lp (CUPS) tersedia", "printing: lp (CUPS) available")
+	} else {
+		fmt.Fprintln(app.Out, "--   "+app.T("lp (CUPS) tidak ada: tanda terima hanya disimpan sebagai PDF", "lp (CUPS) not found: receipts are saved as PDF only"))
+	}
+	if bad > 0 {
+		return &exitCodeError{cli.ExitError}
+	}
+	return nil
 }

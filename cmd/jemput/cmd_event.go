@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 
@@ -10,105 +11,135 @@ import (
 
 func newEventCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{Use: "event", Short: "Service events: open one before intake, close it after"}
-	cmd.AddCommand(newEventOpenCommand(app), newEventListCommand(app), newEventCloseCommand(app))
+	cmd.AddCommand(newEventOpenCommand(app, nil), newEventListCommand(app, nil), newEventCloseCommand(app, nil))
 	return cmd
 }
 
-func newEventOpenCommand(app *App) *cobra.Command {
-	var in intake.NewEvent
-	var typ string
+type eventOpenOptions struct {
+	Type, Name, Place, Date string
+}
+
+func newEventOpenCommand(app *App, runF func(context.Context, *eventOpenOptions) error) *cobra.Command {
+	opts := &eventOpenOptions{}
 	cmd := &cobra.Command{
 		Use:   "open --type eazy-paspor|berkala|pos-terpadu|ulp --name N --place P [--date YYYY-MM-DD]",
 		Short: "Open an event (supervisors only; one open event at a time)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			in.Type = intake.EventType(typ)
-			ev, err := svc.OpenEvent(cmd.Context(), in)
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				return app.WriteJSON(eventJSON(ev))
-			}
-			app.Say("Acara dibuka: %s (%s) di %s, %s. ID %s", "Event opened: %s (%s) at %s, %s. ID %s", ev.Name, ev.Type, ev.Place, ev.Date, ev.ID)
-			return nil
+			return runEventOpen(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&typ, "type", "", "eazy-paspor, berkala, pos-terpadu or ulp")
-	f.StringVar(&in.Name, "name", "", "event name")
-	f.StringVar(&in.Place, "place", "", "where it takes place")
-	f.StringVar(&in.Date, "date", "", "date YYYY-MM-DD (default today)")
+	f.StringVar(&opts.Type, "type", "", "eazy-paspor, berkala, pos-terpadu or ulp")
+	f.StringVar(&opts.Name, "name", "", "event name")
+	f.StringVar(&opts.Place, "place", "", "where it takes place")
+	f.StringVar(&opts.Date, "date", "", "date YYYY-MM-DD (default today)")
 	for _, n := range []string{"type", "name", "place"} {
 		cmd.MarkFlagRequired(n)
 	}
 	return cmd
 }
 
-func newEventListCommand(app *App) *cobra.Command {
+func runEventOpen(ctx context.Context, app *App, opts *eventOpenOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	ev, err := svc.OpenEvent(ctx, intake.NewEvent{Type: intake.EventType(opts.Type), Name: opts.Name, Place: opts.Place, Date: opts.Date})
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(eventJSON(ev))
+	}
+	app.Say("Acara dibuka: %s (%s) di %s, %s. ID %s", "Event opened: %s (%s) at %s, %s. ID %s", ev.Name, ev.Type, ev.Place, ev.Date, ev.ID)
+	return nil
+}
+
+type eventListOptions struct{}
+
+func newEventListCommand(app *App, runF func(context.Context, *eventListOptions) error) *cobra.Command {
+	opts := &eventListOptions{}
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List events, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			list, err := svc.Events(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				out := []map[string]any{}
-				for _, ev := range list {
-					out = append(out, eventJSON(ev))
-				}
-				return app.WriteJSON(out)
-			}
-			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.T("ID\tTANGGAL\tJENIS\tNAMA\tTEMPAT\tSTATUS", "ID\tDATE\tTYPE\tNAME\tPLACE\tSTATE"))
-			for _, ev := range list {
-				state := app.T("dibuka", "open")
-				if !ev.Open() {
-					state = app.T("ditutup", "closed")
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ev.ID[:8], ev.Date, ev.Type, ev.Name, ev.Place, state)
-			}
-			return tw.Flush()
+			return runEventList(cmd.Context(), app, opts)
 		},
 	}
 }
 
-func newEventCloseCommand(app *App) *cobra.Command {
+func runEventList(ctx context.Context, app *App, opts *eventListOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	list, err := svc.Events(ctx)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		out := []map[string]any{}
+		for _, ev := range list {
+			out = append(out, eventJSON(ev))
+		}
+		return app.WriteJSON(out)
+	}
+	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, app.T("ID\tTANGGAL\tJENIS\tNAMA\tTEMPAT\tSTATUS", "ID\tDATE\tTYPE\tNAME\tPLACE\tSTATE"))
+	for _, ev := range list {
+		state := app.T("dibuka", "open")
+		if !ev.Open() {
+			state = app.T("ditutup", "closed")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ev.ID[:8], ev.Date, ev.Type, ev.Name, ev.Place, state)
+	}
+	return tw.Flush()
+}
+
+type eventCloseOptions struct {
+	ID string // "" = the open event
+}
+
+func newEventCloseCommand(app *App, runF func(context.Context, *eventCloseOptions) error) *cobra.Command {
+	opts := &eventCloseOptions{}
 	return &cobra.Command{
 		Use:   "close [ID]",
 		Short: "Close the open event, or the one given (supervisors only)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
-			}
-			id := ""
 			if len(args) == 1 {
-				id = args[0]
+				opts.ID = args[0]
 			}
-			ev, err := svc.CloseEvent(cmd.Context(), id)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if app.JSON {
-				return app.WriteJSON(eventJSON(ev))
-			}
-			app.Say("Acara ditutup: %s.", "Event closed: %s.", ev.Name)
-			return nil
+			return runEventClose(cmd.Context(), app, opts)
 		},
 	}
+}
+
+func runEventClose(ctx context.Context, app *App, opts *eventCloseOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	ev, err := svc.CloseEvent(ctx, opts.ID)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(eventJSON(ev))
+	}
+	app.Say("Acara ditutup: %s.", "Event closed: %s.", ev.Name)
+	return nil
 }
 
 func eventJSON(ev intake.Event) map[string]any {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -13,62 +14,93 @@ import (
 
 func newFormsCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{Use: "forms", Short: "The forms this kit knows (embedded, versioned)"}
-	cmd.AddCommand(&cobra.Command{
+	cmd.AddCommand(newFormsListCommand(app, nil), newFormsShowCommand(app, nil))
+	return cmd
+}
+
+type formsListOptions struct{}
+
+func newFormsListCommand(app *App, runF func(context.Context, *formsListOptions) error) *cobra.Command {
+	opts := &formsListOptions{}
+	return &cobra.Command{
 		Use:   "list",
 		Short: "List the forms",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var out []map[string]any
-			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			if !app.JSON {
-				fmt.Fprintln(tw, app.T("FORMULIR\tVERSI\tJUDUL", "FORM\tVERSION\tTITLE"))
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			for _, name := range forms.Names() {
-				f, err := forms.Get(name)
-				if err != nil {
-					return err
-				}
-				out = append(out, map[string]any{"id": f.ID, "version": f.Version, "title": f.Title})
-				fmt.Fprintf(tw, "%s\t%d\t%s\n", f.ID, f.Version, f.Title.In(app.Lang))
-			}
-			if app.JSON {
-				return app.WriteJSON(out)
-			}
-			return tw.Flush()
+			return runFormsList(cmd.Context(), app, opts)
 		},
-	}, &cobra.Command{
+	}
+}
+
+func runFormsList(ctx context.Context, app *App, opts *formsListOptions) error {
+	var out []map[string]any
+	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+	if !app.JSON {
+		fmt.Fprintln(tw, app.T("FORMULIR\tVERSI\tJUDUL", "FORM\tVERSION\tTITLE"))
+	}
+	for _, name := range forms.Names() {
+		f, err := forms.Get(name)
+		if err != nil {
+			return err
+		}
+		out = append(out, map[string]any{"id": f.ID, "version": f.Version, "title": f.Title})
+		fmt.Fprintf(tw, "%s\t%d\t%s\n", f.ID, f.Version, f.Title.In(app.Lang))
+	}
+	if app.JSON {
+		return app.WriteJSON(out)
+	}
+	return tw.Flush()
+}
+
+type formsShowOptions struct {
+	Name string
+}
+
+func newFormsShowCommand(app *App, runF func(context.Context, *formsShowOptions) error) *cobra.Command {
+	opts := &formsShowOptions{}
+	return &cobra.Command{
 		Use:   "show NAME",
 		Short: "Show a form's fields, allowed values and documents",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := forms.Get(args[0])
-			if err != nil {
-				return &cli.UsageError{Msg: checkText(err).In(app.Lang)}
+			opts.Name = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if app.JSON {
-				return app.WriteJSON(f)
-			}
-			fmt.Fprintf(app.Out, "%s v%d — %s\n", f.ID, f.Version, f.Title.In(app.Lang))
-			if d := f.Description.In(app.Lang); d != "" {
-				fmt.Fprintln(app.Out, d)
-			}
-			fmt.Fprintln(app.Out)
-			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.T("ISIAN\tLABEL\tJENIS\tKETENTUAN\tNILAI", "FIELD\tLABEL\tTYPE\tRULE\tVALUES"))
-			for _, fd := range f.Fields {
-				var vals []string
-				for _, c := range fd.Values {
-					vals = append(vals, c.Value)
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", fd.ID, fd.Label.In(app.Lang), fd.Type, fd.Requirement().In(app.Lang), strings.Join(vals, " | "))
-			}
-			tw.Flush()
-			fmt.Fprintln(app.Out, app.T("\nDokumen:", "\nDocuments:"))
-			for _, d := range f.Documents.Catalog {
-				fmt.Fprintf(app.Out, "  %-30s %s\n", d.ID, d.Label.In(app.Lang))
-			}
-			return nil
+			return runFormsShow(cmd.Context(), app, opts)
 		},
-	})
-	return cmd
+	}
+}
+
+func runFormsShow(ctx context.Context, app *App, opts *formsShowOptions) error {
+	f, err := forms.Get(opts.Name)
+	if err != nil {
+		return &cli.UsageError{Msg: checkText(err).In(app.Lang)}
+	}
+	if app.JSON {
+		return app.WriteJSON(f)
+	}
+	fmt.Fprintf(app.Out, "%s v%d — %s\n", f.ID, f.Version, f.Title.In(app.Lang))
+	if d := f.Description.In(app.Lang); d != "" {
+		fmt.Fprintln(app.Out, d)
+	}
+	fmt.Fprintln(app.Out)
+	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, app.T("ISIAN\tLABEL\tJENIS\tKETENTUAN\tNILAI", "FIELD\tLABEL\tTYPE\tRULE\tVALUES"))
+	for _, fd := range f.Fields {
+		var vals []string
+		for _, c := range fd.Values {
+			vals = append(vals, c.Value)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", fd.ID, fd.Label.In(app.Lang), fd.Type, fd.Requirement().In(app.Lang), strings.Join(vals, " | "))
+	}
+	tw.Flush()
+	fmt.Fprintln(app.Out, app.T("\nDokumen:", "\nDocuments:"))
+	for _, d := range f.Documents.Catalog {
+		fmt.Fprintf(app.Out, "  %-30s %s\n", d.ID, d.Label.In(app.Lang))
+	}
+	return nil
 }

@@ -13,13 +13,16 @@ type initOptions struct {
 	PIN                        pinSource
 }
 
-func newInitCommand(app *App) *cobra.Command {
-	var opts initOptions
+func newInitCommand(app *App, runF func(context.Context, *initOptions) error) *cobra.Command {
+	opts := &initOptions{}
 	cmd := &cobra.Command{
 		Use:   "init --kit-code CODE --office NAME --supervisor-nip NIP --supervisor-name NAME",
 		Short: "Set up this kit: its code, office, device key and first supervisor",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return runInit(cmd.Context(), app, opts)
 		},
 	}
@@ -35,7 +38,7 @@ func newInitCommand(app *App) *cobra.Command {
 	return cmd
 }
 
-func runInit(ctx context.Context, app *App, opts initOptions) error {
+func runInit(ctx context.Context, app *App, opts *initOptions) error {
 	if app.initialized() {
 		return intake.Errorf(intake.CodeKitExists, "sudah ada kit di %s", "there is a kit in %s already", app.Home)
 	}

@@ -30,10 +30,12 @@ type intakeOptions struct {
 	Print       bool
 	Printer     string
 	Interactive bool
+
+	OverrideReasons map[string]string // Overrides parsed, before the run
 }
 
-func newIntakeCommand(app *App) *cobra.Command {
-	var opts intakeOptions
+func newIntakeCommand(app *App, runF func(context.Context, *intakeOptions) error) *cobra.Command {
+	opts := &intakeOptions{}
 	cmd := &cobra.Command{
 		Use:   "intake [--form passport|stay-permit] [--data FILE.json|-] [--from-roster N] [--photo FILE.jpg] [--override FIELD=REASON]... [--receipt PATH] [--print [--printer NAME]]",
 		Short: "Take one applicant: from a data file, or field by field at the terminal",
@@ -49,6 +51,16 @@ reason, and a summary is shown before saving. Interrupting (Ctrl-C, Ctrl-D)
 keeps the entry as a draft: resume it with --resume ID.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.OverrideReasons, err = parseOverrides(opts.Overrides); err != nil {
+				return err
+			}
+			if err := checkReceiptOutput(receiptOutput{Format: opts.Format, Print: opts.Print, Printer: opts.Printer}); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return runIntake(cmd.Context(), app, opts)
 		},
 	}
@@ -114,17 +126,8 @@ func decodeApplicant(b []byte, name string) (map[string]any, error) {
 	return data, nil
 }
 
-func runIntake(ctx context.Context, app *App, opts intakeOptions) error {
-	overrides, err := parseOverrides(opts.Overrides)
-	if err != nil {
-		return err
-	}
-	if opts.Format != "a4" && opts.Format != "80mm" {
-		return cli.Usagef("--format must be a4 or 80mm, not %q", opts.Format)
-	}
-	if opts.Printer != "" && !opts.Print {
-		return cli.Usagef("--printer goes with --print")
-	}
+func runIntake(ctx context.Context, app *App, opts *intakeOptions) error {
+	overrides := opts.OverrideReasons
 	if opts.Receipt != "" {
 		if err := app.checkNewFile(opts.Receipt, false); err != nil {
 			return err
@@ -183,7 +186,7 @@ func runIntake(ctx context.Context, app *App, opts intakeOptions) error {
 			base[k] = v
 		}
 		in.Data = base
-		return app.capture(ctx, svc, in, opts)
+		return app.capture(ctx, svc, in, *opts)
 	}
 	if !opts.Interactive && !app.isTerminal() {
 		return cli.Usagef("%s", app.T("tidak ada --data dan masukan bukan terminal: beri --data FILE.json, atau --interactive",
@@ -195,7 +198,7 @@ func runIntake(ctx context.Context, app *App, opts intakeOptions) error {
 	}
 	in.FormID = f.ID
 	p := newPrompter(app, svc, f)
-	return p.run(ctx, base, in, opts)
+	return p.run(ctx, base, in, *opts)
 }
 
 func intakeForm(id string, base map[string]any) (*forms.Form, error) {
@@ -233,7 +236,7 @@ func (a *App) capture(ctx context.Context, svc *intake.Service, in intake.Captur
 	if err != nil {
 		return err
 	}
-	path, rerr := a.writeReceipt(ctx, svc, c.App, 0, receiptOptions{Out: opts.Receipt, Format: opts.Format, Print: opts.Print, Printer: opts.Printer})
+	path, rerr := a.writeReceipt(ctx, svc, c.App, 0, receiptOutput{Out: opts.Receipt, Format: opts.Format, Print: opts.Print, Printer: opts.Printer})
 	if rerr == nil {
 		rerr = svc.ReceiptWritten(ctx, c.App.ID)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -13,7 +14,7 @@ import (
 
 func newOfficerCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{Use: "officer", Short: "Officers and supervisors of this kit"}
-	cmd.AddCommand(newOfficerAddCommand(app), newOfficerListCommand(app), newOfficerUnlockCommand(app), newOfficerResetPINCommand(app))
+	cmd.AddCommand(newOfficerAddCommand(app, nil), newOfficerListCommand(app, nil), newOfficerUnlockCommand(app, nil), newOfficerResetPINCommand(app, nil))
 	return cmd
 }
 
@@ -22,8 +23,8 @@ type officerAddOptions struct {
 	PIN             pinSource
 }
 
-func newOfficerAddCommand(app *App) *cobra.Command {
-	var opts officerAddOptions
+func newOfficerAddCommand(app *App, runF func(context.Context, *officerAddOptions) error) *cobra.Command {
+	opts := &officerAddOptions{}
 	cmd := &cobra.Command{
 		Use:   "add --nip NIP --name NAME [--role officer|supervisor]",
 		Short: "Register an officer (supervisors only); the officer types a new PIN",
@@ -32,26 +33,10 @@ func newOfficerAddCommand(app *App) *cobra.Command {
 			if opts.Role != "officer" && opts.Role != "supervisor" {
 				return cli.Usagef("--role must be officer or supervisor, not %q", opts.Role)
 			}
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if _, err := svc.Authorize(cmd.Context(), intake.RoleSupervisor); err != nil {
-				return err
-			}
-			pin, err := app.readPIN(opts.PIN, app.T("PIN baru untuk "+opts.Name, "New PIN for "+opts.Name), true)
-			if err != nil {
-				return err
-			}
-			o, err := svc.AddOfficer(cmd.Context(), intake.NewOfficer{NIP: opts.NIP, Name: opts.Name, Role: intake.Role(opts.Role), PIN: pin})
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				return app.WriteJSON(officerJSON(o))
-			}
-			app.Say("%s %s (%s) terdaftar.", "%s %s (%s) registered.", capitalize(roleName(app, o.Role)), o.Name, o.NIP)
-			return nil
+			return runOfficerAdd(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -64,39 +49,72 @@ func newOfficerAddCommand(app *App) *cobra.Command {
 	return cmd
 }
 
-func newOfficerListCommand(app *App) *cobra.Command {
+func runOfficerAdd(ctx context.Context, app *App, opts *officerAddOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Authorize(ctx, intake.RoleSupervisor); err != nil {
+		return err
+	}
+	pin, err := app.readPIN(opts.PIN, app.T("PIN baru untuk "+opts.Name, "New PIN for "+opts.Name), true)
+	if err != nil {
+		return err
+	}
+	o, err := svc.AddOfficer(ctx, intake.NewOfficer{NIP: opts.NIP, Name: opts.Name, Role: intake.Role(opts.Role), PIN: pin})
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(officerJSON(o))
+	}
+	app.Say("%s %s (%s) terdaftar.", "%s %s (%s) registered.", capitalize(roleName(app, o.Role)), o.Name, o.NIP)
+	return nil
+}
+
+type officerListOptions struct{}
+
+func newOfficerListCommand(app *App, runF func(context.Context, *officerListOptions) error) *cobra.Command {
+	opts := &officerListOptions{}
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List the kit's officers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			list, err := svc.Officers(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				out := []map[string]any{}
-				for _, o := range list {
-					out = append(out, officerJSON(o))
-				}
-				return app.WriteJSON(out)
-			}
-			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.T("NIP\tNAMA\tPERAN\tSTATUS", "NIP\tNAME\tROLE\tSTATE"))
-			for _, o := range list {
-				state := app.T("aktif", "active")
-				if app.Now().Before(o.LockedUntil) {
-					state = app.T("terkunci sampai ", "locked until ") + o.LockedUntil.Format("2006-01-02 15:04")
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.NIP, o.Name, roleName(app, o.Role), state)
-			}
-			return tw.Flush()
+			return runOfficerList(cmd.Context(), app, opts)
 		},
 	}
+}
+
+func runOfficerList(ctx context.Context, app *App, opts *officerListOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	list, err := svc.Officers(ctx)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		out := []map[string]any{}
+		for _, o := range list {
+			out = append(out, officerJSON(o))
+		}
+		return app.WriteJSON(out)
+	}
+	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, app.T("NIP\tNAMA\tPERAN\tSTATUS", "NIP\tNAME\tROLE\tSTATE"))
+	for _, o := range list {
+		state := app.T("aktif", "active")
+		if app.Now().Before(o.LockedUntil) {
+			state = app.T("terkunci sampai ", "locked until ") + o.LockedUntil.Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.NIP, o.Name, roleName(app, o.Role), state)
+	}
+	return tw.Flush()
 }
 
 func roleName(app *App, r intake.Role) string {
@@ -121,59 +139,81 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func newOfficerUnlockCommand(app *App) *cobra.Command {
-	var nip string
+type officerUnlockOptions struct {
+	NIP string
+}
+
+func newOfficerUnlockCommand(app *App, runF func(context.Context, *officerUnlockOptions) error) *cobra.Command {
+	opts := &officerUnlockOptions{}
 	cmd := &cobra.Command{
 		Use:   "unlock --nip NIP",
 		Short: "Lift an officer's lock after wrong PINs (supervisors only)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			o, err := svc.Unlock(cmd.Context(), nip)
-			if err != nil {
-				return err
-			}
-			app.Say("Akun %s (%s) dibuka.", "Account %s (%s) unlocked.", o.Name, o.NIP)
-			return nil
+			return runOfficerUnlock(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().StringVar(&nip, "nip", "", "the officer's NIP")
+	cmd.Flags().StringVar(&opts.NIP, "nip", "", "the officer's NIP")
 	cmd.MarkFlagRequired("nip")
 	return cmd
 }
 
-func newOfficerResetPINCommand(app *App) *cobra.Command {
-	var nip string
-	var src pinSource
+func runOfficerUnlock(ctx context.Context, app *App, opts *officerUnlockOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	o, err := svc.Unlock(ctx, opts.NIP)
+	if err != nil {
+		return err
+	}
+	app.Say("Akun %s (%s) dibuka.", "Account %s (%s) unlocked.", o.Name, o.NIP)
+	return nil
+}
+
+type officerResetPINOptions struct {
+	NIP string
+	PIN pinSource
+}
+
+func newOfficerResetPINCommand(app *App, runF func(context.Context, *officerResetPINOptions) error) *cobra.Command {
+	opts := &officerResetPINOptions{}
 	cmd := &cobra.Command{
 		Use:   "reset-pin --nip NIP",
 		Short: "Give an officer a new PIN (supervisors only); the officer types it",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if _, err := svc.Authorize(cmd.Context(), intake.RoleSupervisor); err != nil {
-				return err
-			}
-			pin, err := app.readPIN(src, app.T("PIN baru", "New PIN"), true)
-			if err != nil {
-				return err
-			}
-			o, err := svc.ResetPIN(cmd.Context(), nip, pin)
-			if err != nil {
-				return err
-			}
-			app.Say("PIN baru untuk %s (%s) tersimpan.", "New PIN for %s (%s) saved.", o.Name, o.NIP)
-			return nil
+			return runOfficerResetPIN(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().StringVar(&nip, "nip", "", "the officer's NIP")
-	cmd.Flags().BoolVar(&src.stdin, "pin-stdin", false, "read the new PIN from standard input")
+	cmd.Flags().StringVar(&opts.NIP, "nip", "", "the officer's NIP")
+	cmd.Flags().BoolVar(&opts.PIN.stdin, "pin-stdin", false, "read the new PIN from standard input")
 	cmd.MarkFlagRequired("nip")
 	return cmd
+}
+
+func runOfficerResetPIN(ctx context.Context, app *App, opts *officerResetPINOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Authorize(ctx, intake.RoleSupervisor); err != nil {
+		return err
+	}
+	pin, err := app.readPIN(opts.PIN, app.T("PIN baru", "New PIN"), true)
+	if err != nil {
+		return err
+	}
+	o, err := svc.ResetPIN(ctx, opts.NIP, pin)
+	if err != nil {
+		return err
+	}
+	app.Say("PIN baru untuk %s (%s) tersimpan.", "New PIN for %s (%s) saved.", o.Name, o.NIP)
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"errors"
 
@@ -11,36 +12,26 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newReceiptCommand(app *App) *cobra.Command {
-	var opts receiptOptions
+type receiptOptions struct {
+	Ref string // NUMBER|ID
+	receiptOutput
+}
+
+func newReceiptCommand(app *App, runF func(context.Context, *receiptOptions) error) *cobra.Command {
+	opts := &receiptOptions{}
 	cmd := &cobra.Command{
 		Use:   "receipt NUMBER|ID [--out PATH] [--format a4|80mm] [--print [--printer NAME]]",
 		Short: "Print a receipt again (marked SALINAN / COPY n)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Format != "a4" && opts.Format != "80mm" {
-				return cli.Usagef("--format must be a4 or 80mm, not %q", opts.Format)
-			}
-			if opts.Printer != "" && !opts.Print {
-				return cli.Usagef("--printer goes with --print")
-			}
-			svc, err := app.service(cmd.Context())
-			if err != nil {
+			opts.Ref = args[0]
+			if err := checkReceiptOutput(opts.receiptOutput); err != nil {
 				return err
 			}
-			r, err := svc.IssueReceipt(cmd.Context(), args[0])
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			path, err := app.renderReceipt(cmd.Context(), svc, r, opts)
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				return app.WriteJSON(map[string]any{"number": r.App.Number, "copy": r.Copy, "receipt": path, "printed": opts.Print})
-			}
-			app.Say("%s", "%s", path)
-			return nil
+			return runReceipt(cmd.Context(), app, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -49,49 +40,94 @@ func newReceiptCommand(app *App) *cobra.Command {
 	f.BoolVar(&opts.Print, "print", false, "print with lp (CUPS)")
 	f.StringVar(&opts.Printer, "printer", "", "printer name for --print")
 	f.BoolVar(&opts.Force, "force", false, "overwrite the --out file if it exists")
-	cmd.AddCommand(newReceiptVerifyCommand(app))
+	cmd.AddCommand(newReceiptVerifyCommand(app, nil))
 	return cmd
 }
 
-func newReceiptVerifyCommand(app *App) *cobra.Command {
+// checkReceiptOutput refuses a paper or printer choice that cannot be
+// right, before anything is opened.
+func checkReceiptOutput(o receiptOutput) error {
+	if o.Format != "a4" && o.Format != "80mm" {
+		return cli.Usagef("--format must be a4 or 80mm, not %q", o.Format)
+	}
+	if o.Printer != "" && !o.Print {
+		return cli.Usagef("--printer goes with --print")
+	}
+	return nil
+}
+
+func runReceipt(ctx context.Context, app *App, opts *receiptOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := svc.IssueReceipt(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	path, err := app.renderReceipt(ctx, svc, r, opts.receiptOutput)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(map[string]any{"number": r.App.Number, "copy": r.Copy, "receipt": path, "printed": opts.Print})
+	}
+	app.Say("%s", "%s", path)
+	return nil
+}
+
+type receiptVerifyOptions struct {
+	Text string // the QR code's text
+}
+
+func newReceiptVerifyCommand(app *App, runF func(context.Context, *receiptVerifyOptions) error) *cobra.Command {
+	opts := &receiptVerifyOptions{}
 	return &cobra.Command{
 		Use:   "verify TEXT",
 		Short: "Check a receipt's QR text: valid, or why not",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			opts.Text = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			kit, err := svc.Kit(cmd.Context())
-			if err != nil {
-				return err
-			}
-			// A kit knows its own key; the central office knows every kit's.
-			keyFor := func(code string) (ed25519.PublicKey, bool) {
-				if code == kit.Code {
-					return ed25519.PublicKey(kit.PublicKey), true
-				}
-				return nil, false
-			}
-			p, err := receipt.Verify(args[0], keyFor)
-			if err != nil {
-				var re *receipt.Error
-				if errors.As(err, &re) {
-					if app.JSON {
-						app.WriteJSON(map[string]any{"valid": false, "code": re.Code, "reason": re.Message})
-					}
-					return intake.Errorf(intake.CodeInvalid, "tanda terima TIDAK sah: %s", "receipt NOT valid: %s", re.Message)
-				}
-				return err
-			}
-			if app.JSON {
-				return app.WriteJSON(map[string]any{"valid": true, "kit": p.Kit, "number": p.Number, "nik_masked": p.NIKMasked, "name": p.Name,
-					"issued": p.Issued, "fee": p.Fee, "version": p.Version, "copy": p.Copy})
-			}
-			app.Say("SAH: %s, %s, NIK %s, diterbitkan %s oleh kit %s", "VALID: %s, %s, NIK %s, issued %s by kit %s",
-				p.Number, p.Name, p.NIKMasked, p.Issued.Local().Format("2006-01-02 15:04"), p.Kit)
-			return nil
+			return runReceiptVerify(cmd.Context(), app, opts)
 		},
 	}
+}
+
+func runReceiptVerify(ctx context.Context, app *App, opts *receiptVerifyOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	kit, err := svc.Kit(ctx)
+	if err != nil {
+		return err
+	}
+	// A kit knows its own key; the central office knows every kit's.
+	keyFor := func(code string) (ed25519.PublicKey, bool) {
+		if code == kit.Code {
+			return ed25519.PublicKey(kit.PublicKey), true
+		}
+		return nil, false
+	}
+	p, err := receipt.Verify(opts.Text, keyFor)
+	if err != nil {
+		var re *receipt.Error
+		if errors.As(err, &re) {
+			if app.JSON {
+				app.WriteJSON(map[string]any{"valid": false, "code": re.Code, "reason": re.Message})
+			}
+			return intake.Errorf(intake.CodeInvalid, "tanda terima TIDAK sah: %s", "receipt NOT valid: %s", re.Message)
+		}
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(map[string]any{"valid": true, "kit": p.Kit, "number": p.Number, "nik_masked": p.NIKMasked, "name": p.Name,
+			"issued": p.Issued, "fee": p.Fee, "version": p.Version, "copy": p.Copy})
+	}
+	app.Say("SAH: %s, %s, NIK %s, diterbitkan %s oleh kit %s", "VALID: %s, %s, NIK %s, issued %s by kit %s",
+		p.Number, p.Name, p.NIKMasked, p.Issued.Local().Format("2006-01-02 15:04"), p.Kit)
+	return nil
 }

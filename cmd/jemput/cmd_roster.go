@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"text/tabwriter"
@@ -12,13 +13,18 @@ import (
 
 func newRosterCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{Use: "roster", Short: "Pre-registered lists for collective (Eazy Paspor) services"}
-	cmd.AddCommand(newRosterImportCommand(app), newRosterListCommand(app))
+	cmd.AddCommand(newRosterImportCommand(app, nil), newRosterListCommand(app, nil))
 	return cmd
 }
 
-func newRosterImportCommand(app *App) *cobra.Command {
-	var eventID string
-	var skip bool
+type rosterImportOptions struct {
+	File        string
+	EventID     string
+	SkipInvalid bool
+}
+
+func newRosterImportCommand(app *App, runF func(context.Context, *rosterImportOptions) error) *cobra.Command {
+	opts := &rosterImportOptions{}
 	cmd := &cobra.Command{
 		Use:   "import FILE.csv [--event ID] [--skip-invalid]",
 		Short: "Import a roster (supervisors only): every row is checked first, nothing is imported if one is bad",
@@ -29,36 +35,44 @@ bad rows are named with their line and field, and nothing is imported unless
 them when completing the entry (jemput intake --from-roster N).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			opts.File = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			f, err := os.Open(args[0])
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			rep, err := svc.ImportRoster(cmd.Context(), f, eventID, skip)
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				return app.WriteJSON(map[string]any{"event_id": rep.Event.ID, "rows": rep.Rows, "imported": len(rep.Imported), "skipped": rep.Skipped,
-					"problems": rosterProblemsJSON(app, rep.Problems), "warnings": rosterProblemsJSON(app, rep.Warnings)})
-			}
-			for _, p := range rep.Problems {
-				fmt.Fprintf(app.Err, app.T("dilewati baris %d: %s\n", "skipped line %d: %s\n"), p.Line, app.issueLine(p.Issue))
-			}
-			for _, p := range rep.Warnings {
-				fmt.Fprintf(app.Err, app.T("peringatan baris %d: %s\n", "warning line %d: %s\n"), p.Line, app.issueLine(p.Issue))
-			}
-			app.Say("%d dari %d baris diimpor ke acara %s.", "%d of %d rows imported into event %s.", len(rep.Imported), rep.Rows, rep.Event.Name)
-			return nil
+			return runRosterImport(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().StringVar(&eventID, "event", "", "event id (default the open event)")
-	cmd.Flags().BoolVar(&skip, "skip-invalid", false, "import the good rows and skip the bad ones")
+	cmd.Flags().StringVar(&opts.EventID, "event", "", "event id (default the open event)")
+	cmd.Flags().BoolVar(&opts.SkipInvalid, "skip-invalid", false, "import the good rows and skip the bad ones")
 	return cmd
+}
+
+func runRosterImport(ctx context.Context, app *App, opts *rosterImportOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(opts.File)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := svc.ImportRoster(ctx, f, opts.EventID, opts.SkipInvalid)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(map[string]any{"event_id": rep.Event.ID, "rows": rep.Rows, "imported": len(rep.Imported), "skipped": rep.Skipped,
+			"problems": rosterProblemsJSON(app, rep.Problems), "warnings": rosterProblemsJSON(app, rep.Warnings)})
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(app.Err, app.T("dilewati baris %d: %s\n", "skipped line %d: %s\n"), p.Line, app.issueLine(p.Issue))
+	}
+	for _, p := range rep.Warnings {
+		fmt.Fprintf(app.Err, app.T("peringatan baris %d: %s\n", "warning line %d: %s\n"), p.Line, app.issueLine(p.Issue))
+	}
+	app.Say("%d dari %d baris diimpor ke acara %s.", "%d of %d rows imported into event %s.", len(rep.Imported), rep.Rows, rep.Event.Name)
+	return nil
 }
 
 func rosterProblemsJSON(app *App, ps []intake.RosterProblem) []map[string]any {
@@ -71,47 +85,58 @@ func rosterProblemsJSON(app *App, ps []intake.RosterProblem) []map[string]any {
 	return out
 }
 
-func newRosterListCommand(app *App) *cobra.Command {
-	var eventID string
+type rosterListOptions struct {
+	EventID string
+}
+
+func newRosterListCommand(app *App, runF func(context.Context, *rosterListOptions) error) *cobra.Command {
+	opts := &rosterListOptions{}
 	cmd := &cobra.Command{
 		Use:   "list [--event ID]",
 		Short: "List the roster of the open event and which entries are done",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, err := app.service(cmd.Context())
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			_, list, err := svc.RosterEntries(cmd.Context(), eventID)
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				out := []map[string]any{}
-				for _, e := range list {
-					m := map[string]any{"no": e.No, "line": e.Line, "values": e.Values}
-					if e.AppID != "" {
-						m["application_id"] = e.AppID
-					}
-					out = append(out, m)
-				}
-				return app.WriteJSON(out)
-			}
-			tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, app.T("NO\tNAMA\tNIK\tJENIS\tSTATUS", "NO\tNAME\tNIK\tTYPE\tSTATE"))
-			for _, e := range list {
-				state := app.T("menunggu", "waiting")
-				if e.AppID != "" {
-					state = app.T("sudah", "done")
-				}
-				nik, _ := e.Values["nik"].(string)
-				fmt.Fprintf(tw, "%d\t%v\t%s\t%v\t%s\n", e.No, e.Values["full_name"], maskNIK(nik), e.Values["application_type"], state)
-			}
-			return tw.Flush()
+			return runRosterList(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().StringVar(&eventID, "event", "", "event id (default the open event)")
+	cmd.Flags().StringVar(&opts.EventID, "event", "", "event id (default the open event)")
 	return cmd
+}
+
+func runRosterList(ctx context.Context, app *App, opts *rosterListOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	_, list, err := svc.RosterEntries(ctx, opts.EventID)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		out := []map[string]any{}
+		for _, e := range list {
+			m := map[string]any{"no": e.No, "line": e.Line, "values": e.Values}
+			if e.AppID != "" {
+				m["application_id"] = e.AppID
+			}
+			out = append(out, m)
+		}
+		return app.WriteJSON(out)
+	}
+	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, app.T("NO\tNAMA\tNIK\tJENIS\tSTATUS", "NO\tNAME\tNIK\tTYPE\tSTATE"))
+	for _, e := range list {
+		state := app.T("menunggu", "waiting")
+		if e.AppID != "" {
+			state = app.T("sudah", "done")
+		}
+		nik, _ := e.Values["nik"].(string)
+		fmt.Fprintf(tw, "%d\t%v\t%s\t%v\t%s\n", e.No, e.Values["full_name"], maskNIK(nik), e.Values["application_type"], state)
+	}
+	return tw.Flush()
 }
 
 // maskNIK keeps the first 6 and last 4 digits of a NIK: enough to match a

@@ -18,9 +18,14 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newEnrollCommand(app *App) *cobra.Command {
-	var officeURL, token string
-	var insecure bool
+type enrollOptions struct {
+	Central      string
+	Token        string
+	InsecureHTTP bool
+}
+
+func newEnrollCommand(app *App, runF func(context.Context, *enrollOptions) error) *cobra.Command {
+	opts := &enrollOptions{}
 	cmd := &cobra.Command{
 		Use:   "enroll --central URL --token TOKEN",
 		Short: "Register this kit with the central office (supervisors; needs a link)",
@@ -29,61 +34,67 @@ office made with 'jemput-central kit add'. The token names the office's key:
 the kit checks it is talking to that office before it sends anything.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			svc, err := app.service(ctx)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if _, err := svc.Authorize(ctx, intake.RoleSupervisor); err != nil {
-				return err
-			}
-			if err := checkOfficeURL(officeURL, insecure); err != nil {
-				return err
-			}
-			tok, err := ksync.ParseToken(token)
-			if err != nil {
-				return cli.Usagef("--token: %v", err)
-			}
-			kit, err := svc.Kit(ctx)
-			if err != nil {
-				return err
-			}
-			if tok.Kit != kit.Code {
-				return cli.Usagef("%s", fmt.Sprintf(app.T("token ini untuk kit %s, bukan %s", "this token is for kit %s, not %s"), tok.Kit, kit.Code))
-			}
-			key, err := app.deviceKey()
-			if err != nil {
-				return err
-			}
-			info, _, err := ksync.Enroll(ctx, officeURL, tok, kit.Code, key)
-			if err != nil {
-				return err
-			}
-			o := intake.Office{URL: officeURL, Name: info.Office, SigningKey: info.SigningKey, SealingRecipient: info.SealingRecipient, TLSCertSHA256: info.TLSCertSHA256}
-			if err := svc.SetOffice(ctx, o); err != nil {
-				return err
-			}
-			if app.JSON {
-				return app.WriteJSON(map[string]any{"office": info.Office, "url": officeURL, "fingerprint": ksync.Fingerprint(info.SigningKey)})
-			}
-			app.Say("Kit %s terdaftar di %s (%s), sidik kunci kantor %s.", "Kit %s enrolled with %s (%s), office key fingerprint %s.", kit.Code, info.Office, officeURL, ksync.Fingerprint(info.SigningKey))
-			return nil
+			return runEnroll(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().StringVar(&officeURL, "central", "", "the central office's address, e.g. https://sync.imigrasi-batulicin.go.id")
-	cmd.Flags().StringVar(&token, "token", "", "the one-time token from the office (jemput-central kit add)")
-	cmd.Flags().BoolVar(&insecure, "insecure-http", false, "allow plain http to an office that is not on this machine (applicant data then crosses the link unencrypted)")
+	cmd.Flags().StringVar(&opts.Central, "central", "", "the central office's address, e.g. https://sync.imigrasi-batulicin.go.id")
+	cmd.Flags().StringVar(&opts.Token, "token", "", "the one-time token from the office (jemput-central kit add)")
+	cmd.Flags().BoolVar(&opts.InsecureHTTP, "insecure-http", false, "allow plain http to an office that is not on this machine (applicant data then crosses the link unencrypted)")
 	cmd.MarkFlagRequired("central")
 	cmd.MarkFlagRequired("token")
 	return cmd
+}
+
+func runEnroll(ctx context.Context, app *App, opts *enrollOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Authorize(ctx, intake.RoleSupervisor); err != nil {
+		return err
+	}
+	if err := checkOfficeURL(opts.Central, opts.InsecureHTTP); err != nil {
+		return err
+	}
+	tok, err := ksync.ParseToken(opts.Token)
+	if err != nil {
+		return cli.Usagef("--token: %v", err)
+	}
+	kit, err := svc.Kit(ctx)
+	if err != nil {
+		return err
+	}
+	if tok.Kit != kit.Code {
+		return cli.Usagef("%s", fmt.Sprintf(app.T("token ini untuk kit %s, bukan %s", "this token is for kit %s, not %s"), tok.Kit, kit.Code))
+	}
+	key, err := app.deviceKey()
+	if err != nil {
+		return err
+	}
+	info, _, err := ksync.Enroll(ctx, opts.Central, tok, kit.Code, key)
+	if err != nil {
+		return err
+	}
+	o := intake.Office{URL: opts.Central, Name: info.Office, SigningKey: info.SigningKey, SealingRecipient: info.SealingRecipient, TLSCertSHA256: info.TLSCertSHA256}
+	if err := svc.SetOffice(ctx, o); err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(map[string]any{"office": info.Office, "url": opts.Central, "fingerprint": ksync.Fingerprint(info.SigningKey)})
+	}
+	app.Say("Kit %s terdaftar di %s (%s), sidik kunci kantor %s.", "Kit %s enrolled with %s (%s), office key fingerprint %s.", kit.Code, info.Office, opts.Central, ksync.Fingerprint(info.SigningKey))
+	return nil
 }
 
 type syncOptions struct {
 	DryRun bool
 }
 
-func newSyncCommand(app *App) *cobra.Command {
-	var opts syncOptions
+func newSyncCommand(app *App, runF func(context.Context, *syncOptions) error) *cobra.Command {
+	opts := &syncOptions{}
 	cmd := &cobra.Command{
 		Use:   "sync [--dry-run]",
 		Short: "Send approved applications to the office and fetch its statuses (supervisors)",
@@ -94,15 +105,18 @@ left them, and everything can be sent again safely. Interrupt it at any
 moment and run it again.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return runSync(cmd.Context(), app, opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "say what would be sent, send nothing")
-	cmd.AddCommand(newSyncExportCommand(app), newSyncImportAcksCommand(app), newSyncLimitsCommand(app))
+	cmd.AddCommand(newSyncExportCommand(app, nil), newSyncImportAcksCommand(app, nil), newSyncLimitsCommand(app, nil))
 	return cmd
 }
 
-func runSync(ctx context.Context, app *App, opts syncOptions) error {
+func runSync(ctx context.Context, app *App, opts *syncOptions) error {
 	k, err := app.syncKit(ctx, !opts.DryRun)
 	if err != nil {
 		return err
@@ -188,118 +202,140 @@ func (a *App) progress() func(phase string, done, total int64) {
 	}
 }
 
-func newSyncExportCommand(app *App) *cobra.Command {
-	var out string
-	var force bool
+type syncExportOptions struct {
+	Out   string
+	Force bool
+}
+
+func newSyncExportCommand(app *App, runF func(context.Context, *syncExportOptions) error) *cobra.Command {
+	opts := &syncExportOptions{}
 	cmd := &cobra.Command{
 		Use:   "export --out FILE",
 		Short: "Write the batches to a sealed file for a USB stick, when there is no link at all",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if err := app.checkNewFile(out, force); err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			k, err := app.syncKit(ctx, true)
-			if err != nil {
-				return err
-			}
-			svc, kit, office := k.svc, k.kit, k.office
-			key, err := app.deviceKey()
-			if err != nil {
-				return err
-			}
-			side := kitside.New(svc, kit.Code)
-			recs, photos, err := side.Pending(ctx)
-			if err != nil {
-				return err
-			}
-			audit, err := side.AuditToSend(ctx)
-			if err != nil {
-				return err
-			}
-			e := ksync.Export{Kit: kit.Code, Created: app.Now().UTC(),
-				Batch:       ksync.Batch{BatchID: fmt.Sprintf("%s-%d", kit.Code, app.Now().UnixNano()), Kit: kit.Code, Records: recs, Audit: audit},
-				Attachments: map[string][]byte{}}
-			for _, p := range photos {
-				b, err := side.Photo(ctx, p.SHA256)
-				if err != nil {
-					return err
-				}
-				e.Attachments[p.SHA256] = b
-			}
-			var buf bytes.Buffer
-			if err := ksync.SealExport(&buf, office.SealingRecipient, key, e); err != nil {
-				return err
-			}
-			if err := app.writeNewFile(out, buf.Bytes(), force); err != nil {
-				return err
-			}
-			var ids []string
-			for _, r := range recs {
-				ids = append(ids, r.ID())
-			}
-			if err := svc.MarkExported(ctx, ids, out); err != nil {
-				return err
-			}
-			if app.JSON {
-				return app.WriteJSON(map[string]any{"file": out, "records": len(recs), "photos": len(photos), "bytes": buf.Len()})
-			}
-			app.Say("%s: %d permohonan, %d foto, %d KB, tersegel untuk %s.", "%s: %d applications, %d photos, %d KB, sealed for %s.", out, len(recs), len(photos), buf.Len()>>10, office.Name)
-			app.Note("bawa ke kantor: jemput-central import %s; lalu: jemput sync import-acks %s.acks", "take it to the office: jemput-central import %s; then: jemput sync import-acks %s.acks", out, out)
-			return nil
+			return runSyncExport(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "the file to write (on the USB stick)")
-	cmd.Flags().BoolVar(&force, "force", false, "overwrite the file if it exists")
+	cmd.Flags().StringVar(&opts.Out, "out", "", "the file to write (on the USB stick)")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite the file if it exists")
 	cmd.MarkFlagRequired("out")
 	return cmd
 }
 
-func newSyncImportAcksCommand(app *App) *cobra.Command {
+func runSyncExport(ctx context.Context, app *App, opts *syncExportOptions) error {
+	if err := app.checkNewFile(opts.Out, opts.Force); err != nil {
+		return err
+	}
+	k, err := app.syncKit(ctx, true)
+	if err != nil {
+		return err
+	}
+	svc, kit, office := k.svc, k.kit, k.office
+	key, err := app.deviceKey()
+	if err != nil {
+		return err
+	}
+	side := kitside.New(svc, kit.Code)
+	recs, photos, err := side.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	audit, err := side.AuditToSend(ctx)
+	if err != nil {
+		return err
+	}
+	e := ksync.Export{Kit: kit.Code, Created: app.Now().UTC(),
+		Batch:       ksync.Batch{BatchID: fmt.Sprintf("%s-%d", kit.Code, app.Now().UnixNano()), Kit: kit.Code, Records: recs, Audit: audit},
+		Attachments: map[string][]byte{}}
+	for _, p := range photos {
+		b, err := side.Photo(ctx, p.SHA256)
+		if err != nil {
+			return err
+		}
+		e.Attachments[p.SHA256] = b
+	}
+	var buf bytes.Buffer
+	if err := ksync.SealExport(&buf, office.SealingRecipient, key, e); err != nil {
+		return err
+	}
+	if err := app.writeNewFile(opts.Out, buf.Bytes(), opts.Force); err != nil {
+		return err
+	}
+	var ids []string
+	for _, r := range recs {
+		ids = append(ids, r.ID())
+	}
+	if err := svc.MarkExported(ctx, ids, opts.Out); err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(map[string]any{"file": opts.Out, "records": len(recs), "photos": len(photos), "bytes": buf.Len()})
+	}
+	app.Say("%s: %d permohonan, %d foto, %d KB, tersegel untuk %s.", "%s: %d applications, %d photos, %d KB, sealed for %s.", opts.Out, len(recs), len(photos), buf.Len()>>10, office.Name)
+	app.Note("bawa ke kantor: jemput-central import %s; lalu: jemput sync import-acks %s.acks", "take it to the office: jemput-central import %s; then: jemput sync import-acks %s.acks", opts.Out, opts.Out)
+	return nil
+}
+
+type syncImportAcksOptions struct {
+	File string
+}
+
+func newSyncImportAcksCommand(app *App, runF func(context.Context, *syncImportAcksOptions) error) *cobra.Command {
+	opts := &syncImportAcksOptions{}
 	return &cobra.Command{
 		Use:   "import-acks FILE",
 		Short: "Read the office's acknowledgment file for an export back into the kit",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			k, err := app.syncKit(ctx, true)
-			if err != nil {
-				return err
+			opts.File = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			svc, kit, office := k.svc, k.kit, k.office
-			f, err := os.Open(args[0])
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			af, err := ksync.ReadAckFile(f)
-			if err != nil {
-				return err
-			}
-			if err := af.Verify(office.SigningKey); err != nil {
-				return intake.Errorf(intake.CodeInvalid, "berkas jawaban tidak sah: %v", "the acknowledgment file is not valid: %v", err)
-			}
-			if af.Kit != kit.Code {
-				return intake.Errorf(intake.CodeInvalid, "berkas jawaban untuk kit %s, bukan %s", "the acknowledgment file is for kit %s, not %s", af.Kit, kit.Code)
-			}
-			side := kitside.New(svc, kit.Code)
-			if err := side.SaveAcks(ctx, af.Acks); err != nil {
-				return err
-			}
-			if err := side.SaveStatuses(ctx, ksync.Statuses{Statuses: af.Statuses}); err != nil {
-				return err
-			}
-			held := 0
-			for _, a := range af.Acks {
-				if a.Result == ksync.AckStored || a.Result == ksync.AckDuplicate {
-					held++
-				}
-			}
-			app.Say("%d jawaban dibaca: %d permohonan ada di kantor; %d status.", "%d answers read: %d applications held by the office; %d statuses.", len(af.Acks), held, len(af.Statuses))
-			return nil
+			return runSyncImportAcks(cmd.Context(), app, opts)
 		},
 	}
+}
+
+func runSyncImportAcks(ctx context.Context, app *App, opts *syncImportAcksOptions) error {
+	k, err := app.syncKit(ctx, true)
+	if err != nil {
+		return err
+	}
+	svc, kit, office := k.svc, k.kit, k.office
+	f, err := os.Open(opts.File)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	af, err := ksync.ReadAckFile(f)
+	if err != nil {
+		return err
+	}
+	if err := af.Verify(office.SigningKey); err != nil {
+		return intake.Errorf(intake.CodeInvalid, "berkas jawaban tidak sah: %v", "the acknowledgment file is not valid: %v", err)
+	}
+	if af.Kit != kit.Code {
+		return intake.Errorf(intake.CodeInvalid, "berkas jawaban untuk kit %s, bukan %s", "the acknowledgment file is for kit %s, not %s", af.Kit, kit.Code)
+	}
+	side := kitside.New(svc, kit.Code)
+	if err := side.SaveAcks(ctx, af.Acks); err != nil {
+		return err
+	}
+	if err := side.SaveStatuses(ctx, ksync.Statuses{Statuses: af.Statuses}); err != nil {
+		return err
+	}
+	held := 0
+	for _, a := range af.Acks {
+		if a.Result == ksync.AckStored || a.Result == ksync.AckDuplicate {
+			held++
+		}
+	}
+	app.Say("%d jawaban dibaca: %d permohonan ada di kantor; %d status.", "%d answers read: %d applications held by the office; %d statuses.", len(af.Acks), held, len(af.Statuses))
+	return nil
 }
 
 // syncingKit is what the sync commands start from.
@@ -329,51 +365,66 @@ func (a *App) syncKit(ctx context.Context, needOffice bool) (syncingKit, error) 
 	return k, nil
 }
 
-func newSyncLimitsCommand(app *App) *cobra.Command {
-	var l intake.Limits
+type syncLimitsOptions struct {
+	Days, Apps       int
+	DaysSet, AppsSet bool // --days, --apps given: set them
+}
+
+func newSyncLimitsCommand(app *App, runF func(context.Context, *syncLimitsOptions) error) *cobra.Command {
+	opts := &syncLimitsOptions{}
 	cmd := &cobra.Command{
 		Use:   "limits [--days N] [--apps N]",
 		Short: "Show or set how long approved applications may wait for a sync before intake stops (supervisors)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			k, err := app.syncKit(ctx, false)
-			if err != nil {
-				return err
+			opts.DaysSet, opts.AppsSet = cmd.Flags().Changed("days"), cmd.Flags().Changed("apps")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			if cmd.Flags().Changed("days") || cmd.Flags().Changed("apps") {
-				st, err := k.svc.SyncState(ctx)
-				if err != nil {
-					return err
-				}
-				if !cmd.Flags().Changed("days") {
-					l.MaxDays = st.Limits.MaxDays
-				}
-				if !cmd.Flags().Changed("apps") {
-					l.MaxApps = st.Limits.MaxApps
-				}
-				if l.MaxDays < 0 || l.MaxApps < 0 {
-					return cli.Usagef("--days and --apps must be 0 (no limit) or more")
-				}
-				if err := k.svc.SetLimits(ctx, l); err != nil {
-					return err
-				}
-			}
-			st, err := k.svc.SyncState(ctx)
-			if err != nil {
-				return err
-			}
-			if app.JSON {
-				return app.WriteJSON(map[string]any{"max_days": st.Limits.MaxDays, "max_apps": st.Limits.MaxApps, "waiting": st.Waiting, "over": st.Over})
-			}
-			app.Say("Batas: %d hari atau %d permohonan disetujui yang belum sampai di kantor (0 = tanpa batas). Sekarang menunggu: %d.",
-				"Limits: %d days or %d approved applications not at the office (0 = no limit). Waiting now: %d.", st.Limits.MaxDays, st.Limits.MaxApps, st.Waiting)
-			return nil
+			return runSyncLimits(cmd.Context(), app, opts)
 		},
 	}
-	cmd.Flags().IntVar(&l.MaxDays, "days", 0, "days the oldest approved application may wait")
-	cmd.Flags().IntVar(&l.MaxApps, "apps", 0, "approved applications that may wait")
+	cmd.Flags().IntVar(&opts.Days, "days", 0, "days the oldest approved application may wait")
+	cmd.Flags().IntVar(&opts.Apps, "apps", 0, "approved applications that may wait")
 	return cmd
+}
+
+func runSyncLimits(ctx context.Context, app *App, opts *syncLimitsOptions) error {
+	k, err := app.syncKit(ctx, false)
+	if err != nil {
+		return err
+	}
+	if opts.DaysSet || opts.AppsSet {
+		st, err := k.svc.SyncState(ctx)
+		if err != nil {
+			return err
+		}
+		l := intake.Limits{MaxDays: opts.Days, MaxApps: opts.Apps}
+		if !opts.DaysSet {
+			l.MaxDays = st.Limits.MaxDays
+		}
+		if !opts.AppsSet {
+			l.MaxApps = st.Limits.MaxApps
+		}
+		// Checked here, not before the run, so that a caller who may not
+		// set limits hears that first, as before.
+		if l.MaxDays < 0 || l.MaxApps < 0 {
+			return cli.Usagef("--days and --apps must be 0 (no limit) or more")
+		}
+		if err := k.svc.SetLimits(ctx, l); err != nil {
+			return err
+		}
+	}
+	st, err := k.svc.SyncState(ctx)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(map[string]any{"max_days": st.Limits.MaxDays, "max_apps": st.Limits.MaxApps, "waiting": st.Waiting, "over": st.Over})
+	}
+	app.Say("Batas: %d hari atau %d permohonan disetujui yang belum sampai di kantor (0 = tanpa batas). Sekarang menunggu: %d.",
+		"Limits: %d days or %d approved applications not at the office (0 = no limit). Waiting now: %d.", st.Limits.MaxDays, st.Limits.MaxApps, st.Waiting)
+	return nil
 }
 
 // checkOfficeURL refuses plain http to another machine: names, NIKs and

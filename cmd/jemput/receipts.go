@@ -13,7 +13,9 @@ import (
 	"github.com/jemput/jemput/receipt"
 )
 
-type receiptOptions struct {
+// receiptOutput says where a receipt goes: which file, which paper, and
+// whether to print it.
+type receiptOutput struct {
 	Out     string // path; "" = receipts/NUMBER[-copy-N].pdf in the kit home
 	Format  string
 	Print   bool
@@ -23,7 +25,7 @@ type receiptOptions struct {
 
 // writeReceipt renders the receipt of an application, writes it and, when
 // asked, prints it. copy is 0 for the original given at capture.
-func (a *App) writeReceipt(ctx context.Context, svc *intake.Service, app intake.Application, copy int, opts receiptOptions) (string, error) {
+func (a *App) writeReceipt(ctx context.Context, svc *intake.Service, app intake.Application, copy int, opts receiptOutput) (string, error) {
 	r, err := svc.ReceiptFor(ctx, app)
 	if err != nil {
 		return "", err
@@ -32,7 +34,7 @@ func (a *App) writeReceipt(ctx context.Context, svc *intake.Service, app intake.
 	return a.renderReceipt(ctx, svc, r, opts)
 }
 
-func (a *App) renderReceipt(ctx context.Context, svc *intake.Service, r intake.ReceiptIssue, opts receiptOptions) (string, error) {
+func (a *App) renderReceipt(ctx context.Context, svc *intake.Service, r intake.ReceiptIssue, opts receiptOutput) (string, error) {
 	key, err := a.deviceKey()
 	if err != nil {
 		return "", err
