@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/jemput/jemput/cmd/internal/cli"
+	"github.com/jemput/jemput/lang"
 
 	"github.com/jemput/jemput/forms"
 	"github.com/spf13/cobra"
@@ -103,4 +104,12 @@ func runFormsShow(ctx context.Context, app *App, opts *formsShowOptions) error {
 		fmt.Fprintf(app.Out, "  %-30s %s\n", d.ID, d.Label.In(app.Lang))
 	}
 	return nil
+}
+
+// checkText returns the bilingual message of a forms error.
+func checkText(err error) lang.Text {
+	if ce, ok := err.(*forms.CheckError); ok {
+		return ce.Message
+	}
+	return lang.Text{ID: err.Error(), EN: err.Error()}
 }

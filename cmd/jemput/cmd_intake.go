@@ -12,7 +12,6 @@ import (
 	"github.com/jemput/jemput/cmd/internal/cli"
 	"github.com/jemput/jemput/lang"
 
-	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -137,13 +136,6 @@ func runIntake(ctx context.Context, app *App, opts *intakeOptions) error {
 	if err != nil {
 		return err
 	}
-	// Say who and where before asking anything.
-	if _, err := svc.Whoami(ctx); err != nil {
-		return err
-	}
-	if _, err := svc.CurrentEvent(ctx); err != nil {
-		return err
-	}
 	var photo []byte
 	if opts.Photo != "" {
 		if photo, err = os.ReadFile(opts.Photo); err != nil {
@@ -153,74 +145,28 @@ func runIntake(ctx context.Context, app *App, opts *intakeOptions) error {
 			return err
 		}
 	}
+	// One path for every way in: the service starts from the roster entry
+	// and the draft, puts the data (or the answers) on top, and checks them
+	// in the same context at the terminal as in Capture.
 	in := intake.CaptureInput{FormID: opts.Form, Overrides: overrides, Photo: photo, RosterNo: opts.FromRoster, DraftID: opts.Resume}
-	base := map[string]any{}
-	if opts.FromRoster > 0 {
-		entry, err := svc.RosterEntry(ctx, opts.FromRoster)
-		if err != nil {
-			return err
-		}
-		for k, v := range entry.Values {
-			base[k] = v
-		}
-	}
-	if opts.Resume != "" {
-		d, err := svc.Application(ctx, opts.Resume)
-		if err != nil {
-			return err
-		}
-		if d.App.Status != intake.StatusDraft {
-			return intake.Errorf(intake.CodeConflict, "%s bukan draf (%s)", "%s is not a draft (%s)", opts.Resume, d.App.Status)
-		}
-		in.DraftID, in.FormID = d.App.ID, d.App.FormID
-		for k, v := range d.App.Doc.Values {
-			base[k] = v
-		}
-	}
 	if opts.Data != "" {
-		data, err := app.readData(opts.Data)
-		if err != nil {
+		if in.Data, err = app.readData(opts.Data); err != nil {
 			return err
 		}
-		for k, v := range data {
-			base[k] = v
-		}
-		in.Data = base
 		return app.capture(ctx, svc, in, *opts)
 	}
 	if !opts.Interactive && !app.isTerminal() {
 		return cli.Usagef("%s", app.T("tidak ada --data dan masukan bukan terminal: beri --data FILE.json, atau --interactive",
 			"no --data and standard input is not a terminal: give --data FILE.json, or --interactive"))
 	}
-	f, err := intakeForm(in.FormID, base)
+	// Say who and where, and check the roster entry and the draft, before
+	// asking anything.
+	entry, err := svc.Begin(ctx, in)
 	if err != nil {
 		return err
 	}
-	in.FormID = f.ID
-	p := newPrompter(app, svc, f)
-	return p.run(ctx, base, in, *opts)
-}
-
-func intakeForm(id string, base map[string]any) (*forms.Form, error) {
-	if id == "" {
-		id, _ = base["form"].(string)
-	}
-	if id == "" {
-		id = intake.DefaultForm
-	}
-	f, err := forms.Get(id)
-	if err != nil {
-		return nil, &intake.Error{Code: intake.CodeInvalid, Message: checkText(err), Err: nil}
-	}
-	return f, nil
-}
-
-// checkText returns the bilingual message of a forms error.
-func checkText(err error) lang.Text {
-	if ce, ok := err.(*forms.CheckError); ok {
-		return ce.Message
-	}
-	return lang.Text{ID: err.Error(), EN: err.Error()}
+	in.FormID, in.DraftID = entry.Form.ID, entry.Draft.ID
+	return newPrompter(app, svc, entry).run(ctx, entry.Values, in, *opts)
 }
 
 func (a *App) isTerminal() bool {

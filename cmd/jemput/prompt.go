@@ -19,6 +19,8 @@ type prompter struct {
 	app       *App
 	svc       *intake.Service
 	form      *forms.Form
+	fc        forms.Context // the checks' context, the same as Capture's
+	event     intake.Event
 	lines     chan string
 	overrides map[string]string
 }
@@ -26,8 +28,9 @@ type prompter struct {
 // errInterrupted is returned by ask when the officer stops (Ctrl-C, Ctrl-D).
 var errInterrupted = errors.New("interrupted")
 
-func newPrompter(app *App, svc *intake.Service, f *forms.Form) *prompter {
-	p := &prompter{app: app, svc: svc, form: f, lines: make(chan string), overrides: map[string]string{}}
+func newPrompter(app *App, svc *intake.Service, e intake.Entry) *prompter {
+	p := &prompter{app: app, svc: svc, form: e.Form, fc: e.Context, event: e.Event, lines: make(chan string), overrides: map[string]string{}}
+	p.fc.Overrides = p.overrides
 	go func() {
 		sc := bufio.NewScanner(app.In)
 		for sc.Scan() {
@@ -56,33 +59,35 @@ func (p *prompter) ask(ctx context.Context, prompt string) (string, error) {
 	}
 }
 
-func (p *prompter) fctx() forms.Context {
-	return forms.Context{Today: p.app.Now(), Overrides: p.overrides}
+// answers is what Capture and Preview get: every field of the form, with
+// nil for those left empty or not asked, so that a value removed here is
+// removed from the roster entry's or the draft's beneath it too.
+func (p *prompter) answers(values map[string]any) map[string]any {
+	data := map[string]any{"form": p.form.ID}
+	for _, fd := range p.form.Fields {
+		data[fd.ID] = values[fd.ID]
+	}
+	return data
 }
 
 func (p *prompter) run(ctx context.Context, values map[string]any, in intake.CaptureInput, opts intakeOptions) error {
 	a := p.app
-	ev, err := p.svc.CurrentEvent(ctx)
-	if err != nil {
-		return err
-	}
-	fc := p.fctx()
-	fc.EventType = string(ev.Type)
+	ev, fc := p.event, p.fc
 	for k, v := range in.Overrides {
 		p.overrides[k] = v
 	}
+	var err error
 	p.printf("%s — %s (%s, %s)\n", p.form.Title.In(a.Lang), ev.Name, ev.Place, ev.Type)
 	p.printf("%s\n\n", a.T("Enter = nilai dalam [kurung]; '-' = kosongkan; '?' = petunjuk; Ctrl-C atau Ctrl-D = simpan sebagai draf.",
 		"Enter = the value in [brackets]; '-' = leave empty; '?' = help; Ctrl-C or Ctrl-D = keep as a draft."))
 	err = p.askAll(ctx, values, fc)
 	for err == nil {
-		data := map[string]any{"form": p.form.ID}
-		for k, v := range values {
-			if _, ok := p.form.Field(k); ok {
-				data[k] = v
-			}
+		in.Data, in.Overrides = p.answers(values), p.overrides
+		var pre intake.Captured
+		if pre, err = p.svc.Preview(ctx, in); err != nil {
+			break
 		}
-		res := p.form.Check(data, fc)
+		res := pre.Result
 		if !res.OK() {
 			p.printf("\n%s\n", a.T("Masih ada yang salah:", "Still wrong:"))
 			var again []string
@@ -100,7 +105,7 @@ func (p *prompter) run(ctx context.Context, values map[string]any, in intake.Cap
 			}
 			continue
 		}
-		p.summary(values, res)
+		p.summary(values, res, pre.Warnings)
 		var answer string
 		answer, err = p.ask(ctx, a.T("Simpan? [Y/t, atau nama isian untuk diubah] ", "Save? [Y/n, or a field name to change] "))
 		if err != nil {
@@ -108,8 +113,6 @@ func (p *prompter) run(ctx context.Context, values map[string]any, in intake.Cap
 		}
 		switch strings.ToLower(answer) {
 		case "", "y", "ya", "yes":
-			in.Data = data
-			in.Overrides = p.overrides
 			return a.capture(ctx, p.svc, in, opts)
 		case "n", "t", "no", "tidak":
 			answer, err = p.ask(ctx, a.T("Isian yang diubah: ", "Field to change: "))
@@ -264,7 +267,7 @@ func textOf(v any) string {
 	return fmt.Sprint(v)
 }
 
-func (p *prompter) summary(values map[string]any, res forms.Result) {
+func (p *prompter) summary(values map[string]any, res forms.Result, warnings []forms.Issue) {
 	a := p.app
 	p.printf("\n%s\n", a.T("Ringkasan:", "Summary:"))
 	for i, fd := range p.form.Fields {
@@ -277,7 +280,7 @@ func (p *prompter) summary(values map[string]any, res forms.Result) {
 	if n, ok := res.Derived["mrz_name"].(string); ok && n != "" {
 		p.printf("  %s %s\n", a.T("Nama di paspor (MRZ):", "Name in the passport (MRZ):"), n)
 	}
-	for _, w := range res.Warnings {
+	for _, w := range warnings {
 		p.printf("  %s %s\n", a.T("peringatan:", "warning:"), a.issueLine(w))
 	}
 	for _, o := range res.Overridden {
