@@ -18,7 +18,7 @@ import (
 
 	"filippo.io/age"
 	"github.com/jemput/jemput/forms"
-	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/kitcode"
 	ksync "github.com/jemput/jemput/sync"
 )
 
@@ -154,7 +154,7 @@ func malformedf(format string, args ...any) *ksync.Error {
 // AddKit registers kit code (once) and makes a one-time enrollment token
 // for it, valid for ttl. Only the hash of its secret is kept.
 func (o *Office) AddKit(ctx context.Context, code string, ttl time.Duration) (string, error) {
-	if !intake.ValidKitCode(code) {
+	if !kitcode.Valid(code) {
 		return "", badRequestf("kit code %q: want 3–8 capital letters and digits, starting with a letter, without I, O, S, U, Z (for example KTB01)", code)
 	}
 	if ttl <= 0 {
