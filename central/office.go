@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -112,7 +111,7 @@ func (o *Office) Name() string { return o.keys.Name }
 func (o *Office) SetName(ctx context.Context, name string) error {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return ksync.Errorf(http.StatusBadRequest, ksync.CodeBadRequest, "the office name is empty")
+		return ksync.Errorf(ksync.CodeBadRequest, "the office name is empty")
 	}
 	if err := o.store.Update(ctx, func(tx Tx) error { return tx.SetOfficeName(name) }); err != nil {
 		return err
@@ -144,11 +143,11 @@ func (o *Office) Info() ksync.OfficeInfo {
 }
 
 func badRequestf(format string, args ...any) *ksync.Error {
-	return ksync.Errorf(http.StatusBadRequest, ksync.CodeBadRequest, format, args...)
+	return ksync.Errorf(ksync.CodeBadRequest, format, args...)
 }
 
 func malformedf(format string, args ...any) *ksync.Error {
-	return ksync.Errorf(http.StatusBadRequest, ksync.CodeMalformed, format, args...)
+	return ksync.Errorf(ksync.CodeMalformed, format, args...)
 }
 
 // AddKit registers kit code (once) and makes a one-time enrollment token
@@ -195,10 +194,10 @@ func (o *Office) Enroll(ctx context.Context, req ksync.EnrollRequest) (ksync.Enr
 		return ksync.EnrollResponse{}, err
 	}
 	if tok.Fingerprint != o.Fingerprint() {
-		return ksync.EnrollResponse{}, ksync.Errorf(http.StatusForbidden, ksync.CodeTokenUnknown, "this token was made by another office (fingerprint %s, this office is %s)", tok.Fingerprint, o.Fingerprint())
+		return ksync.EnrollResponse{}, ksync.Errorf(ksync.CodeTokenUnknown, "this token was made by another office (fingerprint %s, this office is %s)", tok.Fingerprint, o.Fingerprint())
 	}
 	if req.KitCode != tok.Kit {
-		return ksync.EnrollResponse{}, ksync.Errorf(http.StatusForbidden, ksync.CodeTokenKitMismatch, "this token is for kit %s, not %s", tok.Kit, req.KitCode)
+		return ksync.EnrollResponse{}, ksync.Errorf(ksync.CodeTokenKitMismatch, "this token is for kit %s, not %s", tok.Kit, req.KitCode)
 	}
 	if len(req.PublicKey) != ed25519.PublicKeySize {
 		return ksync.EnrollResponse{}, badRequestf("public_key has %d bytes, want %d", len(req.PublicKey), ed25519.PublicKeySize)
@@ -208,21 +207,21 @@ func (o *Office) Enroll(ctx context.Context, req ksync.EnrollRequest) (ksync.Enr
 	err = o.store.Update(ctx, func(tx Tx) error {
 		t, err := tx.Token(tok.SecretHash())
 		if errors.Is(err, ErrNotFound) {
-			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenUnknown, "this office did not make this token for kit %s (or it was replaced)", tok.Kit)
+			return ksync.Errorf(ksync.CodeTokenUnknown, "this office did not make this token for kit %s (or it was replaced)", tok.Kit)
 		}
 		if err != nil {
 			return err
 		}
 		switch {
 		case t.Kit != req.KitCode:
-			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenKitMismatch, "this token is for kit %s, not %s", t.Kit, req.KitCode)
+			return ksync.Errorf(ksync.CodeTokenKitMismatch, "this token is for kit %s, not %s", t.Kit, req.KitCode)
 		case !t.UsedAt.IsZero():
-			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenUsed, "this token was already used on %s; make a new one with: jemput-central kit add --code %s", t.UsedAt.UTC().Format(time.RFC3339), t.Kit)
+			return ksync.Errorf(ksync.CodeTokenUsed, "this token was already used on %s; make a new one with: jemput-central kit add --code %s", t.UsedAt.UTC().Format(time.RFC3339), t.Kit)
 		case !now.Before(t.ExpiresAt):
-			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenExpired, "this token expired on %s; make a new one with: jemput-central kit add --code %s", t.ExpiresAt.UTC().Format(time.RFC3339), t.Kit)
+			return ksync.Errorf(ksync.CodeTokenExpired, "this token expired on %s; make a new one with: jemput-central kit add --code %s", t.ExpiresAt.UTC().Format(time.RFC3339), t.Kit)
 		}
 		if !ksync.VerifyEnrollProof(pub, req.Token, req.Proof) {
-			return ksync.Errorf(http.StatusUnauthorized, ksync.CodeBadSignature, "the enrollment proof is not signed by the key offered")
+			return ksync.Errorf(ksync.CodeBadSignature, "the enrollment proof is not signed by the key offered")
 		}
 		if err := tx.UseToken(t.SecretHash, now); err != nil {
 			return err
@@ -469,7 +468,7 @@ func isSHA256(s string) bool {
 // AttachmentState says how much of each attachment the office holds.
 func (o *Office) AttachmentState(ctx context.Context, shas []string) (ksync.AttachmentState, error) {
 	if len(shas) > MaxStateQuery {
-		return ksync.AttachmentState{}, ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "%d attachments asked about, at most %d at once", len(shas), MaxStateQuery)
+		return ksync.AttachmentState{}, ksync.Errorf(ksync.CodeTooLarge, "%d attachments asked about, at most %d at once", len(shas), MaxStateQuery)
 	}
 	for _, s := range shas {
 		if !isSHA256(s) {
@@ -538,7 +537,7 @@ func (o *Office) Upload(ctx context.Context, kit string, frames FrameSource) (ks
 		if !seen[f.SHA256] {
 			seen[f.SHA256] = true
 			if len(touched) == MaxStateQuery {
-				return ksync.AttachmentState{}, ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "more than %d attachments in one upload", MaxStateQuery)
+				return ksync.AttachmentState{}, ksync.Errorf(ksync.CodeTooLarge, "more than %d attachments in one upload", MaxStateQuery)
 			}
 			touched = append(touched, f.SHA256)
 		}
@@ -553,9 +552,9 @@ func checkFrame(f ksync.Frame) error {
 	case !isSHA256(f.SHA256):
 		return malformedf("frame: %q is not a SHA-256 in lowercase hex", f.SHA256)
 	case f.Total < 0 || f.Total > ksync.MaxAttachmentSize:
-		return ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "attachment %s: total %d bytes, want at most %d", f.SHA256, f.Total, ksync.MaxAttachmentSize)
+		return ksync.Errorf(ksync.CodeTooLarge, "attachment %s: total %d bytes, want at most %d", f.SHA256, f.Total, ksync.MaxAttachmentSize)
 	case len(f.Data) > ksync.MaxFrameData:
-		return ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "frame of %s: %d bytes, at most %d", f.SHA256, len(f.Data), ksync.MaxFrameData)
+		return ksync.Errorf(ksync.CodeTooLarge, "frame of %s: %d bytes, at most %d", f.SHA256, len(f.Data), ksync.MaxFrameData)
 	case f.Offset < 0 || f.Offset+int64(len(f.Data)) > f.Total:
 		return malformedf("frame of %s: bytes %d to %d of %d", f.SHA256, f.Offset, f.Offset+int64(len(f.Data)), f.Total)
 	}
@@ -583,7 +582,7 @@ func (o *Office) applyFrame(tx Tx, kit string, f ksync.Frame) error {
 		return nil
 	}
 	if f.Offset > a.Held {
-		return ksync.Errorf(http.StatusConflict, ksync.CodeOffsetMismatch, "attachment %s: the office holds %d bytes, the frame starts at %d", f.SHA256, a.Held, f.Offset)
+		return ksync.Errorf(ksync.CodeOffsetMismatch, "attachment %s: the office holds %d bytes, the frame starts at %d", f.SHA256, a.Held, f.Offset)
 	}
 	if end > a.Held {
 		if err := tx.AddChunk(f.SHA256, a.Held, f.Data[a.Held-f.Offset:]); err != nil {
@@ -653,7 +652,7 @@ func (o *Office) SetStatus(ctx context.Context, idOrNumber, status, reason, pick
 	err := o.store.Update(ctx, func(tx Tx) error {
 		a, err := tx.Application(idOrNumber)
 		if errors.Is(err, ErrNotFound) {
-			return ksync.Errorf(http.StatusNotFound, ksync.CodeNotFound, "no application %q at this office", idOrNumber)
+			return ksync.Errorf(ksync.CodeNotFound, "no application %q at this office", idOrNumber)
 		}
 		if err != nil {
 			return err

@@ -42,7 +42,7 @@ func NewServer(office *Office, log *slog.Logger) *Server {
 	s.mux.Handle("POST /v1/batches", s.handle(s.signed(MaxBatchBytes, s.handleBatch)))
 	s.mux.Handle("GET /v1/statuses", s.handle(s.signed(4<<10, s.handleStatuses)))
 	s.mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return ksync.Errorf(http.StatusNotFound, ksync.CodeNotFound, "no endpoint %s %s", r.Method, r.URL.Path)
+		return ksync.Errorf(ksync.CodeNotFound, "no endpoint %s %s", r.Method, r.URL.Path)
 	}))
 	return s
 }
@@ -94,26 +94,31 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ke *ksync.Error
 	var mb *http.MaxBytesError
+	status := 0
 	switch {
 	case errors.As(err, &ke):
 	case errors.As(err, &mb):
-		ke = ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "the request body is larger than %d bytes", mb.Limit)
+		ke = ksync.Errorf(ksync.CodeTooLarge, "the request body is larger than %d bytes", mb.Limit)
 	case errors.Is(err, ErrBusy):
-		ke = ksync.Errorf(http.StatusServiceUnavailable, ksync.CodeUnavailable, "the office database is busy; try again")
+		ke = ksync.Errorf(ksync.CodeUnavailable, "the office database is busy; try again")
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		s.log.Debug("request abandoned by the client", "path", r.URL.Path, "err", err)
 		return
 	default:
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "kit", r.Header.Get(ksync.HeaderKit), "err", err)
-		ke = ksync.Errorf(http.StatusInternalServerError, ksync.CodeUnavailable, "internal error at the office; try again later")
+		ke = ksync.Errorf(ksync.CodeUnavailable, "internal error at the office; try again later")
+		status = http.StatusInternalServerError // the office failed, not the request
 	}
-	if ke.Status >= 500 {
+	if status == 0 {
+		status = ksync.HTTPStatus(ke.Code)
+	}
+	if status >= 500 {
 		ke.Retry = true
 	}
-	if ke.Status < 500 {
+	if status < 500 {
 		s.log.Warn("refused", "method", r.Method, "path", r.URL.Path, "kit", r.Header.Get(ksync.HeaderKit), "code", ke.Code, "message", ke.Message)
 	}
-	ksync.WriteError(w, ke)
+	ksync.WriteError(w, status, ke)
 }
 
 func writeJSON(w http.ResponseWriter, v any) error {
@@ -280,19 +285,19 @@ func (s *Server) handleStatuses(w http.ResponseWriter, r *http.Request, kit stri
 func (s *Server) precheck(r *http.Request) error {
 	kit := r.Header.Get(ksync.HeaderKit)
 	if kit == "" || r.Header.Get(ksync.HeaderSignature) == "" {
-		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeBadSignature, "the request is not signed")
+		return ksync.Errorf(ksync.CodeBadSignature, "the request is not signed")
 	}
 	if _, known, err := s.office.KeyFor(r.Context())(kit); err != nil {
 		return err
 	} else if !known {
-		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeUnknownKit, "unknown kit %q", kit)
+		return ksync.Errorf(ksync.CodeUnknownKit, "unknown kit %q", kit)
 	}
 	at, err := time.Parse(time.RFC3339, r.Header.Get(ksync.HeaderTime))
 	if err != nil {
-		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeBadSignature, "the request has no valid %s header", ksync.HeaderTime)
+		return ksync.Errorf(ksync.CodeBadSignature, "the request has no valid %s header", ksync.HeaderTime)
 	}
 	if d := at.Sub(s.office.now()); d > ksync.MaxClockSkew || d < -ksync.MaxClockSkew {
-		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeStale, "the request's time %s is %v from the office's", at.UTC().Format(time.RFC3339), d.Round(time.Second))
+		return ksync.Errorf(ksync.CodeStale, "the request's time %s is %v from the office's", at.UTC().Format(time.RFC3339), d.Round(time.Second))
 	}
 	return nil
 }
