@@ -428,24 +428,32 @@ func supersede(tx Tx, r ksync.Record, now time.Time) error {
 		Form: r.Form, FormVersion: r.FormVersion, KitStatus: r.Status, Event: r.Event,
 		CreatedAt: r.CreatedAt, ReceivedAt: now, Status: StatusReceived, UpdatedAt: now,
 	}
-	a.Province, a.Regency, a.District = region(r.Doc)
+	a.Province, a.Regency, a.District = region(r.Form, r.Doc)
 	if exists {
 		a.ReceivedAt, a.Status, a.Reason, a.Pickup = cur.ReceivedAt, cur.Status, cur.Reason, cur.Pickup
 	}
 	return tx.PutApplication(a)
 }
 
-// region reads the applicant's region from the NIK in the document, for
-// the demand report; "" when there is none (a foreigner's stay permit).
-func region(doc json.RawMessage) (province, regency, district string) {
+// region reads the applicant's region, for the demand report, from the
+// field that the record's form gives the identity-number role, when that
+// field is a NIK; "" when the form is unknown to this office, has no such
+// field (a foreigner's stay permit) or the number is not a NIK.
+func region(form string, doc json.RawMessage) (province, regency, district string) {
+	f, err := forms.Get(form)
+	if err != nil {
+		return "", "", ""
+	}
+	if fd, ok := f.RoleField(forms.RoleIdentityNumber); !ok || fd.Type != forms.TypeNIK {
+		return "", "", ""
+	}
 	var d struct {
 		Values map[string]any `json:"values"`
 	}
 	if json.Unmarshal(doc, &d) != nil {
 		return "", "", ""
 	}
-	s, _ := d.Values["nik"].(string)
-	n, err := forms.ParseNIK(s)
+	n, err := forms.ParseNIK(f.RoleValue(forms.RoleIdentityNumber, d.Values))
 	if err != nil {
 		return "", "", ""
 	}
