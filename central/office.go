@@ -107,6 +107,11 @@ func (o *Office) loadKeys(ctx context.Context) (Keys, error) {
 // Name is the office's name.
 func (o *Office) Name() string { return o.keys.Name }
 
+// Now is the office's clock, the one that checks request times: what an
+// answer's Date header must say, so that a kit correcting its clock from
+// it is never stale.
+func (o *Office) Now() time.Time { return o.now() }
+
 // SetName renames the office.
 func (o *Office) SetName(ctx context.Context, name string) error {
 	name = strings.TrimSpace(name)
@@ -123,13 +128,13 @@ func (o *Office) SetName(ctx context.Context, name string) error {
 // PublicKey is the office's signing public key.
 func (o *Office) PublicKey() ed25519.PublicKey { return o.keys.Signing.Public().(ed25519.PublicKey) }
 
-// Fingerprint names the office in tokens.
 // SignAnswer signs the office's answer to the signed request that carried
 // nonce.
 func (o *Office) SignAnswer(nonce string, body []byte) string {
 	return ksync.SignAnswer(o.keys.Signing, nonce, body)
 }
 
+// Fingerprint names the office in tokens.
 func (o *Office) Fingerprint() string { return ksync.Fingerprint(o.PublicKey()) }
 
 // SealingRecipient is the age recipient export files are sealed to.

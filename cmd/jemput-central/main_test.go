@@ -19,6 +19,7 @@ import (
 	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/sqlite"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/spf13/cobra"
 )
@@ -170,7 +171,7 @@ func TestCommands(t *testing.T) {
 
 	// Enroll the kit and send a record, as the server would, on the same
 	// file.
-	st, err := central.OpenSQLite(ctx, db)
+	st, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/sqlite"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/spf13/cobra"
 )
@@ -38,7 +39,7 @@ type App struct {
 	Getenv func(string) string
 	Now    func() time.Time
 
-	store  *central.SQLite
+	store  central.Store
 	office *central.Office
 }
 
@@ -120,7 +121,7 @@ func (a *App) openOffice(ctx context.Context, opts ...central.Option) (*central.
 	if a.office != nil {
 		return a.office, nil
 	}
-	st, err := central.OpenSQLite(ctx, a.DB)
+	st, err := sqlite.Open(ctx, a.DB)
 	if err != nil {
 		return nil, err
 	}

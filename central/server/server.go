@@ -1,4 +1,7 @@
-package central
+// Package server is the office's HTTP face: every endpoint of
+// docs/protocol.md over a central.Office, and the listener that serves
+// them with TLS and a graceful shutdown.
+package server
 
 import (
 	"bytes"
@@ -11,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jemput/jemput/central"
 	ksync "github.com/jemput/jemput/sync"
 )
 
@@ -23,13 +27,13 @@ const (
 
 // Server is the office's HTTP face: every endpoint of docs/protocol.md.
 type Server struct {
-	office *Office
+	office *central.Office
 	log    *slog.Logger
 	mux    *http.ServeMux
 }
 
-// NewServer makes the handler for office, logging to log.
-func NewServer(office *Office, log *slog.Logger) *Server {
+// New makes the handler for office, logging to log.
+func New(office *central.Office, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -52,7 +56,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	// Kits correct their clocks from Date: it must be the clock that
 	// checks their signatures.
-	w.Header().Set("Date", s.office.now().UTC().Format(http.TimeFormat))
+	w.Header().Set("Date", s.office.Now().UTC().Format(http.TimeFormat))
 	s.mux.ServeHTTP(rec, r)
 	level := slog.LevelInfo
 	if r.URL.Path == "/healthz" {
@@ -99,7 +103,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &ke):
 	case errors.As(err, &mb):
 		ke = ksync.Errorf(ksync.CodeTooLarge, "the request body is larger than %d bytes", mb.Limit)
-	case errors.Is(err, ErrBusy):
+	case errors.Is(err, central.ErrBusy):
 		ke = ksync.Errorf(ksync.CodeUnavailable, "the office database is busy; try again")
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		s.log.Debug("request abandoned by the client", "path", r.URL.Path, "err", err)
@@ -119,6 +123,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Warn("refused", "method", r.Method, "path", r.URL.Path, "kit", r.Header.Get(ksync.HeaderKit), "code", ke.Code, "message", ke.Message)
 	}
 	ksync.WriteError(w, status, ke)
+}
+
+func badRequestf(format string, args ...any) *ksync.Error {
+	return ksync.Errorf(ksync.CodeBadRequest, format, args...)
+}
+
+func malformedf(format string, args ...any) *ksync.Error {
+	return ksync.Errorf(ksync.CodeMalformed, format, args...)
 }
 
 func writeJSON(w http.ResponseWriter, v any) error {
@@ -149,7 +161,7 @@ func (s *Server) signed(limit int64, h func(w http.ResponseWriter, r *http.Reque
 		if err != nil {
 			return err
 		}
-		kit, err := ksync.VerifyRequest(r.Context(), r, body, s.office.KeyFor(r.Context()), s.office, s.office.now())
+		kit, err := ksync.VerifyRequest(r.Context(), r, body, s.office.KeyFor(r.Context()), s.office, s.office.Now())
 		if err != nil {
 			return err
 		}
@@ -236,7 +248,7 @@ func (s *Server) handleState(w http.ResponseWriter, r *http.Request, kit string,
 // handleUpload verifies the headers only (the body is a stream of frames,
 // signed as ksync.StreamBodyHash) and commits each frame as it arrives.
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
-	kit, err := ksync.VerifyStreamRequest(r.Context(), r, s.office.KeyFor(r.Context()), s.office, s.office.now())
+	kit, err := ksync.VerifyStreamRequest(r.Context(), r, s.office.KeyFor(r.Context()), s.office, s.office.Now())
 	if err != nil {
 		return err
 	}
@@ -296,7 +308,7 @@ func (s *Server) precheck(r *http.Request) error {
 	if err != nil {
 		return ksync.Errorf(ksync.CodeBadSignature, "the request has no valid %s header", ksync.HeaderTime)
 	}
-	if d := at.Sub(s.office.now()); d > ksync.MaxClockSkew || d < -ksync.MaxClockSkew {
+	if d := at.Sub(s.office.Now()); d > ksync.MaxClockSkew || d < -ksync.MaxClockSkew {
 		return ksync.Errorf(ksync.CodeStale, "the request's time %s is %v from the office's", at.UTC().Format(time.RFC3339), d.Round(time.Second))
 	}
 	return nil
