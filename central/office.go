@@ -11,14 +11,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"filippo.io/age"
 	"github.com/jemput/jemput/forms"
-	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/kitcode"
 	ksync "github.com/jemput/jemput/sync"
 )
 
@@ -108,11 +107,16 @@ func (o *Office) loadKeys(ctx context.Context) (Keys, error) {
 // Name is the office's name.
 func (o *Office) Name() string { return o.keys.Name }
 
+// Now is the office's clock, the one that checks request times: what an
+// answer's Date header must say, so that a kit correcting its clock from
+// it is never stale.
+func (o *Office) Now() time.Time { return o.now() }
+
 // SetName renames the office.
 func (o *Office) SetName(ctx context.Context, name string) error {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return ksync.Errorf(http.StatusBadRequest, ksync.CodeBadRequest, "the office name is empty")
+		return ksync.Errorf(ksync.CodeBadRequest, "the office name is empty")
 	}
 	if err := o.store.Update(ctx, func(tx Tx) error { return tx.SetOfficeName(name) }); err != nil {
 		return err
@@ -124,13 +128,13 @@ func (o *Office) SetName(ctx context.Context, name string) error {
 // PublicKey is the office's signing public key.
 func (o *Office) PublicKey() ed25519.PublicKey { return o.keys.Signing.Public().(ed25519.PublicKey) }
 
-// Fingerprint names the office in tokens.
 // SignAnswer signs the office's answer to the signed request that carried
 // nonce.
 func (o *Office) SignAnswer(nonce string, body []byte) string {
 	return ksync.SignAnswer(o.keys.Signing, nonce, body)
 }
 
+// Fingerprint names the office in tokens.
 func (o *Office) Fingerprint() string { return ksync.Fingerprint(o.PublicKey()) }
 
 // SealingRecipient is the age recipient export files are sealed to.
@@ -144,17 +148,17 @@ func (o *Office) Info() ksync.OfficeInfo {
 }
 
 func badRequestf(format string, args ...any) *ksync.Error {
-	return ksync.Errorf(http.StatusBadRequest, ksync.CodeBadRequest, format, args...)
+	return ksync.Errorf(ksync.CodeBadRequest, format, args...)
 }
 
 func malformedf(format string, args ...any) *ksync.Error {
-	return ksync.Errorf(http.StatusBadRequest, ksync.CodeMalformed, format, args...)
+	return ksync.Errorf(ksync.CodeMalformed, format, args...)
 }
 
 // AddKit registers kit code (once) and makes a one-time enrollment token
 // for it, valid for ttl. Only the hash of its secret is kept.
 func (o *Office) AddKit(ctx context.Context, code string, ttl time.Duration) (string, error) {
-	if !intake.ValidKitCode(code) {
+	if !kitcode.Valid(code) {
 		return "", badRequestf("kit code %q: want 3–8 capital letters and digits, starting with a letter, without I, O, S, U, Z (for example KTB01)", code)
 	}
 	if ttl <= 0 {
@@ -195,10 +199,10 @@ func (o *Office) Enroll(ctx context.Context, req ksync.EnrollRequest) (ksync.Enr
 		return ksync.EnrollResponse{}, err
 	}
 	if tok.Fingerprint != o.Fingerprint() {
-		return ksync.EnrollResponse{}, ksync.Errorf(http.StatusForbidden, ksync.CodeTokenUnknown, "this token was made by another office (fingerprint %s, this office is %s)", tok.Fingerprint, o.Fingerprint())
+		return ksync.EnrollResponse{}, ksync.Errorf(ksync.CodeTokenUnknown, "this token was made by another office (fingerprint %s, this office is %s)", tok.Fingerprint, o.Fingerprint())
 	}
 	if req.KitCode != tok.Kit {
-		return ksync.EnrollResponse{}, ksync.Errorf(http.StatusForbidden, ksync.CodeTokenKitMismatch, "this token is for kit %s, not %s", tok.Kit, req.KitCode)
+		return ksync.EnrollResponse{}, ksync.Errorf(ksync.CodeTokenKitMismatch, "this token is for kit %s, not %s", tok.Kit, req.KitCode)
 	}
 	if len(req.PublicKey) != ed25519.PublicKeySize {
 		return ksync.EnrollResponse{}, badRequestf("public_key has %d bytes, want %d", len(req.PublicKey), ed25519.PublicKeySize)
@@ -208,21 +212,21 @@ func (o *Office) Enroll(ctx context.Context, req ksync.EnrollRequest) (ksync.Enr
 	err = o.store.Update(ctx, func(tx Tx) error {
 		t, err := tx.Token(tok.SecretHash())
 		if errors.Is(err, ErrNotFound) {
-			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenUnknown, "this office did not make this token for kit %s (or it was replaced)", tok.Kit)
+			return ksync.Errorf(ksync.CodeTokenUnknown, "this office did not make this token for kit %s (or it was replaced)", tok.Kit)
 		}
 		if err != nil {
 			return err
 		}
 		switch {
 		case t.Kit != req.KitCode:
-			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenKitMismatch, "this token is for kit %s, not %s", t.Kit, req.KitCode)
+			return ksync.Errorf(ksync.CodeTokenKitMismatch, "this token is for kit %s, not %s", t.Kit, req.KitCode)
 		case !t.UsedAt.IsZero():
-			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenUsed, "this token was already used on %s; make a new one with: jemput-central kit add --code %s", t.UsedAt.UTC().Format(time.RFC3339), t.Kit)
+			return ksync.Errorf(ksync.CodeTokenUsed, "this token was already used on %s; make a new one with: jemput-central kit add --code %s", t.UsedAt.UTC().Format(time.RFC3339), t.Kit)
 		case !now.Before(t.ExpiresAt):
-			return ksync.Errorf(http.StatusForbidden, ksync.CodeTokenExpired, "this token expired on %s; make a new one with: jemput-central kit add --code %s", t.ExpiresAt.UTC().Format(time.RFC3339), t.Kit)
+			return ksync.Errorf(ksync.CodeTokenExpired, "this token expired on %s; make a new one with: jemput-central kit add --code %s", t.ExpiresAt.UTC().Format(time.RFC3339), t.Kit)
 		}
 		if !ksync.VerifyEnrollProof(pub, req.Token, req.Proof) {
-			return ksync.Errorf(http.StatusUnauthorized, ksync.CodeBadSignature, "the enrollment proof is not signed by the key offered")
+			return ksync.Errorf(ksync.CodeBadSignature, "the enrollment proof is not signed by the key offered")
 		}
 		if err := tx.UseToken(t.SecretHash, now); err != nil {
 			return err
@@ -429,24 +433,32 @@ func supersede(tx Tx, r ksync.Record, now time.Time) error {
 		Form: r.Form, FormVersion: r.FormVersion, KitStatus: r.Status, Event: r.Event,
 		CreatedAt: r.CreatedAt, ReceivedAt: now, Status: StatusReceived, UpdatedAt: now,
 	}
-	a.Province, a.Regency, a.District = region(r.Doc)
+	a.Province, a.Regency, a.District = region(r.Form, r.Doc)
 	if exists {
 		a.ReceivedAt, a.Status, a.Reason, a.Pickup = cur.ReceivedAt, cur.Status, cur.Reason, cur.Pickup
 	}
 	return tx.PutApplication(a)
 }
 
-// region reads the applicant's region from the NIK in the document, for
-// the demand report; "" when there is none (a foreigner's stay permit).
-func region(doc json.RawMessage) (province, regency, district string) {
+// region reads the applicant's region, for the demand report, from the
+// field that the record's form gives the identity-number role, when that
+// field is a NIK; "" when the form is unknown to this office, has no such
+// field (a foreigner's stay permit) or the number is not a NIK.
+func region(form string, doc json.RawMessage) (province, regency, district string) {
+	f, err := forms.Get(form)
+	if err != nil {
+		return "", "", ""
+	}
+	if fd, ok := f.RoleField(forms.RoleIdentityNumber); !ok || fd.Type != forms.TypeNIK {
+		return "", "", ""
+	}
 	var d struct {
 		Values map[string]any `json:"values"`
 	}
 	if json.Unmarshal(doc, &d) != nil {
 		return "", "", ""
 	}
-	s, _ := d.Values["nik"].(string)
-	n, err := forms.ParseNIK(s)
+	n, err := forms.ParseNIK(f.RoleValue(forms.RoleIdentityNumber, d.Values))
 	if err != nil {
 		return "", "", ""
 	}
@@ -469,7 +481,7 @@ func isSHA256(s string) bool {
 // AttachmentState says how much of each attachment the office holds.
 func (o *Office) AttachmentState(ctx context.Context, shas []string) (ksync.AttachmentState, error) {
 	if len(shas) > MaxStateQuery {
-		return ksync.AttachmentState{}, ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "%d attachments asked about, at most %d at once", len(shas), MaxStateQuery)
+		return ksync.AttachmentState{}, ksync.Errorf(ksync.CodeTooLarge, "%d attachments asked about, at most %d at once", len(shas), MaxStateQuery)
 	}
 	for _, s := range shas {
 		if !isSHA256(s) {
@@ -538,7 +550,7 @@ func (o *Office) Upload(ctx context.Context, kit string, frames FrameSource) (ks
 		if !seen[f.SHA256] {
 			seen[f.SHA256] = true
 			if len(touched) == MaxStateQuery {
-				return ksync.AttachmentState{}, ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "more than %d attachments in one upload", MaxStateQuery)
+				return ksync.AttachmentState{}, ksync.Errorf(ksync.CodeTooLarge, "more than %d attachments in one upload", MaxStateQuery)
 			}
 			touched = append(touched, f.SHA256)
 		}
@@ -553,9 +565,9 @@ func checkFrame(f ksync.Frame) error {
 	case !isSHA256(f.SHA256):
 		return malformedf("frame: %q is not a SHA-256 in lowercase hex", f.SHA256)
 	case f.Total < 0 || f.Total > ksync.MaxAttachmentSize:
-		return ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "attachment %s: total %d bytes, want at most %d", f.SHA256, f.Total, ksync.MaxAttachmentSize)
+		return ksync.Errorf(ksync.CodeTooLarge, "attachment %s: total %d bytes, want at most %d", f.SHA256, f.Total, ksync.MaxAttachmentSize)
 	case len(f.Data) > ksync.MaxFrameData:
-		return ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "frame of %s: %d bytes, at most %d", f.SHA256, len(f.Data), ksync.MaxFrameData)
+		return ksync.Errorf(ksync.CodeTooLarge, "frame of %s: %d bytes, at most %d", f.SHA256, len(f.Data), ksync.MaxFrameData)
 	case f.Offset < 0 || f.Offset+int64(len(f.Data)) > f.Total:
 		return malformedf("frame of %s: bytes %d to %d of %d", f.SHA256, f.Offset, f.Offset+int64(len(f.Data)), f.Total)
 	}
@@ -583,7 +595,7 @@ func (o *Office) applyFrame(tx Tx, kit string, f ksync.Frame) error {
 		return nil
 	}
 	if f.Offset > a.Held {
-		return ksync.Errorf(http.StatusConflict, ksync.CodeOffsetMismatch, "attachment %s: the office holds %d bytes, the frame starts at %d", f.SHA256, a.Held, f.Offset)
+		return ksync.Errorf(ksync.CodeOffsetMismatch, "attachment %s: the office holds %d bytes, the frame starts at %d", f.SHA256, a.Held, f.Offset)
 	}
 	if end > a.Held {
 		if err := tx.AddChunk(f.SHA256, a.Held, f.Data[a.Held-f.Offset:]); err != nil {
@@ -653,7 +665,7 @@ func (o *Office) SetStatus(ctx context.Context, idOrNumber, status, reason, pick
 	err := o.store.Update(ctx, func(tx Tx) error {
 		a, err := tx.Application(idOrNumber)
 		if errors.Is(err, ErrNotFound) {
-			return ksync.Errorf(http.StatusNotFound, ksync.CodeNotFound, "no application %q at this office", idOrNumber)
+			return ksync.Errorf(ksync.CodeNotFound, "no application %q at this office", idOrNumber)
 		}
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package central
+package central_test
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -16,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/sqlite"
 	ksync "github.com/jemput/jemput/sync"
 )
 
@@ -40,8 +41,8 @@ func (c *clock) Add(d time.Duration) {
 var t0 = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
 
 type fixture struct {
-	office *Office
-	store  *SQLite
+	office *central.Office
+	store  *sqlite.DB
 	clock  *clock
 	path   string
 }
@@ -49,13 +50,13 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "central.db")
-	st, err := OpenSQLite(context.Background(), path)
+	st, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	c := &clock{t: t0}
-	o, err := NewOffice(context.Background(), st, WithClock(c.Now))
+	o, err := central.NewOffice(context.Background(), st, central.WithClock(c.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +213,7 @@ func TestExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantResults(t, acks, "stored", "stored")
-	apps, err := f.office.Apps(ctx, AppFilter{Kit: "KTB01"})
+	apps, err := f.office.Apps(ctx, central.AppFilter{Kit: "KTB01"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +225,7 @@ func TestExactlyOnce(t *testing.T) {
 		if a.Version != want {
 			t.Errorf("%s at version %d, want %d", a.AppID, a.Version, want)
 		}
-		if a.District != "63.02.01" || a.Regency != "63.02" || a.Status != StatusReceived {
+		if a.District != "63.02.01" || a.Regency != "63.02" || a.Status != central.StatusReceived {
 			t.Errorf("%s: district %q regency %q status %q", a.AppID, a.District, a.Regency, a.Status)
 		}
 	}
@@ -465,7 +466,7 @@ func TestStatuses(t *testing.T) {
 	if len(got.Statuses) != 1 || got.Statuses[0].Reason != "foto tidak jelas" {
 		t.Fatalf("KTB02 statuses %+v", got)
 	}
-	apps, _ := f.office.Apps(ctx, AppFilter{Status: "ready"})
+	apps, _ := f.office.Apps(ctx, central.AppFilter{Status: "ready"})
 	if len(apps) != 1 || apps[0].AppID != "app-a" || apps[0].Pickup == "" {
 		t.Fatalf("ready apps %+v", apps)
 	}
@@ -474,7 +475,7 @@ func TestStatuses(t *testing.T) {
 	a2 := a
 	a2.Version = 2
 	f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{a2}})
-	apps, _ = f.office.Apps(ctx, AppFilter{Kit: "KTB01"})
+	apps, _ = f.office.Apps(ctx, central.AppFilter{Kit: "KTB01"})
 	if apps[0].Version != 2 || apps[0].Status != "ready" {
 		t.Errorf("after v2: %+v", apps[0])
 	}
@@ -552,7 +553,7 @@ func TestImport(t *testing.T) {
 	if err := back.Verify(f.office.PublicKey()); err != nil {
 		t.Fatalf("the ack file does not verify after a round trip: %v", err)
 	}
-	if s := Summarize(acks.Acks); s.Duplicate != 2 {
+	if s := central.Summarize(acks.Acks); s.Duplicate != 2 {
 		t.Errorf("summary %+v", s)
 	}
 }
@@ -560,7 +561,7 @@ func TestImport(t *testing.T) {
 func TestKeysMadeOnce(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	o2, err := NewOffice(ctx, f.store)
+	o2, err := central.NewOffice(ctx, f.store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -573,17 +574,6 @@ func TestKeysMadeOnce(t *testing.T) {
 	info := o2.Info()
 	if info.Office != "Kantor Imigrasi Batulicin" || ksync.VerifyOfficeInfo(info) != nil {
 		t.Errorf("office info %+v", info)
-	}
-}
-
-func TestNotFoundWrapped(t *testing.T) {
-	f := newFixture(t)
-	err := f.store.View(context.Background(), func(tx Tx) error {
-		_, err := tx.Kit("NONE1")
-		return err
-	})
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("got %v, want ErrNotFound", err)
 	}
 }
 
@@ -602,20 +592,20 @@ func TestDemand(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.office.SetStatus(ctx, "b", "accepted", "", "")
-	rows, err := f.office.Demand(ctx, ByDistrict)
+	rows, err := f.office.Demand(ctx, central.ByDistrict)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := fmt.Sprint(rows)
-	want := fmt.Sprint([]DemandRow{{Key: "", Applications: 1}, {Key: "63.02.01", Regency: "63.02", Applications: 1}, {Key: "63.02.02", Regency: "63.02", Applications: 1, Accepted: 1}})
+	want := fmt.Sprint([]central.DemandRow{{Key: "", Applications: 1}, {Key: "63.02.01", Regency: "63.02", Applications: 1}, {Key: "63.02.02", Regency: "63.02", Applications: 1, Accepted: 1}})
 	if got != want {
 		t.Errorf("by district:\n got %s\nwant %s", got, want)
 	}
-	rows, _ = f.office.Demand(ctx, ByMonth)
+	rows, _ = f.office.Demand(ctx, central.ByMonth)
 	if len(rows) != 2 || rows[0].Key != "2026-11" || rows[0].Applications != 2 || rows[1].Key != "2026-12" {
 		t.Errorf("by month: %+v", rows)
 	}
-	rows, _ = f.office.Demand(ctx, ByEvent)
+	rows, _ = f.office.Demand(ctx, central.ByEvent)
 	if len(rows) != 1 || rows[0].Applications != 3 || rows[0].Label != "Eazy Paspor Kotabaru, Kotabaru, 2026-12-01" && rows[0].Label != "Eazy Paspor Kotabaru, Kotabaru, 2026-11-27" {
 		t.Errorf("by event: %+v", rows)
 	}

@@ -3,8 +3,10 @@
 // docs/protocol.md, lets the office set statuses and sends them back to the
 // kits, and imports sealed export files.
 //
-// Office holds the rules; Store is what it needs from storage (SQLite here,
-// PostgreSQL later, behind the same interface); Server is the HTTP face.
+// Office holds the rules; Store is what it needs from storage. The
+// implementations live in packages of their own: central/sqlite (and
+// PostgreSQL later, behind the same interface), each held to the contract
+// of central/storetest; central/server is the office's HTTP face.
 package central
 
 import (
@@ -18,6 +20,10 @@ import (
 
 // ErrNotFound is returned (wrapped) by a Tx lookup that finds nothing.
 var ErrNotFound = errors.New("not found")
+
+// ErrBusy is returned (wrapped) by a Store whose database stayed locked by
+// another process longer than it waits: trying again may help.
+var ErrBusy = errors.New("the database is busy in another process; try again")
 
 // Store is the office's storage. Every use case of Office runs in one
 // transaction: Update commits when fn returns nil and rolls back otherwise;

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/kitcode"
 )
 
 // InitKit is what `jemput init` asks for.
@@ -32,7 +33,7 @@ func (s *Service) InitKit(ctx context.Context, in InitKit) (Kit, Officer, error)
 	in.Code = strings.TrimSpace(in.Code)
 	in.Office = strings.TrimSpace(in.Office)
 	var issues []forms.Issue
-	if !ValidKitCode(in.Code) {
+	if !kitcode.Valid(in.Code) {
 		issues = append(issues, issue("kit_code", "invalid_kit_code",
 			"kode kit harus 3–8 huruf besar dan angka, diawali huruf, tanpa I, O, S, U, Z (misalnya KTB01)",
 			"the kit code must be 3–8 capital letters and digits, starting with a letter, without I, O, S, U, Z (for example KTB01)"))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/jemput/jemput/kitcode"
 )
 
 // Application numbers look like KTB01-261127-0042-7: the kit code, the local
@@ -15,9 +17,10 @@ import (
 // alphabet below, which catches every single mistyped character and every
 // swap of two characters (number_test.go tries them all). The alphabet leaves
 // out I, O, S, U and Z, which are easily confused with 1, 0, 5, V and 2 when a
-// number is read out or typed; kit codes use the same alphabet.
+// number is read out or typed; kit codes use the same alphabet, and the
+// office checks them too, so both live in package kitcode.
 
-const alphabet = "0123456789ABCDEFGHJKLMNPQRTVWXY"
+const alphabet = kitcode.Alphabet
 
 // FormatNumber builds the application number for the seq-th application of
 // the day at this kit.
@@ -39,7 +42,7 @@ func NormalizeNumber(s string) string {
 func ValidNumber(s string) bool {
 	s = NormalizeNumber(s)
 	parts := strings.Split(s, "-")
-	if len(parts) != 4 || len(parts[3]) != 1 || len(parts[1]) != 6 || len(parts[2]) < 4 || !ValidKitCode(parts[0]) {
+	if len(parts) != 4 || len(parts[3]) != 1 || len(parts[1]) != 6 || len(parts[2]) < 4 || !kitcode.Valid(parts[0]) {
 		return false
 	}
 	for _, r := range parts[1] + parts[2] {
@@ -71,19 +74,4 @@ func checkValue(body string) int {
 		inv++
 	}
 	return ((p - sum%p) % p * inv) % p
-}
-
-// ValidKitCode reports whether code can stand at the start of an
-// application number: 3 to 8 symbols of the number alphabet (digits and
-// letters other than I, O, S, U, Z), starting with a letter, upper case.
-func ValidKitCode(code string) bool {
-	if len(code) < 3 || len(code) > 8 || code[0] < 'A' || code[0] > 'Z' {
-		return false
-	}
-	for _, r := range code {
-		if !strings.ContainsRune(alphabet, r) {
-			return false
-		}
-	}
-	return true
 }

@@ -61,11 +61,3 @@ func TestNumberCheckCatchesTypos(t *testing.T) {
 		}
 	}
 }
-
-func TestValidKitCode(t *testing.T) {
-	for code, want := range map[string]bool{"KTB01": true, "BTL": true, "btl": false, "AB": false, "1KTB": false, "KTB-1": false, "ABCDEFGHJ": false, "KTBR": true, "KOTA": false} {
-		if got := ValidKitCode(code); got != want {
-			t.Errorf("ValidKitCode(%q) = %v", code, got)
-		}
-	}
-}

@@ -17,7 +17,7 @@ package sync_test
 //
 // The link: kit client → toxiproxy (in process, loopback) → a counting
 // listener → the central office (SQLite in b.TempDir, NewOffice,
-// NewServer). Each direction of the proxy has a latency toxic of half the
+// server.New). Each direction of the proxy has a latency toxic of half the
 // round-trip time followed by a bandwidth toxic of the rate, in that
 // order: toxiproxy's latency toxic delays a chunk relative to the moment
 // the proxy read it, so after a bandwidth toxic it would overlap the
@@ -81,6 +81,8 @@ import (
 	toxiproxy "github.com/Shopify/toxiproxy/v2"
 	"github.com/google/uuid"
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/server"
+	"github.com/jemput/jemput/central/sqlite"
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/lang"
@@ -194,7 +196,7 @@ type shapedOffice struct {
 func newShapedOffice(b *testing.B, link shapedLink) *shapedOffice {
 	b.Helper()
 	ctx := context.Background()
-	st, err := central.OpenSQLite(ctx, filepath.Join(b.TempDir(), "central.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "central.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -209,7 +211,7 @@ func newShapedOffice(b *testing.B, link shapedLink) *shapedOffice {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := central.NewServer(office, nil)
+	h := server.New(office, nil)
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		wire.reqs.Add(1)
 		h.ServeHTTP(w, r)

@@ -257,14 +257,18 @@ func (c *Client) roundTripOnce(ctx context.Context, req request, out any) error 
 		return c.netError(ctx, req, err)
 	}
 	if len(js) > maxAnswer {
-		return Errorf(http.StatusRequestEntityTooLarge, CodeTooLarge, "%s %s: answer larger than %d bytes", req.method, req.path, maxAnswer)
+		return Errorf(CodeTooLarge, "%s %s: answer larger than %d bytes", req.method, req.path, maxAnswer)
 	}
 	if req.signed && c.office != nil && !VerifyAnswer(c.office, hr.Header.Get(HeaderNonce), js, resp.Header.Get(HeaderAnswerSignature)) {
-		return Errorf(http.StatusBadGateway, CodeBadSignature, "%s %s: the answer is not signed by the office this kit enrolled with", req.method, req.path)
+		// Whoever answered is not the office (a proxy, someone on the
+		// link): another attempt may reach it.
+		e := Errorf(CodeBadSignature, "%s %s: the answer is not signed by the office this kit enrolled with", req.method, req.path)
+		e.Retry = true
+		return e
 	}
 	if out != nil {
 		if err := json.Unmarshal(js, out); err != nil {
-			return Errorf(http.StatusBadGateway, CodeUnavailable, "%s %s: the answer is not the office's JSON: %v", req.method, req.path, err)
+			return Errorf(CodeUnavailable, "%s %s: the answer is not the office's JSON: %v", req.method, req.path, err)
 		}
 	}
 	return nil
@@ -314,7 +318,7 @@ func (c *Client) Office(ctx context.Context) (OfficeInfo, error) {
 // a certificate.
 func Enroll(ctx context.Context, baseURL string, token Token, kit string, key ed25519.PrivateKey) (OfficeInfo, EnrollResponse, error) {
 	if token.Kit != kit {
-		return OfficeInfo{}, EnrollResponse{}, Errorf(http.StatusForbidden, CodeTokenKitMismatch, "the token is for kit %q, not %q", token.Kit, kit)
+		return OfficeInfo{}, EnrollResponse{}, Errorf(CodeTokenKitMismatch, "the token is for kit %q, not %q", token.Kit, kit)
 	}
 	u, err := parseBaseURL(baseURL)
 	if err != nil {

@@ -28,10 +28,9 @@ const (
 )
 
 // Error is a protocol error: a code a program can test, a message a person
-// can read, and whether trying again may help. Status is the HTTP status it
-// travels with; it is not part of the JSON.
+// can read, and whether trying again may help. The HTTP status it travels
+// with follows from the code (HTTPStatus).
 type Error struct {
-	Status  int    `json:"-"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Retry   bool   `json:"retry"`
@@ -46,35 +45,59 @@ func (e *Error) Error() string {
 
 // Errorf makes an *Error. Retry is set for the codes where trying again is
 // the documented answer: unavailable and offset_mismatch.
-func Errorf(status int, code, format string, args ...any) *Error {
+func Errorf(code, format string, args ...any) *Error {
 	return &Error{
-		Status:  status,
 		Code:    code,
 		Message: fmt.Sprintf(format, args...),
 		Retry:   code == CodeUnavailable || code == CodeOffsetMismatch,
 	}
 }
 
-// Shorthands used inside the package, with the status the table gives.
+// Shorthands used inside the package.
 func malformedf(format string, args ...any) *Error {
-	return Errorf(http.StatusBadRequest, CodeMalformed, format, args...)
+	return Errorf(CodeMalformed, format, args...)
 }
 
 func tooLargef(format string, args ...any) *Error {
-	return Errorf(http.StatusRequestEntityTooLarge, CodeTooLarge, format, args...)
+	return Errorf(CodeTooLarge, format, args...)
 }
 
 func badSignaturef(format string, args ...any) *Error {
-	return Errorf(http.StatusUnauthorized, CodeBadSignature, format, args...)
+	return Errorf(CodeBadSignature, format, args...)
 }
 
-// WriteError answers an HTTP request with e as JSON. A zero Status becomes
-// 500.
-func WriteError(w http.ResponseWriter, e *Error) {
-	status := e.Status
-	if status == 0 {
-		status = http.StatusInternalServerError
+// statuses is the table of docs/protocol.md, "Errors": the one place that
+// says which HTTP status each code travels with.
+var statuses = map[string]int{
+	CodeBadRequest:       http.StatusBadRequest,
+	CodeMalformed:        http.StatusBadRequest,
+	CodeUnknownKit:       http.StatusUnauthorized,
+	CodeBadSignature:     http.StatusUnauthorized,
+	CodeStale:            http.StatusUnauthorized,
+	CodeReplayed:         http.StatusUnauthorized,
+	CodeTokenUnknown:     http.StatusForbidden,
+	CodeTokenUsed:        http.StatusForbidden,
+	CodeTokenExpired:     http.StatusForbidden,
+	CodeTokenKitMismatch: http.StatusForbidden,
+	CodeNotFound:         http.StatusNotFound,
+	CodeOffsetMismatch:   http.StatusConflict,
+	CodeTooLarge:         http.StatusRequestEntityTooLarge,
+	CodeUnavailable:      http.StatusServiceUnavailable,
+}
+
+// HTTPStatus is the HTTP status an error with code travels with; 500 for
+// a code the protocol does not name.
+func HTTPStatus(code string) int {
+	if s, ok := statuses[code]; ok {
+		return s
 	}
+	return http.StatusInternalServerError
+}
+
+// WriteError answers an HTTP request with e as JSON and status, normally
+// HTTPStatus(e.Code). The table lets unavailable travel with any 5xx: the
+// office answers 503 for a busy database and 500 for a failure of its own.
+func WriteError(w http.ResponseWriter, status int, e *Error) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
@@ -84,12 +107,11 @@ func WriteError(w http.ResponseWriter, e *Error) {
 // ReadError turns a non-2xx answer into an *Error. It reads (at most 64 KiB
 // of) the body but does not close it. An answer that is not our JSON, which
 // a proxy or a captive portal may give, is unavailable and worth retrying,
-// except 413, which no retry will cure.
+// except the too_large status, which no retry will cure.
 func ReadError(resp *http.Response) *Error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	var e Error
 	if err := json.Unmarshal(body, &e); err == nil && e.Code != "" {
-		e.Status = resp.StatusCode
 		if resp.StatusCode >= 500 {
 			e.Retry = true
 		}
@@ -103,10 +125,10 @@ func ReadError(resp *http.Response) *Error {
 	if snippet != "" {
 		msg += ": " + snippet
 	}
-	if resp.StatusCode == http.StatusRequestEntityTooLarge {
-		return &Error{Status: resp.StatusCode, Code: CodeTooLarge, Message: msg}
+	if resp.StatusCode == HTTPStatus(CodeTooLarge) {
+		return &Error{Code: CodeTooLarge, Message: msg}
 	}
-	return &Error{Status: resp.StatusCode, Code: CodeUnavailable, Message: msg, Retry: true}
+	return &Error{Code: CodeUnavailable, Message: msg, Retry: true}
 }
 
 // ErrorCode returns the code of the *Error in err's chain, or "".

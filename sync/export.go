@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"slices"
 	"time"
 
@@ -61,16 +60,16 @@ func ExportMessage(kit, created, payloadSHA256 string) []byte {
 func SealExport(w io.Writer, recipient string, key ed25519.PrivateKey, e Export) error {
 	rcpt, err := age.ParseX25519Recipient(recipient)
 	if err != nil {
-		return Errorf(http.StatusBadRequest, CodeBadRequest, "office sealing recipient: %v", err)
+		return Errorf(CodeBadRequest, "office sealing recipient: %v", err)
 	}
 	if len(key) != ed25519.PrivateKeySize {
-		return Errorf(http.StatusBadRequest, CodeBadRequest, "kit key has %d bytes, want %d", len(key), ed25519.PrivateKeySize)
+		return Errorf(CodeBadRequest, "kit key has %d bytes, want %d", len(key), ed25519.PrivateKeySize)
 	}
 	if e.Batch.Kit == "" {
 		e.Batch.Kit = e.Kit
 	}
 	if e.Batch.Kit != e.Kit {
-		return Errorf(http.StatusBadRequest, CodeBadRequest, "export of kit %q holds a batch of kit %q", e.Kit, e.Batch.Kit)
+		return Errorf(CodeBadRequest, "export of kit %q holds a batch of kit %q", e.Kit, e.Batch.Kit)
 	}
 	if err := checkBatch(e.Batch); err != nil {
 		return err
@@ -100,7 +99,7 @@ func SealExport(w io.Writer, recipient string, key ed25519.PrivateKey, e Export)
 	for _, sha := range shas {
 		data := e.Attachments[sha]
 		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != sha {
-			return Errorf(http.StatusBadRequest, CodeBadRequest, "attachment %s does not match its SHA-256", sha)
+			return Errorf(CodeBadRequest, "attachment %s does not match its SHA-256", sha)
 		}
 		if err := writeFrames(zw, sha, data, 0, MaxFrameData); err != nil {
 			return err
@@ -152,7 +151,7 @@ func writeFrames(w io.Writer, sha string, data []byte, offset int64, size int) e
 func OpenExport(r io.Reader, identity string, keyFor func(kit string) (ed25519.PublicKey, bool, error)) (Export, error) {
 	id, err := age.ParseX25519Identity(identity)
 	if err != nil {
-		return Export{}, Errorf(http.StatusBadRequest, CodeBadRequest, "office sealing identity: %v", err)
+		return Export{}, Errorf(CodeBadRequest, "office sealing identity: %v", err)
 	}
 	plain, err := age.Decrypt(r, id)
 	if err != nil {
@@ -169,10 +168,10 @@ func OpenExport(r io.Reader, identity string, keyFor func(kit string) (ed25519.P
 	}
 	pub, ok, err := keyFor(h.Kit)
 	if err != nil {
-		return Export{}, Errorf(http.StatusServiceUnavailable, CodeUnavailable, "looking up kit %q: %v", h.Kit, err)
+		return Export{}, Errorf(CodeUnavailable, "looking up kit %q: %v", h.Kit, err)
 	}
 	if !ok {
-		return Export{}, Errorf(http.StatusUnauthorized, CodeUnknownKit, "the export file is from kit %q, which is not enrolled at this office", h.Kit)
+		return Export{}, Errorf(CodeUnknownKit, "the export file is from kit %q, which is not enrolled at this office", h.Kit)
 	}
 	if !verify(pub, ExportMessage(h.Kit, h.Created, h.PayloadSHA256), h.Signature) {
 		return Export{}, badSignaturef("the export file is not signed by kit %q's key", h.Kit)

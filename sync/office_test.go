@@ -87,6 +87,10 @@ func writeJSON(w http.ResponseWriter, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
+// writeError answers e with the status the table gives its code, as the
+// office does.
+func writeError(w http.ResponseWriter, e *Error) { WriteError(w, HTTPStatus(e.Code), e) }
+
 func (o *fakeOffice) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/office", func(w http.ResponseWriter, r *http.Request) {
@@ -97,12 +101,12 @@ func (o *fakeOffice) handler() http.Handler {
 	mux.HandleFunc("POST /v1/enroll", func(w http.ResponseWriter, r *http.Request) {
 		var req EnrollRequest
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			WriteError(w, Errorf(400, CodeBadRequest, "%v", err))
+			writeError(w, Errorf(CodeBadRequest, "%v", err))
 			return
 		}
 		tok, err := ParseToken(req.Token)
 		if err != nil {
-			WriteError(w, err.(*Error))
+			writeError(w, err.(*Error))
 			return
 		}
 		o.mu.Lock()
@@ -110,11 +114,11 @@ func (o *fakeOffice) handler() http.Handler {
 		kit, ok := o.tokens[tok.SecretHash()]
 		switch {
 		case !ok:
-			WriteError(w, Errorf(403, CodeTokenUnknown, "unknown token"))
+			writeError(w, Errorf(CodeTokenUnknown, "unknown token"))
 		case kit != req.KitCode || tok.Kit != kit:
-			WriteError(w, Errorf(403, CodeTokenKitMismatch, "token is for %s", kit))
+			writeError(w, Errorf(CodeTokenKitMismatch, "token is for %s", kit))
 		case !VerifyEnrollProof(req.PublicKey, req.Token, req.Proof):
-			WriteError(w, Errorf(401, CodeBadSignature, "bad proof"))
+			writeError(w, Errorf(CodeBadSignature, "bad proof"))
 		default:
 			delete(o.tokens, tok.SecretHash())
 			o.kits[kit] = req.PublicKey
@@ -124,7 +128,7 @@ func (o *fakeOffice) handler() http.Handler {
 	mux.HandleFunc("POST /v1/attachments/state", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if _, err := VerifyRequest(r.Context(), r, body, o.keyFor, &o.nonces, o.clock()); err != nil {
-			WriteError(w, err.(*Error))
+			writeError(w, err.(*Error))
 			return
 		}
 		var req struct {
@@ -135,7 +139,7 @@ func (o *fakeOffice) handler() http.Handler {
 	})
 	mux.HandleFunc("POST /v1/attachments/upload", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := VerifyStreamRequest(r.Context(), r, o.keyFor, &o.nonces, o.clock()); err != nil {
-			WriteError(w, err.(*Error))
+			writeError(w, err.(*Error))
 			return
 		}
 		o.mu.Lock()
@@ -161,13 +165,13 @@ func (o *fakeOffice) handler() http.Handler {
 			if err != nil {
 				var e *Error
 				if errors.As(err, &e) {
-					WriteError(w, e)
+					writeError(w, e)
 					return
 				}
 				panic(http.ErrAbortHandler)
 			}
 			if e := o.apply(f); e != nil {
-				WriteError(w, e)
+				writeError(w, e)
 				return
 			}
 			shas = append(shas, f.SHA256)
@@ -177,21 +181,21 @@ func (o *fakeOffice) handler() http.Handler {
 	mux.HandleFunc("POST /v1/batches", func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20))
 		if err != nil {
-			WriteError(w, Errorf(413, CodeTooLarge, "%v", err))
+			writeError(w, Errorf(CodeTooLarge, "%v", err))
 			return
 		}
 		kit, err := VerifyRequest(r.Context(), r, body, o.keyFor, &o.nonces, o.clock())
 		if err != nil {
-			WriteError(w, err.(*Error))
+			writeError(w, err.(*Error))
 			return
 		}
 		b, err := DecodeBatch(bytes.NewReader(body), 64<<20)
 		if err != nil {
-			WriteError(w, err.(*Error))
+			writeError(w, err.(*Error))
 			return
 		}
 		if b.Kit != kit {
-			WriteError(w, Errorf(400, CodeBadRequest, "batch of kit %s sent by %s", b.Kit, kit))
+			writeError(w, Errorf(CodeBadRequest, "batch of kit %s sent by %s", b.Kit, kit))
 			return
 		}
 		o.mu.Lock()
@@ -219,7 +223,7 @@ func (o *fakeOffice) handler() http.Handler {
 	})
 	mux.HandleFunc("GET /v1/statuses", func(w http.ResponseWriter, r *http.Request) {
 		if _, err := VerifyRequest(r.Context(), r, nil, o.keyFor, &o.nonces, o.clock()); err != nil {
-			WriteError(w, err.(*Error))
+			writeError(w, err.(*Error))
 			return
 		}
 		after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
@@ -286,9 +290,9 @@ func (o *fakeOffice) apply(f Frame) *Error {
 	end := f.Offset + int64(len(f.Data))
 	switch {
 	case f.Total != a.total:
-		return Errorf(400, CodeMalformed, "total differs")
+		return Errorf(CodeMalformed, "total differs")
 	case f.Offset > held:
-		return Errorf(409, CodeOffsetMismatch, "offset %d, held %d", f.Offset, held)
+		return Errorf(CodeOffsetMismatch, "offset %d, held %d", f.Offset, held)
 	case end <= held && !(f.Total == 0 && held == 0):
 		return nil // wholly before what is held
 	}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
-	"net/http"
 	gosync "sync"
 	"time"
 )
@@ -107,16 +106,17 @@ func kitErr(what string, err error) error {
 }
 
 // Retryable reports whether trying again may cure err: an *Error that says
-// so (or is unavailable, offset_mismatch, any 5xx) or a network or I/O
-// failure. A kit storage failure, a cancelled context, a TLS certificate
-// that is not the office's, or any other *Error is not.
+// so (ReadError says so for any 5xx answer) or is unavailable or
+// offset_mismatch, or a network or I/O failure. A kit storage failure, a
+// cancelled context, a TLS certificate that is not the office's, or any
+// other *Error is not.
 func Retryable(err error) bool {
 	if err == nil {
 		return false
 	}
 	var pe *Error
 	if errors.As(err, &pe) {
-		return pe.Retry || pe.Code == CodeUnavailable || pe.Code == CodeOffsetMismatch || pe.Status >= 500
+		return pe.Retry || pe.Code == CodeUnavailable || pe.Code == CodeOffsetMismatch
 	}
 	var (
 		ke  kitError
@@ -400,22 +400,22 @@ func checkAcks(records []Record, acks []Ack) error {
 	for _, a := range acks {
 		hash, ok := want[a.ID]
 		if !ok {
-			return Errorf(http.StatusBadGateway, CodeUnavailable, "the office acked record %q, which was not in the batch", a.ID)
+			return Errorf(CodeUnavailable, "the office acked record %q, which was not in the batch", a.ID)
 		}
 		// The office says it holds what we sent: the hash it computed must
 		// be ours, or the answer is not about this record.
 		if (a.Result == AckStored || a.Result == AckDuplicate) && a.Hash != hash {
-			return Errorf(http.StatusBadGateway, CodeUnavailable, "the office acked record %q with hash %.12s…, not the kit's %.12s…", a.ID, a.Hash, hash)
+			return Errorf(CodeUnavailable, "the office acked record %q with hash %.12s…, not the kit's %.12s…", a.ID, a.Hash, hash)
 		}
 		switch a.Result {
 		case AckStored, AckDuplicate, AckConflict, AckMissingAttachment:
 		default:
-			return Errorf(http.StatusBadGateway, CodeUnavailable, "the office acked record %q with unknown result %q", a.ID, a.Result)
+			return Errorf(CodeUnavailable, "the office acked record %q with unknown result %q", a.ID, a.Result)
 		}
 		delete(want, a.ID)
 	}
 	if len(want) > 0 {
-		return Errorf(http.StatusBadGateway, CodeUnavailable, "the office did not ack %d records of the batch", len(want))
+		return Errorf(CodeUnavailable, "the office did not ack %d records of the batch", len(want))
 	}
 	return nil
 }

@@ -100,10 +100,10 @@ func verifyRequest(ctx context.Context, r *http.Request, bodyHash string, keyFor
 	}
 	pub, ok, err := keyFor(kit)
 	if err != nil {
-		return "", Errorf(http.StatusServiceUnavailable, CodeUnavailable, "looking up kit %q: %v", kit, err)
+		return "", Errorf(CodeUnavailable, "looking up kit %q: %v", kit, err)
 	}
 	if !ok {
-		return "", Errorf(http.StatusUnauthorized, CodeUnknownKit, "kit %q is not enrolled at this office", kit)
+		return "", Errorf(CodeUnknownKit, "kit %q is not enrolled at this office", kit)
 	}
 	sig, err := base64.StdEncoding.DecodeString(sigText)
 	if err != nil {
@@ -124,15 +124,15 @@ func verifyRequest(ctx context.Context, r *http.Request, bodyHash string, keyFor
 		return "", badSignaturef("Jemput-Time is not RFC 3339")
 	}
 	if d := t.Sub(now); d > MaxClockSkew || d < -MaxClockSkew {
-		return "", Errorf(http.StatusUnauthorized, CodeStale, "request time %s is %s from the office's clock %s (limit %s)",
+		return "", Errorf(CodeStale, "request time %s is %s from the office's clock %s (limit %s)",
 			at, d.Round(time.Second), now.UTC().Format(time.RFC3339), MaxClockSkew)
 	}
 	seen, err := nonces.SeenNonce(ctx, kit, nonce, now)
 	if err != nil {
-		return "", Errorf(http.StatusServiceUnavailable, CodeUnavailable, "recording nonce: %v", err)
+		return "", Errorf(CodeUnavailable, "recording nonce: %v", err)
 	}
 	if seen {
-		return "", Errorf(http.StatusUnauthorized, CodeReplayed, "this request (nonce %s) was already received", nonce)
+		return "", Errorf(CodeReplayed, "this request (nonce %s) was already received", nonce)
 	}
 	return kit, nil
 }

@@ -82,7 +82,7 @@ func TestSignedRequest(t *testing.T) {
 			var nonces MemoryNonces
 			_, err := VerifyRequest(ctx, c.req(), c.body, keys.keyFor, &nonces, c.now)
 			e, ok := err.(*Error)
-			if !ok || e.Code != c.code || e.Status != c.status {
+			if !ok || e.Code != c.code || HTTPStatus(e.Code) != c.status {
 				t.Fatalf("err = %v, want %s (%d)", err, c.code, c.status)
 			}
 		})

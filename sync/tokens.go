@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"net/http"
 	"strings"
 )
 
@@ -28,7 +27,7 @@ func NewToken(kit string, officeKey ed25519.PublicKey) (Token, error) {
 		return Token{}, err
 	}
 	if len(officeKey) != ed25519.PublicKeySize {
-		return Token{}, Errorf(http.StatusBadRequest, CodeBadRequest, "office signing key has %d bytes, want %d", len(officeKey), ed25519.PublicKeySize)
+		return Token{}, Errorf(CodeBadRequest, "office signing key has %d bytes, want %d", len(officeKey), ed25519.PublicKeySize)
 	}
 	secret := make([]byte, 16)
 	if _, err := rand.Read(secret); err != nil {
@@ -47,7 +46,7 @@ func NewToken(kit string, officeKey ed25519.PublicKey) (Token, error) {
 func ParseToken(s string) (Token, error) {
 	s = strings.TrimSpace(s)
 	bad := func(format string, args ...any) (Token, error) {
-		return Token{}, Errorf(http.StatusBadRequest, CodeBadRequest, "enrollment token: "+format, args...)
+		return Token{}, Errorf(CodeBadRequest, "enrollment token: "+format, args...)
 	}
 	if s == "" {
 		return bad("empty")
@@ -97,14 +96,14 @@ func Fingerprint(pub ed25519.PublicKey) string {
 // or a file name: 1 to 32 characters of A-Z, a-z, 0-9, '-' and '_'.
 func CheckKitCode(kit string) error {
 	if kit == "" {
-		return Errorf(http.StatusBadRequest, CodeBadRequest, "kit code is empty")
+		return Errorf(CodeBadRequest, "kit code is empty")
 	}
 	if len(kit) > 32 {
-		return Errorf(http.StatusBadRequest, CodeBadRequest, "kit code %.40q is longer than 32 characters", kit)
+		return Errorf(CodeBadRequest, "kit code %.40q is longer than 32 characters", kit)
 	}
 	for _, c := range kit {
 		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return Errorf(http.StatusBadRequest, CodeBadRequest, "kit code %q may hold only letters, digits, '-' and '_'", kit)
+			return Errorf(CodeBadRequest, "kit code %q may hold only letters, digits, '-' and '_'", kit)
 		}
 	}
 	return nil

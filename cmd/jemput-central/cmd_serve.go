@@ -8,6 +8,7 @@ import (
 	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/server"
 	"github.com/spf13/cobra"
 )
 
@@ -50,7 +51,7 @@ func runServe(ctx context.Context, app *App, opts *serveOptions) error {
 	var officeOpts []central.Option
 	officeOpts = append(officeOpts, central.WithLogger(log))
 	if opts.TLSCert != "" {
-		sum, err := central.CertSHA256(opts.TLSCert)
+		sum, err := server.CertSHA256(opts.TLSCert)
 		if err != nil {
 			return err
 		}
@@ -69,7 +70,7 @@ func runServe(ctx context.Context, app *App, opts *serveOptions) error {
 	if opts.TLSCert != "" {
 		scheme = "https"
 	}
-	return central.Serve(ctx, central.NewServer(office, log), central.ServeConfig{
+	return server.Serve(ctx, server.New(office, log), server.Config{
 		Addr: opts.Listen, TLSCert: opts.TLSCert, TLSKey: opts.TLSKey, Log: log,
 		Ready: func(addr net.Addr) {
 			// The first line is for scripts and stays the same in every

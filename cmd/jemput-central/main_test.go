@@ -19,6 +19,7 @@ import (
 	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/sqlite"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/spf13/cobra"
 )
@@ -127,6 +128,32 @@ func TestOtherFlags(t *testing.T) {
 	}
 }
 
+// TestDBChoice: --db names the store; PostgreSQL is refused for now,
+// without echoing the URL's password.
+func TestDBChoice(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"LANG": "en_US.UTF-8"}
+	path := filepath.Join(dir, "office.db")
+	if r := runCmd(t, env, "kit", "list", "--db", "sqlite:"+path); r.code != 0 {
+		t.Fatalf("--db sqlite:PATH: %d %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("--db sqlite:PATH made no database at PATH: %v", err)
+	}
+	for _, db := range []string{"postgres://office:s3cret@db.local/jemput", "postgresql://db.local/jemput"} {
+		r := runCmd(t, env, "kit", "list", "--db", db)
+		if r.code != 2 || !strings.HasPrefix(r.stderr, "error: --db postgres") || !strings.Contains(r.stderr, "PostgreSQL is not built yet") || strings.Contains(r.stderr, "s3cret") {
+			t.Errorf("--db %s: %d %q", db, r.code, r.stderr)
+		}
+	}
+	if r := runCmd(t, env, "kit", "list", "--db", "sqlite:"); r.code != 2 || !strings.HasPrefix(r.stderr, "error: --db sqlite:") {
+		t.Errorf("--db sqlite: with no file: %d %q", r.code, r.stderr)
+	}
+	if r := runCmd(t, map[string]string{"JEMPUT_CENTRAL_DB": "postgres://db.local/jemput"}, "kit", "list"); r.code != 2 {
+		t.Errorf("JEMPUT_CENTRAL_DB=postgres://...: %d %q", r.code, r.stderr)
+	}
+}
+
 // The commands, run whole on a database file.
 
 type result struct {
@@ -170,7 +197,7 @@ func TestCommands(t *testing.T) {
 
 	// Enroll the kit and send a record, as the server would, on the same
 	// file.
-	st, err := central.OpenSQLite(ctx, db)
+	st, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

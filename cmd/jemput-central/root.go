@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/sqlite"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/spf13/cobra"
 )
@@ -38,7 +40,7 @@ type App struct {
 	Getenv func(string) string
 	Now    func() time.Time
 
-	store  *central.SQLite
+	store  central.Store
 	office *central.Office
 }
 
@@ -120,7 +122,7 @@ func (a *App) openOffice(ctx context.Context, opts ...central.Option) (*central.
 	if a.office != nil {
 		return a.office, nil
 	}
-	st, err := central.OpenSQLite(ctx, a.DB)
+	st, err := a.openStore(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -131,6 +133,28 @@ func (a *App) openOffice(ctx context.Context, opts ...central.Option) (*central.
 	}
 	a.store, a.office = st, o
 	return o, nil
+}
+
+// openStore opens the store that --db names: a file, or sqlite:FILE, is
+// SQLite; a postgres:// or postgresql:// URL names PostgreSQL, which this
+// build does not have yet.
+func (a *App) openStore(ctx context.Context) (central.Store, error) {
+	db := a.DB
+	for _, scheme := range []string{"postgres://", "postgresql://"} {
+		if strings.HasPrefix(db, scheme) {
+			// Only the scheme: the rest of the URL may hold a password.
+			return nil, cli.Usagef("--db %s...: %s", scheme, a.T(
+				"PostgreSQL belum ada di versi ini; berikan berkas SQLite, misalnya --db central.db atau --db sqlite:central.db",
+				"PostgreSQL is not built yet; give an SQLite file, for example --db central.db or --db sqlite:central.db"))
+		}
+	}
+	if path, ok := strings.CutPrefix(db, "sqlite:"); ok {
+		if path == "" {
+			return nil, cli.Usagef("--db sqlite: %s", a.T("berikan berkas sesudahnya, misalnya sqlite:central.db", "give a file after it, for example sqlite:central.db"))
+		}
+		db = path
+	}
+	return sqlite.Open(ctx, db)
 }
 
 // Close releases the database.

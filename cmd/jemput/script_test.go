@@ -21,6 +21,8 @@ import (
 	"github.com/jemput/jemput/internal/fixtures"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/server"
+	"github.com/jemput/jemput/central/sqlite"
 	"github.com/rogpeppe/go-internal/testscript"
 	_ "modernc.org/sqlite"
 )
@@ -227,14 +229,14 @@ func cmdCentralServe(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	path = ts.MkAbs(path)
 	ctx := context.Background()
-	st, err := central.OpenSQLite(ctx, path)
+	st, err := sqlite.Open(ctx, path)
 	ts.Check(err)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	office, err := central.NewOffice(ctx, st, central.WithLogger(log), central.WithClock(fixedClock(ts)))
 	ts.Check(err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	ts.Check(err)
-	srv := &http.Server{Handler: central.NewServer(office, log)}
+	srv := &http.Server{Handler: server.New(office, log)}
 	go srv.Serve(ln)
 	ts.Defer(func() {
 		srv.Close()

@@ -1,4 +1,7 @@
-package central
+// Package server is the office's HTTP face: every endpoint of
+// docs/protocol.md over a central.Office, and the listener that serves
+// them with TLS and a graceful shutdown.
+package server
 
 import (
 	"bytes"
@@ -11,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jemput/jemput/central"
 	ksync "github.com/jemput/jemput/sync"
 )
 
@@ -23,13 +27,13 @@ const (
 
 // Server is the office's HTTP face: every endpoint of docs/protocol.md.
 type Server struct {
-	office *Office
+	office *central.Office
 	log    *slog.Logger
 	mux    *http.ServeMux
 }
 
-// NewServer makes the handler for office, logging to log.
-func NewServer(office *Office, log *slog.Logger) *Server {
+// New makes the handler for office, logging to log.
+func New(office *central.Office, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -42,7 +46,7 @@ func NewServer(office *Office, log *slog.Logger) *Server {
 	s.mux.Handle("POST /v1/batches", s.handle(s.signed(MaxBatchBytes, s.handleBatch)))
 	s.mux.Handle("GET /v1/statuses", s.handle(s.signed(4<<10, s.handleStatuses)))
 	s.mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return ksync.Errorf(http.StatusNotFound, ksync.CodeNotFound, "no endpoint %s %s", r.Method, r.URL.Path)
+		return ksync.Errorf(ksync.CodeNotFound, "no endpoint %s %s", r.Method, r.URL.Path)
 	}))
 	return s
 }
@@ -52,7 +56,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	// Kits correct their clocks from Date: it must be the clock that
 	// checks their signatures.
-	w.Header().Set("Date", s.office.now().UTC().Format(http.TimeFormat))
+	w.Header().Set("Date", s.office.Now().UTC().Format(http.TimeFormat))
 	s.mux.ServeHTTP(rec, r)
 	level := slog.LevelInfo
 	if r.URL.Path == "/healthz" {
@@ -94,26 +98,39 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ke *ksync.Error
 	var mb *http.MaxBytesError
+	status := 0
 	switch {
 	case errors.As(err, &ke):
 	case errors.As(err, &mb):
-		ke = ksync.Errorf(http.StatusRequestEntityTooLarge, ksync.CodeTooLarge, "the request body is larger than %d bytes", mb.Limit)
-	case errors.Is(err, ErrBusy):
-		ke = ksync.Errorf(http.StatusServiceUnavailable, ksync.CodeUnavailable, "the office database is busy; try again")
+		ke = ksync.Errorf(ksync.CodeTooLarge, "the request body is larger than %d bytes", mb.Limit)
+	case errors.Is(err, central.ErrBusy):
+		ke = ksync.Errorf(ksync.CodeUnavailable, "the office database is busy; try again")
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		s.log.Debug("request abandoned by the client", "path", r.URL.Path, "err", err)
 		return
 	default:
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "kit", r.Header.Get(ksync.HeaderKit), "err", err)
-		ke = ksync.Errorf(http.StatusInternalServerError, ksync.CodeUnavailable, "internal error at the office; try again later")
+		ke = ksync.Errorf(ksync.CodeUnavailable, "internal error at the office; try again later")
+		status = http.StatusInternalServerError // the office failed, not the request
 	}
-	if ke.Status >= 500 {
+	if status == 0 {
+		status = ksync.HTTPStatus(ke.Code)
+	}
+	if status >= 500 {
 		ke.Retry = true
 	}
-	if ke.Status < 500 {
+	if status < 500 {
 		s.log.Warn("refused", "method", r.Method, "path", r.URL.Path, "kit", r.Header.Get(ksync.HeaderKit), "code", ke.Code, "message", ke.Message)
 	}
-	ksync.WriteError(w, ke)
+	ksync.WriteError(w, status, ke)
+}
+
+func badRequestf(format string, args ...any) *ksync.Error {
+	return ksync.Errorf(ksync.CodeBadRequest, format, args...)
+}
+
+func malformedf(format string, args ...any) *ksync.Error {
+	return ksync.Errorf(ksync.CodeMalformed, format, args...)
 }
 
 func writeJSON(w http.ResponseWriter, v any) error {
@@ -144,7 +161,7 @@ func (s *Server) signed(limit int64, h func(w http.ResponseWriter, r *http.Reque
 		if err != nil {
 			return err
 		}
-		kit, err := ksync.VerifyRequest(r.Context(), r, body, s.office.KeyFor(r.Context()), s.office, s.office.now())
+		kit, err := ksync.VerifyRequest(r.Context(), r, body, s.office.KeyFor(r.Context()), s.office, s.office.Now())
 		if err != nil {
 			return err
 		}
@@ -231,7 +248,7 @@ func (s *Server) handleState(w http.ResponseWriter, r *http.Request, kit string,
 // handleUpload verifies the headers only (the body is a stream of frames,
 // signed as ksync.StreamBodyHash) and commits each frame as it arrives.
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
-	kit, err := ksync.VerifyStreamRequest(r.Context(), r, s.office.KeyFor(r.Context()), s.office, s.office.now())
+	kit, err := ksync.VerifyStreamRequest(r.Context(), r, s.office.KeyFor(r.Context()), s.office, s.office.Now())
 	if err != nil {
 		return err
 	}
@@ -280,19 +297,19 @@ func (s *Server) handleStatuses(w http.ResponseWriter, r *http.Request, kit stri
 func (s *Server) precheck(r *http.Request) error {
 	kit := r.Header.Get(ksync.HeaderKit)
 	if kit == "" || r.Header.Get(ksync.HeaderSignature) == "" {
-		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeBadSignature, "the request is not signed")
+		return ksync.Errorf(ksync.CodeBadSignature, "the request is not signed")
 	}
 	if _, known, err := s.office.KeyFor(r.Context())(kit); err != nil {
 		return err
 	} else if !known {
-		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeUnknownKit, "unknown kit %q", kit)
+		return ksync.Errorf(ksync.CodeUnknownKit, "unknown kit %q", kit)
 	}
 	at, err := time.Parse(time.RFC3339, r.Header.Get(ksync.HeaderTime))
 	if err != nil {
-		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeBadSignature, "the request has no valid %s header", ksync.HeaderTime)
+		return ksync.Errorf(ksync.CodeBadSignature, "the request has no valid %s header", ksync.HeaderTime)
 	}
-	if d := at.Sub(s.office.now()); d > ksync.MaxClockSkew || d < -ksync.MaxClockSkew {
-		return ksync.Errorf(http.StatusUnauthorized, ksync.CodeStale, "the request's time %s is %v from the office's", at.UTC().Format(time.RFC3339), d.Round(time.Second))
+	if d := at.Sub(s.office.Now()); d > ksync.MaxClockSkew || d < -ksync.MaxClockSkew {
+		return ksync.Errorf(ksync.CodeStale, "the request's time %s is %v from the office's", at.UTC().Format(time.RFC3339), d.Round(time.Second))
 	}
 	return nil
 }

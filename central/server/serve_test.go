@@ -1,4 +1,4 @@
-package central
+package server
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jemput/jemput/central"
 	ksync "github.com/jemput/jemput/sync"
 )
 
@@ -54,14 +55,14 @@ func TestServeTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	office, err := NewOffice(ctx, f.store, WithTLSCertSHA256(pin))
+	office, err := central.NewOffice(ctx, f.store, central.WithTLSCertSHA256(pin))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ready := make(chan net.Addr, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- Serve(ctx, NewServer(office, nil), ServeConfig{Addr: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile, Ready: func(a net.Addr) { ready <- a }})
+		done <- Serve(ctx, New(office, nil), Config{Addr: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile, Ready: func(a net.Addr) { ready <- a }})
 	}()
 	var url string
 	select {

@@ -1,4 +1,6 @@
-package central
+// Package sqlite is the office's central.Store in one SQLite file: its
+// migrations, its transactions and the SQL of every central.Tx operation.
+package sqlite
 
 import (
 	"context"
@@ -11,17 +13,18 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jemput/jemput/central"
 	"github.com/jemput/jemput/sqlitedb"
 	ksync "github.com/jemput/jemput/sync"
-	"modernc.org/sqlite"
+	msqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// SQLite is the office's Store in one SQLite file.
-type SQLite struct {
+// DB is the office's central.Store in one SQLite file.
+type DB struct {
 	db   *sql.DB
 	path string
 	// mu lets one writer of this process at a time reach SQLite; writers
@@ -30,26 +33,26 @@ type SQLite struct {
 	mu sync.Mutex
 }
 
-var _ Store = (*SQLite)(nil)
+var _ central.Store = (*DB)(nil)
 
-// OpenSQLite opens (creating if needed) the office database at path and
-// brings its schema up to date.
-func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
+// Open opens (creating if needed) the office database at path and brings
+// its schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
 	db, err := sqlitedb.Open(ctx, path, 15*time.Second, migrations, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	return &SQLite{db: db, path: path}, nil
+	return &DB{db: db, path: path}, nil
 }
 
 // Close closes the database.
-func (s *SQLite) Close() error { return s.db.Close() }
+func (s *DB) Close() error { return s.db.Close() }
 
 // SQL exposes the handle for checks and tests.
-func (s *SQLite) SQL() *sql.DB { return s.db }
+func (s *DB) SQL() *sql.DB { return s.db }
 
 // Update runs fn in a write transaction and commits it if fn returns nil.
-func (s *SQLite) Update(ctx context.Context, fn func(Tx) error) error {
+func (s *DB) Update(ctx context.Context, fn func(central.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.run(ctx, false, fn)
@@ -57,11 +60,11 @@ func (s *SQLite) Update(ctx context.Context, fn func(Tx) error) error {
 
 // View runs fn in a read transaction, always rolled back. Readers do not
 // wait for writers (WAL).
-func (s *SQLite) View(ctx context.Context, fn func(Tx) error) error {
+func (s *DB) View(ctx context.Context, fn func(central.Tx) error) error {
 	return s.run(ctx, true, fn)
 }
 
-func (s *SQLite) run(ctx context.Context, readOnly bool, fn func(Tx) error) error {
+func (s *DB) run(ctx context.Context, readOnly bool, fn func(central.Tx) error) error {
 	sqltx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
 		return wrap(err)
@@ -76,20 +79,17 @@ func (s *SQLite) run(ctx context.Context, readOnly bool, fn func(Tx) error) erro
 	return wrap(sqltx.Commit())
 }
 
-// ErrBusy says that the database stayed locked by another process longer
-// than the busy timeout.
-var ErrBusy = errors.New("the database is busy in another process; try again")
-
-// wrap recognises SQLite errors a caller can act on, by code.
+// wrap recognises SQLite errors a caller can act on, by code: a database
+// locked by another process longer than the busy timeout is central.ErrBusy.
 func wrap(err error) error {
 	if err == nil {
 		return nil
 	}
-	var se *sqlite.Error
+	var se *msqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return fmt.Errorf("%w (%v)", ErrBusy, err)
+			return fmt.Errorf("%w (%v)", central.ErrBusy, err)
 		}
 	}
 	return err
@@ -111,7 +111,7 @@ func (t *sqliteTx) row(q string, args ...any) *sql.Row {
 
 func notFound(what, id string, err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s %q: %w", what, id, ErrNotFound)
+		return fmt.Errorf("%s %q: %w", what, id, central.ErrNotFound)
 	}
 	return wrap(err)
 }
@@ -121,23 +121,23 @@ func parseTime(s string) time.Time  { return sqlitedb.ParseTime(s) }
 
 // Office keys.
 
-func (t *sqliteTx) OfficeKeys() (Keys, error) {
-	var k Keys
+func (t *sqliteTx) OfficeKeys() (central.Keys, error) {
+	var k central.Keys
 	var key []byte
 	var created string
 	err := t.row(`SELECT name, signing_key, age_identity, created_at FROM office WHERE id = 1`).Scan(&k.Name, &key, &k.AgeIdentity, &created)
 	if err != nil {
-		return Keys{}, notFound("office", "", err)
+		return central.Keys{}, notFound("office", "", err)
 	}
 	if len(key) != ed25519.PrivateKeySize {
-		return Keys{}, fmt.Errorf("office signing key: %d bytes, want %d", len(key), ed25519.PrivateKeySize)
+		return central.Keys{}, fmt.Errorf("office signing key: %d bytes, want %d", len(key), ed25519.PrivateKeySize)
 	}
 	k.Signing = ed25519.PrivateKey(key)
 	k.CreatedAt = parseTime(created)
 	return k, nil
 }
 
-func (t *sqliteTx) InitOfficeKeys(k Keys) error {
+func (t *sqliteTx) InitOfficeKeys(k central.Keys) error {
 	_, err := t.exec(`INSERT INTO office (id, name, signing_key, age_identity, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		k.Name, []byte(k.Signing), k.AgeIdentity, formatTime(k.CreatedAt))
 	return err
@@ -154,12 +154,12 @@ const kitColumns = `k.code, k.public_key, k.added_at, k.enrolled_at,
 	(SELECT count(*) FROM applications a WHERE a.kit = k.code),
 	(SELECT coalesce(max(received_at), '') FROM records r WHERE r.kit = k.code)`
 
-func scanKit(sc interface{ Scan(...any) error }) (Kit, error) {
-	var k Kit
+func scanKit(sc interface{ Scan(...any) error }) (central.Kit, error) {
+	var k central.Kit
 	var pub []byte
 	var added, enrolled, last string
 	if err := sc.Scan(&k.Code, &pub, &added, &enrolled, &k.Apps, &last); err != nil {
-		return Kit{}, err
+		return central.Kit{}, err
 	}
 	if len(pub) == ed25519.PublicKeySize {
 		k.PublicKey = ed25519.PublicKey(pub)
@@ -168,21 +168,21 @@ func scanKit(sc interface{ Scan(...any) error }) (Kit, error) {
 	return k, nil
 }
 
-func (t *sqliteTx) Kit(code string) (Kit, error) {
+func (t *sqliteTx) Kit(code string) (central.Kit, error) {
 	k, err := scanKit(t.row(`SELECT `+kitColumns+` FROM kits k WHERE k.code = ?`, code))
 	if err != nil {
-		return Kit{}, notFound("kit", code, err)
+		return central.Kit{}, notFound("kit", code, err)
 	}
 	return k, nil
 }
 
-func (t *sqliteTx) Kits() ([]Kit, error) {
+func (t *sqliteTx) Kits() ([]central.Kit, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+kitColumns+` FROM kits k ORDER BY k.code`)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	defer rows.Close()
-	var list []Kit
+	var list []central.Kit
 	for rows.Next() {
 		k, err := scanKit(rows)
 		if err != nil {
@@ -204,23 +204,23 @@ func (t *sqliteTx) SetKitKey(code string, pub ed25519.PublicKey, at time.Time) e
 		return err
 	}
 	if n, _ := r.RowsAffected(); n == 0 {
-		return fmt.Errorf("kit %q: %w", code, ErrNotFound)
+		return fmt.Errorf("kit %q: %w", code, central.ErrNotFound)
 	}
 	return nil
 }
 
-func (t *sqliteTx) AddToken(tok Token) error {
+func (t *sqliteTx) AddToken(tok central.Token) error {
 	_, err := t.exec(`INSERT INTO tokens (secret_hash, kit, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		tok.SecretHash, tok.Kit, formatTime(tok.CreatedAt), formatTime(tok.ExpiresAt))
 	return err
 }
 
-func (t *sqliteTx) Token(secretHash string) (Token, error) {
-	tok := Token{SecretHash: secretHash}
+func (t *sqliteTx) Token(secretHash string) (central.Token, error) {
+	tok := central.Token{SecretHash: secretHash}
 	var created, expires, used string
 	err := t.row(`SELECT kit, created_at, expires_at, used_at FROM tokens WHERE secret_hash = ?`, secretHash).Scan(&tok.Kit, &created, &expires, &used)
 	if err != nil {
-		return Token{}, notFound("token", "", err)
+		return central.Token{}, notFound("token", "", err)
 	}
 	tok.CreatedAt, tok.ExpiresAt, tok.UsedAt = parseTime(created), parseTime(expires), parseTime(used)
 	return tok, nil
@@ -253,7 +253,7 @@ func (t *sqliteTx) RecordHash(id string) (string, error) {
 	return h, nil
 }
 
-func (t *sqliteTx) AddRecord(r StoredRecord) error {
+func (t *sqliteTx) AddRecord(r central.StoredRecord) error {
 	_, err := t.exec(`INSERT INTO records (id, app_id, version, kit, number, hash, body, received_at, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.AppID, r.Version, r.Kit, r.Number, r.Hash, r.Body, formatTime(r.ReceivedAt), r.Via)
 	return err
@@ -263,29 +263,29 @@ const appColumns = `app_id, kit, number, version, form, form_version, kit_status
 	event_id, event_type, event_name, event_place, event_date, province, regency, district,
 	created_at, received_at, status, status_reason, pickup, updated_at`
 
-func scanApp(sc interface{ Scan(...any) error }) (Application, error) {
-	var a Application
+func scanApp(sc interface{ Scan(...any) error }) (central.Application, error) {
+	var a central.Application
 	var created, received, updated string
 	err := sc.Scan(&a.AppID, &a.Kit, &a.Number, &a.Version, &a.Form, &a.FormVersion, &a.KitStatus,
 		&a.Event.ID, &a.Event.Type, &a.Event.Name, &a.Event.Place, &a.Event.Date, &a.Province, &a.Regency, &a.District,
 		&created, &received, &a.Status, &a.Reason, &a.Pickup, &updated)
 	if err != nil {
-		return Application{}, err
+		return central.Application{}, err
 	}
 	a.CreatedAt, a.ReceivedAt, a.UpdatedAt = parseTime(created), parseTime(received), parseTime(updated)
 	return a, nil
 }
 
-func (t *sqliteTx) Application(idOrNumber string) (Application, error) {
+func (t *sqliteTx) Application(idOrNumber string) (central.Application, error) {
 	a, err := scanApp(t.row(`SELECT `+appColumns+` FROM applications WHERE app_id = ? OR number = ? ORDER BY app_id = ? DESC LIMIT 1`,
 		idOrNumber, idOrNumber, idOrNumber))
 	if err != nil {
-		return Application{}, notFound("application", idOrNumber, err)
+		return central.Application{}, notFound("application", idOrNumber, err)
 	}
 	return a, nil
 }
 
-func (t *sqliteTx) PutApplication(a Application) error {
+func (t *sqliteTx) PutApplication(a central.Application) error {
 	_, err := t.exec(`INSERT OR REPLACE INTO applications (`+appColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.AppID, a.Kit, a.Number, a.Version, a.Form, a.FormVersion, a.KitStatus,
 		a.Event.ID, a.Event.Type, a.Event.Name, a.Event.Place, a.Event.Date, a.Province, a.Regency, a.District,
@@ -293,7 +293,7 @@ func (t *sqliteTx) PutApplication(a Application) error {
 	return err
 }
 
-func (t *sqliteTx) Applications(f AppFilter) ([]Application, error) {
+func (t *sqliteTx) Applications(f central.AppFilter) ([]central.Application, error) {
 	var where []string
 	var args []any
 	if f.Status != "" {
@@ -317,7 +317,7 @@ func (t *sqliteTx) Applications(f AppFilter) ([]Application, error) {
 		return nil, wrap(err)
 	}
 	defer rows.Close()
-	var list []Application
+	var list []central.Application
 	for rows.Next() {
 		a, err := scanApp(rows)
 		if err != nil {
@@ -328,21 +328,21 @@ func (t *sqliteTx) Applications(f AppFilter) ([]Application, error) {
 	return list, wrap(rows.Err())
 }
 
-func (t *sqliteTx) AddConflict(c Conflict) error {
+func (t *sqliteTx) AddConflict(c central.Conflict) error {
 	_, err := t.exec(`INSERT INTO conflicts (record_id, kit, held_hash, offered_hash, body, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, offered_hash) DO NOTHING`,
 		c.RecordID, c.Kit, c.HeldHash, c.OfferedHash, c.Body, formatTime(c.At))
 	return err
 }
 
-func (t *sqliteTx) Conflicts(kit string) ([]Conflict, error) {
+func (t *sqliteTx) Conflicts(kit string) ([]central.Conflict, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT record_id, kit, held_hash, offered_hash, body, at FROM conflicts WHERE ? = '' OR kit = ? ORDER BY id`, kit, kit)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	defer rows.Close()
-	var list []Conflict
+	var list []central.Conflict
 	for rows.Next() {
-		var c Conflict
+		var c central.Conflict
 		var at string
 		if err := rows.Scan(&c.RecordID, &c.Kit, &c.HeldHash, &c.OfferedHash, &c.Body, &at); err != nil {
 			return nil, err
@@ -362,18 +362,18 @@ func (t *sqliteTx) AddAudit(kit string, e ksync.AuditEntry, at time.Time) error 
 
 // Attachments.
 
-func (t *sqliteTx) Attachment(sha string) (Attachment, error) {
-	a := Attachment{SHA256: sha}
+func (t *sqliteTx) Attachment(sha string) (central.Attachment, error) {
+	a := central.Attachment{SHA256: sha}
 	var updated string
 	err := t.row(`SELECT total, held, complete, kit, updated_at FROM attachments WHERE sha256 = ?`, sha).Scan(&a.Total, &a.Held, &a.Complete, &a.Kit, &updated)
 	if err != nil {
-		return Attachment{}, notFound("attachment", sha, err)
+		return central.Attachment{}, notFound("attachment", sha, err)
 	}
 	a.UpdatedAt = parseTime(updated)
 	return a, nil
 }
 
-func (t *sqliteTx) PutAttachment(a Attachment) error {
+func (t *sqliteTx) PutAttachment(a central.Attachment) error {
 	_, err := t.exec(`INSERT INTO attachments (sha256, total, held, complete, kit, updated_at) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (sha256) DO UPDATE SET total = excluded.total, held = excluded.held, complete = excluded.complete, updated_at = excluded.updated_at`,
 		a.SHA256, a.Total, a.Held, a.Complete, a.Kit, formatTime(a.UpdatedAt))
@@ -451,14 +451,14 @@ func (t *sqliteTx) Statuses(kit string, after int64, limit int) ([]ksync.Status,
 
 // Demand.
 
-func (t *sqliteTx) Demand(by string) ([]DemandRow, error) {
+func (t *sqliteTx) Demand(by string) ([]central.DemandRow, error) {
 	var key, extra string
 	switch by {
-	case ByDistrict:
+	case central.ByDistrict:
 		key, extra = "district", "max(regency)"
-	case ByEvent:
+	case central.ByEvent:
 		key, extra = "event_id", "max(event_name || ', ' || event_place || ', ' || event_date)"
-	case ByMonth:
+	case central.ByMonth:
 		// The event's local date, not the UTC time of capture.
 		key, extra = "coalesce(nullif(substr(event_date, 1, 7), ''), substr(created_at, 1, 7))", "''"
 	default:
@@ -471,14 +471,14 @@ func (t *sqliteTx) Demand(by string) ([]DemandRow, error) {
 		return nil, wrap(err)
 	}
 	defer rows.Close()
-	var list []DemandRow
+	var list []central.DemandRow
 	for rows.Next() {
-		var r DemandRow
+		var r central.DemandRow
 		var extra string
 		if err := rows.Scan(&r.Key, &extra, &r.Applications, &r.Accepted, &r.Rejected, &r.Ready); err != nil {
 			return nil, err
 		}
-		if by == ByDistrict {
+		if by == central.ByDistrict {
 			r.Regency = extra
 		} else {
 			r.Label = extra

@@ -1,4 +1,4 @@
-package central
+package server
 
 import (
 	"bytes"
@@ -16,12 +16,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jemput/jemput/central"
 	ksync "github.com/jemput/jemput/sync"
 )
 
 func newTestServer(t testing.TB, f *fixture) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(NewServer(f.office, nil))
+	srv := httptest.NewServer(New(f.office, nil))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -141,7 +142,7 @@ func TestUnsignedEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Office != DefaultOfficeName || res.KitCode != "KTB01" {
+	if info.Office != central.DefaultOfficeName || res.KitCode != "KTB01" {
 		t.Errorf("enroll: %+v %+v", info, res)
 	}
 	_, _, err = ksync.Enroll(context.Background(), srv.URL, tok, "KTB01", key)
@@ -267,7 +268,7 @@ func TestConcurrentKits(t *testing.T) {
 	}
 	var wg gosync.WaitGroup
 	errs := make(chan error, kits)
-	counts := make([]Summary, kits)
+	counts := make([]central.Summary, kits)
 	for i, c := range clients {
 		wg.Add(1)
 		go func() {
@@ -286,7 +287,7 @@ func TestConcurrentKits(t *testing.T) {
 						errs <- fmt.Errorf("%s batch %d: %w", code, b, err)
 						return
 					}
-					s := Summarize(acks)
+					s := central.Summarize(acks)
 					counts[i].Stored += s.Stored
 					counts[i].Duplicate += s.Duplicate
 				}

@@ -1,4 +1,4 @@
-package central
+package server
 
 import (
 	"context"
@@ -15,8 +15,8 @@ import (
 	"time"
 )
 
-// ServeConfig says where and how to serve.
-type ServeConfig struct {
+// Config says where and how to serve.
+type Config struct {
 	Addr    string // host:port; port 0 picks a free one
 	TLSCert string // certificate file (PEM); with TLSKey, serve TLS
 	TLSKey  string
@@ -31,7 +31,7 @@ type ServeConfig struct {
 
 // Serve serves h until ctx is done, then shuts down gracefully: it stops
 // accepting connections and waits for requests in flight.
-func Serve(ctx context.Context, h http.Handler, cfg ServeConfig) error {
+func Serve(ctx context.Context, h http.Handler, cfg Config) error {
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
 		return errors.New("TLS needs both a certificate and a key")
 	}
