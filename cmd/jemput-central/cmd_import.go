@@ -3,10 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/internal/atomicfile"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/spf13/cobra"
 )
@@ -68,21 +69,5 @@ func runImport(ctx context.Context, app *App, opts *importOptions) error {
 
 // writeAckFile writes the ack file whole or not at all.
 func writeAckFile(path string, f *ksync.AckFile) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".acks-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := ksync.WriteAckFile(tmp, *f); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, 0o600, true, func(w io.Writer) error { return ksync.WriteAckFile(w, *f) })
 }

@@ -44,13 +44,13 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 	}
 	kit, err := svc.Kit(ctx)
 	check(err == nil, "kit %s (%s) di %s", "kit %s (%s) in %s", kit.Code, kit.Office, app.Home)
-	var integrity, mode string
-	var synchronous int
-	app.db.SQL().QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&integrity)
-	check(integrity == "ok", "basis data utuh (integrity_check: %s)", "database intact (integrity_check: %s)", integrity)
-	app.db.SQL().QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
-	app.db.SQL().QueryRowContext(ctx, "PRAGMA synchronous").Scan(&synchronous)
-	check(mode == "wal" && synchronous == 2, "jurnal %s, synchronous=%d (2 = FULL)", "journal %s, synchronous=%d (2 = FULL)", mode, synchronous)
+	h, err := app.db.Health(ctx)
+	if err != nil {
+		check(false, "basis data tidak bisa diperiksa: %v", "the database could not be checked: %v", err)
+	} else {
+		check(h.Integrity == "ok", "basis data utuh (integrity_check: %s)", "database intact (integrity_check: %s)", h.Integrity)
+		check(h.JournalMode == "wal" && h.Synchronous == 2, "jurnal %s, synchronous=%d (2 = FULL)", "journal %s, synchronous=%d (2 = FULL)", h.JournalMode, h.Synchronous)
+	}
 	key, err := app.deviceKey()
 	check(err == nil && bytes.Equal(key.Public().(ed25519.PublicKey), kit.PublicKey), "kunci perangkat cocok dengan kit", "device key matches the kit")
 	if st, err := os.Stat(app.dbPath()); err == nil {

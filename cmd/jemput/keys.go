@@ -6,7 +6,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
+
+	"github.com/jemput/jemput/internal/atomicfile"
 )
 
 // The device key is an ed25519 key made at init and kept in the kit home,
@@ -20,19 +21,9 @@ func newDeviceKey(path string) (ed25519.PublicKey, error) {
 		return nil, err
 	}
 	block := pem.EncodeToMemory(&pem.Block{Type: pemType, Bytes: priv.Seed()})
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := f.Write(block); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return pub, f.Close()
+	// Never over an existing key: receipts already signed with it would no
+	// longer verify.
+	return pub, atomicfile.WriteFile(path, block, 0o600, false)
 }
 
 func parsePrivateKey(b []byte) (ed25519.PrivateKey, error) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/internal/atomicfile"
 	"github.com/jemput/jemput/receipt"
 )
 
@@ -90,30 +91,7 @@ func (a *App) writeNewFile(path string, b []byte, force bool) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".jemput-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), abs); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // the rename itself survives a power cut (not every file system can)
-		d.Close()
-	}
-	return nil
+	return atomicfile.WriteFile(abs, b, 0o600, force)
 }
 
 // checkNewFile says why path must not be written (see writeNewFile), so
