@@ -16,8 +16,6 @@ import (
 	"github.com/jemput/jemput/central"
 	"github.com/jemput/jemput/sqlitedb"
 	ksync "github.com/jemput/jemput/sync"
-	msqlite "modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -65,34 +63,23 @@ func (s *DB) View(ctx context.Context, fn func(central.Tx) error) error {
 }
 
 func (s *DB) run(ctx context.Context, readOnly bool, fn func(central.Tx) error) error {
-	sqltx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
-	if err != nil {
-		return wrap(err)
-	}
-	defer sqltx.Rollback()
-	if err := fn(&sqliteTx{ctx: ctx, tx: sqltx}); err != nil {
-		return err
-	}
-	if readOnly {
-		return nil
-	}
-	return wrap(sqltx.Commit())
+	return sqlitedb.InTx(ctx, s.db, readOnly, wrap, func(sqltx *sql.Tx) error {
+		return fn(&sqliteTx{ctx: ctx, tx: sqltx})
+	})
 }
 
-// wrap recognises SQLite errors a caller can act on, by code: a database
-// locked by another process longer than the busy timeout is central.ErrBusy.
+// wrap recognises SQLite errors a caller can act on: a database locked by
+// another process longer than the busy timeout is central.ErrBusy.
 func wrap(err error) error {
-	if err == nil {
-		return nil
-	}
-	var se *msqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return fmt.Errorf("%w (%v)", central.ErrBusy, err)
-		}
+	if err != nil && sqlitedb.IsBusy(err) {
+		return fmt.Errorf("%w (%v)", central.ErrBusy, err)
 	}
 	return err
+}
+
+// collect reads every row with scan: collect(scanKit)(t.query(...)).
+func collect[T any](scan func(sqlitedb.Scanner) (T, error)) func(*sql.Rows, error) ([]T, error) {
+	return sqlitedb.Collect(wrap, scan)
 }
 
 type sqliteTx struct {
@@ -107,6 +94,10 @@ func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) {
 
 func (t *sqliteTx) row(q string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(t.ctx, q, args...)
+}
+
+func (t *sqliteTx) query(q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
 func notFound(what, id string, err error) error {
@@ -154,7 +145,7 @@ const kitColumns = `k.code, k.public_key, k.added_at, k.enrolled_at,
 	(SELECT count(*) FROM applications a WHERE a.kit = k.code),
 	(SELECT coalesce(max(received_at), '') FROM records r WHERE r.kit = k.code)`
 
-func scanKit(sc interface{ Scan(...any) error }) (central.Kit, error) {
+func scanKit(sc sqlitedb.Scanner) (central.Kit, error) {
 	var k central.Kit
 	var pub []byte
 	var added, enrolled, last string
@@ -177,20 +168,7 @@ func (t *sqliteTx) Kit(code string) (central.Kit, error) {
 }
 
 func (t *sqliteTx) Kits() ([]central.Kit, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+kitColumns+` FROM kits k ORDER BY k.code`)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []central.Kit
-	for rows.Next() {
-		k, err := scanKit(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, k)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanKit)(t.query(`SELECT ` + kitColumns + ` FROM kits k ORDER BY k.code`))
 }
 
 func (t *sqliteTx) AddKit(code string, at time.Time) error {
@@ -263,7 +241,7 @@ const appColumns = `app_id, kit, number, version, form, form_version, kit_status
 	event_id, event_type, event_name, event_place, event_date, province, regency, district,
 	created_at, received_at, status, status_reason, pickup, updated_at`
 
-func scanApp(sc interface{ Scan(...any) error }) (central.Application, error) {
+func scanApp(sc sqlitedb.Scanner) (central.Application, error) {
 	var a central.Application
 	var created, received, updated string
 	err := sc.Scan(&a.AppID, &a.Kit, &a.Number, &a.Version, &a.Form, &a.FormVersion, &a.KitStatus,
@@ -312,20 +290,7 @@ func (t *sqliteTx) Applications(f central.AppFilter) ([]central.Application, err
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []central.Application
-	for rows.Next() {
-		a, err := scanApp(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, a)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanApp)(t.query(q, args...))
 }
 
 func (t *sqliteTx) AddConflict(c central.Conflict) error {
@@ -334,23 +299,18 @@ func (t *sqliteTx) AddConflict(c central.Conflict) error {
 	return err
 }
 
+func scanConflict(sc sqlitedb.Scanner) (central.Conflict, error) {
+	var c central.Conflict
+	var at string
+	if err := sc.Scan(&c.RecordID, &c.Kit, &c.HeldHash, &c.OfferedHash, &c.Body, &at); err != nil {
+		return central.Conflict{}, err
+	}
+	c.At = parseTime(at)
+	return c, nil
+}
+
 func (t *sqliteTx) Conflicts(kit string) ([]central.Conflict, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT record_id, kit, held_hash, offered_hash, body, at FROM conflicts WHERE ? = '' OR kit = ? ORDER BY id`, kit, kit)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []central.Conflict
-	for rows.Next() {
-		var c central.Conflict
-		var at string
-		if err := rows.Scan(&c.RecordID, &c.Kit, &c.HeldHash, &c.OfferedHash, &c.Body, &at); err != nil {
-			return nil, err
-		}
-		c.At = parseTime(at)
-		list = append(list, c)
-	}
-	return list, wrap(rows.Err())
+	return collect(scanConflict)(t.query(`SELECT record_id, kit, held_hash, offered_hash, body, at FROM conflicts WHERE ? = '' OR kit = ? ORDER BY id`, kit, kit))
 }
 
 func (t *sqliteTx) AddAudit(kit string, e ksync.AuditEntry, at time.Time) error {
@@ -385,25 +345,27 @@ func (t *sqliteTx) AddChunk(sha string, offset int64, data []byte) error {
 	return err
 }
 
+// Chunks joins the chunks as it reads them, each of which must start where
+// the bytes before it end. A failed iteration still returns the bytes read.
 func (t *sqliteTx) Chunks(sha string) ([]byte, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT offset, data FROM attachment_chunks WHERE sha256 = ? ORDER BY offset`, sha)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
 	var all []byte
-	for rows.Next() {
+	scan := func(sc sqlitedb.Scanner) (struct{}, error) {
 		var off int64
 		var b []byte
-		if err := rows.Scan(&off, &b); err != nil {
-			return nil, err
+		if err := sc.Scan(&off, &b); err != nil {
+			all = nil
+			return struct{}{}, err
 		}
 		if off != int64(len(all)) {
-			return nil, fmt.Errorf("attachment %s: chunk at %d after %d bytes", sha, off, len(all))
+			err := fmt.Errorf("attachment %s: chunk at %d after %d bytes", sha, off, len(all))
+			all = nil
+			return struct{}{}, err
 		}
 		all = append(all, b...)
+		return struct{}{}, nil
 	}
-	return all, wrap(rows.Err())
+	_, err := collect(scan)(t.query(`SELECT offset, data FROM attachment_chunks WHERE sha256 = ? ORDER BY offset`, sha))
+	return all, err
 }
 
 func (t *sqliteTx) DeleteChunks(sha string) error {
@@ -430,23 +392,24 @@ func (t *sqliteTx) AddStatus(kit string, s ksync.Status) (int64, error) {
 	return r.LastInsertId()
 }
 
+func scanStatus(sc sqlitedb.Scanner) (ksync.Status, error) {
+	var s ksync.Status
+	var at string
+	if err := sc.Scan(&s.Seq, &s.AppID, &s.Number, &s.Status, &s.Reason, &s.Pickup, &at); err != nil {
+		return ksync.Status{}, err
+	}
+	s.At = parseTime(at)
+	return s, nil
+}
+
+// Statuses answers an empty list, not nil, when there are none: the kit is
+// sent "statuses": [].
 func (t *sqliteTx) Statuses(kit string, after int64, limit int) ([]ksync.Status, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT seq, app_id, number, status, reason, pickup, at FROM statuses WHERE kit = ? AND seq > ? ORDER BY seq LIMIT ?`, kit, after, limit)
-	if err != nil {
-		return nil, wrap(err)
+	list, err := collect(scanStatus)(t.query(`SELECT seq, app_id, number, status, reason, pickup, at FROM statuses WHERE kit = ? AND seq > ? ORDER BY seq LIMIT ?`, kit, after, limit))
+	if err == nil && list == nil {
+		list = []ksync.Status{}
 	}
-	defer rows.Close()
-	list := []ksync.Status{}
-	for rows.Next() {
-		var s ksync.Status
-		var at string
-		if err := rows.Scan(&s.Seq, &s.AppID, &s.Number, &s.Status, &s.Reason, &s.Pickup, &at); err != nil {
-			return nil, err
-		}
-		s.At = parseTime(at)
-		list = append(list, s)
-	}
-	return list, wrap(rows.Err())
+	return list, err
 }
 
 // Demand.
@@ -464,26 +427,20 @@ func (t *sqliteTx) Demand(by string) ([]central.DemandRow, error) {
 	default:
 		return nil, fmt.Errorf("demand by %q: want district, event or month", by)
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+key+`, `+extra+`, count(*),
-		sum(status = 'accepted'), sum(status = 'rejected'), sum(status = 'ready')
-		FROM applications GROUP BY 1 ORDER BY 1`)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var list []central.DemandRow
-	for rows.Next() {
+	scan := func(sc sqlitedb.Scanner) (central.DemandRow, error) {
 		var r central.DemandRow
 		var extra string
-		if err := rows.Scan(&r.Key, &extra, &r.Applications, &r.Accepted, &r.Rejected, &r.Ready); err != nil {
-			return nil, err
+		if err := sc.Scan(&r.Key, &extra, &r.Applications, &r.Accepted, &r.Rejected, &r.Ready); err != nil {
+			return central.DemandRow{}, err
 		}
 		if by == central.ByDistrict {
 			r.Regency = extra
 		} else {
 			r.Label = extra
 		}
-		list = append(list, r)
+		return r, nil
 	}
-	return list, wrap(rows.Err())
+	return collect(scan)(t.query(`SELECT ` + key + `, ` + extra + `, count(*),
+		sum(status = 'accepted'), sum(status = 'rejected'), sum(status = 'ready')
+		FROM applications GROUP BY 1 ORDER BY 1`))
 }
