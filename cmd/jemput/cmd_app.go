@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -396,11 +395,9 @@ func runAppEdit(ctx context.Context, app *App, opts *appEditOptions) error {
 	if err != nil {
 		return err
 	}
-	var photo []byte
-	if opts.Photo != "" {
-		if photo, err = os.ReadFile(opts.Photo); err != nil {
-			return err
-		}
+	photo, err := readPhoto(opts.Photo)
+	if err != nil {
+		return err
 	}
 	c, err := svc.Edit(ctx, intake.EditInput{ID: opts.Ref, Data: data, Overrides: opts.OverrideReasons, Photo: photo, Reason: opts.Reason})
 	if err != nil {

@@ -136,14 +136,9 @@ func runIntake(ctx context.Context, app *App, opts *intakeOptions) error {
 	if err != nil {
 		return err
 	}
-	var photo []byte
-	if opts.Photo != "" {
-		if photo, err = os.ReadFile(opts.Photo); err != nil {
-			return err
-		}
-		if _, err := intake.CheckPhoto(photo); err != nil {
-			return err
-		}
+	photo, err := readPhoto(opts.Photo)
+	if err != nil {
+		return err
 	}
 	// One path for every way in: the service starts from the roster entry
 	// and the draft, puts the data (or the answers) on top, and checks them
@@ -167,6 +162,21 @@ func runIntake(ctx context.Context, app *App, opts *intakeOptions) error {
 	}
 	in.FormID, in.DraftID = entry.Form.ID, entry.Draft.ID
 	return newPrompter(app, svc, entry).run(ctx, entry.Values, in, *opts)
+}
+
+// readPhoto reads and checks the photo given with --photo; nil for none.
+func readPhoto(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := intake.CheckPhoto(b); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 func (a *App) isTerminal() bool {
