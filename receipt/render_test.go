@@ -19,7 +19,7 @@ import (
 )
 
 var (
-	update = flag.Bool("update", false, "rewrite testdata/receipt-a4.golden.pdf")
+	update = flag.Bool("update", false, "rewrite the golden files in testdata")
 	outDir = flag.String("out", "", "also write the rendered test receipts to this folder, to look at")
 )
 
