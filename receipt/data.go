@@ -40,7 +40,7 @@ type Data struct {
 	Copy          int    // 0 = original; n ≥ 1 prints "SALINAN / COPY n"
 	Office        string
 	KitCode       string
-	Title         lang.Text // heading; zero means the passport application receipt
+	Title         lang.Text // heading, from the form; zero means "TANDA TERIMA PERMOHONAN"
 	Service       lang.Text // e.g. {"Paspor biasa", "Ordinary passport"}
 	FullName      string    // as typed
 	PassportName  string    // as the passport will print it

@@ -44,7 +44,7 @@ func RenderWith(w io.Writer, d Data, f Format, o Options) error {
 // Labels. Indonesian first; English beneath, or beside it on A4 where the
 // line has room.
 var (
-	tTitle       = lang.Text{ID: "TANDA TERIMA PERMOHONAN PASPOR", EN: "Passport application receipt"}
+	tTitle       = lang.Text{ID: "TANDA TERIMA PERMOHONAN", EN: "Application receipt"} // a form without its own
 	tNumber      = lang.Text{ID: "Nomor permohonan", EN: "Application number"}
 	tApplicant   = lang.Text{ID: "Pemohon", EN: "Applicant"}
 	tFullName    = lang.Text{ID: "Nama lengkap", EN: "Full name"}
