@@ -343,9 +343,6 @@ func (c *Canvas) Text(x, y float64, s string) {
 // TextWidth is the width of s in the label font, to place it.
 func (c *Canvas) TextWidth(s string) float64 { return c.r.width(c.r.th.label, s) }
 
-// TextHeight is the height of a line of Text.
-func (c *Canvas) TextHeight() float64 { return c.r.lh(c.r.th.label) }
-
 type drawing struct {
 	h  float64
 	fn func(*Canvas)

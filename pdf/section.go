@@ -20,9 +20,6 @@ type Section struct {
 // capitals.
 func NewSection(title lang.Text) *Section { return &Section{Title: title} }
 
-// Len is the number of rows added so far.
-func (s *Section) Len() int { return len(s.rows) }
-
 // Row adds a label with its value beside it. An empty value prints "-".
 func (s *Section) Row(label lang.Text, value string) {
 	s.add(func(r *renderer) row { return r.valueRow(label, value) })
