@@ -16,7 +16,8 @@
 // # Conditions
 //
 // required_if, ask_if, a check's "when", a document rule's "when", a
-// derivation's "unless" and a fee line's "when" share one small language.
+// derivation's "unless", a fee line's "when" and a receipt step's "when"
+// share one small language.
 // A condition is a JSON object of exactly one of these shapes:
 //
 //	{"field": ID, "eq": VALUE}        the field's normalized value equals VALUE
@@ -54,4 +55,12 @@
 // cannot stand in for a justification. Warnings are recorded and shown.
 // Missing documents are neither: the application is saved as incomplete
 // (Result.Complete) and the receipt lists Result.Missing.
+//
+// # Receipts
+//
+// "receipt" says what the applicant's receipt is called, which answers it
+// shows (details, with a unit where one helps) and the next steps, each
+// with an optional "when"; a step's text may name {fee}, {office} and
+// {place}, which the receipt fills in. The identity number is never a
+// detail: the receipt prints it masked, from its role.
 package forms

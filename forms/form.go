@@ -50,6 +50,9 @@ type Form struct {
 	Fields      []Field       `json:"fields"` // in asking order
 	Derive      []Derivation  `json:"derive,omitempty"`
 	Documents   DocumentRules `json:"documents"`
+	// Receipt is what the applicant's receipt says beyond the answers;
+	// nil leaves it the generic title and the form's choices and dates.
+	Receipt *Receipt `json:"receipt,omitempty"`
 	// Roles names the fields that mean something to the kit beyond the
 	// form: what search, duplicate detection, printouts and the office's
 	// region report read. A form without a role simply lacks that use.
@@ -342,7 +345,102 @@ func (f *Form) compile() error {
 			return fmt.Errorf("role %s needs a date field, not %q (%s)", role, id, fd.Type)
 		}
 	}
+	if err := f.Receipt.compile(f, checkRefs); err != nil {
+		return fmt.Errorf("receipt: %w", err)
+	}
 	return f.Documents.compile(checkRefs)
+}
+
+// Receipt is what a form's receipt says: its title, the answers it shows
+// and the applicant's next steps.
+type Receipt struct {
+	Title lang.Text `json:"title"`
+	// Details are the answers printed, in this order: the choices made and
+	// the dates, not every personal detail. The identity number is never
+	// among them; the receipt prints it masked, from its role.
+	Details []ReceiptDetail `json:"details"`
+	Steps   []ReceiptStep   `json:"next_steps"`
+}
+
+// ReceiptDetail is an answer on the receipt, with a unit after it: "10
+// tahun / years".
+type ReceiptDetail struct {
+	Field string     `json:"field"`
+	Unit  *lang.Text `json:"unit,omitempty"`
+}
+
+// ReceiptStep is a next step, printed when When holds (always without
+// one). Its text may name {fee}, {office} and {place}, which the receipt
+// fills in: the fee in rupiah, the kit's office, the event's place.
+type ReceiptStep struct {
+	When *Condition `json:"when,omitempty"`
+	Text lang.Text  `json:"text"`
+}
+
+// receiptSlot matches a {name} in a step's text.
+var receiptSlot = regexp.MustCompile(`\{[^{}]*\}`)
+
+var receiptSlots = map[string]bool{"{fee}": true, "{office}": true, "{place}": true}
+
+func (r *Receipt) compile(f *Form, checkRefs func(*Condition) error) error {
+	if r == nil {
+		return nil
+	}
+	if err := needText(r.Title, "title"); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, d := range r.Details {
+		fd, ok := f.Field(d.Field)
+		if !ok {
+			return fmt.Errorf("detail names unknown field %q", d.Field)
+		}
+		if seen[d.Field] {
+			return fmt.Errorf("detail %q listed twice", d.Field)
+		}
+		seen[d.Field] = true
+		if fd.Type == TypeNIK || fd.Type == TypeKK || f.Roles[RoleIdentityNumber] == d.Field {
+			return fmt.Errorf("detail %q: an identity number is never printed in full", d.Field)
+		}
+		if d.Unit != nil {
+			if err := needText(*d.Unit, "unit of "+d.Field); err != nil {
+				return err
+			}
+		}
+	}
+	for i, st := range r.Steps {
+		if err := needText(st.Text, fmt.Sprintf("next step %d", i+1)); err != nil {
+			return err
+		}
+		for _, s := range []string{st.Text.ID, st.Text.EN} {
+			for _, slot := range receiptSlot.FindAllString(s, -1) {
+				if !receiptSlots[slot] {
+					return fmt.Errorf("next step %d: unknown %s (known: {fee}, {office}, {place})", i+1, slot)
+				}
+			}
+		}
+		if err := checkRefs(st.When); err != nil {
+			return fmt.Errorf("next step %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// NextSteps returns the texts of the steps that apply to an application
+// (its checked values and derived values) at an event of a type, with
+// their {slots} still to fill.
+func (r *Receipt) NextSteps(values, derived map[string]any, eventType string) []lang.Text {
+	if r == nil {
+		return nil
+	}
+	e := env{values: values, derived: derived, eventType: eventType}
+	var out []lang.Text
+	for _, st := range r.Steps {
+		if st.When.eval(e) {
+			out = append(out, st.Text)
+		}
+	}
+	return out
 }
 
 func needText(t lang.Text, what string) error {

@@ -11,8 +11,10 @@ import (
 )
 
 // ForApplication builds the receipt of an application, as the kit stores
-// it, and signs its QR payload with the kit's device key. The full NIK
-// never reaches the receipt: it is masked here.
+// it, and signs its QR payload with the kit's device key. What it says
+// beyond the answers (the title, the details shown, the next steps) comes
+// from the form's definition, and the fields it needs by their roles. The
+// full identity number never reaches the receipt: it is masked here.
 func ForApplication(r intake.ReceiptIssue, photo []byte, key ed25519.PrivateKey) (Data, error) {
 	app := r.App
 	f, err := forms.Get(app.FormID)
@@ -20,20 +22,19 @@ func ForApplication(r intake.ReceiptIssue, photo []byte, key ed25519.PrivateKey)
 		return Data{}, err
 	}
 	v := app.Doc.Values
-	str := func(k string) string { s, _ := v[k].(string); return s }
 	d := Data{
 		Number: app.Number, Copy: r.Copy, Office: r.Kit.Office, KitCode: r.Kit.Code,
-		Service: f.Title, FullName: str("full_name"),
+		Service: f.Title, FullName: f.RoleValue(forms.RoleName, v),
 		Status:      statusText(app.Status),
 		Fee:         app.Doc.Fee.Total,
 		OfficerName: r.Officer.Name, OfficerNIP: r.Officer.NIP,
 		EventName: r.Event.Name, EventType: string(r.Event.Type), Place: r.Event.Place,
 		Issued: app.UpdatedAt, Photo: photo,
 	}
-	if app.FormID == "stay-permit" {
-		d.Title = lang.Text{ID: "TANDA TERIMA PERMOHONAN IZIN TINGGAL", EN: "Stay permit application receipt"}
+	if f.Receipt != nil {
+		d.Title = f.Receipt.Title
 	}
-	if nik := str("nik"); len(nik) == 16 {
+	if nik := f.RoleValue(forms.RoleIdentityNumber, v); len(nik) == 16 {
 		d.NIKMasked = nik[:6] + "******" + nik[12:]
 	}
 	d.MRZName, _ = app.Doc.Derived["mrz_name"].(string)
@@ -42,26 +43,23 @@ func ForApplication(r intake.ReceiptIssue, photo []byte, key ed25519.PrivateKey)
 	for _, l := range app.Doc.Fee.Lines {
 		d.FeeLines = append(d.FeeLines, FeeLine{Label: l.Label, Amount: l.Amount})
 	}
-	for _, fd := range f.Fields {
-		val, ok := v[fd.ID]
-		if !ok || !onReceipt(fd) {
-			continue
-		}
-		d.Details = append(d.Details, Line{Label: fd.Label, Value: receiptValue(&fd, val)})
-	}
+	d.Details = details(f, v)
 	for _, id := range app.Doc.Received {
 		d.Received = append(d.Received, DocumentLabel(f, id))
 	}
 	for _, id := range app.Doc.Missing {
 		d.Missing = append(d.Missing, DocumentLabel(f, id))
 	}
+	nameField, hasName := f.Roles[forms.RoleName]
 	for _, w := range app.Doc.Warnings {
-		// The name block says it already when the MRZ name is cut.
-		if w.Field == "full_name" && !d.NameTruncated {
+		// Only the name's warnings are the applicant's (a NIK already in
+		// the kit is the officer's business), and the name block says it
+		// already when the MRZ name is cut.
+		if hasName && w.Field == nameField && !d.NameTruncated {
 			d.Warnings = append(d.Warnings, w.Message)
 		}
 	}
-	d.NextSteps = nextSteps(app, r.Event, r.Kit)
+	d.NextSteps = nextSteps(f, app, r.Event, r.Kit)
 	name := d.MRZName
 	if name == "" {
 		name = strings.ToUpper(d.FullName)
@@ -71,32 +69,49 @@ func ForApplication(r intake.ReceiptIssue, photo []byte, key ed25519.PrivateKey)
 	return d, err
 }
 
-// onReceipt picks the fields an applicant needs to see on the receipt: the
-// choices made and the dates, not every personal detail.
-func onReceipt(fd forms.Field) bool {
-	switch fd.ID {
-	case "sex", "marital_status":
-		return false // on the applicant's own documents already
+// details are the answers the receipt shows: those the form lists, or,
+// for a form that lists none, its choices, numbers and dates.
+func details(f *forms.Form, v map[string]any) []Line {
+	var out []Line
+	add := func(fd *forms.Field, unit *lang.Text) {
+		if val, ok := v[fd.ID]; ok {
+			out = append(out, Line{Label: fd.Label, Value: receiptValue(fd, val, unit)})
+		}
 	}
-	switch fd.Type {
-	case forms.TypeEnum, forms.TypeInt, forms.TypeDate, forms.TypeCountry:
-		return true
+	if f.Receipt != nil && len(f.Receipt.Details) > 0 {
+		for _, dt := range f.Receipt.Details {
+			if fd, ok := f.Field(dt.Field); ok {
+				add(fd, dt.Unit)
+			}
+		}
+		return out
 	}
-	return fd.ID == "old_passport_number" || fd.ID == "passport_number" || fd.ID == "permit_number"
+	for i := range f.Fields {
+		switch fd := &f.Fields[i]; fd.Type {
+		case forms.TypeEnum, forms.TypeInt, forms.TypeDate, forms.TypeCountry:
+			add(fd, nil)
+		}
+	}
+	return out
 }
 
-func receiptValue(fd *forms.Field, v any) string {
+func receiptValue(fd *forms.Field, v any, unit *lang.Text) string {
 	s := valueText(v)
 	if c, ok := fd.Choice(s); ok && len(fd.Values) > 0 {
-		if c.Label.EN != "" && c.Label.EN != c.Label.ID {
-			return c.Label.ID + " / " + c.Label.EN
-		}
-		return c.Label.ID
+		return both(c.Label)
 	}
-	if fd.ID == "validity_years" {
-		return s + " tahun / years"
+	if unit != nil {
+		return s + " " + both(*unit)
 	}
 	return s
+}
+
+// both is a short text in both languages on one line: "Baru / New".
+func both(t lang.Text) string {
+	if t.EN != "" && t.EN != t.ID {
+		return t.ID + " / " + t.EN
+	}
+	return t.ID
 }
 
 // DocumentLabel names a document (or a group of documents) of a form.
@@ -130,38 +145,20 @@ func statusText(s intake.Status) lang.Text {
 	return lang.Text{ID: string(s), EN: string(s)}
 }
 
-// nextSteps tells the applicant what happens now: complete documents, pay,
-// come for an interview, collect.
-func nextSteps(app intake.Application, ev intake.Event, kit intake.Kit) []lang.Text {
+// nextSteps tells the applicant what happens now: complete the documents
+// when some are missing, then the form's own steps (pay, come for an
+// interview, collect) with the fee, the office and the place filled in.
+func nextSteps(f *forms.Form, app intake.Application, ev intake.Event, kit intake.Kit) []lang.Text {
 	var steps []lang.Text
-	add := func(id, en string, args ...any) {
-		steps = append(steps, lang.Text{ID: fmt.Sprintf(id, args...), EN: fmt.Sprintf(en, args...)})
-	}
 	if len(app.Doc.Missing) > 0 {
-		add("Lengkapi dokumen yang kurang di meja petugas hari ini, atau di %s, sebelum permohonan dapat disetujui.",
-			"Bring the missing documents to the desk today, or to %s, before the application can be approved.", kit.Office)
+		steps = append(steps, lang.Text{
+			ID: "Lengkapi dokumen yang kurang di meja petugas hari ini, atau di " + kit.Office + ", sebelum permohonan dapat disetujui.",
+			EN: "Bring the missing documents to the desk today, or to " + kit.Office + ", before the application can be approved."})
 	}
-	fee := rupiah(app.Doc.Fee.Total)
-	if app.FormID == "stay-permit" {
-		add("Bayar PNBP %s setelah menerima kode billing, lalu simpan bukti bayar.", "Pay the fee of %s once you receive the billing code, and keep the proof.", fee)
-		add("Kantor memproses perpanjangan izin tinggal; ambil kartu di %s dengan membawa tanda terima ini dan paspor Anda.",
-			"The office processes the extension; collect the card at %s with this receipt and your passport.", kit.Office)
-		return steps
+	fill := strings.NewReplacer("{fee}", rupiah(app.Doc.Fee.Total), "{office}", kit.Office, "{place}", ev.Place)
+	for _, t := range f.Receipt.NextSteps(app.Doc.Values, app.Doc.Derived, string(ev.Type)) {
+		steps = append(steps, lang.Text{ID: fill.Replace(t.ID), EN: fill.Replace(t.EN)})
 	}
-	if t, _ := app.Doc.Values["application_type"].(string); t == "replace-lost" {
-		add("Paspor hilang: wawancara diperlukan; bawa surat keterangan hilang dari kepolisian.",
-			"Lost passport: an interview is required; bring the police loss report.")
-	}
-	add("Bayar %s setelah menerima kode billing (SMS/WhatsApp), di bank, kantor pos, atau aplikasi pembayaran.",
-		"Pay %s once you receive the billing code (SMS/WhatsApp), at a bank, post office or payment app.", fee)
-	if ev.Type == intake.EventEazyPaspor {
-		add("Paspor siap sekitar 4 hari kerja setelah pembayaran; diambil pada kunjungan berikutnya di %s atau di %s.",
-			"The passport is ready about 4 working days after payment; collect it at the next visit to %s or at %s.", ev.Place, kit.Office)
-	} else {
-		add("Paspor diambil di %s atau pada kunjungan berikutnya di %s; kantor memberi tahu bila sudah siap.",
-			"Collect the passport at %s or at the next visit to %s; the office tells you when it is ready.", kit.Office, ev.Place)
-	}
-	add("Bawa tanda terima ini dan e-KTP saat mengambil paspor.", "Bring this receipt and your e-KTP when you collect the passport.")
 	return steps
 }
 

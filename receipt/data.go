@@ -1,8 +1,10 @@
-// Package receipt prints the receipt an applicant takes home (A4 or an 80 mm
-// thermal roll) and signs and verifies the payload of its QR code.
+// Package receipt says what the receipt an applicant takes home holds
+// (package pdf lays it out on A4 or an 80 mm thermal roll) and signs and
+// verifies the payload of its QR code.
 //
 // The receipt is built from Data, a view model that knows nothing of storage:
-// the caller fills it in, with the NIK already masked.
+// the caller fills it in, with the NIK already masked. ForApplication fills
+// it from an application and the words of its form's definition.
 package receipt
 
 import (
@@ -40,7 +42,7 @@ type Data struct {
 	Copy          int    // 0 = original; n ≥ 1 prints "SALINAN / COPY n"
 	Office        string
 	KitCode       string
-	Title         lang.Text // heading; zero means the passport application receipt
+	Title         lang.Text // heading, from the form; zero means "TANDA TERIMA PERMOHONAN"
 	Service       lang.Text // e.g. {"Paspor biasa", "Ordinary passport"}
 	FullName      string    // as typed
 	PassportName  string    // as the passport will print it

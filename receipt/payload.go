@@ -61,12 +61,13 @@ type Payload struct {
 // Code tells a program why a payload was refused.
 type Code string
 
-// Codes of the errors that Sign and Verify return.
+// Codes of the errors that Sign and Verify return, in snake_case as every
+// code of the kit's is (sync's unknown_kit and bad_signature mean the same).
 const (
 	CodeMalformed          Code = "malformed"
-	CodeUnknownKit         Code = "unknown-kit"
-	CodeBadSignature       Code = "bad-signature"
-	CodeUnsupportedVersion Code = "unsupported-version"
+	CodeUnknownKit         Code = "unknown_kit"
+	CodeBadSignature       Code = "bad_signature"
+	CodeUnsupportedVersion Code = "unsupported_version"
 	CodeInvalid            Code = "invalid" // Sign or Render was given data it must not print or sign
 )
 
@@ -152,8 +153,8 @@ func checkField(name, v string) error {
 }
 
 // Verify checks a QR text and returns what it vouches for. keyFor returns the
-// public key of a kit. Errors carry a Code: malformed, unsupported-version,
-// unknown-kit, bad-signature.
+// public key of a kit. Errors carry a Code: malformed, unsupported_version,
+// unknown_kit, bad_signature.
 func Verify(text string, keyFor func(kit string) (ed25519.PublicKey, bool)) (Payload, error) {
 	text = strings.TrimSpace(text)
 	if len(text) > maxPayloadLen {

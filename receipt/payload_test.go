@@ -182,3 +182,16 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// TestCodeSpelling: the codes reach programs (jemput receipt verify
+// --json) and are spelt as every other code of the kit's, in snake_case.
+func TestCodeSpelling(t *testing.T) {
+	for code, want := range map[Code]string{
+		CodeMalformed: "malformed", CodeUnknownKit: "unknown_kit", CodeBadSignature: "bad_signature",
+		CodeUnsupportedVersion: "unsupported_version", CodeInvalid: "invalid",
+	} {
+		if string(code) != want {
+			t.Errorf("code %q, want %q", code, want)
+		}
+	}
+}

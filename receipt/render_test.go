@@ -19,13 +19,16 @@ import (
 )
 
 var (
-	update = flag.Bool("update", false, "rewrite testdata/receipt-a4.golden.pdf")
+	update = flag.Bool("update", false, "rewrite the golden files in testdata")
 	outDir = flag.String("out", "", "also write the rendered test receipts to this folder, to look at")
 )
 
 const fullNIK = "6302011403850003"
 
 var wita = time.FixedZone("WITA", 8*3600)
+
+// passportTitle is the title the passport form gives its receipts.
+var passportTitle = lang.Text{ID: "TANDA TERIMA PERMOHONAN PASPOR", EN: "Passport application receipt"}
 
 func testKey() ed25519.PrivateKey {
 	return ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
@@ -62,6 +65,7 @@ func fullData(t testing.TB) Data {
 		Number:       "KTB01-261127-0042-7",
 		Office:       "Kantor Imigrasi Kelas II TPI Batulicin",
 		KitCode:      "KTB01",
+		Title:        passportTitle,
 		Service:      lang.Text{ID: "Paspor biasa", EN: "Ordinary passport"},
 		FullName:     "Muhammad Rizky Pratama",
 		PassportName: "MUHAMMAD RIZKY PRATAMA",
@@ -108,6 +112,7 @@ func incompleteData(t testing.TB) Data {
 		Copy:          2,
 		Office:        "Kantor Imigrasi Kelas II TPI Batulicin",
 		KitCode:       "KTB01",
+		Title:         passportTitle,
 		Service:       lang.Text{ID: "Paspor biasa", EN: "Ordinary passport"},
 		FullName:      "Nurul Hidayah Siti Kartikasari Wulandari Putri Ramadhani Désirée",
 		PassportName:  "NURUL HIDAYAH SITI KARTIKASARI WULANDARI PUTRI RAMADHANI DESIREE",
