@@ -99,8 +99,7 @@ func runAppList(ctx context.Context, app *App, opts *appListOptions) error {
 	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, app.T("NOMOR\tSTATUS\tNAMA\tNIK\tFORMULIR\tWAKTU", "NUMBER\tSTATUS\tNAME\tNIK\tFORM\tTIME"))
 	for _, a := range list {
-		name, _ := a.Doc.Values["full_name"].(string)
-		nik, _ := a.Doc.Values["nik"].(string)
+		name, nik := roleValue(svc, a, forms.RoleName), roleValue(svc, a, forms.RoleIdentityNumber)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", refShort(a), a.Status, name, maskNIK(nik), a.FormID, a.CreatedAt.Format("2006-01-02 15:04"))
 	}
 	if err := tw.Flush(); err != nil {
@@ -467,4 +466,15 @@ func rupiah(n int64) string {
 		b.WriteRune(r)
 	}
 	return "Rp" + b.String()
+}
+
+// roleValue is the value of the field that plays role in the application's
+// form ("" when the form has no such field): listings show a name and a
+// masked identity number whatever the form calls them.
+func roleValue(svc *intake.Service, a intake.Application, role forms.Role) string {
+	f, err := svc.Forms().Get(a.FormID)
+	if err != nil {
+		return ""
+	}
+	return f.RoleValue(role, a.Doc.Values)
 }

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/jemput/jemput/cmd/internal/cli"
+	"github.com/jemput/jemput/forms"
 
 	"github.com/spf13/cobra"
 )
@@ -65,7 +66,7 @@ func runReview(ctx context.Context, app *App, opts *reviewOptions) error {
 	fmt.Fprintln(tw, app.T("NOMOR\tSTATUS\tNAMA\tPETUGAS\tCATATAN", "NUMBER\tSTATUS\tNAME\tOFFICER\tNOTES"))
 	ready := 0
 	for _, it := range items {
-		name, _ := it.App.Doc.Values["full_name"].(string)
+		name := roleValue(svc, it.App, forms.RoleName)
 		var notes []string
 		if len(it.Missing) > 0 {
 			notes = append(notes, app.T("kurang: ", "missing: ")+strings.Join(docLabels(app, it.App), ", "))
