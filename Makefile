@@ -16,7 +16,7 @@ build:
 # scripts/tools installs them when they are missing.
 test: tools vet
 	go test -count=1 ./...
-	CGO_ENABLED=1 go test -count=1 -race ./intake/ ./store/ ./forms/ ./receipt/ ./sync/ ./central/
+	CGO_ENABLED=1 go test -count=1 -race ./intake/ ./store/ ./forms/ ./receipt/ ./pdf/ ./sync/... ./central/... ./sqlitedb/
 
 # Longer crash, fault and fuzz runs.
 test-long: tools
