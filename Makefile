@@ -6,7 +6,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 export CGO_ENABLED := 0
 
-.PHONY: build test test-long demo bench fuzz vet fmt tools clean
+.PHONY: build test test-long demo bench fuzz vet fmt tools clean fixtures
 
 build:
 	go build -trimpath -ldflags '$(LDFLAGS)' -o bin/jemput ./cmd/jemput
@@ -14,7 +14,7 @@ build:
 
 # The tests need poppler-utils and zbar-tools (receipt text and QR);
 # scripts/tools installs them when they are missing.
-test: tools vet
+test: tools vet fixtures
 	go test -count=1 ./...
 	CGO_ENABLED=1 go test -count=1 -race ./intake/ ./store/ ./forms/ ./receipt/ ./pdf/ ./sync/... ./central/... ./sqlitedb/
 
@@ -34,6 +34,12 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzDecodeBatch -fuzztime $(FUZZTIME) ./sync/
 	go test -run '^$$' -fuzz FuzzFrameReader -fuzztime $(FUZZTIME) ./sync/
 	go test -run '^$$' -fuzz FuzzOpenExport -fuzztime $(FUZZTIME) ./sync/
+
+# Whether testdata/fixtures was compared with ../shared/fixtures, said
+# plainly either way (go test alone is silent about a skip).
+fixtures:
+	@out=$$(go test -count=1 -v -run '^TestSameAsShared$$' ./internal/fixtures/ 2>&1) || { echo "$$out"; exit 1; }; \
+		echo "$$out" | grep -E -- '--- (PASS|SKIP)|fixtures_test.go' | sed 's/^ *//'
 
 vet:
 	go vet ./...
