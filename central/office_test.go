@@ -5,215 +5,72 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
-	gosync "sync"
 	"testing"
 	"time"
 
 	"github.com/jemput/jemput/central"
-	"github.com/jemput/jemput/central/sqlite"
+	"github.com/jemput/jemput/central/centraltest"
 	ksync "github.com/jemput/jemput/sync"
 )
 
-// clock is a settable clock for tests.
-type clock struct {
-	mu gosync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-var t0 = time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
-
-type fixture struct {
-	office *central.Office
-	store  *sqlite.DB
-	clock  *clock
-	path   string
-}
-
-func newFixture(t testing.TB) *fixture {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "central.db")
-	st, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	c := &clock{t: t0}
-	o, err := central.NewOffice(context.Background(), st, central.WithClock(c.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{office: o, store: st, clock: c, path: path}
-}
-
-// enroll adds kit and enrolls a fresh key for it.
-func (f *fixture) enroll(t testing.TB, kit string) ed25519.PrivateKey {
-	t.Helper()
-	token, err := f.office.AddKit(context.Background(), kit, 7*24*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	if _, err := f.office.Enroll(context.Background(), enrollRequest(token, kit, key)); err != nil {
-		t.Fatal(err)
-	}
-	return key
-}
-
-func enrollRequest(token, kit string, key ed25519.PrivateKey) ksync.EnrollRequest {
-	return ksync.EnrollRequest{Token: token, KitCode: kit, PublicKey: key.Public().(ed25519.PublicKey), Proof: ksync.EnrollProof(key, token)}
-}
-
-func (f *fixture) count(t testing.TB, table string) int {
-	t.Helper()
-	var n int
-	if err := f.store.SQL().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// record makes version v of application app of kit; nik goes in the
-// document.
-func record(kit, app string, v int, nik, photo string) ksync.Record {
-	doc, _ := json.Marshal(map[string]any{"values": map[string]any{"nik": nik, "full_name": "SITI AMINAH"}})
-	return ksync.Record{
-		AppID: app, Version: v, Number: kit + "-261127-0001-X", Kit: kit, Form: "passport", FormVersion: 1,
-		Status: "approved", Event: ksync.Event{ID: "ev1", Type: "eazy-paspor", Name: "Eazy Paspor Kotabaru", Place: "Kotabaru", Date: "2026-11-27"},
-		Officer: ksync.Officer{NIP: "198001012005011001", Name: "Budi"}, CreatedAt: t0, Doc: doc, Photo: photo,
-	}
-}
-
-func results(acks []ksync.Ack) []string {
-	var r []string
-	for _, a := range acks {
-		r = append(r, a.Result)
-	}
-	return r
-}
-
-func wantResults(t testing.TB, acks []ksync.Ack, want ...string) {
-	t.Helper()
-	got := results(acks)
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("acks %v, want %v (%+v)", got, want, acks)
-	}
-}
-
-func wantCode(t testing.TB, err error, code string) {
-	t.Helper()
-	if got := ksync.ErrorCode(err); got != code {
-		t.Fatalf("error %v (code %q), want code %q", err, got, code)
-	}
-}
-
-func sha(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
-}
-
-// frames is a FrameSource over a list, ending with err (io.EOF if nil).
-type frames struct {
-	list []ksync.Frame
-	err  error
-}
-
-func (f *frames) Next() (ksync.Frame, error) {
-	if len(f.list) == 0 {
-		if f.err != nil {
-			return ksync.Frame{}, f.err
-		}
-		return ksync.Frame{}, io.EOF
-	}
-	fr := f.list[0]
-	f.list = f.list[1:]
-	return fr, nil
-}
-
-func split(data []byte, from, size int) []ksync.Frame {
-	var list []ksync.Frame
-	for off := from; off < len(data); off += size {
-		end := min(off+size, len(data))
-		list = append(list, ksync.Frame{SHA256: sha(data), Total: int64(len(data)), Offset: int64(off), Data: data[off:end]})
-	}
-	return list
-}
-
-const nikKotabaru = "6302015508900001" // 63.02.01, Kotabaru
-
 func TestExactlyOnce(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	f.enroll(t, "KTB01")
+	f := centraltest.New(t)
+	f.Enroll(t, "KTB01")
 
-	a1 := record("KTB01", "app-a", 1, nikKotabaru, "")
-	b1 := record("KTB01", "app-b", 1, nikKotabaru, "")
-	acks, err := f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{BatchID: "b1", Kit: "KTB01", Records: []ksync.Record{a1, b1}})
+	a1 := centraltest.Record("KTB01", "app-a", 1, centraltest.NIKKotabaru, "")
+	b1 := centraltest.Record("KTB01", "app-b", 1, centraltest.NIKKotabaru, "")
+	acks, err := f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{BatchID: "b1", Kit: "KTB01", Records: []ksync.Record{a1, b1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantResults(t, acks, "stored", "stored")
+	centraltest.WantResults(t, acks, "stored", "stored")
 	if acks[0].ID != "app-a/1" || acks[0].Hash != a1.Hash() {
 		t.Errorf("ack %+v", acks[0])
 	}
 
 	// The same batch again, cut and resent: duplicates, nothing new.
-	acks, err = f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{BatchID: "b1", Kit: "KTB01", Records: []ksync.Record{a1, b1}})
+	acks, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{BatchID: "b1", Kit: "KTB01", Records: []ksync.Record{a1, b1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantResults(t, acks, "duplicate", "duplicate")
+	centraltest.WantResults(t, acks, "duplicate", "duplicate")
 
 	// Same id, other content: a conflict, the first is kept; sent twice,
 	// recorded once.
 	changed := a1
 	changed.Number = "KTB01-261127-0099-Y"
 	for range 2 {
-		acks, err = f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{changed}})
+		acks, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{changed}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantResults(t, acks, "conflict")
+		centraltest.WantResults(t, acks, "conflict")
 	}
-	if n := f.count(t, "conflicts"); n != 1 {
+	if n := f.Count(t, "conflicts"); n != 1 {
 		t.Errorf("%d conflicts recorded, want 1", n)
 	}
 	var held string
-	f.store.SQL().QueryRow(`SELECT hash FROM records WHERE id = 'app-a/1'`).Scan(&held)
+	f.Store.SQL().QueryRow(`SELECT hash FROM records WHERE id = 'app-a/1'`).Scan(&held)
 	if held != a1.Hash() {
 		t.Errorf("held hash %s, want the first %s", held, a1.Hash())
 	}
-	conflicts, err := f.office.Conflicts(ctx, "KTB01")
+	conflicts, err := f.Office.Conflicts(ctx, "KTB01")
 	if err != nil || len(conflicts) != 1 || conflicts[0].OfferedHash != changed.Hash() {
 		t.Fatalf("conflicts %+v %v", conflicts, err)
 	}
 
 	// A newer version supersedes; an older one arriving later does not.
-	a3 := record("KTB01", "app-a", 3, nikKotabaru, "")
-	a2 := record("KTB01", "app-a", 2, nikKotabaru, "")
-	acks, err = f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{a3, a2}})
+	a3 := centraltest.Record("KTB01", "app-a", 3, centraltest.NIKKotabaru, "")
+	a2 := centraltest.Record("KTB01", "app-a", 2, centraltest.NIKKotabaru, "")
+	acks, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{a3, a2}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantResults(t, acks, "stored", "stored")
-	apps, err := f.office.Apps(ctx, central.AppFilter{Kit: "KTB01"})
+	centraltest.WantResults(t, acks, "stored", "stored")
+	apps, err := f.Office.Apps(ctx, central.AppFilter{Kit: "KTB01"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,60 +86,60 @@ func TestExactlyOnce(t *testing.T) {
 			t.Errorf("%s: district %q regency %q status %q", a.AppID, a.District, a.Regency, a.Status)
 		}
 	}
-	if n := f.count(t, "records"); n != 4 {
+	if n := f.Count(t, "records"); n != 4 {
 		t.Errorf("%d records, want 4", n)
 	}
 
 	// A photo not held whole: missing_attachment, nothing stored; after
 	// the upload the same record is stored.
 	photo := bytes.Repeat([]byte("jpeg"), 1000)
-	c1 := record("KTB01", "app-c", 1, nikKotabaru, sha(photo))
-	acks, err = f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{c1}})
+	c1 := centraltest.Record("KTB01", "app-c", 1, centraltest.NIKKotabaru, centraltest.SHA(photo))
+	acks, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{c1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantResults(t, acks, "missing_attachment")
-	if _, err := f.office.Upload(ctx, "KTB01", &frames{list: split(photo, 0, 1024)[:2]}); err != nil {
+	centraltest.WantResults(t, acks, "missing_attachment")
+	if _, err := f.Office.Upload(ctx, "KTB01", &centraltest.Frames{List: centraltest.Split(photo, 0, 1024)[:2]}); err != nil {
 		t.Fatal(err)
 	}
-	acks, _ = f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{c1}})
-	wantResults(t, acks, "missing_attachment")
-	if _, err := f.office.Upload(ctx, "KTB01", &frames{list: split(photo, 2048, 1024)}); err != nil {
+	acks, _ = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{c1}})
+	centraltest.WantResults(t, acks, "missing_attachment")
+	if _, err := f.Office.Upload(ctx, "KTB01", &centraltest.Frames{List: centraltest.Split(photo, 2048, 1024)}); err != nil {
 		t.Fatal(err)
 	}
-	acks, _ = f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{c1, c1}})
-	wantResults(t, acks, "stored", "duplicate")
+	acks, _ = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{c1, c1}})
+	centraltest.WantResults(t, acks, "stored", "duplicate")
 
 	// The audit log is kept once per kit and seq.
-	audit := []ksync.AuditEntry{{Seq: 1, At: t0, Action: "kit.init", Hash: "h1"}, {Seq: 2, At: t0, Action: "app.create", Hash: "h2"}}
+	audit := []ksync.AuditEntry{{Seq: 1, At: centraltest.T0, Action: "kit.init", Hash: "h1"}, {Seq: 2, At: centraltest.T0, Action: "app.create", Hash: "h2"}}
 	for range 2 {
-		if _, err := f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Audit: audit}); err != nil {
+		if _, err := f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Audit: audit}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := f.count(t, "audit"); n != 2 {
+	if n := f.Count(t, "audit"); n != 2 {
 		t.Errorf("%d audit entries, want 2", n)
 	}
 }
 
 func TestBatchFromAnotherKitRefused(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	f.enroll(t, "KTB01")
-	f.enroll(t, "KTB02")
-	_, err := f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{
-		record("KTB01", "a", 1, "", ""), record("KTB02", "b", 1, "", ""),
+	f := centraltest.New(t)
+	f.Enroll(t, "KTB01")
+	f.Enroll(t, "KTB02")
+	_, err := f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{
+		centraltest.Record("KTB01", "a", 1, "", ""), centraltest.Record("KTB02", "b", 1, "", ""),
 	}})
-	wantCode(t, err, ksync.CodeMalformed)
-	if n := f.count(t, "records"); n != 0 {
+	centraltest.WantCode(t, err, ksync.CodeMalformed)
+	if n := f.Count(t, "records"); n != 0 {
 		t.Errorf("%d records after a refused batch, want 0", n)
 	}
 }
 
 func TestEnroll(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	o := f.office
+	f := centraltest.New(t)
+	o := f.Office
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
 
 	if _, err := o.AddKit(ctx, "ktb01", time.Hour); err == nil {
@@ -298,15 +155,15 @@ func TestEnroll(t *testing.T) {
 	}
 
 	// Wrong kit code, bad proof: refused, the token stays usable.
-	_, err = o.Enroll(ctx, enrollRequest(token, "KTB02", key))
-	wantCode(t, err, ksync.CodeTokenKitMismatch)
-	req := enrollRequest(token, "KTB01", key)
+	_, err = o.Enroll(ctx, centraltest.EnrollRequest(token, "KTB02", key))
+	centraltest.WantCode(t, err, ksync.CodeTokenKitMismatch)
+	req := centraltest.EnrollRequest(token, "KTB01", key)
 	_, other, _ := ed25519.GenerateKey(rand.Reader)
 	req.Proof = ksync.EnrollProof(other, token)
 	_, err = o.Enroll(ctx, req)
-	wantCode(t, err, ksync.CodeBadSignature)
+	centraltest.WantCode(t, err, ksync.CodeBadSignature)
 
-	res, err := o.Enroll(ctx, enrollRequest(token, "KTB01", key))
+	res, err := o.Enroll(ctx, centraltest.EnrollRequest(token, "KTB01", key))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,28 +176,28 @@ func TestEnroll(t *testing.T) {
 	}
 
 	// Used.
-	_, err = o.Enroll(ctx, enrollRequest(token, "KTB01", key))
-	wantCode(t, err, ksync.CodeTokenUsed)
+	_, err = o.Enroll(ctx, centraltest.EnrollRequest(token, "KTB01", key))
+	centraltest.WantCode(t, err, ksync.CodeTokenUsed)
 
 	// Expired: valid for an hour, tried after two.
 	token2, _ := o.AddKit(ctx, "KTB01", time.Hour)
-	f.clock.Add(2 * time.Hour)
-	_, err = o.Enroll(ctx, enrollRequest(token2, "KTB01", key))
-	wantCode(t, err, ksync.CodeTokenExpired)
+	f.Clock.Add(2 * time.Hour)
+	_, err = o.Enroll(ctx, centraltest.EnrollRequest(token2, "KTB01", key))
+	centraltest.WantCode(t, err, ksync.CodeTokenExpired)
 
 	// Unknown: a secret the office never made, and another office's token.
 	forged := ksync.Token{Kit: "KTB01", Secret: "AAAAAAAAAAAAAAAAAAAAAA", Fingerprint: o.Fingerprint()}
-	_, err = o.Enroll(ctx, enrollRequest(forged.String(), "KTB01", key))
-	wantCode(t, err, ksync.CodeTokenUnknown)
-	other2 := newFixture(t)
-	foreign, _ := other2.office.AddKit(ctx, "KTB01", time.Hour)
-	_, err = o.Enroll(ctx, enrollRequest(foreign, "KTB01", key))
-	wantCode(t, err, ksync.CodeTokenUnknown)
+	_, err = o.Enroll(ctx, centraltest.EnrollRequest(forged.String(), "KTB01", key))
+	centraltest.WantCode(t, err, ksync.CodeTokenUnknown)
+	other2 := centraltest.New(t)
+	foreign, _ := other2.Office.AddKit(ctx, "KTB01", time.Hour)
+	_, err = o.Enroll(ctx, centraltest.EnrollRequest(foreign, "KTB01", key))
+	centraltest.WantCode(t, err, ksync.CodeTokenUnknown)
 
 	// Enrolling again with a new token replaces the key.
 	token3, _ := o.AddKit(ctx, "KTB01", time.Hour)
 	_, newKey, _ := ed25519.GenerateKey(rand.Reader)
-	if _, err := o.Enroll(ctx, enrollRequest(token3, "KTB01", newKey)); err != nil {
+	if _, err := o.Enroll(ctx, centraltest.EnrollRequest(token3, "KTB01", newKey)); err != nil {
 		t.Fatal(err)
 	}
 	pub, _, _ = o.KeyFor(ctx)("KTB01")
@@ -355,17 +212,17 @@ func TestEnroll(t *testing.T) {
 
 func TestUploadResumed(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	f.enroll(t, "KTB01")
+	f := centraltest.New(t)
+	f.Enroll(t, "KTB01")
 	photo := make([]byte, 40<<10+123)
 	rand.Read(photo)
-	all := split(photo, 0, 16<<10) // 3 frames
-	h := sha(photo)
+	all := centraltest.Split(photo, 0, 16<<10) // 3 frames
+	h := centraltest.SHA(photo)
 
 	// The link is cut inside the third frame: the first two are kept.
-	st, err := f.office.Upload(ctx, "KTB01", &frames{list: all[:2], err: io.ErrUnexpectedEOF})
-	wantCode(t, err, ksync.CodeMalformed)
-	st, err = f.office.AttachmentState(ctx, []string{h})
+	st, err := f.Office.Upload(ctx, "KTB01", &centraltest.Frames{List: all[:2], Err: io.ErrUnexpectedEOF})
+	centraltest.WantCode(t, err, ksync.CodeMalformed)
+	st, err = f.Office.AttachmentState(ctx, []string{h})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,13 +231,13 @@ func TestUploadResumed(t *testing.T) {
 	}
 
 	// A gap is refused with offset_mismatch and changes nothing.
-	_, err = f.office.Upload(ctx, "KTB01", &frames{list: []ksync.Frame{{SHA256: h, Total: int64(len(photo)), Offset: 40 << 10, Data: photo[40<<10:]}}})
-	wantCode(t, err, ksync.CodeOffsetMismatch)
+	_, err = f.Office.Upload(ctx, "KTB01", &centraltest.Frames{List: []ksync.Frame{{SHA256: h, Total: int64(len(photo)), Offset: 40 << 10, Data: photo[40<<10:]}}})
+	centraltest.WantCode(t, err, ksync.CodeOffsetMismatch)
 
 	// Resume: the kit resends from a little before (overlap) to the end;
 	// a frame wholly before is ignored.
-	resume := append([]ksync.Frame{all[0]}, split(photo, 30<<10, 16<<10)...)
-	st, err = f.office.Upload(ctx, "KTB01", &frames{list: resume})
+	resume := append([]ksync.Frame{all[0]}, centraltest.Split(photo, 30<<10, 16<<10)...)
+	st, err = f.Office.Upload(ctx, "KTB01", &centraltest.Frames{List: resume})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,85 +245,85 @@ func TestUploadResumed(t *testing.T) {
 		t.Fatalf("after resuming: %+v", st)
 	}
 	var data []byte
-	f.store.SQL().QueryRow(`SELECT data FROM attachments WHERE sha256 = ?`, h).Scan(&data)
+	f.Store.SQL().QueryRow(`SELECT data FROM attachments WHERE sha256 = ?`, h).Scan(&data)
 	if !bytes.Equal(data, photo) {
 		t.Error("the stored attachment differs from the photo")
 	}
-	if n := f.count(t, "attachment_chunks"); n != 0 {
+	if n := f.Count(t, "attachment_chunks"); n != 0 {
 		t.Errorf("%d chunks left after completion", n)
 	}
 	// Frames of a complete attachment are ignored.
-	if _, err := f.office.Upload(ctx, "KTB01", &frames{list: all}); err != nil {
+	if _, err := f.Office.Upload(ctx, "KTB01", &centraltest.Frames{List: all}); err != nil {
 		t.Fatal(err)
 	}
 
 	// Bytes that do not match their SHA-256 are discarded when whole.
 	bad := bytes.Repeat([]byte{7}, 20000)
-	lie := sha([]byte("something else"))
-	list := split(bad, 0, 16<<10)
+	lie := centraltest.SHA([]byte("something else"))
+	list := centraltest.Split(bad, 0, 16<<10)
 	for i := range list {
 		list[i].SHA256 = lie
 	}
-	st, err = f.office.Upload(ctx, "KTB01", &frames{list: list})
+	st, err = f.Office.Upload(ctx, "KTB01", &centraltest.Frames{List: list})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.Held[lie] != 0 || len(st.Complete) != 0 {
 		t.Fatalf("a wrong-hash upload was kept: %+v", st)
 	}
-	if n := f.count(t, "attachment_chunks"); n != 0 {
+	if n := f.Count(t, "attachment_chunks"); n != 0 {
 		t.Errorf("%d chunks left after a discarded upload", n)
 	}
 }
 
 func TestStatuses(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	f.enroll(t, "KTB01")
-	f.enroll(t, "KTB02")
-	a := record("KTB01", "app-a", 1, nikKotabaru, "")
+	f := centraltest.New(t)
+	f.Enroll(t, "KTB01")
+	f.Enroll(t, "KTB02")
+	a := centraltest.Record("KTB01", "app-a", 1, centraltest.NIKKotabaru, "")
 	a.Number = "KTB01-261127-0001-A"
-	b := record("KTB02", "app-b", 1, nikKotabaru, "")
+	b := centraltest.Record("KTB02", "app-b", 1, centraltest.NIKKotabaru, "")
 	b.Number = "KTB02-261127-0001-B"
-	f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{a}})
-	f.office.ReceiveBatch(ctx, "KTB02", ksync.Batch{Kit: "KTB02", Records: []ksync.Record{b}})
+	f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{a}})
+	f.Office.ReceiveBatch(ctx, "KTB02", ksync.Batch{Kit: "KTB02", Records: []ksync.Record{b}})
 
-	_, err := f.office.SetStatus(ctx, "app-a", "rejected", "", "")
-	wantCode(t, err, ksync.CodeBadRequest)
-	_, err = f.office.SetStatus(ctx, "app-a", "ready", "", "")
-	wantCode(t, err, ksync.CodeBadRequest)
-	_, err = f.office.SetStatus(ctx, "app-a", "lost", "", "")
-	wantCode(t, err, ksync.CodeBadRequest)
-	_, err = f.office.SetStatus(ctx, "nope", "accepted", "", "")
-	wantCode(t, err, ksync.CodeNotFound)
+	_, err := f.Office.SetStatus(ctx, "app-a", "rejected", "", "")
+	centraltest.WantCode(t, err, ksync.CodeBadRequest)
+	_, err = f.Office.SetStatus(ctx, "app-a", "ready", "", "")
+	centraltest.WantCode(t, err, ksync.CodeBadRequest)
+	_, err = f.Office.SetStatus(ctx, "app-a", "lost", "", "")
+	centraltest.WantCode(t, err, ksync.CodeBadRequest)
+	_, err = f.Office.SetStatus(ctx, "nope", "accepted", "", "")
+	centraltest.WantCode(t, err, ksync.CodeNotFound)
 
-	if _, err := f.office.SetStatus(ctx, "app-a", "accepted", "", ""); err != nil {
+	if _, err := f.Office.SetStatus(ctx, "app-a", "accepted", "", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.office.SetStatus(ctx, "KTB02-261127-0001-B", "rejected", "foto tidak jelas", ""); err != nil {
+	if _, err := f.Office.SetStatus(ctx, "KTB02-261127-0001-B", "rejected", "foto tidak jelas", ""); err != nil {
 		t.Fatal(err)
 	}
-	st, err := f.office.SetStatus(ctx, "KTB01-261127-0001-A", "ready", "", "Kunjungan Kotabaru 2026-12-11")
+	st, err := f.Office.SetStatus(ctx, "KTB01-261127-0001-A", "ready", "", "Kunjungan Kotabaru 2026-12-11")
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	got, err := f.office.Statuses(ctx, "KTB01", 0)
+	got, err := f.Office.Statuses(ctx, "KTB01", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Statuses) != 2 || got.Statuses[0].Status != "accepted" || got.Statuses[1].Pickup == "" || got.Last != st.Seq {
 		t.Fatalf("KTB01 statuses %+v", got)
 	}
-	got, _ = f.office.Statuses(ctx, "KTB01", got.Last)
+	got, _ = f.Office.Statuses(ctx, "KTB01", got.Last)
 	if len(got.Statuses) != 0 || got.Last != st.Seq {
 		t.Fatalf("after the cursor: %+v", got)
 	}
-	got, _ = f.office.Statuses(ctx, "KTB02", 0)
+	got, _ = f.Office.Statuses(ctx, "KTB02", 0)
 	if len(got.Statuses) != 1 || got.Statuses[0].Reason != "foto tidak jelas" {
 		t.Fatalf("KTB02 statuses %+v", got)
 	}
-	apps, _ := f.office.Apps(ctx, central.AppFilter{Status: "ready"})
+	apps, _ := f.Office.Apps(ctx, central.AppFilter{Status: "ready"})
 	if len(apps) != 1 || apps[0].AppID != "app-a" || apps[0].Pickup == "" {
 		t.Fatalf("ready apps %+v", apps)
 	}
@@ -474,8 +331,8 @@ func TestStatuses(t *testing.T) {
 	// A newer version keeps the office's status.
 	a2 := a
 	a2.Version = 2
-	f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{a2}})
-	apps, _ = f.office.Apps(ctx, central.AppFilter{Kit: "KTB01"})
+	f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{a2}})
+	apps, _ = f.Office.Apps(ctx, central.AppFilter{Kit: "KTB01"})
 	if apps[0].Version != 2 || apps[0].Status != "ready" {
 		t.Errorf("after v2: %+v", apps[0])
 	}
@@ -483,62 +340,62 @@ func TestStatuses(t *testing.T) {
 
 func TestImport(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	key := f.enroll(t, "KTB01")
+	f := centraltest.New(t)
+	key := f.Enroll(t, "KTB01")
 	photo := bytes.Repeat([]byte("photo"), 5000)
-	recs := []ksync.Record{record("KTB01", "app-a", 1, nikKotabaru, sha(photo)), record("KTB01", "app-b", 1, nikKotabaru, "")}
-	exp := ksync.Export{Kit: "KTB01", Created: t0, Batch: ksync.Batch{BatchID: "usb1", Kit: "KTB01", Records: recs}, Attachments: map[string][]byte{sha(photo): photo}}
+	recs := []ksync.Record{centraltest.Record("KTB01", "app-a", 1, centraltest.NIKKotabaru, centraltest.SHA(photo)), centraltest.Record("KTB01", "app-b", 1, centraltest.NIKKotabaru, "")}
+	exp := ksync.Export{Kit: "KTB01", Created: centraltest.T0, Batch: ksync.Batch{BatchID: "usb1", Kit: "KTB01", Records: recs}, Attachments: map[string][]byte{centraltest.SHA(photo): photo}}
 	var file bytes.Buffer
-	if err := ksync.SealExport(&file, f.office.SealingRecipient(), key, exp); err != nil {
+	if err := ksync.SealExport(&file, f.Office.SealingRecipient(), key, exp); err != nil {
 		t.Fatal(err)
 	}
 
 	// Tampered, truncated, foreign: refused, nothing written.
 	tampered := bytes.Clone(file.Bytes())
 	tampered[len(tampered)/2] ^= 1
-	_, err := f.office.Import(ctx, bytes.NewReader(tampered))
+	_, err := f.Office.Import(ctx, bytes.NewReader(tampered))
 	if err == nil {
 		t.Error("a tampered file was imported")
 	}
-	_, err = f.office.Import(ctx, bytes.NewReader(file.Bytes()[:file.Len()-100]))
+	_, err = f.Office.Import(ctx, bytes.NewReader(file.Bytes()[:file.Len()-100]))
 	if err == nil {
 		t.Error("a truncated file was imported")
 	}
-	other := newFixture(t)
+	other := centraltest.New(t)
 	var foreign bytes.Buffer
-	ksync.SealExport(&foreign, other.office.SealingRecipient(), key, exp)
-	if _, err := f.office.Import(ctx, &foreign); err == nil {
+	ksync.SealExport(&foreign, other.Office.SealingRecipient(), key, exp)
+	if _, err := f.Office.Import(ctx, &foreign); err == nil {
 		t.Error("a file sealed to another office was imported")
 	}
 	_, stranger, _ := ed25519.GenerateKey(rand.Reader)
 	var unsigned bytes.Buffer
-	ksync.SealExport(&unsigned, f.office.SealingRecipient(), stranger, exp)
-	_, err = f.office.Import(ctx, &unsigned)
-	wantCode(t, err, ksync.CodeBadSignature)
+	ksync.SealExport(&unsigned, f.Office.SealingRecipient(), stranger, exp)
+	_, err = f.Office.Import(ctx, &unsigned)
+	centraltest.WantCode(t, err, ksync.CodeBadSignature)
 	for _, table := range []string{"records", "applications", "attachments"} {
-		if n := f.count(t, table); n != 0 {
+		if n := f.Count(t, table); n != 0 {
 			t.Errorf("%d rows in %s after refused imports", n, table)
 		}
 	}
 
-	acks, err := f.office.Import(ctx, bytes.NewReader(file.Bytes()))
+	acks, err := f.Office.Import(ctx, bytes.NewReader(file.Bytes()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantResults(t, acks.Acks, "stored", "stored")
-	if err := acks.Verify(f.office.PublicKey()); err != nil {
+	centraltest.WantResults(t, acks.Acks, "stored", "stored")
+	if err := acks.Verify(f.Office.PublicKey()); err != nil {
 		t.Fatal(err)
 	}
 
 	// The same file again: duplicates, and the statuses set since.
-	if _, err := f.office.SetStatus(ctx, "app-a", "accepted", "", ""); err != nil {
+	if _, err := f.Office.SetStatus(ctx, "app-a", "accepted", "", ""); err != nil {
 		t.Fatal(err)
 	}
-	acks, err = f.office.Import(ctx, bytes.NewReader(file.Bytes()))
+	acks, err = f.Office.Import(ctx, bytes.NewReader(file.Bytes()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantResults(t, acks.Acks, "duplicate", "duplicate")
+	centraltest.WantResults(t, acks.Acks, "duplicate", "duplicate")
 	if len(acks.Statuses) != 1 || acks.Statuses[0].AppID != "app-a" {
 		t.Errorf("statuses in the ack file: %+v", acks.Statuses)
 	}
@@ -550,7 +407,7 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := back.Verify(f.office.PublicKey()); err != nil {
+	if err := back.Verify(f.Office.PublicKey()); err != nil {
 		t.Fatalf("the ack file does not verify after a round trip: %v", err)
 	}
 	if s := central.Summarize(acks.Acks); s.Duplicate != 2 {
@@ -560,12 +417,12 @@ func TestImport(t *testing.T) {
 
 func TestKeysMadeOnce(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	o2, err := central.NewOffice(ctx, f.store)
+	f := centraltest.New(t)
+	o2, err := central.NewOffice(ctx, f.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o2.Fingerprint() != f.office.Fingerprint() || o2.SealingRecipient() != f.office.SealingRecipient() {
+	if o2.Fingerprint() != f.Office.Fingerprint() || o2.SealingRecipient() != f.Office.SealingRecipient() {
 		t.Error("opening the office again made new keys")
 	}
 	if err := o2.SetName(ctx, "Kantor Imigrasi Batulicin"); err != nil {
@@ -579,20 +436,20 @@ func TestKeysMadeOnce(t *testing.T) {
 
 func TestDemand(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	f.enroll(t, "KTB01")
+	f := centraltest.New(t)
+	f.Enroll(t, "KTB01")
 	recs := []ksync.Record{
-		record("KTB01", "a", 1, nikKotabaru, ""),
-		record("KTB01", "a", 2, nikKotabaru, ""), // a newer version counts once
-		record("KTB01", "b", 1, "6302025508900002", ""),
-		record("KTB01", "c", 1, "", ""), // no NIK: district unknown
+		centraltest.Record("KTB01", "a", 1, centraltest.NIKKotabaru, ""),
+		centraltest.Record("KTB01", "a", 2, centraltest.NIKKotabaru, ""), // a newer version counts once
+		centraltest.Record("KTB01", "b", 1, "6302025508900002", ""),
+		centraltest.Record("KTB01", "c", 1, "", ""), // no NIK: district unknown
 	}
 	recs[3].Event.Date = "2026-12-01"
-	if _, err := f.office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: recs}); err != nil {
+	if _, err := f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: recs}); err != nil {
 		t.Fatal(err)
 	}
-	f.office.SetStatus(ctx, "b", "accepted", "", "")
-	rows, err := f.office.Demand(ctx, central.ByDistrict)
+	f.Office.SetStatus(ctx, "b", "accepted", "", "")
+	rows, err := f.Office.Demand(ctx, central.ByDistrict)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -601,14 +458,14 @@ func TestDemand(t *testing.T) {
 	if got != want {
 		t.Errorf("by district:\n got %s\nwant %s", got, want)
 	}
-	rows, _ = f.office.Demand(ctx, central.ByMonth)
+	rows, _ = f.Office.Demand(ctx, central.ByMonth)
 	if len(rows) != 2 || rows[0].Key != "2026-11" || rows[0].Applications != 2 || rows[1].Key != "2026-12" {
 		t.Errorf("by month: %+v", rows)
 	}
-	rows, _ = f.office.Demand(ctx, central.ByEvent)
+	rows, _ = f.Office.Demand(ctx, central.ByEvent)
 	if len(rows) != 1 || rows[0].Applications != 3 || rows[0].Label != "Eazy Paspor Kotabaru, Kotabaru, 2026-12-01" && rows[0].Label != "Eazy Paspor Kotabaru, Kotabaru, 2026-11-27" {
 		t.Errorf("by event: %+v", rows)
 	}
-	_, err = f.office.Demand(ctx, "year")
-	wantCode(t, err, ksync.CodeBadRequest)
+	_, err = f.Office.Demand(ctx, "year")
+	centraltest.WantCode(t, err, ksync.CodeBadRequest)
 }

@@ -6,6 +6,7 @@ import (
 	gosync "sync"
 	"testing"
 
+	"github.com/jemput/jemput/central/centraltest"
 	ksync "github.com/jemput/jemput/sync"
 )
 
@@ -14,13 +15,13 @@ import (
 // applications per second.
 func BenchmarkSixteenKits(b *testing.B) {
 	ctx := context.Background()
-	f := newFixture(b)
+	f := centraltest.New(b)
 	srv := newTestServer(b, f)
 	const kits, perBatch = 16, 500
 	clients := make([]*ksync.Client, kits)
 	for i := range kits {
 		code := fmt.Sprintf("K%02d", i+10)
-		c, err := ksync.NewClient(srv.URL, code, f.enroll(b, code), "", f.clock.Now)
+		c, err := ksync.NewClient(srv.URL, code, f.Enroll(b, code), "", f.Clock.Now)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -36,7 +37,7 @@ func BenchmarkSixteenKits(b *testing.B) {
 				code := fmt.Sprintf("K%02d", i+10)
 				recs := make([]ksync.Record, perBatch)
 				for r := range recs {
-					recs[r] = record(code, fmt.Sprintf("%s-%d-%d", code, n, r), 1, nikKotabaru, "")
+					recs[r] = centraltest.Record(code, fmt.Sprintf("%s-%d-%d", code, n, r), 1, centraltest.NIKKotabaru, "")
 				}
 				if _, err := c.SendBatch(ctx, ksync.Batch{Records: recs}); err != nil {
 					b.Error(err)

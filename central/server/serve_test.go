@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/centraltest"
 	ksync "github.com/jemput/jemput/sync"
 )
 
@@ -49,13 +50,13 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 func TestServeTLS(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	f := newFixture(t)
+	f := centraltest.New(t)
 	certFile, keyFile := selfSigned(t, t.TempDir())
 	pin, err := CertSHA256(certFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	office, err := central.NewOffice(ctx, f.store, central.WithTLSCertSHA256(pin))
+	office, err := central.NewOffice(ctx, f.Store, central.WithTLSCertSHA256(pin))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,11 +87,11 @@ func TestServeTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acks, err := c.SendBatch(ctx, ksync.Batch{Records: []ksync.Record{record("KTB01", "app-a", 1, nikKotabaru, "")}})
+	acks, err := c.SendBatch(ctx, ksync.Batch{Records: []ksync.Record{centraltest.Record("KTB01", "app-a", 1, centraltest.NIKKotabaru, "")}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantResults(t, acks, "stored")
+	centraltest.WantResults(t, acks, "stored")
 
 	cancel()
 	select {

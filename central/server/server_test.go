@@ -17,12 +17,13 @@ import (
 	"time"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/centraltest"
 	ksync "github.com/jemput/jemput/sync"
 )
 
-func newTestServer(t testing.TB, f *fixture) *httptest.Server {
+func newTestServer(t testing.TB, f *centraltest.Office) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(New(f.office, nil))
+	srv := httptest.NewServer(New(f.Office, nil))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -56,13 +57,13 @@ func signedReq(t testing.TB, srv *httptest.Server, method, path, kit string, key
 }
 
 func TestSignedRequests(t *testing.T) {
-	f := newFixture(t)
-	key := f.enroll(t, "KTB01")
+	f := centraltest.New(t)
+	key := f.Enroll(t, "KTB01")
 	srv := newTestServer(t, f)
 	body := []byte(`{"sha256":[]}`)
 	const path = "/v1/attachments/state"
 
-	code, _, out := do(t, srv, signedReq(t, srv, "POST", path, "KTB01", key, body, t0))
+	code, _, out := do(t, srv, signedReq(t, srv, "POST", path, "KTB01", key, body, centraltest.T0))
 	if code != 200 || !strings.Contains(string(out), `"held":{}`) {
 		t.Fatalf("good request: %d %s", code, out)
 	}
@@ -74,14 +75,14 @@ func TestSignedRequests(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"unknown kit", func() *http.Request { return signedReq(t, srv, "POST", path, "KTB09", key, body, t0) }, 401, ksync.CodeUnknownKit},
+		{"unknown kit", func() *http.Request { return signedReq(t, srv, "POST", path, "KTB09", key, body, centraltest.T0) }, 401, ksync.CodeUnknownKit},
 		{"added, not enrolled", func() *http.Request {
-			f.office.AddKit(context.Background(), "KTB02", time.Hour)
-			return signedReq(t, srv, "POST", path, "KTB02", key, body, t0)
+			f.Office.AddKit(context.Background(), "KTB02", time.Hour)
+			return signedReq(t, srv, "POST", path, "KTB02", key, body, centraltest.T0)
 		}, 401, ksync.CodeUnknownKit},
-		{"other key", func() *http.Request { return signedReq(t, srv, "POST", path, "KTB01", other, body, t0) }, 401, ksync.CodeBadSignature},
+		{"other key", func() *http.Request { return signedReq(t, srv, "POST", path, "KTB01", other, body, centraltest.T0) }, 401, ksync.CodeBadSignature},
 		{"body changed", func() *http.Request {
-			r := signedReq(t, srv, "POST", path, "KTB01", key, body, t0)
+			r := signedReq(t, srv, "POST", path, "KTB01", key, body, centraltest.T0)
 			r.Body = io.NopCloser(strings.NewReader(`{"sha256":["x"]}`))
 			r.ContentLength = -1
 			return r
@@ -90,7 +91,9 @@ func TestSignedRequests(t *testing.T) {
 			r, _ := http.NewRequest("POST", srv.URL+path, bytes.NewReader(body))
 			return r
 		}, 401, ksync.CodeBadSignature},
-		{"stale", func() *http.Request { return signedReq(t, srv, "POST", path, "KTB01", key, body, t0.Add(-time.Hour)) }, 401, ksync.CodeStale},
+		{"stale", func() *http.Request {
+			return signedReq(t, srv, "POST", path, "KTB01", key, body, centraltest.T0.Add(-time.Hour))
+		}, 401, ksync.CodeStale},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,7 +105,7 @@ func TestSignedRequests(t *testing.T) {
 	}
 
 	t.Run("replay", func(t *testing.T) {
-		req := signedReq(t, srv, "POST", path, "KTB01", key, body, t0)
+		req := signedReq(t, srv, "POST", path, "KTB01", key, body, centraltest.T0)
 		again := req.Clone(context.Background())
 		again.Body = io.NopCloser(bytes.NewReader(body))
 		if status, _, out := do(t, srv, req); status != 200 {
@@ -116,7 +119,7 @@ func TestSignedRequests(t *testing.T) {
 }
 
 func TestUnsignedEndpoints(t *testing.T) {
-	f := newFixture(t)
+	f := centraltest.New(t)
 	srv := newTestServer(t, f)
 	resp, err := http.Get(srv.URL + "/healthz")
 	if err != nil {
@@ -135,7 +138,7 @@ func TestUnsignedEndpoints(t *testing.T) {
 	}
 
 	// Enrollment through ksync.Enroll, as a kit does it.
-	token, _ := f.office.AddKit(context.Background(), "KTB01", time.Hour)
+	token, _ := f.Office.AddKit(context.Background(), "KTB01", time.Hour)
 	tok, _ := ksync.ParseToken(token)
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
 	info, res, err := ksync.Enroll(context.Background(), srv.URL, tok, "KTB01", key)
@@ -146,7 +149,7 @@ func TestUnsignedEndpoints(t *testing.T) {
 		t.Errorf("enroll: %+v %+v", info, res)
 	}
 	_, _, err = ksync.Enroll(context.Background(), srv.URL, tok, "KTB01", key)
-	wantCode(t, err, ksync.CodeTokenUsed)
+	centraltest.WantCode(t, err, ksync.CodeTokenUsed)
 
 	// A too large enrollment body.
 	resp, _ = http.Post(srv.URL+"/v1/enroll", "application/json", bytes.NewReader(make([]byte, 2<<20)))
@@ -160,10 +163,10 @@ func TestUnsignedEndpoints(t *testing.T) {
 // photos, a cut upload resumed, batches, statuses.
 func TestSyncThroughClient(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
-	key := f.enroll(t, "KTB01")
+	f := centraltest.New(t)
+	key := f.Enroll(t, "KTB01")
 	srv := newTestServer(t, f)
-	c, err := ksync.NewClient(srv.URL, "KTB01", key, "", f.clock.Now)
+	c, err := ksync.NewClient(srv.URL, "KTB01", key, "", f.Clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,13 +174,13 @@ func TestSyncThroughClient(t *testing.T) {
 	// is refused, and nothing of it is taken.
 	_, stranger, _ := ed25519.GenerateKey(nil)
 	c.TrustOffice(stranger.Public().(ed25519.PublicKey))
-	if _, err := c.AttachmentState(ctx, []string{sha([]byte("x"))}); ksync.ErrorCode(err) != ksync.CodeBadSignature {
+	if _, err := c.AttachmentState(ctx, []string{centraltest.SHA([]byte("x"))}); ksync.ErrorCode(err) != ksync.CodeBadSignature {
 		t.Fatalf("an answer checked against another office's key: %v, want bad_signature", err)
 	}
-	c.TrustOffice(f.office.PublicKey())
+	c.TrustOffice(f.Office.PublicKey())
 	photo := make([]byte, 50000)
 	rand.Read(photo)
-	h := sha(photo)
+	h := centraltest.SHA(photo)
 	st, err := c.AttachmentState(ctx, []string{h})
 	if err != nil || st.Held[h] != 0 {
 		t.Fatalf("state: %+v %v", st, err)
@@ -186,13 +189,13 @@ func TestSyncThroughClient(t *testing.T) {
 	if err != nil || len(st.Complete) != 1 {
 		t.Fatalf("upload: %+v %v", st, err)
 	}
-	rec := record("KTB01", "app-a", 1, nikKotabaru, h)
+	rec := centraltest.Record("KTB01", "app-a", 1, centraltest.NIKKotabaru, h)
 	acks, err := c.SendBatch(ctx, ksync.Batch{BatchID: "b1", Records: []ksync.Record{rec}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantResults(t, acks, "stored")
-	if _, err := f.office.SetStatus(ctx, "app-a", "ready", "", "Kotabaru, 11 Desember"); err != nil {
+	centraltest.WantResults(t, acks, "stored")
+	if _, err := f.Office.SetStatus(ctx, "app-a", "ready", "", "Kotabaru, 11 Desember"); err != nil {
 		t.Fatal(err)
 	}
 	sts, err := c.Statuses(ctx, 0)
@@ -204,13 +207,13 @@ func TestSyncThroughClient(t *testing.T) {
 // TestUploadCutOverHTTP cuts an upload request inside its third frame: the
 // office keeps the two frames before it.
 func TestUploadCutOverHTTP(t *testing.T) {
-	f := newFixture(t)
-	key := f.enroll(t, "KTB01")
+	f := centraltest.New(t)
+	key := f.Enroll(t, "KTB01")
 	srv := newTestServer(t, f)
 	photo := make([]byte, 48<<10)
 	rand.Read(photo)
 	var stream bytes.Buffer
-	for _, fr := range split(photo, 0, 16<<10) {
+	for _, fr := range centraltest.Split(photo, 0, 16<<10) {
 		ksync.WriteFrame(&stream, fr)
 	}
 	cut := stream.Bytes()[:stream.Len()-1000]
@@ -223,7 +226,7 @@ func TestUploadCutOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	req, _ := http.NewRequest("POST", srv.URL+"/v1/attachments/upload", nil)
-	ksync.SignStreamRequest(req, "KTB01", key, t0)
+	ksync.SignStreamRequest(req, "KTB01", key, centraltest.T0)
 	fmt.Fprintf(conn, "POST /v1/attachments/upload HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n", u, stream.Len())
 	for _, h := range []string{ksync.HeaderKit, ksync.HeaderTime, ksync.HeaderNonce, ksync.HeaderSignature} {
 		fmt.Fprintf(conn, "%s: %s\r\n", h, req.Header.Get(h))
@@ -232,10 +235,10 @@ func TestUploadCutOverHTTP(t *testing.T) {
 	conn.Write(cut)
 	conn.Close()
 
-	h := sha(photo)
+	h := centraltest.SHA(photo)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		st, err := f.office.AttachmentState(context.Background(), []string{h})
+		st, err := f.Office.AttachmentState(context.Background(), []string{h})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,14 +256,14 @@ func TestUploadCutOverHTTP(t *testing.T) {
 // (as after a lost answer): every record is stored exactly once.
 func TestConcurrentKits(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t)
+	f := centraltest.New(t)
 	srv := newTestServer(t, f)
 	const kits, batches, perBatch = 16, 4, 50
 	clients := make([]*ksync.Client, kits)
 	for i := range kits {
 		code := fmt.Sprintf("K%02d", i+10)
-		key := f.enroll(t, code)
-		c, err := ksync.NewClient(srv.URL, code, key, "", f.clock.Now)
+		key := f.Enroll(t, code)
+		c, err := ksync.NewClient(srv.URL, code, key, "", f.Clock.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -277,7 +280,7 @@ func TestConcurrentKits(t *testing.T) {
 			for b := range batches {
 				var recs []ksync.Record
 				for r := range perBatch {
-					rec := record(code, fmt.Sprintf("%s-app-%d-%d", code, b, r), 1, nikKotabaru, "")
+					rec := centraltest.Record(code, fmt.Sprintf("%s-app-%d-%d", code, b, r), 1, centraltest.NIKKotabaru, "")
 					rec.Number = fmt.Sprintf("%s-261127-%04d-X", code, b*perBatch+r)
 					recs = append(recs, rec)
 				}
@@ -305,7 +308,7 @@ func TestConcurrentKits(t *testing.T) {
 		}
 	}
 	for _, table := range []string{"records", "applications"} {
-		if n := f.count(t, table); n != kits*batches*perBatch {
+		if n := f.Count(t, table); n != kits*batches*perBatch {
 			t.Errorf("%d %s, want %d", n, table, kits*batches*perBatch)
 		}
 	}
