@@ -115,7 +115,9 @@ func statusOf(d Document) Status {
 	return StatusCaptured
 }
 
-func documentOf(res forms.Result, warnings []forms.Issue) Document {
+// DocumentOf is what a checked application stores: the values and what
+// validation said (with the kit's own warnings), the documents by id.
+func DocumentOf(res forms.Result, warnings []forms.Issue) Document {
 	d := Document{Values: res.Values, Derived: res.Derived, Warnings: warnings, Overridden: res.Overridden, Fee: res.Fee}
 	for _, doc := range res.Received {
 		d.Received = append(d.Received, doc.ID)
@@ -233,7 +235,7 @@ func (s *Service) Preview(ctx context.Context, in CaptureInput) (Captured, error
 			return err
 		}
 		res, warnings, err := s.check(tx, e.Form, e.Event, e.Values, in.Overrides, e.in.DraftID)
-		out = Captured{App: Application{FormID: e.Form.ID, FormVersion: e.Form.Version, Doc: documentOf(res, warnings)}, Warnings: warnings, Result: res}
+		out = Captured{App: Application{FormID: e.Form.ID, FormVersion: e.Form.Version, Doc: DocumentOf(res, warnings)}, Warnings: warnings, Result: res}
 		out.App.Status = statusOf(out.App.Doc)
 		return err
 	})
@@ -280,7 +282,7 @@ func (s *Service) Capture(ctx context.Context, in CaptureInput) (Captured, error
 			app.ID = s.newID()
 		}
 		app.Number, app.EventID, app.FormID, app.FormVersion = FormatNumber(kit.Code, now, seq), e.Event.ID, e.Form.ID, e.Form.Version
-		app.RosterNo, app.Doc = in.RosterNo, documentOf(res, warnings)
+		app.RosterNo, app.Doc = in.RosterNo, DocumentOf(res, warnings)
 		if photo != nil {
 			if err := tx.PutAttachment(photo.SHA256, in.Photo); err != nil {
 				return err
@@ -406,7 +408,7 @@ func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
 			return invalid(res.Errors)
 		}
 		oldPhoto := app.Doc.Photo
-		app.Doc = documentOf(res, warnings)
+		app.Doc = DocumentOf(res, warnings)
 		app.Doc.Photo = oldPhoto
 		if photo != nil {
 			if err := tx.PutAttachment(photo.SHA256, in.Photo); err != nil {

@@ -10,12 +10,12 @@ import (
 // ReviewItem is one application awaiting the supervisor, with what stands
 // in its way.
 type ReviewItem struct {
-	App      Application
-	Warnings []forms.Issue
-	Missing  []string
-	SameNIK  []Application // other applications in the kit with this NIK
-	Blocking []string      // why --all leaves it: missing documents, a duplicate NIK
-	Officer  Officer
+	App          Application
+	Warnings     []forms.Issue
+	Missing      []string
+	SameIdentity []Application // other applications in the kit with this identity number (NIK)
+	Blocking     []string      // why --all leaves it: missing documents, a duplicate NIK
+	Officer      Officer
 }
 
 // Awaiting reports whether an application waits for the supervisor.
@@ -77,14 +77,14 @@ func reviewItem(tx Tx, a Application) (ReviewItem, error) {
 		return it, err
 	}
 	if id := a.Find.IdentityNumber; id != "" {
-		if it.SameNIK, err = tx.SameIdentity(id, a.ID); err != nil {
+		if it.SameIdentity, err = tx.SameIdentity(id, a.ID); err != nil {
 			return it, err
 		}
 	}
 	if len(it.Missing) > 0 {
 		it.Blocking = append(it.Blocking, "missing documents: "+strings.Join(it.Missing, ", "))
 	}
-	for _, o := range it.SameNIK {
+	for _, o := range it.SameIdentity {
 		it.Blocking = append(it.Blocking, "same NIK as "+o.Ref())
 	}
 	return it, nil

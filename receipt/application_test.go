@@ -33,13 +33,7 @@ func fixtureIssue(t *testing.T, file string, ev intake.EventType) intake.Receipt
 	if len(res.Errors) > 0 {
 		t.Fatalf("%s: %v", file, res.Errors)
 	}
-	doc := intake.Document{Values: res.Values, Derived: res.Derived, Warnings: res.Warnings, Fee: res.Fee}
-	for _, d := range res.Received {
-		doc.Received = append(doc.Received, d.ID)
-	}
-	for _, d := range res.Missing {
-		doc.Missing = append(doc.Missing, d.ID)
-	}
+	doc := intake.DocumentOf(res, res.Warnings)
 	b, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)

@@ -48,7 +48,7 @@ func runReview(ctx context.Context, app *App, opts *reviewOptions) error {
 		for _, it := range items {
 			m := appJSON(app, it.App)
 			var same []string
-			for _, o := range it.SameNIK {
+			for _, o := range it.SameIdentity {
 				same = append(same, o.Ref())
 			}
 			m["same_nik"] = nonNil(same)
@@ -71,7 +71,7 @@ func runReview(ctx context.Context, app *App, opts *reviewOptions) error {
 		if len(it.Missing) > 0 {
 			notes = append(notes, app.T("kurang: ", "missing: ")+strings.Join(docLabels(app, it.App), ", "))
 		}
-		for _, o := range it.SameNIK {
+		for _, o := range it.SameIdentity {
 			notes = append(notes, app.T("NIK sama dengan ", "same NIK as ")+o.Ref())
 		}
 		for _, w := range it.Warnings {
