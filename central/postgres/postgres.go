@@ -190,7 +190,7 @@ func (s *DB) Update(ctx context.Context, fn func(central.Tx) error) error {
 		case retrySerialization:
 			serial++
 			if serial > maxSerializationRetries {
-				return fmt.Errorf("%w (%d attempts: %v)", central.ErrBusy, serial, err)
+				return fmt.Errorf("%d attempts: %w", serial, wrap(err))
 			}
 		case retryUnique:
 			unique++
@@ -274,8 +274,8 @@ func pause(ctx context.Context, attempt int) error {
 // deadlock that reaches the caller is central.ErrBusy (trying again may
 // help).
 func wrap(err error) error {
-	if retry(err) == retrySerialization {
-		return fmt.Errorf("%w (%v)", central.ErrBusy, err)
+	if retry(err) == retrySerialization && !errors.Is(err, central.ErrBusy) {
+		return fmt.Errorf("%w (%w)", central.ErrBusy, err)
 	}
 	return err
 }
