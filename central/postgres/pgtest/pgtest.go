@@ -17,6 +17,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +36,27 @@ func Available() bool { return os.Getenv(Env) != "" }
 // configured.
 func DSN(t testing.TB) string {
 	t.Helper()
+	return create(t, "template0")
+}
+
+// Clone creates a new database for t holding a copy of the database at
+// src (one of DSN's, to which nothing may be connected) and returns its
+// URL; dropped when t ends, as DSN's are.
+func Clone(t testing.TB, src string) string {
+	t.Helper()
+	u, err := url.Parse(src)
+	if err != nil {
+		t.Fatalf("Clone: %v", err)
+	}
+	return create(t, strings.TrimPrefix(u.Path, "/"))
+}
+
+// cloneMu: PostgreSQL refuses to copy a database that another copy is
+// reading at the same moment.
+var cloneMu sync.Mutex
+
+func create(t testing.TB, template string) string {
+	t.Helper()
 	admin := os.Getenv(Env)
 	if admin == "" {
 		t.Skipf("PostgreSQL: skipped, %s is not set (scripts/postgres start prints a URL for it)", Env)
@@ -44,22 +66,25 @@ func DSN(t testing.TB) string {
 		t.Fatalf("%s is not a postgres:// URL", Env)
 	}
 	name := dbName(t.Name())
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
 		t.Fatalf("PostgreSQL at %s: %v", u.Redacted(), err)
 	}
 	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()+` TEMPLATE template0 ENCODING 'UTF8'`); err != nil {
-		t.Fatalf("creating database %s: %v", name, err)
+	cloneMu.Lock()
+	_, err = conn.Exec(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()+` TEMPLATE `+pgx.Identifier{template}.Sanitize()+` ENCODING 'UTF8'`)
+	cloneMu.Unlock()
+	if err != nil {
+		t.Fatalf("creating database %s from %s: %v", name, template, err)
 	}
 	t.Cleanup(func() {
 		if os.Getenv("JEMPUT_TEST_POSTGRES_KEEP") != "" {
 			t.Logf("database %s kept", name)
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		conn, err := pgx.Connect(ctx, admin)
 		if err != nil {
