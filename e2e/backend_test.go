@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jemput/jemput/central/postgres/pgtest"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", to read an office on PostgreSQL
+	"github.com/jemput/jemput/central/postgres/pgtest"
 )
 
 // backend is where an office under test keeps its database: an SQLite file
