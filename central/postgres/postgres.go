@@ -20,6 +20,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"math/rand/v2"
 	"net/url"
@@ -50,7 +51,7 @@ var _ central.Store = (*DB)(nil)
 // for serialization failures (they resolve as the other commits), few for
 // a unique key taken (a use case that truly repeats a key fails the same
 // way every time).
-const (
+var (
 	maxSerializationRetries = 40
 	maxUniqueRetries        = 3
 )
@@ -435,16 +436,28 @@ func (t *pgTx) UseToken(secretHash string, at time.Time) error {
 	return err
 }
 
+// SeenNonce records the nonce unless it is held from after pruneBefore.
+// A nonce held from before is forgotten: taken anew, as if pruned. The
+// table itself is pruned by one call in about pruneEvery, chosen by the
+// nonce: a range delete in every request would make concurrent requests
+// conflict (SERIALIZABLE reads the range), for no gain.
 func (t *pgTx) SeenNonce(kit, nonce string, at, pruneBefore time.Time) (bool, error) {
-	if _, err := t.exec(`DELETE FROM nonces WHERE at < $1`, ts(pruneBefore)); err != nil {
-		return false, err
+	h := fnv.New32a()
+	h.Write([]byte(nonce))
+	if h.Sum32()%pruneEvery == 0 {
+		if _, err := t.exec(`DELETE FROM nonces WHERE at < $1`, ts(pruneBefore)); err != nil {
+			return false, err
+		}
 	}
-	tag, err := t.exec(`INSERT INTO nonces (kit, nonce, at) VALUES ($1, $2, $3) ON CONFLICT (kit, nonce) DO NOTHING`, kit, nonce, ts(at))
+	tag, err := t.exec(`INSERT INTO nonces (kit, nonce, at) VALUES ($1, $2, $3)
+		ON CONFLICT (kit, nonce) DO UPDATE SET at = excluded.at WHERE nonces.at < $4`, kit, nonce, ts(at), ts(pruneBefore))
 	if err != nil {
 		return false, err
 	}
 	return tag.RowsAffected() == 0, nil
 }
+
+const pruneEvery = 64
 
 // Records and applications.
 

@@ -3,10 +3,14 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"hash/fnv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/jemput/jemput/central"
 	"github.com/jemput/jemput/central/postgres"
@@ -206,5 +210,97 @@ func TestRedact(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "xxxxx") {
 		t.Errorf("Open error %q: want the URL with its password hidden", err)
+	}
+}
+
+// TestRetries: a use case PostgreSQL refuses for a concurrent one runs
+// again, a bounded number of times: a serialization failure that never
+// clears ends as central.ErrBusy (the kit is told to try again later), a
+// unique key that stays taken ends as itself after a few tries; any other
+// error is not retried.
+func TestRetries(t *testing.T) {
+	defer postgres.SetMaxSerializationRetries(5)()
+	st := open(t)
+	defer st.Close()
+	ctx := context.Background()
+	for _, c := range []struct {
+		code     string
+		runs     int
+		wantBusy bool
+	}{
+		{"40001", 6, true},
+		{"40P01", 6, true},
+		{"23505", 4, false},
+		{"23503", 1, false},
+	} {
+		runs := 0
+		refused := &pgconn.PgError{Code: c.code, Message: "refused"}
+		err := st.Update(ctx, func(central.Tx) error {
+			runs++
+			return fmt.Errorf("the use case: %w", refused)
+		})
+		if runs != c.runs {
+			t.Errorf("SQLSTATE %s: fn ran %d times, want %d", c.code, runs, c.runs)
+		}
+		if errors.Is(err, central.ErrBusy) != c.wantBusy || !errors.Is(err, refused) {
+			t.Errorf("SQLSTATE %s: Update returned %v; want ErrBusy %t, wrapping PostgreSQL's error", c.code, err, c.wantBusy)
+		}
+	}
+	// A failure that clears: the second run commits.
+	runs := 0
+	err := st.Update(ctx, func(tx central.Tx) error {
+		runs++
+		if runs == 1 {
+			return &pgconn.PgError{Code: "40001"}
+		}
+		return tx.AddKit("KTB01", time.Now())
+	})
+	if err != nil || runs != 2 {
+		t.Errorf("a serialization failure that clears: %v after %d runs", err, runs)
+	}
+}
+
+// TestNoncePrune: nonces older than pruneBefore are forgotten at once
+// (taken anew) and removed from the table by the calls that prune.
+func TestNoncePrune(t *testing.T) {
+	st := open(t)
+	defer st.Close()
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	seen := func(nonce string, at time.Time) bool {
+		t.Helper()
+		var s bool
+		if err := st.Update(ctx, func(tx central.Tx) (err error) {
+			s, err = tx.SeenNonce("KTB01", nonce, at, at.Add(-30*time.Minute))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for i := range 100 {
+		if seen(fmt.Sprintf("old-%d", i), t0) {
+			t.Fatalf("old-%d: seen the first time", i)
+		}
+	}
+	// The calls that prune are one nonce in 64, by its FNV-1a hash.
+	pruning := ""
+	for i := 0; pruning == ""; i++ {
+		h := fnv.New32a()
+		n := fmt.Sprintf("new-%d", i)
+		h.Write([]byte(n))
+		if h.Sum32()%64 == 0 {
+			pruning = n
+		}
+	}
+	if seen(pruning, t0.Add(40*time.Minute)) {
+		t.Error("a new nonce was seen")
+	}
+	var old int
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM nonces WHERE nonce LIKE 'old-%'`).Scan(&old); err != nil {
+		t.Fatal(err)
+	}
+	if old != 0 {
+		t.Errorf("%d old nonces left after a pruning call", old)
 	}
 }
