@@ -27,6 +27,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,7 +43,8 @@ var migrations embed.FS
 
 // DB is the office's central.Store in a PostgreSQL database.
 type DB struct {
-	pool *pgxpool.Pool
+	pool    *pgxpool.Pool
+	retries atomic.Int64
 }
 
 var _ central.Store = (*DB)(nil)
@@ -179,6 +181,10 @@ func (s *DB) Close() error {
 // Pool exposes the connections for checks and tests.
 func (s *DB) Pool() *pgxpool.Pool { return s.pool }
 
+// Retries counts the transactions run again since Open because
+// PostgreSQL refused them for a concurrent one.
+func (s *DB) Retries() int64 { return s.retries.Load() }
+
 // Update runs fn in a SERIALIZABLE transaction and commits it if fn
 // returns nil. A transaction PostgreSQL refuses because of a concurrent
 // one is run again from the start, fn included, after a short random
@@ -201,6 +207,7 @@ func (s *DB) Update(ctx context.Context, fn func(central.Tx) error) error {
 		default:
 			return err
 		}
+		s.retries.Add(1)
 		if err := pause(ctx, serial+unique); err != nil {
 			return err
 		}
