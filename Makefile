@@ -13,7 +13,9 @@ export CGO_ENABLED := 0
 # create databases (each test makes its own); when it is unset, against
 # the server scripts/postgres started, if it runs. Without either they
 # are skipped, and make test says so.
-JEMPUT_TEST_POSTGRES ?= $(shell scripts/postgres dsn 2>/dev/null)
+ifeq ($(origin JEMPUT_TEST_POSTGRES),undefined)
+JEMPUT_TEST_POSTGRES := $(shell scripts/postgres dsn 2>/dev/null)
+endif
 export JEMPUT_TEST_POSTGRES
 
 build:
