@@ -126,9 +126,20 @@ func twoOfficesTrial(t *testing.T, tm *template, seed uint64) bool {
 		}()
 		return true
 	}
+	// At random, except that the second connection goes to the office
+	// the first did not, so that both serve whatever the draw.
+	picks, first := 0, 0
 	lb, err := newBalancer([]string{offices[0].addr, offices[1].addr}, 256<<10, func() int {
 		rngMu.Lock()
 		defer rngMu.Unlock()
+		picks++
+		switch picks {
+		case 1:
+			first = rng.IntN(2)
+			return first
+		case 2:
+			return 1 - first
+		}
 		return rng.IntN(2)
 	}, func(backend int, path string, sent int64) {
 		if path != "/v1/batches" {
