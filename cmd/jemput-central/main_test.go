@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -326,6 +327,33 @@ func (s *syncBuffer) String() string {
 
 func TestServe(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "central.db")
+	stderr := serve(t, db)
+	if !strings.Contains(stderr, "basis data: "+db+"\n") { // LANG unset: Indonesian
+		t.Errorf("serve does not say which database: %s", stderr)
+	}
+}
+
+// TestServePostgres: the same on PostgreSQL; serve names the database
+// without the URL's password.
+func TestServePostgres(t *testing.T) {
+	db := pgtest.DSN(t)
+	stderr := serve(t, db)
+	u, err := url.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pw, ok := u.User.Password(); ok && strings.Contains(stderr, pw) {
+		t.Errorf("serve printed the database's password: %s", stderr)
+	}
+	if !strings.Contains(stderr, "basis data: "+u.Redacted()+"\n") {
+		t.Errorf("serve does not say which database (password hidden): %s", stderr)
+	}
+}
+
+// serve runs serve on db, checks the office answers and that a command
+// works on the same database meanwhile, stops it, and returns what it
+// said on stderr.
+func serve(t *testing.T, db string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stderr syncBuffer
@@ -371,4 +399,5 @@ func TestServe(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
 	}
+	return stderr.String()
 }

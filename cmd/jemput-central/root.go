@@ -158,6 +158,14 @@ func (a *App) openStore(ctx context.Context) (central.Store, error) {
 	return sqlite.Open(ctx, db)
 }
 
+// dbName says which database --db names, a URL without its password.
+func (a *App) dbName() string {
+	if postgres.IsURL(a.DB) {
+		return postgres.Redact(a.DB)
+	}
+	return strings.TrimPrefix(a.DB, "sqlite:")
+}
+
 // Close releases the database.
 func (a *App) Close() {
 	if a.store != nil {
