@@ -126,6 +126,7 @@ const dayApplicants = 24
 // office whose database is beside it; each trial works on a copy.
 type template struct {
 	be          backend
+	code        string // the kit's code
 	kitHome, db string
 	apps        []expectedApp
 	photos      int
@@ -154,19 +155,29 @@ type expectedApp struct {
 
 func (a expectedApp) recordID() string { return a.id + "/" + strconv.Itoa(a.version) }
 
-var numberRE = regexp.MustCompile(`(?m)^KTB01-\d{6}-\d{4}-[0-9A-Z]$`)
+// numberRE matches the application numbers of kit code, one a line.
+func numberRE(code string) *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^` + code + `-\d{6}-\d{4}-[0-9A-Z]$`)
+}
 
-// buildTemplate makes a kit with a day of applicants approved, enrolled
-// with an office on be.
+// buildTemplate makes kit KTB01 with a day of applicants approved,
+// enrolled with a new office on be.
 func buildTemplate(t *testing.T, be backend, applicants int) *template {
+	return buildKitTemplate(t, be, kitCode, be.fresh(t), applicants)
+}
+
+// buildKitTemplate makes kit code with a day of applicants approved,
+// enrolled with the office in db (which may hold other kits).
+func buildKitTemplate(t *testing.T, be backend, code, db string, applicants int) *template {
 	dir := t.TempDir()
 	fx := fixtures.Dir(t)
-	tm := &template{be: be, kitHome: filepath.Join(dir, "kit"), db: be.fresh(t)}
+	tm := &template{be: be, code: code, kitHome: filepath.Join(dir, "kit"), db: db}
 	k := kit{home: tm.kitHome}
+	numberRE := numberRE(code)
 
-	k.must(t, "init", "--kit-code", kitCode, "--office", "Kantor Imigrasi Batulicin",
+	k.must(t, "init", "--kit-code", code, "--office", "Kantor Imigrasi Batulicin",
 		"--supervisor-nip", "198001012005011001", "--supervisor-name", "Rahmah")
-	token := strings.TrimSpace(centralCmd(t, tm.db, "kit", "add", "--code", kitCode))
+	token := strings.TrimSpace(centralCmd(t, tm.db, "kit", "add", "--code", code))
 	rng := rand.New(rand.NewPCG(1, 2))
 	addr, err := freeAddr(rng)
 	if err != nil {
@@ -839,7 +850,7 @@ func verify(tm *template, home, centralDB string) []string {
 	}
 	defer odb.Close()
 
-	// The office: one record per approved version, no other.
+	// The office: one record per approved version of this kit, no other.
 	type officeRecord struct {
 		appID, number, kit, hash string
 		version                  int
@@ -847,7 +858,7 @@ func verify(tm *template, home, centralDB string) []string {
 	}
 	records := map[string]officeRecord{}
 	perApp := map[string]int{}
-	rows, err := odb.Query(`SELECT id, app_id, version, kit, number, hash, body FROM records`)
+	rows, err := odb.Query(q(`SELECT id, app_id, version, kit, number, hash, body FROM records WHERE kit = ?`), tm.code)
 	if err != nil {
 		return append(problems, "office records: "+err.Error())
 	}
@@ -888,7 +899,7 @@ func verify(tm *template, home, centralDB string) []string {
 			bad("lost: %s (%s) is approved on the kit but not at the office", a.number, id)
 			continue
 		}
-		if r.number != a.number || r.kit != kitCode || r.version != a.version || r.appID != a.id {
+		if r.number != a.number || r.kit != tm.code || r.version != a.version || r.appID != a.id {
 			bad("%s: the office holds number %s kit %s version %d app %s", id, r.number, r.kit, r.version, r.appID)
 		}
 		var rec ksync.Record
@@ -933,11 +944,11 @@ func verify(tm *template, home, centralDB string) []string {
 			}
 		}
 	}
-	odb.QueryRow(`SELECT count(*) FROM applications`).Scan(&apps)
+	odb.QueryRow(q(`SELECT count(*) FROM applications WHERE kit = ?`), tm.code).Scan(&apps)
 	if apps != len(tm.apps) {
 		bad("the office has %d applications, the kit approved %d", apps, len(tm.apps))
 	}
-	odb.QueryRow(`SELECT count(*) FROM conflicts`).Scan(&conflicts)
+	odb.QueryRow(q(`SELECT count(*) FROM conflicts WHERE kit = ?`), tm.code).Scan(&conflicts)
 	if conflicts != 0 {
 		bad("the office recorded %d conflicts: a resend changed content", conflicts)
 	}

@@ -23,10 +23,11 @@ import (
 // TestTwoOfficesExactlyOnce runs two `jemput-central serve` processes on
 // one PostgreSQL database behind a load balancer that sends each new
 // connection to either of them at random (and to the other when one does
-// not answer), as an office's would. Three copies of a kit with a day of
-// applications (the same code, key, records and photos: to the office,
-// the same batches and uploads arriving at once through both processes,
-// as a kit's retries do when an answer is slow) sync at once through it.
+// not answer), as an office's would. Three kits with a day of
+// applications each sync at once through it: KTB01, a copy of KTB01 (the
+// same code, key, records and photos: to the office, the same batches and
+// uploads arriving at once through both processes, as a kit's retries do
+// when an answer is slow), and KTB02.
 // The process that receives the first batch is killed with SIGKILL while
 // that batch is on its way in, and another is killed at a random moment
 // later; each is restarted. Every kit repeats `jemput sync` until it
@@ -56,11 +57,13 @@ func TestTwoOfficesExactlyOnce(t *testing.T) {
 			seeds = append(seeds, base+uint64(i))
 		}
 	}
-	tm := buildTemplate(t, postgresBackend, 12)
+	one := buildTemplate(t, postgresBackend, 12)
+	two := buildKitTemplate(t, postgresBackend, "KTB02", one.db, 12)
+	kits := []*template{one, one, two}
 	var midBatch atomic.Int64
 	for i, seed := range seeds {
 		t.Run(fmt.Sprintf("trial%02d-seed%d", i, seed), func(t *testing.T) {
-			if twoOfficesTrial(t, tm, seed) {
+			if twoOfficesTrial(t, kits, seed) {
 				midBatch.Add(1)
 			}
 		})
@@ -71,15 +74,14 @@ func TestTwoOfficesExactlyOnce(t *testing.T) {
 	t.Logf("%d of %d trials killed an office in the middle of a batch", midBatch.Load(), len(seeds))
 }
 
-const twoOfficeKits = 3
-
-// twoOfficesTrial runs one trial and reports whether an office was killed
+// twoOfficesTrial runs one trial with a copy of each kit (all enrolled
+// with the office of kits[0].db) and reports whether an office was killed
 // while a batch was reaching it.
-func twoOfficesTrial(t *testing.T, tm *template, seed uint64) bool {
+func twoOfficesTrial(t *testing.T, kits []*template, seed uint64) bool {
 	rng := rand.New(rand.NewPCG(seed, 0x74776f))
 	var rngMu sync.Mutex
 	dir := t.TempDir()
-	db := tm.be.clone(t, tm.db)
+	db := kits[0].be.clone(t, kits[0].db)
 
 	var offices [2]*central
 	for i := range offices {
@@ -175,8 +177,8 @@ func twoOfficesTrial(t *testing.T, tm *template, seed uint64) bool {
 	secondKill := time.AfterFunc(second, func() { killOffice(secondWho, fmt.Sprintf("at %s", second), secondPause) })
 	defer secondKill.Stop()
 
-	homes := make([]string, twoOfficeKits)
-	for i := range homes {
+	homes := make([]string, len(kits))
+	for i, tm := range kits {
 		homes[i] = filepath.Join(dir, fmt.Sprintf("kit%d", i))
 		if err := copyDir(homes[i], tm.kitHome, "receipts"); err != nil {
 			t.Fatal(err)
@@ -204,8 +206,16 @@ func twoOfficesTrial(t *testing.T, tm *template, seed uint64) bool {
 	stored, dup := batchTally(offices[0].logs() + offices[1].logs())
 	t.Logf("kits done in %s; %s; connections per office %v; the offices logged %d records stored and %d answered duplicate",
 		time.Since(start).Round(time.Millisecond), strings.Join(kills, "; "), lb.counts(), stored, dup)
-	if stored > len(tm.apps) {
-		t.Errorf("the offices logged %d records stored, of %d applications", stored, len(tm.apps))
+	distinct := map[*template]bool{}
+	apps := 0
+	for _, tm := range kits {
+		if !distinct[tm] {
+			distinct[tm] = true
+			apps += len(tm.apps)
+		}
+	}
+	if stored > apps {
+		t.Errorf("the offices logged %d records stored, of %d applications", stored, apps)
 	}
 	for i, err := range errs {
 		if err != nil {
@@ -223,8 +233,8 @@ func twoOfficesTrial(t *testing.T, tm *template, seed uint64) bool {
 		}
 	}
 	for i, home := range homes {
-		if problems := verify(tm, home, db); len(problems) > 0 {
-			t.Errorf("kit %d: %d problems:\n%s", i, len(problems), strings.Join(problems, "\n"))
+		if problems := verify(kits[i], home, db); len(problems) > 0 {
+			t.Errorf("kit %d (%s): %d problems:\n%s", i, kits[i].code, len(problems), strings.Join(problems, "\n"))
 		}
 	}
 	return midBatch.Load()
