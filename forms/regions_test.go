@@ -1,0 +1,78 @@
+package forms
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jemput/jemput/internal/fixtures"
+)
+
+// The region tables are the official list in full (idn-area-data 4.0.1),
+// every level hanging from the one above.
+func TestRegionTablesInFull(t *testing.T) {
+	tb := DefaultTables()
+	if n := len(tb.provinces); n != 38 {
+		t.Errorf("%d provinces, want 38", n)
+	}
+	if n := len(tb.regencies); n != 514 {
+		t.Errorf("%d regencies, want 514", n)
+	}
+	if n := len(tb.districts); n != 7285 {
+		t.Errorf("%d districts, want 7,285", n)
+	}
+	for code := range tb.districts {
+		if _, ok := tb.Regency(code[:5]); !ok {
+			t.Errorf("district %s has no regency", code)
+		}
+	}
+	for code := range tb.regencies {
+		if _, ok := tb.Province(code[:2]); !ok {
+			t.Errorf("regency %s has no province", code)
+		}
+	}
+	for code, want := range map[string]string{
+		"63.02.01": "Pulau Sembilan, Kotabaru, Kalimantan Selatan",
+		"63.10.02": "Kusan Hilir, Tanah Bumbu, Kalimantan Selatan",
+		"63.02":    "Kotabaru, Kalimantan Selatan",
+		"63.99.01": "Kalimantan Selatan",
+		"99.01.01": "",
+	} {
+		if got := tb.RegionName(code); got != want {
+			t.Errorf("RegionName(%s) = %q, want %q", code, got, want)
+		}
+	}
+}
+
+// Every NIK in the fixtures that is a NIK at all names its district.
+func TestFixtureDistrictsNamed(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(fixtures.Dir(t), "applicants", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatal("no applicant fixtures", err)
+	}
+	tb, seen := DefaultTables(), 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatal(f, err)
+		}
+		s, _ := v["nik"].(string)
+		n, err := ParseNIK(s)
+		if err != nil || strings.HasPrefix(filepath.Base(f), "warn-unknown-province") {
+			continue
+		}
+		seen++
+		if _, ok := tb.District(n.District); !ok {
+			t.Errorf("%s: district %s of NIK %s has no name", filepath.Base(f), n.District, s)
+		}
+	}
+	if seen < 10 {
+		t.Errorf("only %d fixture NIKs checked", seen)
+	}
+}
