@@ -76,3 +76,31 @@ func TestFixtureDistrictsNamed(t *testing.T) {
 		t.Errorf("only %d fixture NIKs checked", seen)
 	}
 }
+
+// The purpose of travel is optional, and only one of the study's values.
+func TestTravelPurpose(t *testing.T) {
+	f := mustGet(t, "passport")
+	for _, c := range []struct {
+		value any
+		want  string
+	}{
+		{nil, ""}, {"umrah", ""}, {"hajj", ""}, {"work", ""}, {"study", ""}, {"tourism", ""}, {"family", ""}, {"other", ""},
+		{"shopping", "travel_purpose"},
+	} {
+		d := adult()
+		if c.value != nil {
+			d["travel_purpose"] = c.value
+		}
+		r := f.Check(d, Context{Today: fixtureToday})
+		got := ""
+		for _, is := range r.Errors {
+			got += is.Field
+		}
+		if got != c.want {
+			t.Errorf("travel_purpose %v: errors %q, want %q", c.value, got, c.want)
+		}
+		if c.want == "" && c.value != nil && r.Values["travel_purpose"] != c.value {
+			t.Errorf("travel_purpose %v kept as %v", c.value, r.Values["travel_purpose"])
+		}
+	}
+}
