@@ -116,7 +116,9 @@ func (s *Service) DayReport(ctx context.Context, eventID, date string) (DayRepor
 	return r, err
 }
 
-func issues1(field, code, id, en string) []forms.Issue { return []forms.Issue{issue(field, code, id, en)} }
+func issues1(field, code, id, en string) []forms.Issue {
+	return []forms.Issue{issue(field, code, id, en)}
+}
 
 // reportEvent is the event asked for, else the open one, else the latest.
 func reportEvent(tx Tx, id string) (Event, error) {
