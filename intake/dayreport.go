@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/jemput/jemput/forms"
@@ -67,9 +68,7 @@ func (s *Service) DayReport(ctx context.Context, eventID, date string) (DayRepor
 			return err
 		}
 		officers := map[string]Officer{}
-		// Oldest first: the order the queue came in.
-		for i := len(apps) - 1; i >= 0; i-- {
-			a := apps[i]
+		for _, a := range apps {
 			if date != "" && a.CreatedAt.Format(time.DateOnly) != date {
 				continue
 			}
@@ -111,6 +110,8 @@ func (s *Service) DayReport(ctx context.Context, eventID, date string) (DayRepor
 				r.TurnedAway = append(r.TurnedAway, t)
 			}
 		}
+		// By number: the order the queue came in, and what the receipts say.
+		sort.SliceStable(r.Apps, func(i, j int) bool { return r.Apps[i].App.Number < r.Apps[j].App.Number })
 		return nil
 	})
 	return r, err

@@ -337,12 +337,12 @@ func WriteDayPDF(w io.Writer, r intake.DayReport, compress bool) error {
 
 	list := pdf.NewSection(tList)
 	cols := []pdf.Col{
-		{Head: lang.Text{ID: "Nomor", EN: "Number"}, Width: 3.4},
-		{Head: lang.Text{ID: "Nama", EN: "Name"}, Width: 3.6},
-		{Head: lang.Text{ID: "NIK", EN: "NIK"}, Width: 3},
-		{Head: lang.Text{ID: "Status", EN: "Status"}, Width: 2.2},
-		{Head: lang.Text{ID: "Biaya", EN: "Fee"}, Width: 2, Right: true},
-		{Head: lang.Text{ID: "Catatan", EN: "Notes"}, Width: 6},
+		{Head: lang.Text{ID: "Nomor", EN: "Number"}, Width: 4.3},
+		{Head: lang.Text{ID: "Nama", EN: "Name"}, Width: 3.8},
+		{Head: lang.Text{ID: "NIK", EN: "NIK"}, Width: 3.9},
+		{Head: lang.Text{ID: "Status", EN: "Status"}, Width: 2.3},
+		{Head: lang.Text{ID: "Biaya", EN: "Fee"}, Width: 2.3, Right: true},
+		{Head: lang.Text{ID: "Catatan", EN: "Notes"}, Width: 5.4},
 	}
 	var rows [][]string
 	for _, l := range lines {
