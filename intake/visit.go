@@ -46,12 +46,28 @@ func (s *Service) ApplyVisits(ctx context.Context, list []Visit) error {
 		if err != nil {
 			return err
 		}
+		held, err := tx.Visits()
+		if err != nil {
+			return err
+		}
+		have := map[string]Visit{}
+		for _, v := range held {
+			have[v.ID] = v
+		}
+		changed := 0
 		for _, v := range list {
+			if have[v.ID] == v {
+				continue // every answer carries the whole plan
+			}
 			if err := tx.PutVisit(v); err != nil {
 				return err
 			}
+			changed++
 		}
-		return s.audit(tx, actor, "sync.visits", "office", "", "", map[string]int{"visits": len(list)})
+		if changed == 0 {
+			return nil
+		}
+		return s.audit(tx, actor, "sync.visits", "office", "", "", map[string]int{"visits": changed})
 	})
 }
 
