@@ -82,7 +82,7 @@ type Tx interface {
 	// action (the demand study reads the events opened and the people
 	// turned away from them).
 	AddVisit(Visit) error
-	Visits(from string) ([]Visit, error) // date >= from ("" for all), by date then id
+	Visits(from string) ([]Visit, error)        // date >= from ("" for all), by date then id
 	KitAudit(action string) ([]KitAudit, error) // by kit, then seq
 
 	// Statuses set by the office, in order.
