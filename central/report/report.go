@@ -11,7 +11,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jemput/jemput/central"
@@ -35,7 +34,10 @@ var (
 var Titles = []lang.Text{TitleDistrict, TitleEvent, TitleMonth, TitlePurpose, TitleULP}
 
 // maxRows keeps each view on one page: the rest are added up in one line.
-const maxRows = 24
+const (
+	maxRows   = 24
+	maxEvents = 30
+)
 
 // DistrictLabel names a district for a person: "Pulau Sembilan, Kotabaru".
 func DistrictLabel(d central.DistrictDemand) string {
@@ -161,38 +163,31 @@ func WritePDF(w io.Writer, s central.Study, office string, made time.Time, compr
 	sec.NewPage = true
 	sec.Note(lang.Text{ID: fmt.Sprintf("Kuota: kuota hari itu dari kit, atau kapasitas kunjungan yang direncanakan. Layanan Eazy Paspor memerlukan kelompok minimal %d pemohon.", central.EazyPasporGroup),
 		EN: fmt.Sprintf("Capacity: the kit's quota for the day, or the planned visit's. An Eazy Paspor service needs a group of at least %d applicants.", central.EazyPasporGroup)})
-	var rows [][]string
 	bars = nil
 	for i, e := range s.Events {
-		if i >= maxRows {
+		if i >= maxEvents {
 			break
 		}
-		capacity := "-"
+		text := fmt.Sprintf("%d + %d", e.Applications, e.TurnedAway)
 		if e.Capacity > 0 {
-			capacity = itoa(e.Capacity)
-		}
-		var notes []string
-		if e.BelowGroup {
-			notes = append(notes, fmt.Sprintf("< kelompok %d / below group", central.EazyPasporGroup))
+			text += fmt.Sprintf(" / %d", e.Capacity)
 		}
 		if e.CapacityExceeded {
-			notes = append(notes, "melebihi kuota / over capacity")
+			text += " !"
 		}
-		rows = append(rows, []string{e.Name, e.Place, e.Date, e.Type, capacity, itoa(e.Applications), itoa(e.TurnedAway), strings.Join(notes, "; ")})
-		bars = append(bars, pdf.Bar{Label: lang.Text{ID: e.Date + " " + e.Place}, Value: float64(e.Applications + e.TurnedAway),
-			Text: fmt.Sprintf("%d + %d", e.Applications, e.TurnedAway)})
+		if e.BelowGroup {
+			text += " <"
+		}
+		bars = append(bars, pdf.Bar{Label: lang.Text{ID: e.Date + " " + e.Place}, Value: float64(e.Applications + e.TurnedAway), Text: text})
 	}
-	if len(s.Events) > maxRows {
-		sec.Note(lang.Text{ID: fmt.Sprintf("%d kunjungan pertama dari %d; semuanya di CSV (--by event --csv).", maxRows, len(s.Events)),
-			EN: fmt.Sprintf("The first %d of %d visits; all of them in the CSV (--by event --csv).", maxRows, len(s.Events))})
+	sec.Note(lang.Text{
+		ID: fmt.Sprintf("Setiap baris: pemohon + tidak terlayani / kuota; ! melebihi kuota; < di bawah kelompok Eazy Paspor %d.", central.EazyPasporGroup),
+		EN: fmt.Sprintf("Each line: applicants + turned away / capacity; ! over capacity; < below an Eazy Paspor group of %d.", central.EazyPasporGroup)})
+	if len(s.Events) > maxEvents {
+		sec.Note(lang.Text{ID: fmt.Sprintf("%d kunjungan pertama dari %d; semuanya di CSV (--by event --csv).", maxEvents, len(s.Events)),
+			EN: fmt.Sprintf("The first %d of %d visits; all of them in the CSV (--by event --csv).", maxEvents, len(s.Events))})
 	}
 	sec.Bars(bars)
-	sec.Table([]pdf.Col{
-		{Head: lang.Text{ID: "Kunjungan", EN: "Visit"}, Width: 4}, {Head: lang.Text{ID: "Tempat", EN: "Place"}, Width: 3.4},
-		{Head: lang.Text{ID: "Tanggal", EN: "Date"}, Width: 2.4}, {Head: lang.Text{ID: "Jenis", EN: "Type"}, Width: 2.3},
-		{Head: lang.Text{ID: "Kuota", EN: "Capacity"}, Width: 1.6, Right: true}, {Head: lang.Text{ID: "Pemohon", EN: "Applicants"}, Width: 1.9, Right: true},
-		{Head: lang.Text{ID: "Tak terlayani", EN: "Turned away"}, Width: 1.9, Right: true}, {Head: lang.Text{ID: "Catatan", EN: "Notes"}, Width: 3},
-	}, rows)
 	doc.Section(sec)
 
 	// By month.
@@ -200,7 +195,7 @@ func WritePDF(w io.Writer, s central.Study, office string, made time.Time, compr
 	sec.NewPage = true
 	var labels []string
 	var apps, turned []float64
-	rows = nil
+	var rows [][]string
 	for _, m := range s.Months {
 		labels = append(labels, m.Month)
 		apps = append(apps, float64(m.Applications))
