@@ -15,4 +15,15 @@ func init() {
 			{args: nil, wantErr: "accepts 1 arg(s), received 0"},
 		})
 	}
+	flagTests["report day"] = func(t *testing.T) {
+		checkFlags(t, newReportDayCommand, []flagCase[reportDayOptions]{
+			{args: []string{"--out", "hari1.pdf"}, want: reportDayOptions{Out: "hari1.pdf"}},
+			{args: []string{"--out", "h.PDF", "--csv", "h.csv", "--event", "0b5f1c2e", "--date", "2026-11-27", "--force"},
+				want: reportDayOptions{Out: "h.PDF", CSV: "h.csv", EventID: "0b5f1c2e", Date: "2026-11-27", Force: true}},
+			{args: nil, wantErr: `required flag(s) "out" not set`},
+			{args: []string{"--out", "hari1.txt"}, wantErr: "the file name must end in .pdf"},
+			{args: []string{"--out", "h.pdf", "--csv", "h.xlsx"}, wantErr: "the file name must end in .csv"},
+			{args: []string{"--out", "h.pdf", "extra"}, wantErr: `unknown command "extra"`},
+		})
+	}
 }

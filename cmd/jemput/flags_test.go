@@ -221,6 +221,8 @@ var flagTests = map[string]func(*testing.T){
 			{args: []string{"--limit", "0"}, want: appListOptions{LimitSet: true}},
 			{args: []string{"--limit", "20"}, want: appListOptions{Limit: 20, LimitSet: true}},
 			{args: []string{"--status", "lost"}, wantErr: `--status "lost": want one of`},
+			{args: []string{"--ready-here"}, want: appListOptions{ReadyHere: true}},
+			{args: []string{"--ready-here", "--search", "Siti"}, wantErr: "none of the others can be"},
 		})
 	},
 	"app show": func(t *testing.T) {
