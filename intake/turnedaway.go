@@ -124,3 +124,30 @@ func eventWork(tx Tx, id string) (EventWork, error) {
 	w.TurnedAway, err = tx.TurnedAway(w.Event.ID)
 	return w, err
 }
+
+// Quota says how many applications an event has saved today (drafts and
+// voided ones aside) against the day's capacity (0 when none was set).
+func (s *Service) Quota(ctx context.Context, eventID string) (saved, capacity int, err error) {
+	err = s.store.View(ctx, func(tx Tx) error {
+		ev, err := tx.Event(eventID)
+		if err != nil {
+			return err
+		}
+		capacity = ev.Capacity
+		if capacity == 0 {
+			return nil
+		}
+		apps, err := tx.Applications(Filter{EventID: ev.ID})
+		if err != nil {
+			return err
+		}
+		today := s.now().Format(time.DateOnly)
+		for _, a := range apps {
+			if a.Status != StatusDraft && a.Status != StatusVoided && a.CreatedAt.Format(time.DateOnly) == today {
+				saved++
+			}
+		}
+		return nil
+	})
+	return saved, capacity, err
+}

@@ -247,3 +247,15 @@ func eventJSON(ev intake.Event) map[string]any {
 	}
 	return m
 }
+
+// noteQuota says, after a capture, when the day's capacity is reached:
+// from then on the people who still come are the turned away the office's
+// study needs counted.
+func (a *App) noteQuota(ctx context.Context, svc *intake.Service, eventID string) {
+	saved, capacity, err := svc.Quota(ctx, eventID)
+	if err != nil || capacity == 0 || saved < capacity {
+		return
+	}
+	a.Note("kuota hari ini %d tercapai (%d permohonan): catat yang tidak bisa dilayani dengan jemput event turned-away N --reason quota",
+		"the day's capacity of %d is reached (%d applications): record the people who cannot be served with jemput event turned-away N --reason quota", capacity, saved)
+}
