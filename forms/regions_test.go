@@ -20,10 +20,14 @@ func TestRegionTablesInFull(t *testing.T) {
 	if n := len(tb.regencies); n != 514 {
 		t.Errorf("%d regencies, want 514", n)
 	}
-	if n := len(tb.districts); n != 7285 {
+	districts := embeddedDistricts()
+	if n := len(districts); n != 7285 {
 		t.Errorf("%d districts, want 7,285", n)
 	}
-	for code := range tb.districts {
+	for code := range districts {
+		if !districtCode.MatchString(code) {
+			t.Errorf("district code %q: want PP.RR.SS", code)
+		}
 		if _, ok := tb.Regency(code[:5]); !ok {
 			t.Errorf("district %s has no regency", code)
 		}
@@ -32,6 +36,20 @@ func TestRegionTablesInFull(t *testing.T) {
 		if _, ok := tb.Province(code[:2]); !ok {
 			t.Errorf("regency %s has no province", code)
 		}
+	}
+	// An office's own district names replace the embedded ones.
+	own, err := ReadTables(strings.NewReader(`{"districts": {"63.02.01": "Pulau Sembilan (Kep.)"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := own.District("63.02.01"); n != "Pulau Sembilan (Kep.)" {
+		t.Errorf("own district name %q", n)
+	}
+	if _, ok := own.District("63.02.02"); ok {
+		t.Error("an office's districts section should replace the embedded one whole")
+	}
+	if _, err := ReadTables(strings.NewReader(`{"districts": {"6302.01": "X"}}`)); err == nil {
+		t.Error("a bad district code was accepted")
 	}
 	for code, want := range map[string]string{
 		"63.02.01": "Pulau Sembilan, Kotabaru, Kalimantan Selatan",

@@ -34,7 +34,7 @@ type Tables struct {
 	fees      map[string][]FeeRule
 	provinces map[string]string
 	regencies map[string]string    // "63.02" → "Kotabaru"
-	districts map[string]string    // "63.02.01" → "Pulau Sembilan"
+	districts map[string]string    // "63.02.01" → "Pulau Sembilan"; nil: the embedded ones, read when first asked for
 	countries map[string]lang.Text // ISO 3166-1 alpha-3 → names
 	titles    []string
 	titleSet  map[string]bool // normalized with titleKey
@@ -59,7 +59,7 @@ var defaultTables = sync.OnceValue(func() *Tables {
 	var doc tablesDoc
 	for name, dst := range map[string]any{
 		"fees": &doc.Fees, "provinces": &doc.Provinces, "regencies": &doc.Regencies,
-		"districts": &doc.Districts, "countries": &doc.Countries, "titles": &doc.Titles,
+		"countries": &doc.Countries, "titles": &doc.Titles,
 	} {
 		b, err := tableFiles.ReadFile("tables/" + name + ".json")
 		if err == nil {
@@ -75,6 +75,21 @@ var defaultTables = sync.OnceValue(func() *Tables {
 		panic(fmt.Sprintf("forms: embedded tables: %v", err))
 	}
 	return t
+})
+
+// embeddedDistricts are read only when a district is first named (reports,
+// the office): 7,285 of them cost every command some 20 ms to parse, and
+// capture never needs them. Their codes are checked by the tests.
+var embeddedDistricts = sync.OnceValue(func() map[string]string {
+	var m map[string]string
+	b, err := tableFiles.ReadFile("tables/districts.json")
+	if err == nil {
+		err = strictUnmarshal(b, &m)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("forms: embedded table districts: %v", err))
+	}
+	return m
 })
 
 // ReadTables reads an office's override file: a JSON object with any of the
@@ -99,9 +114,6 @@ func ReadTables(r io.Reader) (*Tables, error) {
 	}
 	if doc.Regencies == nil {
 		doc.Regencies = def.regencies
-	}
-	if doc.Districts == nil {
-		doc.Districts = def.districts
 	}
 	if doc.Countries == nil {
 		doc.Countries = def.countries
@@ -203,7 +215,11 @@ func (t *Tables) Regency(code string) (string, bool) {
 
 // District returns the district (kecamatan) name for "PP.RR.SS".
 func (t *Tables) District(code string) (string, bool) {
-	name, ok := t.orDefault().districts[code]
+	m := t.orDefault().districts
+	if m == nil {
+		m = embeddedDistricts()
+	}
+	name, ok := m[code]
 	return name, ok
 }
 
