@@ -122,3 +122,32 @@ func TestTravelPurpose(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLoadRegionTables: what every command pays for the region
+// tables (provinces and regencies, parsed and checked), and what naming a
+// district first costs (the 7,285 districts).
+func BenchmarkLoadRegionTables(b *testing.B) {
+	b.Run("provinces+regencies", func(b *testing.B) {
+		for b.Loop() {
+			var doc tablesDoc
+			for name, dst := range map[string]any{"provinces": &doc.Provinces, "regencies": &doc.Regencies} {
+				raw, _ := tableFiles.ReadFile("tables/" + name + ".json")
+				if err := strictUnmarshal(raw, dst); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if _, err := buildTables(doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("districts", func(b *testing.B) {
+		for b.Loop() {
+			var m map[string]string
+			raw, _ := tableFiles.ReadFile("tables/districts.json")
+			if err := strictUnmarshal(raw, &m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
