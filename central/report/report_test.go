@@ -127,6 +127,7 @@ func generate(t *testing.T, o *centraltest.Office) generated {
 		g.byMonth[date[:7]] = [2]int{m[0] + apps, m[1] + turned}
 		g.byEvent[key] = [3]int{apps, turned, capacity}
 	}
+	t.Logf("generated %d applications, %d people turned away, %d districts", g.apps, g.turned, len(g.byDistrict))
 	if g.apps < 2000 {
 		t.Fatalf("generated %d applications, want 2,000 or more", g.apps)
 	}
