@@ -91,7 +91,8 @@ type PurposeDemand struct {
 	Applications int
 }
 
-// Months is how many calendar months the study covers, at least 1.
+// MonthsCovered is how many months of the study have any demand, at
+// least 1.
 func (s Study) MonthsCovered() int { return max(len(s.Months), 1) }
 
 // MonthlyDemand is the average of applications and people turned away a
@@ -118,7 +119,7 @@ func (s Study) VisitSupply() float64 {
 	return per * VisitsPerMonth
 }
 
-// Demand gathers the study from the applications received (their current
+// DemandStudy gathers the study from the applications received (their current
 // versions) and the kits' audit logs (events opened with their capacity,
 // people turned away).
 func (o *Office) DemandStudy(ctx context.Context, q DemandQuery) (Study, error) {

@@ -39,9 +39,8 @@ func (o *Office) AddVisit(ctx context.Context, place, date, typ string, capacity
 	return v, err
 }
 
-// newVisitID is short enough to type at a kit or in app status --visit:
-// V + the date of creation + a counter would need coordination; a random
-// 8-character hex id does not.
+// newVisitID is short enough to type in app status --visit, and random,
+// so that two office processes never hand out the same one.
 func (o *Office) newVisitID() string { return "v-" + randomHex(4) }
 
 // Visits lists the planned visits from a date on ("" for all).
