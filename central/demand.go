@@ -91,9 +91,26 @@ type PurposeDemand struct {
 	Applications int
 }
 
-// MonthsCovered is how many months of the study have any demand, at
-// least 1.
-func (s Study) MonthsCovered() int { return max(len(s.Months), 1) }
+// MonthsCovered is how many calendar months the study spans: the period
+// asked for, else the first month with demand to the last; at least 1. A
+// month with no visit at all still counts: the demand did not stop.
+func (s Study) MonthsCovered() int {
+	first, last := s.Query.From, s.Query.To
+	if len(s.Months) > 0 {
+		if first == "" {
+			first = s.Months[0].Month
+		}
+		if last == "" {
+			last = s.Months[len(s.Months)-1].Month
+		}
+	}
+	a, errA := time.Parse("2006-01", first[:min(len(first), 7)])
+	b, errB := time.Parse("2006-01", last[:min(len(last), 7)])
+	if errA != nil || errB != nil || b.Before(a) {
+		return max(len(s.Months), 1)
+	}
+	return (b.Year()-a.Year())*12 + int(b.Month()-a.Month()) + 1
+}
 
 // MonthlyDemand is the average of applications and people turned away a
 // month: what a service would have to take.

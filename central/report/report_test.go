@@ -397,3 +397,20 @@ func pageText(t *testing.T, path string, n int) string {
 	}
 	return string(out)
 }
+
+// The months a study spans count those without any visit too.
+func TestMonthsCovered(t *testing.T) {
+	for _, c := range []struct {
+		s    central.Study
+		want int
+	}{
+		{central.Study{}, 1},
+		{central.Study{Months: []central.MonthDemand{{Month: "2026-01"}, {Month: "2026-04"}}}, 4},
+		{central.Study{Query: central.DemandQuery{From: "2026-01-01", To: "2026-12-31"}, Months: []central.MonthDemand{{Month: "2026-03"}}}, 12},
+		{central.Study{Query: central.DemandQuery{From: "2025-11-15"}, Months: []central.MonthDemand{{Month: "2026-02"}}}, 4},
+	} {
+		if got := c.s.MonthsCovered(); got != c.want {
+			t.Errorf("%+v: %d months, want %d", c.s.Query, got, c.want)
+		}
+	}
+}
