@@ -491,14 +491,14 @@ func (t *pgTx) AddRecord(r central.StoredRecord) error {
 
 const appColumns = `app_id, kit, number, version, form, form_version, kit_status,
 	event_id, event_type, event_name, event_place, event_date, province, regency, district,
-	created_at, received_at, status, status_reason, pickup, updated_at`
+	created_at, received_at, status, status_reason, pickup, updated_at, purpose`
 
 func scanApp(sc pgx.Row) (central.Application, error) {
 	var a central.Application
 	var created, received, updated *time.Time
 	err := sc.Scan(&a.AppID, &a.Kit, &a.Number, &a.Version, &a.Form, &a.FormVersion, &a.KitStatus,
 		&a.Event.ID, &a.Event.Type, &a.Event.Name, &a.Event.Place, &a.Event.Date, &a.Province, &a.Regency, &a.District,
-		&created, &received, &a.Status, &a.Reason, &a.Pickup, &updated)
+		&created, &received, &a.Status, &a.Reason, &a.Pickup, &updated, &a.Purpose)
 	if err != nil {
 		return central.Application{}, err
 	}
@@ -516,17 +516,18 @@ func (t *pgTx) Application(idOrNumber string) (central.Application, error) {
 
 func (t *pgTx) PutApplication(a central.Application) error {
 	_, err := t.exec(`INSERT INTO applications (`+appColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 		ON CONFLICT (app_id) DO UPDATE SET kit = excluded.kit, number = excluded.number, version = excluded.version,
 			form = excluded.form, form_version = excluded.form_version, kit_status = excluded.kit_status,
 			event_id = excluded.event_id, event_type = excluded.event_type, event_name = excluded.event_name,
 			event_place = excluded.event_place, event_date = excluded.event_date,
 			province = excluded.province, regency = excluded.regency, district = excluded.district,
 			created_at = excluded.created_at, received_at = excluded.received_at, status = excluded.status,
-			status_reason = excluded.status_reason, pickup = excluded.pickup, updated_at = excluded.updated_at`,
+			status_reason = excluded.status_reason, pickup = excluded.pickup, updated_at = excluded.updated_at,
+			purpose = excluded.purpose`,
 		a.AppID, a.Kit, a.Number, a.Version, a.Form, a.FormVersion, a.KitStatus,
 		a.Event.ID, a.Event.Type, a.Event.Name, a.Event.Place, a.Event.Date, a.Province, a.Regency, a.District,
-		ts(a.CreatedAt), ts(a.ReceivedAt), a.Status, a.Reason, a.Pickup, ts(a.UpdatedAt))
+		ts(a.CreatedAt), ts(a.ReceivedAt), a.Status, a.Reason, a.Pickup, ts(a.UpdatedAt), a.Purpose)
 	return err
 }
 
@@ -650,17 +651,17 @@ func (t *pgTx) CompleteAttachment(sha string, data []byte, at time.Time) error {
 // commits later, as a sequence's numbers would allow.
 func (t *pgTx) AddStatus(kit string, s ksync.Status) (int64, error) {
 	var seq int64
-	err := t.row(`INSERT INTO statuses (seq, app_id, kit, number, status, reason, pickup, at)
-		SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7 FROM statuses
+	err := t.row(`INSERT INTO statuses (seq, app_id, kit, number, status, reason, pickup, at, visit_id)
+		SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8 FROM statuses
 		RETURNING seq`,
-		s.AppID, kit, s.Number, s.Status, s.Reason, s.Pickup, ts(s.At)).Scan(&seq)
+		s.AppID, kit, s.Number, s.Status, s.Reason, s.Pickup, ts(s.At), s.VisitID).Scan(&seq)
 	return seq, err
 }
 
 func scanStatus(sc pgx.Row) (ksync.Status, error) {
 	var s ksync.Status
 	var at *time.Time
-	if err := sc.Scan(&s.Seq, &s.AppID, &s.Number, &s.Status, &s.Reason, &s.Pickup, &at); err != nil {
+	if err := sc.Scan(&s.Seq, &s.AppID, &s.Number, &s.Status, &s.Reason, &s.Pickup, &at, &s.VisitID); err != nil {
 		return ksync.Status{}, err
 	}
 	s.At = tm(at)
@@ -670,7 +671,7 @@ func scanStatus(sc pgx.Row) (ksync.Status, error) {
 // Statuses answers an empty list, not nil, when there are none: the kit is
 // sent "statuses": [].
 func (t *pgTx) Statuses(kit string, after int64, limit int) ([]ksync.Status, error) {
-	list, err := collect(t, scanStatus, `SELECT seq, app_id, number, status, reason, pickup, at FROM statuses WHERE kit = $1 AND seq > $2 ORDER BY seq LIMIT $3`, kit, after, limit)
+	list, err := collect(t, scanStatus, `SELECT seq, app_id, number, status, reason, pickup, at, visit_id FROM statuses WHERE kit = $1 AND seq > $2 ORDER BY seq LIMIT $3`, kit, after, limit)
 	if err == nil && list == nil {
 		list = []ksync.Status{}
 	}
@@ -708,4 +709,34 @@ func (t *pgTx) Demand(by string) ([]central.DemandRow, error) {
 	return collect(t, scan, `SELECT `+key+`, coalesce(`+extra+`, ''), count(*),
 		count(*) FILTER (WHERE status = 'accepted'), count(*) FILTER (WHERE status = 'rejected'), count(*) FILTER (WHERE status = 'ready')
 		FROM applications GROUP BY 1 ORDER BY 1`)
+}
+
+// Visits and the demand study.
+
+func (t *pgTx) AddVisit(v central.Visit) error {
+	_, err := t.exec(`INSERT INTO visits (id, place, date, type, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		v.ID, v.Place, v.Date, v.Type, v.Capacity, ts(v.CreatedAt))
+	return err
+}
+
+func (t *pgTx) Visits(from string) ([]central.Visit, error) {
+	return collect(t, func(sc pgx.Row) (central.Visit, error) {
+		var v central.Visit
+		var created *time.Time
+		err := sc.Scan(&v.ID, &v.Place, &v.Date, &v.Type, &v.Capacity, &created)
+		v.CreatedAt = tm(created)
+		return v, err
+	}, `SELECT id, place, date, type, capacity, created_at FROM visits WHERE date >= $1 ORDER BY date, id`, from)
+}
+
+func (t *pgTx) KitAudit(action string) ([]central.KitAudit, error) {
+	return collect(t, func(sc pgx.Row) (central.KitAudit, error) {
+		var a central.KitAudit
+		var at *time.Time
+		err := sc.Scan(&a.Kit, &a.Entry.Seq, &at, &a.Entry.Officer, &a.Entry.Action, &a.Entry.Entity, &a.Entry.EntityID,
+			&a.Entry.Reason, &a.Entry.Detail, &a.Entry.PrevHash, &a.Entry.Hash)
+		a.Entry.At = tm(at)
+		return a, err
+	}, `SELECT kit, seq, at, officer, action, entity, entity_id, reason, detail, prev_hash, hash
+		FROM audit WHERE action = $1 ORDER BY kit, seq`, action)
 }

@@ -129,7 +129,7 @@ CREATE INDEX statuses_kit ON statuses (kit, seq);
 
 -- The kits' audit logs as received; a repeat of kit+seq is ignored.
 CREATE TABLE audit (
-	kit         text NOT NULL,
+	kit         text COLLATE "C" NOT NULL,
 	seq         bigint NOT NULL,
 	at          timestamptz,
 	officer     text NOT NULL,
