@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -108,10 +109,25 @@ func faultExactlyOnce(t *testing.T, be backend) {
 	t.Logf("%d trials in %s: %d converged; %d syncs run (%d client attempts inside those that finished), %d office kills, %d kit kills, %d toxics; %d records resent to an office that held them already",
 		len(seeds), time.Since(started).Round(time.Millisecond), tot.converged.Load(), tot.syncs.Load(), tot.clientAttempts.Load(),
 		tot.centralKills.Load(), tot.kitKills.Load(), tot.toxics.Load(), tot.resent.Load())
+	// The line make soak prints (scripts/soak reads it).
+	slices.Sort(tot.failed)
+	t.Logf("fault soak %s: %d trials, %d converged: %d lost, %d duplicated; failed seeds %v",
+		be.name, len(seeds), tot.converged.Load(), tot.lost.Load(), tot.duplicated.Load(), tot.failed)
 }
 
 type totals struct {
 	converged, syncs, clientAttempts, centralKills, kitKills, toxics, resent atomic.Int64
+	// lost and duplicated count verify's findings of each kind over the
+	// trials; failed holds the seed of every trial that failed.
+	lost, duplicated atomic.Int64
+	mu               sync.Mutex
+	failed           []uint64
+}
+
+func (tot *totals) fail(seed uint64) {
+	tot.mu.Lock()
+	defer tot.mu.Unlock()
+	tot.failed = append(tot.failed, seed)
 }
 
 // The applicants of the day: every valid fixture, over and over.
@@ -617,6 +633,7 @@ func runTrial(t *testing.T, tm *template, seed uint64, tot *totals) {
 	tot.kitKills.Add(int64(kitKills))
 	tot.resent.Add(int64(resent))
 	if !converged {
+		tot.fail(seed)
 		keep := keepEvidence(t, dir, seed)
 		t.Fatalf("seed %d: no convergence after %d syncs in %s; trial kept in %s\n%s", seed, syncs, time.Since(start).Round(time.Millisecond), keep, tailLines(c.logs(), 40))
 	}
@@ -636,7 +653,16 @@ func runTrial(t *testing.T, tm *template, seed uint64, tot *totals) {
 	if os.Getenv("JEMPUT_FAULT_KEEP") != "" {
 		t.Logf("trial kept in %s", keepEvidence(t, dir, seed))
 	}
+	for _, p := range problems {
+		switch {
+		case strings.HasPrefix(p, "lost:"):
+			tot.lost.Add(1)
+		case strings.HasPrefix(p, "duplicated:"):
+			tot.duplicated.Add(1)
+		}
+	}
 	if len(problems) > 0 {
+		tot.fail(seed)
 		keep := keepEvidence(t, dir, seed)
 		t.Errorf("seed %d: %d problems (trial kept in %s):\n%s", seed, len(problems), keep, strings.Join(problems, "\n"))
 	}

@@ -380,4 +380,29 @@ func BenchmarkSearch(b *testing.B) {
 			})
 		})
 	}
+	// `app show NUMBER` on the same kit: the application with its event,
+	// officer, versions and transitions, beside a raw read of its row and
+	// its current version's document by number.
+	b.Run("show", func(b *testing.B) {
+		b.Run("jemput", func(b *testing.B) {
+			for b.Loop() {
+				d, err := searchKit.svc.Application(ctx, searchKit.num)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if d.App.Number != searchKit.num || len(d.Versions) == 0 {
+					b.Fatalf("show %s: %+v", searchKit.num, d.App)
+				}
+			}
+		})
+		b.Run("raw", func(b *testing.B) {
+			for b.Loop() {
+				var doc []byte
+				if err := searchKit.db.SQL().QueryRowContext(ctx, `SELECT v.doc FROM applications a
+					JOIN versions v ON v.app_id = a.id AND v.version = a.version WHERE a.number = ?`, searchKit.num).Scan(&doc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
 }

@@ -25,11 +25,12 @@ package sync_test
 //
 // Tunables (environment):
 //
-//	SYNC_N          applications per sync (50)
+//	SYNC_PROFILE    edge, satellite, fast or default (see linkProfiles):
+//	                the sub-benchmark's name and the defaults below
+//	SYNC_N          applications per sync (the profile's)
 //	SYNC_RATE_KBPS  link rate in kilobytes (1000 bytes) per second, each
-//	                direction: toxiproxy's unit (256)
-//	SYNC_RTT_MS     round-trip time in ms (100)
-//	SYNC_PROFILE    "satellite": SYNC_RTT_MS defaults to 600
+//	                direction: toxiproxy's unit (the profile's)
+//	SYNC_RTT_MS     round-trip time in ms (the profile's)
 //
 // Metrics, per sync:
 //
@@ -125,20 +126,37 @@ func envInt(b *testing.B, name string, def int64) int64 {
 	return n
 }
 
-func linkFromEnv(b *testing.B) shapedLink {
-	rtt := int64(100)
-	switch p := os.Getenv("SYNC_PROFILE"); p {
-	case "", "default":
-	case "satellite":
-		rtt = 600
-	default:
-		b.Fatalf("SYNC_PROFILE=%q: want default or satellite", p)
+// linkProfiles are the links of PRODUCT.md section 9 and issue 9, with
+// the number of applications one sync of each carries by default (so
+// that a round of make bench stays within a minute or so per link):
+//
+//	edge       2G/EDGE at an event far from town: 10 KB/s (80 kbit/s),
+//	           600 ms round trips
+//	satellite  a VSAT link: 256 KB/s (about 2 Mbit/s), 600 ms
+//	fast       an office LAN or a good 4G link: 20 MB/s, 20 ms
+//	default    the figure of earlier runs: 256 KB/s, 100 ms
+var linkProfiles = map[string]shapedLink{
+	"edge":      {n: 3, rateKBps: 10, rtt: 600 * time.Millisecond},
+	"satellite": {n: 20, rateKBps: 256, rtt: 600 * time.Millisecond},
+	"fast":      {n: 200, rateKBps: 20000, rtt: 20 * time.Millisecond},
+	"default":   {n: 50, rateKBps: 256, rtt: 100 * time.Millisecond},
+}
+
+// linkFromEnv is SYNC_PROFILE's link (default: "default"), each of its
+// settings overridden by SYNC_N, SYNC_RATE_KBPS, SYNC_RTT_MS when set.
+func linkFromEnv(b *testing.B) (string, shapedLink) {
+	name := os.Getenv("SYNC_PROFILE")
+	if name == "" {
+		name = "default"
 	}
-	return shapedLink{
-		n:        int(envInt(b, "SYNC_N", 50)),
-		rateKBps: envInt(b, "SYNC_RATE_KBPS", 256),
-		rtt:      time.Duration(envInt(b, "SYNC_RTT_MS", rtt)) * time.Millisecond,
+	l, ok := linkProfiles[name]
+	if !ok {
+		b.Fatalf("SYNC_PROFILE=%q: want edge, satellite, fast or default", name)
 	}
+	l.n = int(envInt(b, "SYNC_N", int64(l.n)))
+	l.rateKBps = envInt(b, "SYNC_RATE_KBPS", l.rateKBps)
+	l.rtt = time.Duration(envInt(b, "SYNC_RTT_MS", l.rtt.Milliseconds())) * time.Millisecond
+	return name, l
 }
 
 // wireCount counts the bytes of the office's connections and its
@@ -439,7 +457,11 @@ func newBenchKitSide(b *testing.B, n int) (k *benchKitSide, recordBytes, photoBy
 }
 
 func BenchmarkSyncShaped(b *testing.B) {
-	link := linkFromEnv(b)
+	profile, link := linkFromEnv(b)
+	b.Run(profile, func(b *testing.B) { syncShaped(b, link) })
+}
+
+func syncShaped(b *testing.B, link shapedLink) {
 	b.Logf("link %d KB/s each way, RTT %s, %d applications", link.rateKBps, link.rtt, link.n)
 	b.Run("jemput", func(b *testing.B) {
 		benchSync(b, link, func(ctx context.Context, c *ksync.Client, k *benchKitSide) error {

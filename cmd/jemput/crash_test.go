@@ -94,6 +94,17 @@ func TestCrashDuringIntake(t *testing.T) {
 	if err := db.QueryRow("PRAGMA integrity_check").Scan(&integrity); err != nil || integrity != "ok" {
 		t.Fatalf("integrity_check: %q, %v", integrity, err)
 	}
+	// The counts make soak prints (scripts/soak reads this line): lost is
+	// a printed number not in the kit, duplicated an application more
+	// than once (a number twice, or more captures than runs).
+	lost, duplicated := 0, 0
+	defer func() {
+		t.Logf("crash soak: %d runs, %d killed, %d numbers printed: %d lost, %d duplicated (seed %d)", runs, killed, len(printed), lost, duplicated, seed)
+		if lost+duplicated > 0 {
+			t.Logf("crash soak FAILED: replay with JEMPUT_CRASH_SEED=%d JEMPUT_CRASH_RUNS=%d", seed, runs)
+		}
+	}()
+	db.QueryRow(`SELECT count(*) FROM (SELECT number FROM applications GROUP BY number HAVING count(*) > 1)`).Scan(&duplicated)
 	// Every printed number is there, whole: its current document reads, its
 	// versions are all stored, its receipt-able fields are present.
 	for n := range printed {
@@ -102,6 +113,7 @@ func TestCrashDuringIntake(t *testing.T) {
 		err := db.QueryRow(`SELECT v.doc, a.version, (SELECT count(*) FROM versions w WHERE w.app_id = a.id)
 			FROM applications a JOIN versions v ON v.app_id = a.id AND v.version = a.version WHERE a.number = ?`, n).Scan(&doc, &version, &versions)
 		if err != nil {
+			lost++
 			t.Errorf("%s was printed but is not in the kit: %v", n, err)
 			continue
 		}
@@ -118,6 +130,9 @@ func TestCrashDuringIntake(t *testing.T) {
 	var apps, captures int
 	db.QueryRow(`SELECT count(*) FROM applications`).Scan(&apps)
 	db.QueryRow(`SELECT count(*) FROM audit WHERE action = 'app.capture'`).Scan(&captures)
+	if extra := apps - (runs + 1); extra > 0 {
+		duplicated += extra
+	}
 	if apps > runs+1 || apps < len(printed) || captures != apps {
 		t.Errorf("%d applications, %d captures in the audit log, %d numbers printed, %d runs", apps, captures, len(printed), runs+1)
 	}
