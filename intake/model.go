@@ -12,6 +12,7 @@ type Kit struct {
 	Code      string
 	Office    string
 	PublicKey []byte // ed25519; the private key stays in the kit home
+	Zone      string // IANA name; every date the kit shows or makes is in it
 	CreatedAt time.Time
 }
 

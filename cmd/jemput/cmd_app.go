@@ -100,7 +100,7 @@ func runAppList(ctx context.Context, app *App, opts *appListOptions) error {
 	fmt.Fprintln(tw, app.T("NOMOR\tSTATUS\tNAMA\tNIK\tFORMULIR\tWAKTU", "NUMBER\tSTATUS\tNAME\tNIK\tFORM\tTIME"))
 	for _, a := range list {
 		name, nik := roleValue(svc, a, forms.RoleName), roleValue(svc, a, forms.RoleIdentityNumber)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", refShort(a), a.Status, name, maskNIK(nik), a.FormID, a.CreatedAt.Format("2006-01-02 15:04"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", refShort(a), a.Status, name, maskNIK(nik), a.FormID, app.when(a.CreatedAt))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -226,10 +226,10 @@ func runAppShow(ctx context.Context, app *App, opts *appShowOptions) error {
 		fmt.Fprintln(app.Out, app.T("\nKantor pusat:", "\nCentral office:"))
 	}
 	for _, a := range acks {
-		fmt.Fprintf(app.Out, app.T("  versi %d: %s %s\n", "  version %d: %s %s\n"), a.Version, a.Result, a.At.Format("2006-01-02 15:04"))
+		fmt.Fprintf(app.Out, app.T("  versi %d: %s %s\n", "  version %d: %s %s\n"), a.Version, a.Result, app.when(a.At))
 	}
 	for _, s := range sts {
-		line := fmt.Sprintf("  %s  %s", s.At.Format("2006-01-02 15:04"), s.Status)
+		line := fmt.Sprintf("  %s  %s", app.when(s.At), s.Status)
 		if s.Reason != "" {
 			line += " — " + s.Reason
 		}
@@ -253,7 +253,7 @@ func showApplication(app *App, d intake.Detail) error {
 	}
 	p(app.T("Acara", "Event"), fmt.Sprintf("%s — %s, %s", d.Event.Name, d.Event.Place, d.Event.Date))
 	p(app.T("Petugas", "Officer"), fmt.Sprintf("%s (%s)", d.Officer.Name, d.Officer.NIP))
-	p(app.T("Dibuat", "Created"), a.CreatedAt.Format("2006-01-02 15:04:05"))
+	p(app.T("Dibuat", "Created"), app.whenZoned(a.CreatedAt))
 	p(app.T("Versi", "Version"), fmt.Sprint(a.Version))
 	fmt.Fprintln(w)
 	if ferr == nil {
@@ -300,7 +300,7 @@ func showApplication(app *App, d intake.Detail) error {
 		if from == "" {
 			from = "—"
 		}
-		line := fmt.Sprintf("  %s  %s → %s", t.At.Format("2006-01-02 15:04"), from, t.To)
+		line := fmt.Sprintf("  %s  %s → %s", app.when(t.At), from, t.To)
 		if t.Reason != "" {
 			line += "  (" + t.Reason + ")"
 		}

@@ -110,7 +110,7 @@ func runOfficerList(ctx context.Context, app *App, opts *officerListOptions) err
 	for _, o := range list {
 		state := app.T("aktif", "active")
 		if app.Now().Before(o.LockedUntil) {
-			state = app.T("terkunci sampai ", "locked until ") + o.LockedUntil.Format("2006-01-02 15:04")
+			state = app.T("terkunci sampai ", "locked until ") + app.when(o.LockedUntil)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.NIP, o.Name, roleName(app, o.Role), state)
 	}

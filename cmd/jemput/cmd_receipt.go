@@ -128,6 +128,6 @@ func runReceiptVerify(ctx context.Context, app *App, opts *receiptVerifyOptions)
 			"issued": p.Issued, "fee": p.Fee, "version": p.Version, "copy": p.Copy})
 	}
 	app.Say("SAH: %s, %s, NIK %s, diterbitkan %s oleh kit %s", "VALID: %s, %s, NIK %s, issued %s by kit %s",
-		p.Number, p.Name, p.NIKMasked, p.Issued.Local().Format("2006-01-02 15:04"), p.Kit)
+		p.Number, p.Name, p.NIKMasked, app.when(p.Issued), p.Kit)
 	return nil
 }

@@ -86,11 +86,20 @@ var flagTests = map[string]func(*testing.T){
 	"init": func(t *testing.T) {
 		checkFlags(t, newInitCommand, []flagCase[initOptions]{
 			{args: []string{"--kit-code", "KTB01", "--office", "Kantor Imigrasi Batulicin", "--supervisor-nip", nip, "--supervisor-name", "Siti"},
-				want: initOptions{KitCode: "KTB01", Office: "Kantor Imigrasi Batulicin", NIP: nip, Name: "Siti"}},
+				want: initOptions{KitCode: "KTB01", Office: "Kantor Imigrasi Batulicin", NIP: nip, Name: "Siti", Province: "63"}},
+			{args: []string{"--kit-code", "KTB01", "--office", "O", "--supervisor-nip", nip, "--supervisor-name", "Siti", "--province", "31", "--zone", "Asia/Jakarta"},
+				want: initOptions{KitCode: "KTB01", Office: "O", NIP: nip, Name: "Siti", Province: "31", Zone: "Asia/Jakarta"}},
 			{args: []string{"--kit-code", "KTB01", "--office", "O", "--supervisor-nip", nip, "--supervisor-name", "Siti", "--pin-stdin"},
-				want: initOptions{KitCode: "KTB01", Office: "O", NIP: nip, Name: "Siti", PIN: pinSource{stdin: true}}},
+				want: initOptions{KitCode: "KTB01", Office: "O", NIP: nip, Name: "Siti", Province: "63", PIN: pinSource{stdin: true}}},
 			{args: []string{"--kit-code", "KTB01", "--office", "O", "--supervisor-nip", nip}, wantErr: `required flag(s) "supervisor-name" not set`},
 			{args: []string{"KTB01"}, wantErr: `unknown command "KTB01"`},
+		})
+	},
+	"zone": func(t *testing.T) {
+		checkFlags(t, newZoneCommand, []flagCase[zoneOptions]{
+			{args: nil, want: zoneOptions{}},
+			{args: []string{"Asia/Jakarta"}, want: zoneOptions{Set: "Asia/Jakarta"}},
+			{args: []string{"Asia/Jakarta", "x"}, wantErr: "accepts at most 1 arg"},
 		})
 	},
 	"officer add": func(t *testing.T) {

@@ -115,6 +115,7 @@ pengawas menyetujui dan mengirimkannya ke kantor pusat.`,
 		newHandoverCommand(app, nil),
 		newAuditCommand(app),
 		newDoctorCommand(app, nil),
+		newZoneCommand(app, nil),
 	)
 	return root
 }
