@@ -253,10 +253,19 @@ func invalidRoster(ps []RosterProblem) *Error {
 	return e
 }
 
-// RosterEntries lists the open (or given) event's roster.
-func (s *Service) RosterEntries(ctx context.Context, eventID string) (Event, []RosterEntry, error) {
+// RosterLine is a roster entry as the roster list shows it: with the
+// application that completed it (nil while it waits, or after that
+// application was voided).
+type RosterLine struct {
+	RosterEntry
+	App *Application
+}
+
+// RosterEntries lists the open (or given) event's roster, each entry with
+// the application holding it.
+func (s *Service) RosterEntries(ctx context.Context, eventID string) (Event, []RosterLine, error) {
 	var ev Event
-	var list []RosterEntry
+	var list []RosterLine
 	err := s.store.View(ctx, func(tx Tx) error {
 		if _, err := s.actor(tx, RoleOfficer); err != nil {
 			return err
@@ -270,8 +279,24 @@ func (s *Service) RosterEntries(ctx context.Context, eventID string) (Event, []R
 		if err != nil {
 			return err
 		}
-		list, err = tx.RosterEntries(ev.ID)
-		return err
+		entries, err := tx.RosterEntries(ev.ID)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			l := RosterLine{RosterEntry: e}
+			if e.AppID != "" {
+				app, err := tx.Application(e.AppID)
+				if err != nil {
+					return err
+				}
+				if app.Status != StatusVoided {
+					l.App = &app
+				}
+			}
+			list = append(list, l)
+		}
+		return nil
 	})
 	return ev, list, err
 }

@@ -33,6 +33,8 @@ var hints = map[string]lang.Text{
 		"enroll it with: jemput enroll --central URL --token TOKEN"),
 	intake.CodeNoRosterEntry: lang.T("lihat daftar dengan: jemput roster list",
 		"see the roster with: jemput roster list"),
+	intake.CodeRosterMismatch: lang.T("periksa KTP pemohon dan nomor di daftar (jemput roster list); bila memang orang yang sama, ulangi dengan --confirm-roster",
+		"check the applicant's ID card and the roster entry (jemput roster list); if it really is the same person, run it again with --confirm-roster"),
 	intake.CodeRosterRefused: lang.T("perbaiki berkasnya, atau impor baris yang benar saja dengan --skip-invalid",
 		"fix the file, or import only the good rows with --skip-invalid"),
 	intake.CodeSyncOverdue: lang.T("pengawas menjalankan jemput sync, atau jemput sync export --out FILE ke flashdisk",
