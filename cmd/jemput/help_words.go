@@ -1,0 +1,141 @@
+package main
+
+// helpID is every help text of the command line in Indonesian, keyed by
+// its English (help_test.go checks that none is missing).
+var helpID = map[string]string{
+	// jemput
+	"Field kit for offline passport intake": "Kit lapangan penerimaan permohonan paspor tanpa jaringan",
+	"jemput takes passport applicants offline at a mobile service event\n(jemput bola, Eazy Paspor), stores them in a local database and prints each\napplicant a receipt; at the end of the day the supervisor approves the day's\nwork and sends it to the central office (jemput sync), or on a USB stick\n(jemput sync export). Messages, help included, follow --lang id|en (anywhere\non the line), else LANG. See README.md for a day at an event.": "jemput menerima pemohon paspor tanpa jaringan di acara layanan keliling\n(jemput bola, Eazy Paspor), menyimpannya di basis data lokal dan mencetak\ntanda terima untuk setiap pemohon; di akhir hari pengawas menyetujui pekerjaan\nhari itu dan mengirimkannya ke kantor pusat (jemput sync), atau lewat flashdisk\n(jemput sync export). Pesan, termasuk bantuan ini, mengikuti --lang id|en (di\nmana saja pada baris perintah), atau LANG. Lihat README.md untuk satu hari di acara.",
+	"kit folder (default $JEMPUT_HOME, else the XDG data folder)": "folder kit (bawaan $JEMPUT_HOME, atau folder data XDG)",
+	"language of messages: id or en (default from LANG)":          "bahasa pesan: id atau en (bawaan dari LANG)",
+	"machine-readable output":                                     "keluaran untuk program (JSON), galat juga",
+	"Help about any command":                                      "Bantuan untuk setiap perintah",
+	"Help provides help for any command in the application.\nSimply type jemput help [path to command] for full details.":                        "Bantuan untuk setiap perintah.\nKetik jemput help [perintah] untuk keterangan lengkap.",
+	"Generate the autocompletion script for the specified shell":                                                                                 "Buat skrip pelengkap otomatis untuk shell (bash, zsh, fish, powershell)",
+	"Generate the autocompletion script for jemput for the specified shell.\nSee each sub-command's help for details on how to use the generated script.\n": "Buat skrip pelengkap otomatis jemput untuk shell.\nLihat bantuan setiap subperintah untuk cara memakainya.\n",
+	"disable completion descriptions": "tanpa keterangan pada pelengkap otomatis",
+
+	// init, zone
+	"Set up this kit: its code, office, device key and first supervisor":                                              "Siapkan kit ini: kodenya, kantornya, kunci perangkat dan pengawas pertama",
+	"kit code from the office, e.g. KTB01 (part of every application number)":                                         "kode kit dari kantor, misalnya KTB01 (bagian dari setiap nomor permohonan)",
+	"immigration office, e.g. \"Kantor Imigrasi Batulicin\"":                                                          "kantor imigrasi, misalnya \"Kantor Imigrasi Batulicin\"",
+	"the first supervisor's NIP (18 digits)":                                                                          "NIP pengawas pertama (18 angka)",
+	"the first supervisor's name":                                                                                     "nama pengawas pertama",
+	"read the supervisor's PIN from standard input":                                                                   "baca PIN pengawas dari masukan standar",
+	"the office's province code (63 = Kalimantan Selatan); it gives the kit's time zone":                              "kode provinsi kantor (63 = Kalimantan Selatan); menentukan zona waktu kit",
+	"the kit's time zone, an IANA name such as Asia/Makassar (default: the province's)":                               "zona waktu kit, nama IANA seperti Asia/Makassar (bawaan: zona provinsinya)",
+	"Show the kit's time zone, or set it (supervisor): Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)": "Tampilkan zona waktu kit, atau ubah (pengawas): Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)",
+
+	// officers, login
+	"Officers and supervisors of this kit":                                      "Petugas dan pengawas kit ini",
+	"Register an officer (supervisors only); the officer types a new PIN":       "Daftarkan petugas (hanya pengawas); petugas mengetik PIN baru",
+	"Give an officer a new PIN (supervisors only); the officer types it":        "Beri petugas PIN baru (hanya pengawas); petugas mengetiknya",
+	"Lift an officer's lock after wrong PINs (supervisors only)":                "Buka kunci akun petugas setelah PIN salah (hanya pengawas)",
+	"List the kit's officers":                                                   "Daftar petugas kit",
+	"Log in with NIP and PIN (five wrong PINs lock the account for 15 minutes)": "Masuk dengan NIP dan PIN (lima kali PIN salah mengunci akun 15 menit)",
+	"Log out":                                        "Keluar",
+	"Show who is logged in":                          "Tampilkan siapa yang sedang masuk",
+	"the officer's NIP":                              "NIP petugas",
+	"the officer's NIP (18 digits)":                  "NIP petugas (18 angka)",
+	"the officer's name":                             "nama petugas",
+	"officer or supervisor":                          "officer (petugas) atau supervisor (pengawas)",
+	"read the PIN from standard input":               "baca PIN dari masukan standar",
+	"read the new PIN from standard input":           "baca PIN baru dari masukan standar",
+	"read the new officer's PIN from standard input": "baca PIN petugas baru dari masukan standar",
+	"your NIP (18 digits)":                           "NIP Anda (18 angka)",
+
+	// events, roster
+	"Service events: open one before intake, close it after":     "Acara layanan: buka sebelum menerima pemohon, tutup sesudahnya",
+	"Open an event (supervisors only; one open event at a time)": "Buka acara (hanya pengawas; satu acara dibuka pada satu waktu)",
+	"Close the open event, or the one given (supervisors only)":  "Tutup acara yang dibuka, atau acara yang disebut (hanya pengawas)",
+	"List events, newest first":                                  "Daftar acara, yang terbaru dulu",
+	"eazy-paspor, berkala, pos-terpadu or ulp":                   "eazy-paspor, berkala, pos-terpadu atau ulp",
+	"event name":                                                 "nama acara",
+	"where it takes place":                                       "tempat acara",
+	"date YYYY-MM-DD (default today)":                            "tanggal TTTT-BB-HH (bawaan hari ini, di zona kit)",
+	"event id (default the open event)":                          "id acara (bawaan acara yang dibuka)",
+	"event id (default the open event, else the latest)":         "id acara (bawaan acara yang dibuka, atau yang terakhir)",
+	"Pre-registered lists for collective (Eazy Paspor) services": "Daftar pemohon terdaftar untuk layanan kolektif (Eazy Paspor)",
+	"Import a roster (supervisors only): every row is checked first, nothing is imported if one is bad": "Impor daftar (hanya pengawas): setiap baris diperiksa dulu, tidak ada yang diimpor bila satu salah",
+	"Import a roster CSV. The header names the columns; required:\nfull_name,nik,birth_date,application_type,phone. Every row is checked first;\nbad rows are named with their line and field, and nothing is imported unless\n--skip-invalid is given. Names may still carry titles here: the officer fixes\nthem when completing the entry (jemput intake --from-roster N).": "Impor daftar CSV. Baris judul menamai kolom; wajib:\nfull_name,nik,birth_date,application_type,phone. Setiap baris diperiksa dulu;\nbaris yang salah disebut dengan nomor baris dan isiannya, dan tidak ada yang\ndiimpor kecuali dengan --skip-invalid. Nama di sini boleh masih bergelar:\npetugas memperbaikinya saat menyelesaikan nomor itu (jemput intake --from-roster N).",
+	"import the good rows and skip the bad ones":                   "impor baris yang benar dan lewati yang salah",
+	"List the roster of the open event and which entries are done": "Daftar pemohon acara yang dibuka, dengan nomor permohonan yang sudah selesai",
+
+	// forms
+	"The forms this kit knows (embedded, versioned)": "Formulir yang dikenal kit ini (bawaan, berversi)",
+	"List the forms": "Daftar formulir",
+	"Show a form's fields, allowed values and documents": "Tampilkan isian formulir, nilai yang boleh dan dokumennya",
+
+	// intake
+	"Take one applicant: from a data file, or field by field at the terminal": "Terima satu pemohon: dari berkas data, atau isian demi isian di terminal",
+	"Take one applicant into the open event.\n\nWith --data, the applicant's fields come from a JSON file (or - for standard\ninput); the application number is printed on success. A refused applicant\nchanges nothing and every failing field is named.\n\nWithout --data, at a terminal, intake asks field by field: values derived\nfrom the NIK are offered as defaults, a bad answer is asked again with the\nreason, and a summary is shown before saving. Interrupting (Ctrl-C, Ctrl-D)\nkeeps the entry as a draft: resume it with --resume ID.": "Terima satu pemohon di acara yang dibuka.\n\nDengan --data, isian pemohon dibaca dari berkas JSON (atau - untuk masukan\nstandar); nomor permohonan dicetak bila berhasil. Pemohon yang ditolak tidak\nmengubah apa pun dan setiap isian yang salah disebut.\n\nTanpa --data, di terminal, isian ditanyakan satu per satu: nilai dari NIK\nditawarkan sebagai bawaan, jawaban yang salah ditanyakan lagi dengan alasannya,\ndan ringkasan ditampilkan sebelum disimpan. Menghentikan (Ctrl-C, Ctrl-D)\nmenyimpan isian sebagai draf: lanjutkan dengan --resume ID.",
+	"form: passport or stay-permit (default: the data's \"form\", else passport)":      "formulir: passport atau stay-permit (bawaan: \"form\" di data, atau passport)",
+	"applicant data as JSON: a file, or - for standard input":                          "data pemohon dalam JSON: berkas, atau - untuk masukan standar",
+	"complete entry N of the event's roster (see jemput roster list)":                  "selesaikan nomor N di daftar acara (lihat jemput roster list)",
+	"complete the roster entry even though the name or NIK disagrees with it":          "selesaikan nomor daftar walaupun nama atau NIK-nya berbeda",
+	"resume the draft with this id":                                                    "lanjutkan draf dengan id ini",
+	"applicant photo (JPEG)":                                                           "foto pemohon (JPEG)",
+	"accept an overridable error on FIELD, with the reason: FIELD=REASON (repeatable)": "terima kesalahan yang boleh diloloskan pada ISIAN, dengan alasan: ISIAN=ALASAN (boleh berulang)",
+	"where to write the receipt PDF (default: receipts/NUMBER.pdf in the kit home)":    "tempat menulis PDF tanda terima (bawaan: receipts/NOMOR.pdf di folder kit)",
+	"receipt paper: a4 or 80mm":                                                        "kertas tanda terima: a4 atau 80mm",
+	"print the receipt with lp (CUPS)":                                                 "cetak tanda terima dengan lp (CUPS)",
+	"printer name for --print (default: the system default)":                           "nama pencetak untuk --print (bawaan: pencetak utama sistem)",
+	"ask field by field even when standard input is not a terminal":                    "tanyakan isian satu per satu walaupun masukan standar bukan terminal",
+
+	// app
+	"Find, show, correct and void applications":               "Cari, tampilkan, perbaiki dan batalkan permohonan",
+	"List applications, newest first":                         "Daftar permohonan, yang terbaru dulu",
+	"Show one application with its history":                   "Tampilkan satu permohonan dengan riwayatnya",
+	"Correct an application: a new version, the old one kept": "Perbaiki permohonan: versi baru, versi lama tetap disimpan",
+	"Correct an application that has not left the kit. The data file holds the\nwhole corrected application; it is checked like a new one and stored as a new\nversion, the old version kept. An approved application needs approving again.": "Perbaiki permohonan yang belum meninggalkan kit. Berkas data berisi seluruh\npermohonan yang diperbaiki; diperiksa seperti permohonan baru dan disimpan\nsebagai versi baru, versi lama tetap ada. Permohonan yang sudah disetujui perlu\ndisetujui lagi.",
+	"Void an application that has not left the kit; the reason is recorded, nothing is deleted": "Batalkan permohonan yang belum meninggalkan kit; alasannya dicatat, tidak ada yang dihapus",
+	"only this event": "hanya acara ini",
+	"only this status: draft, captured, incomplete, approved, returned, synced, accepted, rejected, ready, handed-over, voided": "hanya status ini: draft (draf), captured (diterima), incomplete (belum lengkap), approved (disetujui), returned (dikembalikan), synced (terkirim), accepted (diterima kantor), rejected (ditolak kantor), ready (siap diambil), handed-over (diserahkan), voided (dibatalkan)",
+	"part of a name, a NIK or a number":                                         "sebagian nama, NIK atau nomor",
+	"at most this many (0 = all; without --json the default is 200)":            "paling banyak sejumlah ini (0 = semua; tanpa --json bawaannya 200)",
+	"the whole corrected application as JSON (a file, or - for standard input)": "seluruh permohonan yang diperbaiki dalam JSON (berkas, atau - untuk masukan standar)",
+	"why the correction is made (recorded)":                                     "alasan perbaikan (dicatat)",
+	"accept an overridable error: FIELD=REASON (repeatable)":                    "terima kesalahan yang boleh diloloskan: ISIAN=ALASAN (boleh berulang)",
+	"a new photo (JPEG); without it the photo stays":                            "foto baru (JPEG); tanpa ini foto lama tetap",
+	"why (required, recorded)":                                                  "alasan (wajib, dicatat)",
+	"why (required, recorded, shown to the officer)":                            "alasan (wajib, dicatat, ditunjukkan kepada petugas)",
+
+	// receipts
+	"Print a receipt again (marked SALINAN / COPY n)":             "Cetak ulang tanda terima (bertanda SALINAN / COPY n)",
+	"Check a receipt's QR text: valid, or why not":                "Periksa teks QR tanda terima: sah, atau mengapa tidak",
+	"where to write the PDF (default: receipts/ in the kit home)": "tempat menulis PDF (bawaan: receipts/ di folder kit)",
+	"paper: a4 or 80mm":               "kertas: a4 atau 80mm",
+	"print with lp (CUPS)":            "cetak dengan lp (CUPS)",
+	"printer name for --print":        "nama pencetak untuk --print",
+	"overwrite the file if it exists": "timpa berkas bila sudah ada",
+	"Record that the applicant collected the passport the office marked ready": "Catat bahwa pemohon sudah mengambil paspor yang dinyatakan siap oleh kantor",
+
+	// review
+	"End of day: the applications awaiting approval, with what stands in their way (supervisors)": "Akhir hari: permohonan yang menunggu persetujuan, dengan apa yang menghalanginya (pengawas)",
+	"Approve applications; --all approves those with nothing blocking":                            "Setujui permohonan; --all menyetujui semua yang tidak terhalang",
+	"Send an application back to the officers with a reason":                                      "Kembalikan permohonan kepada petugas dengan alasan",
+	"approve every application awaiting approval with nothing blocking":                           "setujui setiap permohonan yang menunggu dan tidak terhalang",
+	"with --all: event id (default the open event, else the latest)":                              "dengan --all: id acara (bawaan acara yang dibuka, atau yang terakhir)",
+
+	// sync
+	"Register this kit with the central office (supervisors; needs a link)": "Daftarkan kit ini di kantor pusat (pengawas; perlu jaringan)",
+	"Register this kit with the central office, using the one-time token the\noffice made with 'jemput-central kit add'. The token names the office's key:\nthe kit checks it is talking to that office before it sends anything.": "Daftarkan kit ini di kantor pusat dengan token sekali pakai yang dibuat kantor\ndengan 'jemput-central kit add'. Token itu menyebut kunci kantor: kit memastikan\nbahwa ia berbicara dengan kantor itu sebelum mengirim apa pun.",
+	"the central office's address, e.g. https://sync.imigrasi-batulicin.go.id":                                     "alamat kantor pusat, misalnya https://sync.imigrasi-batulicin.go.id",
+	"the one-time token from the office (jemput-central kit add)":                                                  "token sekali pakai dari kantor (jemput-central kit add)",
+	"allow plain http to an office that is not on this machine (applicant data then crosses the link unencrypted)": "izinkan http biasa ke kantor yang bukan di mesin ini (data pemohon lalu lewat jaringan tanpa enkripsi)",
+	"Send approved applications to the office and fetch its statuses (supervisors)":                                "Kirim permohonan yang disetujui ke kantor dan ambil statusnya (pengawas)",
+	"Send every approved application not yet held by the office, with its\nphoto, then fetch what the office says (accepted, rejected, ready for pickup).\nWorks over a poor link: photos go in small frames that resume where a cut\nleft them, and everything can be sent again safely. Interrupt it at any\nmoment and run it again.": "Kirim setiap permohonan yang disetujui dan belum ada di kantor, dengan\nfotonya, lalu ambil jawaban kantor (diterima, ditolak, siap diambil). Bekerja\ndi jaringan yang buruk: foto dikirim dalam potongan kecil yang berlanjut dari\ntempat terputus, dan semuanya aman dikirim ulang. Hentikan kapan saja lalu\njalankan lagi.",
+	"say what would be sent, send nothing":                                                             "sebutkan apa yang akan dikirim, tanpa mengirim",
+	"Write the batches to a sealed file for a USB stick, when there is no link at all":                 "Tulis kiriman ke berkas tersegel untuk flashdisk, bila tidak ada jaringan sama sekali",
+	"the file to write (on the USB stick)":                                                             "berkas yang ditulis (di flashdisk)",
+	"overwrite the --out file if it exists":                                                            "timpa berkas --out bila sudah ada",
+	"Read the office's acknowledgment file for an export back into the kit":                            "Baca berkas tanda terima kantor untuk suatu ekspor ke dalam kit",
+	"Show or set how long approved applications may wait for a sync before intake stops (supervisors)": "Tampilkan atau ubah berapa lama permohonan yang disetujui boleh menunggu dikirim sebelum penerimaan berhenti (pengawas)",
+	"days the oldest approved application may wait":                                                    "hari yang boleh ditunggu permohonan disetujui tertua",
+	"approved applications that may wait":                                                              "jumlah permohonan disetujui yang boleh menunggu",
+
+	// audit, doctor
+	"The append-only, hash-chained audit log":          "Log audit yang hanya bisa ditambah, berantai hash",
+	"Check that no audit entry was changed or removed": "Periksa bahwa tidak ada entri audit yang diubah atau dihapus",
+	"Check the kit: database, key, audit log, printer": "Periksa kit: basis data, kunci, log audit, pencetak, zona waktu",
+}
