@@ -10,8 +10,8 @@ var helpID = map[string]string{
 	"language of messages: id or en (default from LANG)":          "bahasa pesan: id atau en (bawaan dari LANG)",
 	"machine-readable output":                                     "keluaran untuk program (JSON), galat juga",
 	"Help about any command":                                      "Bantuan untuk setiap perintah",
-	"Help provides help for any command in the application.\nSimply type jemput help [path to command] for full details.":                        "Bantuan untuk setiap perintah.\nKetik jemput help [perintah] untuk keterangan lengkap.",
-	"Generate the autocompletion script for the specified shell":                                                                                 "Buat skrip pelengkap otomatis untuk shell (bash, zsh, fish, powershell)",
+	"Help provides help for any command in the application.\nSimply type jemput help [path to command] for full details.":                                   "Bantuan untuk setiap perintah.\nKetik jemput help [perintah] untuk keterangan lengkap.",
+	"Generate the autocompletion script for the specified shell":                                                                                            "Buat skrip pelengkap otomatis untuk shell (bash, zsh, fish, powershell)",
 	"Generate the autocompletion script for jemput for the specified shell.\nSee each sub-command's help for details on how to use the generated script.\n": "Buat skrip pelengkap otomatis jemput untuk shell.\nLihat bantuan setiap subperintah untuk cara memakainya.\n",
 	"disable completion descriptions": "tanpa keterangan pada pelengkap otomatis",
 
