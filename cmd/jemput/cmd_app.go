@@ -100,7 +100,7 @@ func runAppList(ctx context.Context, app *App, opts *appListOptions) error {
 	fmt.Fprintln(tw, app.T("NOMOR\tSTATUS\tNAMA\tNIK\tFORMULIR\tWAKTU", "NUMBER\tSTATUS\tNAME\tNIK\tFORM\tTIME"))
 	for _, a := range list {
 		name, nik := roleValue(svc, a, forms.RoleName), roleValue(svc, a, forms.RoleIdentityNumber)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", refShort(a), a.Status, name, maskNIK(nik), a.FormID, app.when(a.CreatedAt))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", refShort(a), a.Status.Label().In(app.Lang), name, maskNIK(nik), a.FormID, app.when(a.CreatedAt))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -229,7 +229,7 @@ func runAppShow(ctx context.Context, app *App, opts *appShowOptions) error {
 		fmt.Fprintf(app.Out, app.T("  versi %d: %s %s\n", "  version %d: %s %s\n"), a.Version, a.Result, app.when(a.At))
 	}
 	for _, s := range sts {
-		line := fmt.Sprintf("  %s  %s", app.when(s.At), s.Status)
+		line := fmt.Sprintf("  %s  %s", app.when(s.At), s.Status.Label().In(app.Lang))
 		if s.Reason != "" {
 			line += " — " + s.Reason
 		}
@@ -247,7 +247,7 @@ func showApplication(app *App, d intake.Detail) error {
 	f, ferr := forms.Get(a.FormID)
 	p := func(label, value string) { fmt.Fprintf(w, "%s\t%s\n", label, value) }
 	p(app.T("Nomor", "Number"), refShort(a))
-	p("Status", string(a.Status))
+	p("Status", a.Status.Label().In(app.Lang))
 	if ferr == nil {
 		p(app.T("Formulir", "Form"), fmt.Sprintf("%s v%d (%s)", a.FormID, a.FormVersion, f.Title.In(app.Lang)))
 	}
@@ -296,11 +296,11 @@ func showApplication(app *App, d intake.Detail) error {
 	}
 	fmt.Fprintln(app.Out, app.T("\nRiwayat:", "\nHistory:"))
 	for _, t := range d.Transitions {
-		from := string(t.From)
-		if from == "" {
+		from := t.From.Label().In(app.Lang)
+		if t.From == "" {
 			from = "—"
 		}
-		line := fmt.Sprintf("  %s  %s → %s", app.when(t.At), from, t.To)
+		line := fmt.Sprintf("  %s  %s → %s", app.when(t.At), from, t.To.Label().In(app.Lang))
 		if t.Reason != "" {
 			line += "  (" + t.Reason + ")"
 		}
@@ -407,7 +407,7 @@ func runAppEdit(ctx context.Context, app *App, opts *appEditOptions) error {
 		m["warnings"] = app.issuesJSON(c.Warnings)
 		return app.WriteJSON(m)
 	}
-	app.Say("%s: versi %d tersimpan (%s).", "%s: version %d saved (%s).", c.App.Number, c.App.Version, c.App.Status)
+	app.Say("%s: versi %d tersimpan (%s).", "%s: version %d saved (%s).", c.App.Number, c.App.Version, c.App.Status.Label().In(app.Lang))
 	for _, w := range c.Warnings {
 		fmt.Fprintf(app.Err, app.T("peringatan: %s\n", "warning: %s\n"), app.issueLine(w))
 	}

@@ -163,7 +163,7 @@ func runIntake(ctx context.Context, app *App, opts *intakeOptions) error {
 		return err
 	}
 	in.FormID, in.DraftID = entry.Form.ID, entry.Draft.ID
-	return newPrompter(app, svc, entry).run(ctx, entry.Values, in, *opts)
+	return newPrompter(app, svc, entry).run(ctx, entry.Values, in, *opts, entry.Draft.ID != "")
 }
 
 // readPhoto reads and checks the photo given with --photo; nil for none.
