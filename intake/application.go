@@ -398,13 +398,7 @@ func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
 		if err != nil {
 			return err
 		}
-		if app.Status == StatusDraft {
-			return Errorf(CodeStillDraft, "%s masih draf", "%s is still a draft", app.ID).About(app.ID)
-		}
-		if !app.Status.Local() {
-			return Errorf(CodeConflict, "permohonan %s sudah %s dan tidak bisa diubah di kit", "application %s is %s and can no longer be changed on the kit", app.Number, app.Status)
-		}
-		if err := onItsWay(tx, app); err != nil {
+		if err := editable(tx, app); err != nil {
 			return err
 		}
 		f, err := s.formFor(app.FormID, in.Data)
@@ -422,20 +416,30 @@ func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
 		if !res.OK() {
 			return invalid(res.Errors)
 		}
-		oldPhoto := app.Doc.Photo
+		oldDoc := app.Doc
 		app.Doc = DocumentOf(res, warnings)
-		app.Doc.Photo = oldPhoto
+		app.Doc.Photo = oldDoc.Photo
 		if photo != nil {
 			if err := tx.PutAttachment(photo.SHA256, in.Photo); err != nil {
 				return err
 			}
 			app.Doc.Photo = photo
 		}
+		changes := Changes(f, oldDoc, app.Doc)
+		if len(changes) == 0 {
+			// A correction that corrects nothing would only add a version
+			// and send the application back for approval.
+			return Errorf(CodeUnchanged, "tidak ada yang berubah pada %s: tidak ada versi baru", "nothing changed in %s: no new version made", app.Number).About(app.Number)
+		}
+		var changed []string
+		for _, c := range changes {
+			changed = append(changed, c.Field)
+		}
 		app.FormVersion = f.Version
 		app.Find = findOf(f, app.Number, app.Doc.Values)
 		to := statusOf(app.Doc)
 		if err := s.move(tx, actor, &app, move{To: to, Reason: in.Reason, NewVersion: true, VersionReason: in.Reason, Audit: "app.edit",
-			Detail: map[string]any{"number": app.Number, "version": app.Version + 1, "status": to}}); err != nil {
+			Detail: map[string]any{"number": app.Number, "version": app.Version + 1, "status": to, "changed": changed}}); err != nil {
 			return err
 		}
 		out = Captured{App: app, Warnings: warnings, Result: res}

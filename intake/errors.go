@@ -36,6 +36,7 @@ const (
 	CodeOnItsWay       = "on_its_way"      // sent or exported, not answered yet
 	CodeStillDraft     = "still_draft"     // a draft, to be completed first
 	CodeIncomplete     = "incomplete"      // documents are missing
+	CodeUnchanged      = "unchanged"       // an edit that changes nothing
 	CodeBusy           = "busy"            // another process holds the database
 	CodeDiskFull       = "disk_full"       // nothing could be written
 	CodeInternal       = "internal"

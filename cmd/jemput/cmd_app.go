@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/jemput/jemput/cmd/internal/cli"
 
@@ -295,7 +297,26 @@ func showApplication(app *App, d intake.Detail) error {
 		fmt.Fprintf(app.Out, app.T("diloloskan: %s — alasan: %s\n", "overridden: %s — reason: %s\n"), is.Field+": "+is.Message.In(app.Lang), is.Reason)
 	}
 	fmt.Fprintln(app.Out, app.T("\nRiwayat:", "\nHistory:"))
-	for _, t := range d.Transitions {
+	var hf *forms.Form
+	if ferr == nil {
+		hf = f
+	}
+	for _, l := range historyLines(app, d, hf) {
+		fmt.Fprintln(app.Out, l)
+	}
+	return nil
+}
+
+// historyLines is an application's history in time order: its status moves
+// and, for each correction, what it changed.
+func historyLines(app *App, d intake.Detail, f *forms.Form) []string {
+	type entry struct {
+		at    time.Time
+		order int
+		lines []string
+	}
+	var es []entry
+	for i, t := range d.Transitions {
 		from := t.From.Label().In(app.Lang)
 		if t.From == "" {
 			from = "—"
@@ -304,14 +325,63 @@ func showApplication(app *App, d intake.Detail) error {
 		if t.Reason != "" {
 			line += "  (" + t.Reason + ")"
 		}
-		fmt.Fprintln(app.Out, line)
+		es = append(es, entry{t.At, 2*i + 1, []string{line}})
 	}
-	for _, v := range d.Versions {
-		if v.Version > 1 && v.Reason != "" {
-			fmt.Fprintf(app.Out, app.T("  versi %d: %s\n", "  version %d: %s\n"), v.Version, v.Reason)
+	for i := 1; i < len(d.Versions); i++ {
+		v, prev := d.Versions[i], d.Versions[i-1]
+		head := fmt.Sprintf(app.T("  %s  versi %d", "  %s  version %d"), app.when(v.CreatedAt), v.Version)
+		if v.Reason != "" {
+			head += ": " + v.Reason
+		}
+		lines := []string{head}
+		for _, c := range intake.Changes(f, prev.Doc, v.Doc) {
+			lines = append(lines, "      "+changeLine(app, f, c))
+		}
+		// A version comes just before the move it caused at the same time.
+		es = append(es, entry{v.CreatedAt, 2 * i, lines})
+	}
+	sort.SliceStable(es, func(i, j int) bool {
+		if !es[i].at.Equal(es[j].at) {
+			return es[i].at.Before(es[j].at)
+		}
+		return es[i].order < es[j].order
+	})
+	var out []string
+	for _, e := range es {
+		out = append(out, e.lines...)
+	}
+	return out
+}
+
+func changeLine(app *App, f *forms.Form, c intake.Change) string {
+	label, show := c.Field, func(v any) string { return fmt.Sprint(v) }
+	switch {
+	case c.Field == "photo":
+		label = app.T("Foto", "Photo")
+		show = func(v any) string {
+			if s, ok := v.(string); ok && len(s) > 12 {
+				return s[:12]
+			}
+			return fmt.Sprint(v)
+		}
+	case strings.HasPrefix(c.Field, "override:"):
+		label = app.T("alasan meloloskan ", "override reason for ") + strings.TrimPrefix(c.Field, "override:")
+	default:
+		if f != nil {
+			if fd, ok := f.Field(c.Field); ok {
+				label = fd.Label.In(app.Lang)
+				show = func(v any) string { return displayValue(app, fd, v) }
+			}
 		}
 	}
-	return nil
+	from, to := "—", "—"
+	if c.From != nil {
+		from = show(c.From)
+	}
+	if c.To != nil {
+		to = show(c.To)
+	}
+	return fmt.Sprintf("%s: %s → %s", label, from, to)
 }
 
 // displayValue shows a stored value the way a person reads it: the label of
@@ -349,6 +419,9 @@ type appEditOptions struct {
 	Photo     string
 	Overrides []string // --override FIELD=REASON, as given
 	Reason    string
+	// Interactive asks field by field even when standard input is not a
+	// terminal (without --data).
+	Interactive bool
 
 	OverrideReasons map[string]string // Overrides parsed, before the run
 }
@@ -356,11 +429,15 @@ type appEditOptions struct {
 func newAppEditCommand(app *App, runF func(context.Context, *appEditOptions) error) *cobra.Command {
 	opts := &appEditOptions{}
 	cmd := &cobra.Command{
-		Use:   "edit NUMBER|ID --data FILE.json [--reason TEXT] [--override FIELD=REASON]... [--photo FILE.jpg]",
+		Use:   "edit NUMBER|ID [--data FILE.json] [--reason TEXT] [--override FIELD=REASON]... [--photo FILE.jpg]",
 		Short: "Correct an application: a new version, the old one kept",
-		Long: `Correct an application that has not left the kit. The data file holds the
-whole corrected application; it is checked like a new one and stored as a new
-version, the old version kept. An approved application needs approving again.`,
+		Long: `Correct an application that has not left the kit: it is checked like a new
+one and stored as a new version, the old version kept; an edit that changes
+nothing is refused. An approved application needs approving again.
+
+Without --data, at a terminal, every field is asked with its current value
+as the default (Enter keeps it), then what changes is shown before saving.
+With --data, the file holds the whole corrected application.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ref = args[0]
@@ -368,11 +445,15 @@ version, the old version kept. An approved application needs approving again.`,
 			if opts.OverrideReasons, err = parseOverrides(opts.Overrides); err != nil {
 				return err
 			}
-			if opts.Data == "" {
-				return cli.Usagef("%s", app.T("beri data lengkap yang sudah dikoreksi dengan --data FILE.json", "give the whole corrected data with --data FILE.json"))
-			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
+			}
+			if opts.Data == "" {
+				if !opts.Interactive && !app.isTerminal() {
+					return cli.Usagef("%s", app.T("tidak ada --data dan masukan bukan terminal: beri --data FILE.json dengan data lengkap yang sudah dikoreksi, atau --interactive",
+						"no --data and standard input is not a terminal: give the whole corrected data with --data FILE.json, or --interactive"))
+				}
+				return runAppEditInteractive(cmd.Context(), app, opts)
 			}
 			return runAppEdit(cmd.Context(), app, opts)
 		},
@@ -382,7 +463,43 @@ version, the old version kept. An approved application needs approving again.`,
 	f.StringVar(&opts.Photo, "photo", "", "a new photo (JPEG); without it the photo stays")
 	f.StringArrayVar(&opts.Overrides, "override", nil, "accept an overridable error: FIELD=REASON (repeatable)")
 	f.StringVar(&opts.Reason, "reason", "", "why the correction is made (recorded)")
+	f.BoolVar(&opts.Interactive, "interactive", false, "without --data: ask field by field even when standard input is not a terminal")
 	return cmd
+}
+
+// runAppEditInteractive asks every field with its current value, shows
+// what changes, asks the reason, and saves a new version.
+func runAppEditInteractive(ctx context.Context, app *App, opts *appEditOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	photo, err := readPhoto(opts.Photo)
+	if err != nil {
+		return err
+	}
+	e, cur, err := svc.EditEntry(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	p := newPrompter(app, svc, e)
+	for _, o := range cur.Doc.Overridden {
+		p.overrides[o.Field] = o.Reason
+	}
+	for k, v := range opts.OverrideReasons {
+		p.overrides[k] = v
+	}
+	c, err := p.runEdit(ctx, cur, e.Values, photo, opts.Reason)
+	if errors.Is(err, errInterrupted) {
+		app.Note("Dihentikan: %s tidak berubah.", "Stopped: %s is unchanged.", cur.Number)
+		return &exitCodeError{130}
+	}
+	if err != nil {
+		return err
+	}
+	app.Say("%s: versi %d tersimpan (%s).", "%s: version %d saved (%s).", c.App.Number, c.App.Version, c.App.Status.Label().In(app.Lang))
+	app.Note("cetak tanda terima baru dengan: jemput receipt %s", "print a new receipt with: jemput receipt %s", c.App.Number)
+	return nil
 }
 
 func runAppEdit(ctx context.Context, app *App, opts *appEditOptions) error {

@@ -240,9 +240,10 @@ var flagTests = map[string]func(*testing.T){
 			{args: []string{"a1", "--data", "-", "--photo", "new.jpg", "--reason", "salah ketik", "--override", "full_name=sesuai KTP"},
 				want: appEditOptions{Ref: "a1", Data: "-", Photo: "new.jpg", Reason: "salah ketik",
 					Overrides: []string{"full_name=sesuai KTP"}, OverrideReasons: map[string]string{"full_name": "sesuai KTP"}}},
-			{args: []string{"a1"}, wantErr: "give the whole corrected data with --data FILE.json"},
+			{args: []string{"a1"}, want: appEditOptions{Ref: "a1", OverrideReasons: map[string]string{}}}, // field by field
+			{args: []string{"a1", "--interactive"}, want: appEditOptions{Ref: "a1", Interactive: true, OverrideReasons: map[string]string{}}},
 			{args: []string{"a1", "--data", "d.json", "--override", "full_name"}, wantErr: "want FIELD=REASON"},
-			{args: []string{"a1", "--override", "full_name"}, wantErr: "want FIELD=REASON"}, // before --data, as before
+			{args: []string{"a1", "--override", "full_name"}, wantErr: "want FIELD=REASON"},
 			{args: []string{"--data", "d.json"}, wantErr: "accepts 1 arg(s), received 0"},
 		})
 	},

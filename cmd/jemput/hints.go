@@ -45,6 +45,8 @@ var hints = map[string]lang.Text{
 		"run jemput sync (or jemput sync import-acks) first; after that, cancelling is the office's decision"),
 	intake.CodeStillDraft: lang.T("lanjutkan dengan: jemput intake --resume {ref}",
 		"go on with: jemput intake --resume {ref}"),
+	intake.CodeUnchanged: lang.T("ubah isian yang salah (nilainya sekarang: jemput app show {ref}), atau biarkan saja",
+		"change the field that is wrong (its value now: jemput app show {ref}), or leave it as it is"),
 	intake.CodeIncomplete: lang.T("catat dokumennya dulu dengan: jemput app edit {ref} --data FILE.json",
 		"record the documents first with: jemput app edit {ref} --data FILE.json"),
 	intake.CodeBusy: lang.T("tunggu perintah jemput lain di laptop ini selesai, lalu coba lagi",

@@ -687,3 +687,88 @@ func (p *prompter) keepDraft(ctx context.Context, values map[string]any, in inta
 	}
 	return &exitCodeError{130}
 }
+
+// runEdit asks every field with its current value as the default, shows
+// what changes, and saves the correction as a new version once the checks
+// accept it. Nothing changed is refused by the service (no new version);
+// Ctrl-C or Ctrl-D stops with the application as it was.
+func (p *prompter) runEdit(ctx context.Context, cur intake.Application, values map[string]any, photo []byte, reason string) (intake.Captured, error) {
+	a := p.app
+	p.printf("%s %s — %s\n", a.T("Perbaikan", "Correction of"), cur.Number, p.form.Title.In(a.Lang))
+	p.printf("%s\n\n", a.T("Enter = nilai sekarang dalam [kurung]; '-' = kosongkan; '@isian' = pindah ke isian lain; Ctrl-C atau Ctrl-D = berhenti tanpa perubahan.",
+		"Enter = the current value in [brackets]; '-' = leave empty; '@field' = go to another field; Ctrl-C or Ctrl-D = stop, nothing changed."))
+	if err := p.askAll(ctx, values, false); err != nil {
+		return intake.Captured{}, err
+	}
+	for {
+		data := map[string]any{"form": p.form.ID}
+		for k, v := range p.answers(values) {
+			if v != nil {
+				data[k] = v
+			}
+		}
+		next := intake.Document{Values: values, Photo: cur.Doc.Photo}
+		if photo != nil {
+			next.Photo = &intake.Attachment{SHA256: "new"}
+		}
+		changes := intake.Changes(p.form, intake.Document{Values: cur.Doc.Values, Photo: cur.Doc.Photo}, next)
+		var answer string
+		var err error
+		if len(changes) == 0 {
+			p.printf("\n%s\n", a.T("Tidak ada yang berubah.", "Nothing changed."))
+			answer, err = p.ask(ctx, a.T("Isian yang diubah (nomor atau nama; Enter = selesai tanpa versi baru): ", "Field to change (number or name; Enter = stop without a new version): "))
+			if err != nil {
+				return intake.Captured{}, err
+			}
+			if answer == "" {
+				// The service says so, with its code: no new version.
+				return p.svc.Edit(ctx, intake.EditInput{ID: cur.ID, Data: data, Overrides: p.overrides, Photo: photo, Reason: reason})
+			}
+		} else {
+			p.printf("\n%s\n", a.T("Yang berubah:", "What changes:"))
+			for _, c := range changes {
+				p.printf("  %s\n", changeLine(a, p.form, c))
+			}
+			answer, err = p.ask(ctx, a.T("Simpan sebagai versi baru? [Y/t, atau nomor atau nama isian untuk diubah] ", "Save as a new version? [Y/n, or a field's number or name to change] "))
+			if err != nil {
+				return intake.Captured{}, err
+			}
+		}
+		switch strings.ToLower(answer) {
+		case "y", "ya", "yes", "":
+		case "n", "t", "no", "tidak":
+			if answer, err = p.ask(ctx, a.T("Isian yang diubah (nomor atau nama): ", "Field to change (number or name): ")); err != nil {
+				return intake.Captured{}, err
+			}
+			fallthrough
+		default:
+			if id := p.fieldByName(strings.TrimPrefix(answer, "@")); id != "" {
+				if err := p.askOne(ctx, id, values); err != nil {
+					return intake.Captured{}, err
+				}
+			}
+			continue
+		}
+		if reason == "" {
+			if reason, err = p.ask(ctx, a.T("Alasan perbaikan (dicatat): ", "Reason for the correction (recorded): ")); err != nil {
+				return intake.Captured{}, err
+			}
+		}
+		c, err := p.svc.Edit(ctx, intake.EditInput{ID: cur.ID, Data: data, Overrides: p.overrides, Photo: photo, Reason: reason})
+		var e *intake.Error
+		if errors.As(err, &e) && e.Code == intake.CodeInvalid && len(e.Issues) > 0 {
+			if p.dropUnusedOverrides(e.Issues) {
+				continue
+			}
+			p.printf("\n%s\n", a.T("Masih ada yang salah:", "Still wrong:"))
+			for _, is := range e.Issues {
+				p.printf("  %s\n", a.issueLine(is))
+			}
+			if err := p.resolve(ctx, e.Issues[0], values, ""); err != nil {
+				return intake.Captured{}, err
+			}
+			continue
+		}
+		return c, err
+	}
+}
