@@ -14,7 +14,6 @@ import (
 
 	"github.com/jemput/jemput/intake"
 	ksync "github.com/jemput/jemput/sync"
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -168,38 +167,6 @@ func runSync(ctx context.Context, app *App, opts *syncOptions) error {
 		app.Note("ditolak kantor: %s — %s", "rejected by the office: %s — %s", r.Number, r.Reason)
 	}
 	return nil
-}
-
-// progress shows a bar on a terminal and plain lines elsewhere, on stderr.
-func (a *App) progress() func(phase string, done, total int64) {
-	var bar *progressbar.ProgressBar
-	var barPhase string
-	last := time.Time{}
-	tty := false
-	if f, ok := a.Err.(*os.File); ok && isTerminalFile(f) {
-		tty = true
-	}
-	return func(phase string, done, total int64) {
-		if tty {
-			if bar == nil || barPhase != phase {
-				if bar != nil {
-					bar.Finish()
-				}
-				bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(a.Err), progressbar.OptionSetDescription(phase),
-					progressbar.OptionShowBytes(phase == "photos"), progressbar.OptionClearOnFinish())
-				barPhase = phase
-			}
-			bar.Set64(done)
-			return
-		}
-		switch {
-		case total <= 0:
-			// the office's statuses: how many is not known in advance
-		case done == total || time.Since(last) > 5*time.Second:
-			fmt.Fprintf(a.Err, "%s: %d/%d\n", phase, done, total)
-			last = time.Now()
-		}
-	}
 }
 
 type syncExportOptions struct {
