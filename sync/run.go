@@ -56,10 +56,10 @@ const auditBatch = 2000
 
 // RunOptions tune Run; the zero value is sane.
 type RunOptions struct {
-	BatchSize   int                                   // records per batch; 0: 500
-	FrameSize   int                                   // bytes per attachment frame; 0: DefaultFrameSize
-	MaxAttempts int                                   // 0: 10
-	Backoff     func(attempt int) time.Duration       // nil: 2^attempt s, at most a minute, jittered
+	BatchSize   int                             // records per batch; 0: 500
+	FrameSize   int                             // bytes per attachment frame; 0: DefaultFrameSize
+	MaxAttempts int                             // 0: 10
+	Backoff     func(attempt int) time.Duration // nil: 2^attempt s, at most a minute, jittered
 	// Progress is told, never concurrently, how far a phase is: for
 	// photos, the bytes the office has acknowledged holding (not those
 	// merely written to the connection, which a slow link buffers), for

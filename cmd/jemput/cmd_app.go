@@ -43,7 +43,7 @@ func newAppListCommand(app *App, runF func(context.Context, *appListOptions) err
 					ok = ok || string(s) == opts.Status
 				}
 				if !ok {
-					return cli.Usagef("--status %q: want one of %s", opts.Status, statusList())
+					return cli.Usagef(app.T("--status %q: pilih salah satu dari %s", "--status %q: want one of %s"), opts.Status, statusListIn(app.Lang))
 				}
 			}
 			opts.LimitSet = cmd.Flags().Changed("limit")
@@ -121,6 +121,18 @@ func statusList() string {
 	var s []string
 	for _, st := range intake.Statuses {
 		s = append(s, string(st))
+	}
+	return strings.Join(s, ", ")
+}
+
+// statusListIn is statusList with what each code means in Indonesian.
+func statusListIn(lang string) string {
+	if lang == "en" {
+		return statusList()
+	}
+	var s []string
+	for _, st := range intake.Statuses {
+		s = append(s, string(st)+" ("+st.Label().ID+")")
 	}
 	return strings.Join(s, ", ")
 }

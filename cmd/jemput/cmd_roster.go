@@ -141,7 +141,15 @@ func runRosterList(ctx context.Context, app *App, opts *rosterListOptions) error
 			}
 		}
 		nik, _ := e.Values["nik"].(string)
-		fmt.Fprintf(tw, "%d\t%v\t%s\t%v\t%s\t%s\n", e.No, e.Values["full_name"], maskNIK(nik), e.Values["application_type"], state, ref)
+		typ := fmt.Sprint(e.Values["application_type"])
+		if f, err := forms.Get(intake.DefaultForm); err == nil {
+			if fd, ok := f.Field("application_type"); ok {
+				if c, ok := fd.Choice(typ); ok {
+					typ = c.Label.In(app.Lang)
+				}
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%v\t%s\t%s\t%s\t%s\n", e.No, e.Values["full_name"], maskNIK(nik), typ, state, ref)
 	}
 	return tw.Flush()
 }

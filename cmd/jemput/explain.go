@@ -80,7 +80,7 @@ var cobraWords = []struct {
 	re     *regexp.Regexp
 	id, en string
 }{
-	{regexp.MustCompile(`^required flag\(s\) (.+) not set`), "flag wajib belum diberi: $1", "required flag(s) $1 not set"},
+	{regexp.MustCompile(`^required flag\(s\) (.+) not set`), "flag wajib belum diberi: $1", "required flag(s) $1 not set"}, // $1 made --name below
 	{regexp.MustCompile(`^unknown flag: (\S+)`), "flag tidak dikenal: $1", "unknown flag: $1"},
 	{regexp.MustCompile(`^unknown shorthand flag: (.+)`), "flag singkat tidak dikenal: $1", "unknown shorthand flag: $1"},
 	{regexp.MustCompile(`^flag needs an argument: (.+)`), "flag perlu nilai: $1", "flag needs an argument: $1"},
@@ -91,6 +91,8 @@ var cobraWords = []struct {
 	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)`), "perlu paling sedikit $1 argumen, diberi $2", "requires at least $1 arg(s), only received $2"},
 	{regexp.MustCompile(`^if any flags in the group \[([^\]]+)\] are set none of the others can be; .*`), "flag ini tidak boleh dipakai bersama: $1", "these flags cannot be used together: $1"},
 }
+
+var quotedFlag = regexp.MustCompile(`"([a-z0-9-]+)"`)
 
 var seeHelp = regexp.MustCompile(`(?m)^(lihat|see): (.+) --help$`)
 
@@ -105,6 +107,9 @@ func usageText(err error) *intake.Error {
 		msg = strings.TrimSpace(msg[:m[0]])
 	}
 	first, rest, _ := strings.Cut(msg, "\n")
+	if strings.HasPrefix(first, "required flag(s) ") {
+		first = quotedFlag.ReplaceAllString(first, "--$1")
+	}
 	text := lang.T(first, first)
 	for _, w := range cobraWords {
 		if w.re.MatchString(first) {

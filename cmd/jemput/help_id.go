@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,8 +33,14 @@ func localize(root *cobra.Command, lang string) {
 	if lang != "id" {
 		return
 	}
-	cobra.AddTemplateFunc("idUse", func(s string) string { return strings.Replace(s, "[flags]", "[flag]", 1) })
-	cobra.AddTemplateFunc("idFlags", func(s string) string { return strings.ReplaceAll(s, "(default ", "(bawaan ") })
+	cobra.AddTemplateFunc("idUse", func(s string) string { return placeholdersID.Replace(strings.Replace(s, "[flags]", "[flag]", 1)) })
+	cobra.AddTemplateFunc("idFlags", func(s string) string {
+		return flagTypesID.ReplaceAllStringFunc(strings.ReplaceAll(s, "(default ", "(bawaan "), func(m string) string {
+			name, typ, _ := strings.Cut(m, " ")
+			// as long as pflag's word, so that the columns stay aligned
+			return name + " " + map[string]string{"string": "teks  ", "int": "bil", "stringArray": "teks...    ", "duration": "waktu   "}[typ]
+		})
+	})
 	root.SetUsageTemplate(usageTemplateID)
 	walk = func(c *cobra.Command) {
 		c.Short = toID(c.Short)
@@ -74,6 +81,13 @@ func toID(s string) string {
 
 // hasID reports whether s has its Indonesian (for the test).
 func hasID(s string) bool { return s == "" || toID(s) != s }
+
+// placeholdersID are the names of what a command takes, in Indonesian.
+var placeholdersID = strings.NewReplacer("NUMBER", "NOMOR", "FILE", "BERKAS", "FIELD", "ISIAN", "REASON", "ALASAN",
+	"TEXT", "TEKS", "NAME", "NAMA", "CODE", "KODE", "PATH", "JALUR", "ZONE", "ZONA", "TOKEN", "TOKEN", "URL", "URL")
+
+// flagTypesID finds pflag's names of flag types after a flag's name.
+var flagTypesID = regexp.MustCompile(`--[a-z0-9-]+ (stringArray|string|int|duration)\b`)
 
 var helpPatternsID = []struct{ en, id string }{
 	{"help for ", "bantuan untuk "},

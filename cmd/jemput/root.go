@@ -157,6 +157,7 @@ on the line), else LANG. See README.md for a day at an event.`,
 // stdout as one object: {"code", "message", "hint", "errors": [...]}.
 func (a *App) printError(err error) {
 	e := explain(err)
+	pre := a.T("galat: ", "error: ")
 	var hints []string
 	var lines []string
 	switch len(e.Issues) {
@@ -165,17 +166,17 @@ func (a *App) printError(err error) {
 		if e.Code == intake.CodeInternal && e.Err != nil && e.Message.IsZero() {
 			msg = a.T("terjadi kesalahan", "something went wrong")
 		}
-		lines = append(lines, "error: "+msg)
+		lines = append(lines, pre+msg)
 	case 1:
 		is := e.Issues[0]
 		if is.Message != e.Message {
-			lines = append(lines, "error: "+e.Message.In(a.Lang), "  "+a.issueLine(is))
+			lines = append(lines, pre+e.Message.In(a.Lang), "  "+a.issueLine(is))
 			break
 		}
 		if is.Field != "" {
-			lines = append(lines, "error: "+is.Field+": "+is.Message.In(a.Lang))
+			lines = append(lines, pre+is.Field+": "+is.Message.In(a.Lang))
 		} else {
-			lines = append(lines, "error: "+is.Message.In(a.Lang))
+			lines = append(lines, pre+is.Message.In(a.Lang))
 		}
 		hints = a.issueHints(is)
 	default:
@@ -183,7 +184,7 @@ func (a *App) printError(err error) {
 		if e.Code == intake.CodeInvalid && msg == a.T("data ditolak", "input refused") {
 			msg = fmt.Sprintf(a.T("data ditolak: %d masalah", "input refused: %d problems"), len(e.Issues))
 		}
-		lines = append(lines, "error: "+msg)
+		lines = append(lines, pre+msg)
 		for _, is := range e.Issues {
 			lines = append(lines, "  "+a.issueLine(is))
 		}
@@ -203,10 +204,10 @@ func (a *App) printError(err error) {
 		fmt.Fprintln(a.Err, l)
 	}
 	for _, h := range hints {
-		fmt.Fprintf(a.Err, "hint: %s\n", h)
+		fmt.Fprintf(a.Err, "%s%s\n", a.T("petunjuk: ", "hint: "), h)
 	}
 	if a.JSON {
-		m := map[string]any{"code": e.Code, "message": strings.TrimPrefix(lines[0], "error: ")}
+		m := map[string]any{"code": e.Code, "message": strings.TrimPrefix(lines[0], pre)}
 		if len(hints) > 0 {
 			m["hint"] = strings.Join(hints, "; ")
 		}
