@@ -51,6 +51,15 @@ func (a *App) when(t time.Time) string {
 	return t.In(a.Zone()).Format("2006-01-02 15:04")
 }
 
+// inZone is t in the kit's zone, for --json: the same instant, with the
+// offset an officer's clock shows.
+func (a *App) inZone(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(a.Zone())
+}
+
 // whenZoned is when with the zone's name: 2026-12-02 07:05 WITA.
 func (a *App) whenZoned(t time.Time) string {
 	if t.IsZero() {

@@ -151,7 +151,7 @@ func appJSON(app *App, a intake.Application) map[string]any {
 	m := map[string]any{
 		"id": a.ID, "number": a.Number, "status": a.Status, "form": a.FormID, "form_version": a.FormVersion,
 		"version": a.Version, "event_id": a.EventID, "officer_id": a.OfficerID,
-		"created_at": a.CreatedAt, "updated_at": a.UpdatedAt, "values": a.Doc.Values,
+		"created_at": app.inZone(a.CreatedAt), "updated_at": app.inZone(a.UpdatedAt), "values": a.Doc.Values,
 		"warnings": app.issuesJSON(a.Doc.Warnings), "overridden": app.issuesJSON(a.Doc.Overridden),
 		"missing": nonNil(a.Doc.Missing), "received": nonNil(a.Doc.Received), "fee": a.Doc.Fee.Total, "receipts": a.Receipts,
 	}
@@ -211,24 +211,24 @@ func runAppShow(ctx context.Context, app *App, opts *appShowOptions) error {
 		m := appJSON(app, d.App)
 		var office []map[string]any
 		for _, s := range sts {
-			office = append(office, map[string]any{"status": s.Status, "reason": s.Reason, "pickup": s.Pickup, "at": s.At})
+			office = append(office, map[string]any{"status": s.Status, "reason": s.Reason, "pickup": s.Pickup, "at": app.inZone(s.At)})
 		}
 		m["office_statuses"] = office
 		var ackList []map[string]any
 		for _, a := range acks {
-			ackList = append(ackList, map[string]any{"version": a.Version, "result": a.Result, "message": a.Message, "at": a.At})
+			ackList = append(ackList, map[string]any{"version": a.Version, "result": a.Result, "message": a.Message, "at": app.inZone(a.At)})
 		}
 		m["acks"] = ackList
-		m["event"] = eventJSON(d.Event)
+		m["event"] = eventJSON(app, d.Event)
 		m["officer"] = officerJSON(d.Officer)
 		var hist []map[string]any
 		for _, t := range d.Transitions {
-			hist = append(hist, map[string]any{"from": t.From, "to": t.To, "at": t.At, "officer_id": t.OfficerID, "reason": t.Reason})
+			hist = append(hist, map[string]any{"from": t.From, "to": t.To, "at": app.inZone(t.At), "officer_id": t.OfficerID, "reason": t.Reason})
 		}
 		m["transitions"] = hist
 		var vers []map[string]any
 		for _, v := range d.Versions {
-			vers = append(vers, map[string]any{"version": v.Version, "status": v.Status, "at": v.CreatedAt, "officer_id": v.OfficerID, "reason": v.Reason})
+			vers = append(vers, map[string]any{"version": v.Version, "status": v.Status, "at": app.inZone(v.CreatedAt), "officer_id": v.OfficerID, "reason": v.Reason})
 		}
 		m["versions"] = vers
 		return app.WriteJSON(m)

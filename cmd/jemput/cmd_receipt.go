@@ -125,7 +125,7 @@ func runReceiptVerify(ctx context.Context, app *App, opts *receiptVerifyOptions)
 	}
 	if app.JSON {
 		return app.WriteJSON(map[string]any{"valid": true, "kit": p.Kit, "number": p.Number, "nik_masked": p.NIKMasked, "name": p.Name,
-			"issued": p.Issued, "fee": p.Fee, "version": p.Version, "copy": p.Copy})
+			"issued": app.inZone(p.Issued), "fee": p.Fee, "version": p.Version, "copy": p.Copy})
 	}
 	app.Say("SAH: %s, %s, NIK %s, diterbitkan %s oleh kit %s", "VALID: %s, %s, NIK %s, issued %s by kit %s",
 		p.Number, p.Name, p.NIKMasked, app.when(p.Issued), p.Kit)

@@ -418,6 +418,9 @@ func (p *prompter) askField(ctx context.Context, id string, values map[string]an
 		}
 		def = docNumbers(docs, def)
 	case len(fd.Values) > 0:
+		if def == "" {
+			def = p.onlyChoice(fd, values)
+		}
 		var vs []string
 		for i, c := range fd.Values {
 			vs = append(vs, fmt.Sprintf("%d) %s", i+1, c.Label.In(a.Lang)))
@@ -551,6 +554,26 @@ func (p *prompter) askPhoto(ctx context.Context) ([]byte, error) {
 		}
 		p.printf("  %s\n", msg)
 	}
+}
+
+// onlyChoice is the one choice the answers so far allow (5 years for a
+// minor), as the default; "" when there is no single one.
+func (p *prompter) onlyChoice(fd *forms.Field, values map[string]any) string {
+	only := ""
+	for _, c := range fd.Values {
+		_, issues := p.form.ParseField(fd.ID, c.Value, values, p.fc)
+		ok := true
+		for _, is := range issues {
+			ok = ok && (is.Field != fd.ID || is.Severity == forms.Warning)
+		}
+		if ok {
+			if only != "" {
+				return ""
+			}
+			only = c.Value
+		}
+	}
+	return only
 }
 
 // choiceValue reads a choice typed as its number, its label in either
