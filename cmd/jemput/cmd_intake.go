@@ -87,7 +87,7 @@ func parseOverrides(list []string) (map[string]string, error) {
 		field, reason, ok := strings.Cut(o, "=")
 		field, reason = strings.TrimSpace(field), strings.TrimSpace(reason)
 		if !ok || field == "" || reason == "" {
-			return nil, cli.Usagef("--override %q: want FIELD=REASON, with a reason", o)
+			return nil, cli.UsageT("--override %q: tulis ISIAN=ALASAN, dengan alasannya", "--override %q: want FIELD=REASON, with a reason", o)
 		}
 		m[field] = reason
 	}

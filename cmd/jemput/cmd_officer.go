@@ -31,7 +31,7 @@ func newOfficerAddCommand(app *App, runF func(context.Context, *officerAddOption
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Role != "officer" && opts.Role != "supervisor" {
-				return cli.Usagef("--role must be officer or supervisor, not %q", opts.Role)
+				return cli.UsageT("--role harus officer (petugas) atau supervisor (pengawas), bukan %q", "--role must be officer or supervisor, not %q", opts.Role)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -48,10 +48,10 @@ func newReceiptCommand(app *App, runF func(context.Context, *receiptOptions) err
 // right, before anything is opened.
 func checkReceiptOutput(o receiptOutput) error {
 	if o.Format != "a4" && o.Format != "80mm" {
-		return cli.Usagef("--format must be a4 or 80mm, not %q", o.Format)
+		return cli.UsageT("--format harus a4 atau 80mm, bukan %q", "--format must be a4 or 80mm, not %q", o.Format)
 	}
 	if o.Printer != "" && !o.Print {
-		return cli.Usagef("--printer goes with --print")
+		return cli.UsageT("--printer hanya bersama --print", "--printer goes with --print")
 	}
 	return nil
 }

@@ -376,7 +376,7 @@ func runSyncLimits(ctx context.Context, app *App, opts *syncLimitsOptions) error
 		// Checked here, not before the run, so that a caller who may not
 		// set limits hears that first, as before.
 		if l.MaxDays < 0 || l.MaxApps < 0 {
-			return cli.Usagef("--days and --apps must be 0 (no limit) or more")
+			return cli.UsageT("--days dan --apps harus 0 (tanpa batas) atau lebih", "--days and --apps must be 0 (no limit) or more")
 		}
 		if err := k.svc.SetLimits(ctx, l); err != nil {
 			return err
@@ -400,7 +400,7 @@ func runSyncLimits(ctx context.Context, app *App, opts *syncLimitsOptions) error
 func checkOfficeURL(raw string, insecure bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return cli.Usagef("--central %q: want https://HOST[:PORT]", raw)
+		return cli.UsageT("--central %q: tulis https://HOST[:PORT]", "--central %q: want https://HOST[:PORT]", raw)
 	}
 	if u.Scheme == "https" || insecure {
 		return nil

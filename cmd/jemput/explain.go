@@ -99,6 +99,10 @@ var seeHelp = regexp.MustCompile(`(?m)^(lihat|see): (.+) --help$`)
 // usageText is a usage mistake in both languages: cobra's words
 // translated, the "see: … --help" line as the hint.
 func usageText(err error) *intake.Error {
+	var ue *cli.UsageError
+	if errors.As(err, &ue) && ue.ID != "" {
+		return &intake.Error{Code: CodeUsage, Message: lang.T(ue.ID, ue.Msg), Err: err}
+	}
 	msg := err.Error()
 	hint := lang.Text{}
 	if m := seeHelp.FindStringSubmatchIndex(msg); m != nil {

@@ -108,7 +108,7 @@ on the line), else LANG. See README.md for a day at an event.`,
 			}
 			if lang != "" {
 				if lang != "id" && lang != "en" {
-					return cli.Usagef("--lang must be id or en, not %q", lang)
+					return cli.UsageT("--lang harus id atau en, bukan %q", "--lang must be id or en, not %q", lang)
 				}
 				app.Lang = lang
 			}
