@@ -11,6 +11,7 @@ import (
 
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/lang"
 )
 
 // prompter runs interactive intake: it asks field by field, checks each
@@ -592,7 +593,34 @@ func choiceValue(fd *forms.Field, raw string) string {
 			return c.Value
 		}
 	}
+	var labels []lang.Text
+	for _, c := range fd.Values {
+		labels = append(labels, c.Label)
+	}
+	if i := uniquePrefix(labels, raw); i >= 0 {
+		return fd.Values[i].Value
+	}
 	return raw
+}
+
+// uniquePrefix is the index of the one label (in either language) that
+// starts with s, whole words ignoring case ("akta" is "Akta kelahiran");
+// -1 when none or several do.
+func uniquePrefix(labels []lang.Text, s string) int {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) < 2 {
+		return -1
+	}
+	found := -1
+	for i, l := range labels {
+		if strings.HasPrefix(strings.ToLower(l.ID), s) || strings.HasPrefix(strings.ToLower(l.EN), s) {
+			if found >= 0 {
+				return -1
+			}
+			found = i
+		}
+	}
+	return found
 }
 
 // docIDs reads documents typed as numbers of the list shown, or as ids or
@@ -605,9 +633,16 @@ func docIDs(docs []forms.Document, raw string) string {
 			continue
 		}
 		id := part
+		var labels []lang.Text
 		for _, d := range docs {
+			labels = append(labels, d.Label)
 			if strings.EqualFold(d.Label.ID, part) || strings.EqualFold(d.Label.EN, part) {
 				id = d.ID
+			}
+		}
+		if id == part && !slices.ContainsFunc(docs, func(d forms.Document) bool { return d.ID == part }) {
+			if i := uniquePrefix(labels, part); i >= 0 {
+				id = docs[i].ID // "akta", "ijazah", "paspor"
 			}
 		}
 		out = append(out, id)
