@@ -40,6 +40,10 @@ func newAppListCommand(app *App, runF func(context.Context, *appListOptions) err
 			if opts.Status != "" {
 				ok := false
 				for _, s := range intake.Statuses {
+					// the code, or what it is called in either language
+					if l := s.Label(); strings.EqualFold(l.ID, opts.Status) || strings.EqualFold(l.EN, opts.Status) {
+						opts.Status = string(s)
+					}
 					ok = ok || string(s) == opts.Status
 				}
 				if !ok {

@@ -130,6 +130,15 @@ func TestOneLanguageThroughout(t *testing.T) {
 					t.Errorf("no %q in what was read: the runs did not show what an officer sees", w)
 				}
 			}
+			// Review notes are sentences, not the checks' codes.
+			for _, code := range []string{"name_single", "nik_unknown_province", "duplicate_nik"} {
+				if strings.Contains(seen["review"], code) {
+					t.Errorf("review shows the code %s:\n%s", code, seen["review"])
+				}
+			}
+			if !strings.Contains(seen["review"], map[string]string{"id": "kode provinsi 99 tidak dikenal", "en": "province code 99 is unknown"}[lang]) {
+				t.Errorf("review does not say the province code is unknown:\n%s", seen["review"])
+			}
 			var out, errb bytes.Buffer
 			run(context.Background(), []string{"intake", "--help", "--lang", other}, strings.NewReader(""), &out, &errb, getenv)
 			if len(wordsIn(out.String(), list)) == 0 {

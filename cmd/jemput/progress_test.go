@@ -49,3 +49,23 @@ func TestLineProgress(t *testing.T) {
 		}
 	}
 }
+
+// The bar a terminal gets names the phase in the officer's language, and
+// takes an unknown total (the office's statuses) without failing.
+func TestBarProgress(t *testing.T) {
+	var buf bytes.Buffer
+	p := barProgress(&buf, "id")
+	p(ksync.PhasePhotos, 0, 300<<10)
+	p(ksync.PhasePhotos, 150<<10, 300<<10)
+	p(ksync.PhaseRecords, 2, 4)
+	p(ksync.PhaseStatuses, 3, 0)
+	out := buf.String()
+	for _, w := range []string{"foto", "permohonan", "status dari kantor"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("no %q in the bar's output %q", w, out)
+		}
+	}
+	if strings.Contains(out, "photos") || strings.Contains(out, "records") {
+		t.Errorf("English phase names in %q", out)
+	}
+}
