@@ -38,9 +38,9 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 	}
 	bad := 0
 	check := func(ok bool, id, en string, args ...any) {
-		mark := "ok  "
+		mark := app.T("ok   ", "ok  ")
 		if !ok {
-			mark, bad = "FAIL", bad+1
+			mark, bad = app.T("GAGAL", "FAIL"), bad+1
 		}
 		fmt.Fprintf(app.Out, "%s %s\n", mark, fmt.Sprintf(app.T(id, en), args...))
 	}
@@ -57,7 +57,7 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 		check(true, "zona waktu kit %s (%s), sama dengan jam laptop", "kit time zone %s (%s), the same as the laptop's clock", kit.ZoneName(), intake.ZoneAbbrev(kitNow))
 	} else {
 		lapZone, _ := now.In(time.Local).Zone()
-		fmt.Fprintf(app.Out, "warn %s\n", fmt.Sprintf(app.T(
+		fmt.Fprintf(app.Out, "%s %s\n", app.T("awas ", "warn"), fmt.Sprintf(app.T(
 			"zona waktu kit %s (%s, sekarang %s), tetapi jam laptop memakai %s (UTC%s): kit tetap memakai zonanya sendiri; setel zona laptop (timedatectl set-timezone %s) agar jam layar sama",
 			"kit time zone %s (%s, now %s), but the laptop's clock is in %s (UTC%s): the kit keeps to its own zone; set the laptop's (timedatectl set-timezone %s) so that the screen's clock agrees"),
 			kit.ZoneName(), intake.ZoneAbbrev(kitNow), kitNow.Format("15:04"), lapZone, now.In(time.Local).Format("-07:00"), kit.ZoneName()))
@@ -83,13 +83,13 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 	if err == nil {
 		check(true, "acara dibuka: %s di %s", "open event: %s at %s", ev.Name, ev.Place)
 	} else {
-		fmt.Fprintln(app.Out, "--   "+app.T("tidak ada acara yang dibuka", "no event is open"))
+		fmt.Fprintln(app.Out, app.T("--    ", "--   ")+app.T("tidak ada acara yang dibuka", "no event is open"))
 	}
 	if st, err := svc.SyncState(ctx); err == nil {
 		if st.Enrolled {
 			check(true, "terdaftar di %s (%s)", "enrolled with %s (%s)", st.Office.Name, st.Office.URL)
 		} else {
-			fmt.Fprintln(app.Out, "--   "+app.T("belum terdaftar di kantor pusat (jemput enroll)", "not enrolled with the central office (jemput enroll)"))
+			fmt.Fprintln(app.Out, app.T("--    ", "--   ")+app.T("belum terdaftar di kantor pusat (jemput enroll)", "not enrolled with the central office (jemput enroll)"))
 		}
 		msg := fmt.Sprintf(app.T("%d permohonan disetujui menunggu dikirim", "%d approved applications waiting to be sent"), st.Waiting)
 		if st.Waiting > 0 {
@@ -101,12 +101,12 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 	if _, err := os.Stat(app.tablesPath()); err == nil {
 		check(true, "tabel kantor dipakai: %s", "office tables in use: %s", app.tablesPath())
 	} else {
-		fmt.Fprintln(app.Out, "--   "+app.T("tabel bawaan (biaya, kode wilayah): tidak ada tables.json", "built-in tables (fees, region codes): no tables.json"))
+		fmt.Fprintln(app.Out, app.T("--    ", "--   ")+app.T("tabel bawaan (biaya, kode wilayah): tidak ada tables.json", "built-in tables (fees, region codes): no tables.json"))
 	}
 	if _, err := exec.LookPath("lp"); err == nil {
 		check(true, "pencetak: lp (CUPS) tersedia", "printing: lp (CUPS) available")
 	} else {
-		fmt.Fprintln(app.Out, "--   "+app.T("lp (CUPS) tidak ada: tanda terima hanya disimpan sebagai PDF", "lp (CUPS) not found: receipts are saved as PDF only"))
+		fmt.Fprintln(app.Out, app.T("--    ", "--   ")+app.T("lp (CUPS) tidak ada: tanda terima hanya disimpan sebagai PDF", "lp (CUPS) not found: receipts are saved as PDF only"))
 	}
 	if bad > 0 {
 		return &exitCodeError{cli.ExitError}

@@ -22,7 +22,7 @@ var (
 	englishWords = []string{"the", "and", "of", "is", "must", "usage", "flags", "available", "commands", "error", "hint",
 		"warning", "required", "unknown", "does", "help", "default", "summary", "save", "captured", "approved",
 		"incomplete", "voided", "missing", "documents", "field", "wrong", "refused", "connection", "male", "female",
-		"single", "married", "receipt", "event", "application", "applications", "waiting", "done", "new", "file",
+		"single", "married", "receipt", "fail", "warn", "event", "application", "applications", "waiting", "done", "new", "file",
 		"name", "number", "reason", "documents", "electronic", "replacement", "expired", "birth", "certificate"}
 	indonesianWords = []string{"dan", "atau", "yang", "tidak", "dengan", "untuk", "permohonan", "galat", "petunjuk",
 		"peringatan", "wajib", "berkas", "isian", "ringkasan", "simpan", "dibatalkan", "belum", "sudah", "adalah",
@@ -101,6 +101,7 @@ func TestOneLanguageThroughout(t *testing.T) {
 			seen["roster list"] = exec("", "roster", "list")
 			seen["forms show"] = exec("", "forms", "show", "passport")
 			seen["zone"] = exec("", "zone")
+			seen["doctor"] = exec("", "doctor")
 			// Intake prompts, to a draft.
 			seen["intake"] = exec("new\nDr. Budi Santoso\nBudi Santoso\n6302012208880005\n6302011010100001\n1\n\n", "intake", "--interactive")
 			// Errors: cobra's, the system's, the domain's.
