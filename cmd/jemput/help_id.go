@@ -84,7 +84,8 @@ func hasID(s string) bool { return s == "" || toID(s) != s }
 
 // placeholdersID are the names of what a command takes, in Indonesian.
 var placeholdersID = strings.NewReplacer("NUMBER", "NOMOR", "FILE", "BERKAS", "FIELD", "ISIAN", "REASON", "ALASAN",
-	"TEXT", "TEKS", "NAME", "NAMA", "CODE", "KODE", "PATH", "JALUR", "ZONE", "ZONA", "TOKEN", "TOKEN", "URL", "URL")
+	"TEXT", "TEKS", "NAME", "NAMA", "CODE", "KODE", "PATH", "JALUR", "ZONE", "ZONA", "TOKEN", "TOKEN", "URL", "URL",
+	"TOPIC", "TOPIK", "COMMAND", "PERINTAH")
 
 // flagTypesID finds pflag's names of flag types after a flag's name.
 var flagTypesID = regexp.MustCompile(`--[a-z0-9-]+ (stringArray|string|int|duration)\b`)

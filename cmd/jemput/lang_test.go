@@ -34,7 +34,7 @@ var (
 var notWords = regexp.MustCompile(`--[a-z0-9-]+(=\S+)?|\bjemput( [a-z-]+)*|` +
 	// command names in a help's list, "help for app", field ids, a code
 	// before what it means: "married (Kawin)", "draft (draf)"
-	`(?m)^  [a-z-]+ {2,}|(bantuan untuk|help for) [a-z-]+|\b[a-z]+(_[a-z]+)+\b|(?m)^[a-z_]+ |\b[a-z0-9-]+ \(|` +
+	`(?m)^  [a-z-]+ {2,}|\b[a-z-]+(\|[a-z-]+)+\b|(bantuan untuk|help for) [a-z-]+|\b[a-z]+(_[a-z]+)+\b|(?m)^[a-z_]+ |\b[a-z0-9-]+ \(|` +
 	`\b[A-Z0-9]{3,}-\d{6}-\d{4}-[0-9A-Z]\b|\$[A-Z_]+|\S+\.(json|jpg|csv|pdf|db|key)\b|https?://\S+|` +
 	// the applicants' data and the kit's own names
 	`Kantor Imigrasi Batulicin|Eazy Paspor( Kotabaru)?|Aula Kantor Bupati|Kotabaru|Rahmah|` +

@@ -144,8 +144,10 @@ on the line), else LANG. See README.md for a day at an event.`,
 		newHandoverCommand(app, nil),
 		newAuditCommand(app),
 		newDoctorCommand(app, nil),
+		newReportCommand(app),
 		newZoneCommand(app, nil),
 	)
+	root.SetHelpCommand(newHelpCommand(app, root, nil))
 	addCompletions(app, root)
 	return root
 }
