@@ -212,6 +212,7 @@ var flagTests = map[string]func(*testing.T){
 					Overrides:       []string{"full_name=sesuai KTP", " mother_name = seperti di KK "},
 					OverrideReasons: map[string]string{"full_name": "sesuai KTP", "mother_name": "seperti di KK"}}},
 			{args: []string{"--from-roster", "3", "--interactive"}, want: intakeOptions{FromRoster: 3, Interactive: true, Format: "a4", OverrideReasons: map[string]string{}}},
+			{args: []string{"--from-roster", "3", "--confirm-roster", "--data", "d.json"}, want: intakeOptions{FromRoster: 3, ConfirmRoster: true, Data: "d.json", Format: "a4", OverrideReasons: map[string]string{}}},
 			{args: []string{"--resume", "0b5f1c2e"}, want: intakeOptions{Resume: "0b5f1c2e", Format: "a4", OverrideReasons: map[string]string{}}},
 			{args: []string{"--format", "letter"}, wantErr: `--format must be a4 or 80mm, not "letter"`},
 			{args: []string{"--printer", "kasir"}, wantErr: "--printer goes with --print"},
