@@ -211,6 +211,17 @@ func peakOf(b *testing.B, c *exec.Cmd) (float64, string) {
 	if err := c.Run(); err != nil {
 		b.Fatalf("%s: %v\n%s%s", strings.Join(c.Args, " "), err, out.String(), errb.String())
 	}
+	if os.Getenv("MEM_GCTRACE") != "" {
+		// GODEBUG=gctrace=1 in the test's environment: the collector's
+		// heap sizes, to see what the peak is made of.
+		var gcs []string
+		for _, l := range strings.Split(errb.String(), "\n") {
+			if strings.HasPrefix(l, "gc ") {
+				gcs = append(gcs, l)
+			}
+		}
+		b.Logf("%s: %d collections:\n%s", c.Args[1], len(gcs), strings.Join(gcs, "\n"))
+	}
 	ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {
 		b.Skip("no getrusage on this system")
