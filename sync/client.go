@@ -421,6 +421,11 @@ type UploadPart struct {
 	Total  int64
 	Offset int64
 	Data   []byte
+	// Load, when Data is nil, reads the part's data as the request
+	// reaches it, so that one part at a time is in memory however many
+	// the request carries; it must return Total bytes. An error it
+	// returns ends the request and is Upload's error, as it is.
+	Load func() ([]byte, error)
 }
 
 // Upload sends every part in one streamed request, as frames of frameSize
@@ -433,18 +438,45 @@ func (c *Client) Upload(ctx context.Context, parts []UploadPart, frameSize int, 
 		frameSize = DefaultFrameSize
 	}
 	frameSize = min(frameSize, MaxFrameData)
+	agree := func(p UploadPart, data []byte) error {
+		if int64(len(data)) != p.Total || p.Offset < 0 || p.Offset > p.Total {
+			return fmt.Errorf("upload of %s: %d bytes of data, total %d, offset %d do not agree", p.SHA256, len(data), p.Total, p.Offset)
+		}
+		return nil
+	}
 	for _, p := range parts {
-		if int64(len(p.Data)) != p.Total || p.Offset < 0 || p.Offset > p.Total {
-			return AttachmentState{}, fmt.Errorf("upload of %s: %d bytes of data, total %d, offset %d do not agree", p.SHA256, len(p.Data), p.Total, p.Offset)
+		if p.Data == nil && p.Load != nil {
+			if p.Offset < 0 || p.Offset > p.Total {
+				return AttachmentState{}, agree(p, make([]byte, p.Total))
+			}
+			continue
+		}
+		if err := agree(p, p.Data); err != nil {
+			return AttachmentState{}, err
 		}
 	}
+	// loadErr is a Load failure: the kit's, not the link's, so it is
+	// returned as it is rather than as whatever net/http makes of a body
+	// that ended early.
+	var loadErr error
 	stream := func(w io.Writer, touch func()) error {
 		var sent int64
 		for _, p := range parts {
+			data := p.Data
+			if data == nil && p.Load != nil {
+				var err error
+				if data, err = p.Load(); err == nil {
+					err = agree(p, data)
+				}
+				if err != nil {
+					loadErr = err
+					return err
+				}
+			}
 			off := p.Offset
 			for first := true; first || off < p.Total; first = false {
 				end := min(off+int64(frameSize), p.Total)
-				if err := WriteFrame(w, Frame{SHA256: p.SHA256, Total: p.Total, Offset: off, Data: p.Data[off:end]}); err != nil {
+				if err := WriteFrame(w, Frame{SHA256: p.SHA256, Total: p.Total, Offset: off, Data: data[off:end]}); err != nil {
 					return err
 				}
 				touch()
@@ -460,6 +492,10 @@ func (c *Client) Upload(ctx context.Context, parts []UploadPart, frameSize int, 
 	var st AttachmentState
 	err := c.roundTrip(ctx, request{method: http.MethodPost, path: "/v1/attachments/upload", signed: true, stream: stream,
 		header: map[string]string{"Content-Type": "application/octet-stream"}}, &st)
+	if loadErr != nil {
+		// roundTrip waits for the stream to end before it returns.
+		return AttachmentState{}, loadErr
+	}
 	if st.Held == nil {
 		st.Held = map[string]int64{}
 	}

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -373,5 +374,84 @@ func TestRunPhotoProgressIsWhatTheOfficeHolds(t *testing.T) {
 	// one jump from 0 to the end.
 	if between == 0 {
 		t.Errorf("no progress between 0 and %d: %v", total, points)
+	}
+}
+
+func TestUploadLoadsEachPartWhenItsTurnComes(t *testing.T) {
+	ctx := context.Background()
+	o, srv := newFakeOffice(t)
+	c := enrolled(t, o, srv.URL, nil)
+	k := newMemKit(5, 3000)
+	// Every Load and every progress call, in order: part i+1 must be read
+	// only once part i's bytes have all been written.
+	var events []int64 // -1-i: part i loaded; n >= 0: n bytes sent
+	var parts []UploadPart
+	var ends []int64
+	var total int64
+	for i, r := range k.records {
+		data := k.photos[r.Photo]
+		total += int64(len(data))
+		ends = append(ends, total)
+		parts = append(parts, UploadPart{SHA256: r.Photo, Total: int64(len(data)), Load: func() ([]byte, error) {
+			events = append(events, int64(-1-i))
+			return data, nil
+		}})
+	}
+	st, err := c.Upload(ctx, parts, 1024, func(n int64) { events = append(events, n) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Complete) != 5 {
+		t.Fatalf("office holds %d of 5 whole", len(st.Complete))
+	}
+	var sent int64
+	loaded := 0
+	for _, e := range events {
+		if e >= 0 {
+			sent = e
+			continue
+		}
+		i := int(-1 - e)
+		if i != loaded {
+			t.Fatalf("part %d loaded when %d were, out of order", i, loaded)
+		}
+		if i > 0 && sent < ends[i-1] {
+			t.Errorf("part %d loaded after %d bytes sent, before part %d was (%d)", i, sent, i-1, ends[i-1])
+		}
+		loaded++
+	}
+	if loaded != 5 {
+		t.Errorf("%d parts loaded, want each once (5)", loaded)
+	}
+
+	// A Load that fails ends the upload with its own error.
+	boom := errors.New("the kit's disk")
+	parts[2].Load = func() ([]byte, error) { return nil, boom }
+	parts[0].Offset, parts[1].Offset = parts[0].Total, parts[1].Total
+	if _, err := c.Upload(ctx, parts, 1024, nil); !errors.Is(err, boom) {
+		t.Errorf("upload with a failing Load: %v, want its error", err)
+	}
+}
+
+func TestRunStopsOnDamagedPhoto(t *testing.T) {
+	ctx := context.Background()
+	o, srv := newFakeOffice(t)
+	c := enrolled(t, o, srv.URL, nil)
+	k := newMemKit(3, 2000)
+	k.photos[k.records[1].Photo][10] ^= 1 // one bit of the second photo
+	rep, err := Run(ctx, c, k, RunOptions{Backoff: func(int) time.Duration { return 0 }})
+	if err == nil || !strings.Contains(err.Error(), "damaged") || Retryable(err) {
+		t.Fatalf("err %v (retryable %v), want a damaged photo, not retried", err, Retryable(err))
+	}
+	if rep.Attempts != 1 {
+		t.Errorf("%d attempts: a damaged photo on the kit is not the link's fault", rep.Attempts)
+	}
+	if o.complete(k.records[1].Photo) {
+		t.Error("the office holds the damaged photo whole")
+	}
+	for _, r := range k.records {
+		if o.stores[r.ID()] != 0 {
+			t.Errorf("record %s stored although the photos did not all go", r.ID())
+		}
 	}
 }

@@ -95,8 +95,10 @@ const (
 	PhaseStatuses = "statuses"
 )
 
-// uploadGroup bounds the photo bytes held in memory for one upload
-// request; a run makes as many requests as it needs.
+// uploadGroup bounds the photo bytes of one upload request (what a cut
+// request may have to ask the state of again); a run makes as many
+// requests as it needs. Only one photo at a time is in memory: each is
+// read from the kit as the request reaches it.
 const uploadGroup = 32 << 20
 
 // kitError marks a failure of the kit's own storage: retrying the network
@@ -275,19 +277,21 @@ func uploadPhotos(ctx context.Context, c *Client, k KitSide, photos []Photo, opt
 		for len(todo) > 0 && (len(parts) == 0 || size+todo[0].Size <= uploadGroup) {
 			p := todo[0]
 			todo = todo[1:]
-			data, err := k.Photo(ctx, p.SHA256)
-			if err != nil {
-				return kitErr("reading photo "+p.SHA256, err)
-			}
-			if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != p.SHA256 {
-				return kitError{fmt.Errorf("photo %s is damaged on this kit: its content does not match its SHA-256", p.SHA256)}
-			}
 			held := heldOf(st, p)
-			if held > int64(len(data)) {
+			if held > p.Size {
 				held = 0
 			}
-			parts = append(parts, UploadPart{SHA256: p.SHA256, Total: int64(len(data)), Offset: held, Data: data})
-			size += int64(len(data))
+			parts = append(parts, UploadPart{SHA256: p.SHA256, Total: p.Size, Offset: held, Load: func() ([]byte, error) {
+				data, err := k.Photo(ctx, p.SHA256)
+				if err != nil {
+					return nil, kitErr("reading photo "+p.SHA256, err)
+				}
+				if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != p.SHA256 || int64(len(data)) != p.Size {
+					return nil, kitError{fmt.Errorf("photo %s is damaged on this kit: its content does not match its SHA-256 and size", p.SHA256)}
+				}
+				return data, nil
+			}})
+			size += p.Size
 		}
 		done, err = uploadGroupAcked(ctx, c, parts, done, total, opts, rep)
 		if err != nil {
