@@ -39,6 +39,8 @@ import (
 // office's `jemput-central import` of that file into an office of its own,
 // and `jemput sync` to a `jemput-central serve` on loopback.
 //
+// MEM_KEEP=DIR builds in DIR and leaves it there.
+//
 // Metrics (MiB = 2^20 bytes): kit-sync-MiB, kit-export-MiB,
 // office-serve-MiB, office-import-MiB; export-MB (the file), apps.
 func BenchmarkKitMemory(b *testing.B) {
@@ -52,6 +54,13 @@ func BenchmarkKitMemory(b *testing.B) {
 func kitMemory(b *testing.B, n, photoSize int) {
 	ctx := context.Background()
 	dir := b.TempDir()
+	if keep := os.Getenv("MEM_KEEP"); keep != "" {
+		// The kit, the office and the file stay there, to look at.
+		dir = keep
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+	}
 	fx := filepath.Join("..", "testdata", "fixtures")
 	home := filepath.Join(dir, "kit")
 	k := kit{home: home}
