@@ -116,7 +116,7 @@ func Retryable(err error) bool {
 	}
 	var pe *Error
 	if errors.As(err, &pe) {
-		return pe.Retry || pe.Code == CodeUnavailable || pe.Code == CodeOffsetMismatch
+		return pe.Retry || pe.Code == CodeUnavailable || pe.Code == CodeOffsetMismatch || pe.Code == CodeTooMany
 	}
 	var (
 		ke  kitError
