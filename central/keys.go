@@ -136,8 +136,8 @@ func (k KeyFile) Load() (Secrets, error) {
 
 func (k KeyFile) Save(s Secrets) error {
 	js, err := json.MarshalIndent(keyFileJSON{
-		Comment:     "jemput-central office keys: keep this file secret, and a copy of it apart from the database",
-		SigningKey:  s.Signing, AgeIdentity: s.AgeIdentity, CreatedAt: s.CreatedAt.UTC(),
+		Comment:    "jemput-central office keys: keep this file secret, and a copy of it apart from the database",
+		SigningKey: s.Signing, AgeIdentity: s.AgeIdentity, CreatedAt: s.CreatedAt.UTC(),
 	}, "", "  ")
 	if err != nil {
 		return err

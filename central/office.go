@@ -85,10 +85,16 @@ func WithLogger(l *slog.Logger) Option { return func(o *Office) { o.log = l } }
 // /v1/office announces, so that kits can pin it.
 func WithTLSCertSHA256(hexSum string) Option { return func(o *Office) { o.tlsCert = hexSum } }
 
-// WithKeys says where the office's secret keys are kept (a KeyFile). Without
-// it they live in memory only, for tests: an office whose database
-// outlives its process needs a KeyFile.
+// WithKeys says where the office's secret keys are kept. Without it they
+// are in the key file its Store names (a KeyFileNamer: the SQLite file's
+// path + ".keys", without a passphrase), else in memory only.
 func WithKeys(k KeyStore) Option { return func(o *Office) { o.keyring = k } }
+
+// KeyFileNamer is a Store that says where its office's key file goes by
+// default: beside its database file.
+type KeyFileNamer interface {
+	KeyFilePath() string
+}
 
 // WithLimits sets the office's limits.
 func WithLimits(l Limits) Option { return func(o *Office) { o.limits = l } }
@@ -104,7 +110,11 @@ func NewOffice(ctx context.Context, store Store, opts ...Option) (*Office, error
 		opt(o)
 	}
 	if o.keyring == nil {
-		o.keyring = &MemoryKeys{}
+		if n, ok := store.(KeyFileNamer); ok {
+			o.keyring = KeyFile{Path: n.KeyFilePath()}
+		} else {
+			o.keyring = &MemoryKeys{}
+		}
 	}
 	if err := o.loadKeys(ctx); err != nil {
 		return nil, err

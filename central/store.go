@@ -89,16 +89,16 @@ type Tx interface {
 	// are the whole, verified ones, shared by every kit; what a kit has
 	// sent of one that is not whole yet is its own (Partial), so that one
 	// kit's frames can neither block nor corrupt another's.
-	Attachment(sha string) (Attachment, error)                      // ErrNotFound unless whole
-	CompleteAttachment(a Attachment, data []byte) error             // does nothing when held; deletes every kit's partial of it
-	Partial(sha, kit string) (Partial, error)                       // ErrNotFound when none
-	PutPartial(Partial) error                                       // insert or replace the state (not the data)
-	AddChunk(sha, kit string, offset int64, data []byte) error      // one frame's new bytes
-	Chunks(sha, kit string) ([]byte, error)                         // the kit's chunks in offset order, joined
-	DeletePartial(sha, kit string) error                            // the state and its chunks
-	PartialBytes(kit string) (int64, error)                         // bytes held in the kit's partials
+	Attachment(sha string) (Attachment, error)                          // ErrNotFound unless whole
+	CompleteAttachment(a Attachment, data []byte) error                 // does nothing when held; deletes every kit's partial of it
+	Partial(sha, kit string) (Partial, error)                           // ErrNotFound when none
+	PutPartial(Partial) error                                           // insert or replace the state (not the data)
+	AddChunk(sha, kit string, offset int64, data []byte) error          // one frame's new bytes
+	Chunks(sha, kit string) ([]byte, error)                             // the kit's chunks in offset order, joined
+	DeletePartial(sha, kit string) error                                // the state and its chunks
+	PartialBytes(kit string) (int64, error)                             // bytes held in the kit's partials
 	PruneAttachments(before time.Time) (partials, whole int, err error) // see Office.Prune
-	RecordsWithPhoto(sha string) (int, error)                       // records that refer to it
+	RecordsWithPhoto(sha string) (int, error)                           // records that refer to it
 
 	// Demand counts applications (current versions) grouped by district,
 	// event or month.

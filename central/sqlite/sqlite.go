@@ -43,6 +43,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return &DB{db: db, path: path}, nil
 }
 
+// KeyFilePath is where the office's key file goes unless told otherwise:
+// beside the database, never inside it.
+func (s *DB) KeyFilePath() string { return s.path + ".keys" }
+
+var _ central.KeyFileNamer = (*DB)(nil)
+
 // Close closes the database.
 func (s *DB) Close() error { return s.db.Close() }
 

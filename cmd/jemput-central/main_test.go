@@ -19,6 +19,7 @@ import (
 	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/server"
 	"github.com/jemput/jemput/central/sqlite"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/spf13/cobra"
@@ -120,8 +121,13 @@ func TestOtherFlags(t *testing.T) {
 
 	var srv *serveOptions
 	parse(t, newServeCommand(testApp(), func(_ context.Context, o *serveOptions) error { srv = o; return nil }), "--listen", ":0", "--tls-cert", "c.pem", "--tls-key", "k.pem")
-	if *srv != (serveOptions{Listen: ":0", TLSCert: "c.pem", TLSKey: "k.pem"}) {
+	if srv.Listen != ":0" || srv.TLSCert != "c.pem" || srv.TLSKey != "k.pem" || srv.Limits != server.DefaultLimits || srv.Office8 != central.DefaultLimits || srv.RequestMiB != 96 {
 		t.Errorf("serve: %+v", srv)
+	}
+	parse(t, newServeCommand(testApp(), func(_ context.Context, o *serveOptions) error { srv = o; return nil }),
+		"--max-conns", "10", "--kit-requests", "2", "--request-memory", "64", "--batch-records", "100", "--body-idle", "5s", "--memory-limit", "0")
+	if srv.Limits.MaxConns != 10 || srv.Limits.KitRequests != 2 || srv.RequestMiB != 64 || srv.Office8.BatchRecords != 100 || srv.Limits.BodyIdle != 5*time.Second || srv.MemoryLimit != 0 {
+		t.Errorf("serve with limits: %+v", srv)
 	}
 	if err := parse(t, newServeCommand(testApp(), nil), "--tls-cert", "c.pem"); err == nil {
 		t.Error("--tls-cert without --tls-key was accepted")
@@ -210,7 +216,7 @@ func TestCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := json.RawMessage(`{"values":{"nik":"6302015508900001"}}`)
-	rec := ksync.Record{AppID: "app-1", Version: 1, Number: "KTB01-261127-0001-7", Kit: "KTB01", Form: "passport", Status: "approved", Doc: doc, CreatedAt: time.Now()}
+	rec := ksync.Record{AppID: "app-1", Version: 1, Number: "KTB01-261127-0001-7", Kit: "KTB01", Form: "passport", FormVersion: 1, Status: "approved", Doc: doc, CreatedAt: time.Now()}
 	if _, err := office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{rec}}); err != nil {
 		t.Fatal(err)
 	}

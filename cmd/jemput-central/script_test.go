@@ -1,6 +1,8 @@
 package main
 
 import (
+	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,5 +33,37 @@ func TestScript(t *testing.T) {
 			env.Setenv("LANG", "en_US.UTF-8")
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"keyperm": cmdKeyPerm,
+			"dbhas":   cmdDBHas,
+		},
 	})
+}
+
+// keyperm FILE MODE checks a file's permission bits (octal).
+func cmdKeyPerm(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: keyperm FILE MODE")
+	}
+	fi, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if got := fmt.Sprintf("%o", fi.Mode().Perm()); got != args[1] {
+		ts.Fatalf("%s has mode %s, want %s", args[0], got, args[1])
+	}
+}
+
+// dbhas DB QUERY WANT runs a query on an office database and compares its
+// one value.
+func cmdDBHas(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: dbhas DB QUERY WANT")
+	}
+	db, err := sql.Open("sqlite", "file:"+ts.MkAbs(args[0])+"?mode=ro")
+	ts.Check(err)
+	defer db.Close()
+	var got string
+	ts.Check(db.QueryRow(args[1]).Scan(&got))
+	if got != args[2] {
+		ts.Fatalf("%s: %q, want %q", args[1], got, args[2])
+	}
 }
