@@ -249,6 +249,10 @@ func measureProfile(t *testing.T, tm *template) profile {
 	if err := copyFile(db, tm.db, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The office's keys are in their own file beside the database.
+	if err := copyFile(db+".keys", tm.db+".keys", 0o600); err != nil {
+		t.Fatal(err)
+	}
 	addr, err := freeAddr(rand.New(rand.NewPCG(3, 4)))
 	if err != nil {
 		t.Fatal(err)
@@ -513,6 +517,10 @@ func runTrial(t *testing.T, tm *template, seed uint64, tot *totals) {
 	}
 	db := filepath.Join(dir, "central.db")
 	if err := copyFile(db, tm.db, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The office's keys are in their own file beside the database.
+	if err := copyFile(db+".keys", tm.db+".keys", 0o600); err != nil {
 		t.Fatal(err)
 	}
 	plan := planTrial(rng, tm.profile)
