@@ -40,6 +40,10 @@ func (o *Office) checkBatch(kit string, b ksync.Batch) error {
 	}
 	for i, r := range b.Records {
 		if err := o.checkRecord(kit, r); err != nil {
+			var ke *ksync.Error
+			if errors.As(err, &ke) { // too large: its own code
+				return ksync.Errorf(ke.Code, "record %d (%.64q): %s", i, r.AppID, ke.Message)
+			}
 			return malformedf("record %d (%.64q): %s", i, r.AppID, err.Error())
 		}
 	}
