@@ -16,6 +16,7 @@ import (
 
 	"filippo.io/age"
 	"github.com/jemput/jemput/internal/atomicfile"
+	ksync "github.com/jemput/jemput/sync"
 )
 
 // Secrets are the office's own secret keys: the ed25519 key that signs
@@ -45,6 +46,11 @@ func NewSecrets(now time.Time) (Secrets, error) {
 		return Secrets{}, err
 	}
 	return Secrets{Signing: signing, AgeIdentity: id.String(), CreatedAt: now.UTC()}, nil
+}
+
+// FingerprintOf names the office whose secrets these are.
+func FingerprintOf(s Secrets) string {
+	return ksync.Fingerprint(s.Signing.Public().(ed25519.PublicKey))
 }
 
 // MemoryKeys keeps secrets in memory: for tests, and for an office that

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -244,4 +245,38 @@ func TestAuthenticateRetiredKeys(t *testing.T) {
 			t.Errorf("current key beside a %s one: %q %v", tc.state, kit, err)
 		}
 	}
+}
+
+// FuzzAuthenticate: whatever the headers say, Authenticate answers an
+// *Error or a kit whose key made the signature, and never panics.
+func FuzzAuthenticate(f *testing.F) {
+	key := newKey(f)
+	keys := keyring{"KTB01": pubOf(key)}
+	now := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	good, _ := http.NewRequest("POST", "http://office/v1/batches", nil)
+	good.Header.Set("Content-Encoding", "zstd")
+	good.Header.Set(HeaderDecodedLength, "12")
+	SignRequest(good, "KTB01", key, []byte("x"), now)
+	h := good.Header
+	f.Add(h.Get(HeaderKit), h.Get(HeaderTime), h.Get(HeaderNonce), h.Get(HeaderBodySHA256), h.Get(HeaderSignature), "zstd", "12")
+	f.Add("", "", "", "", "", "", "")
+	f.Add("KTB01", "2026-11-27T09:30:00Z", "00", "stream", "!!", "gzip", "-1")
+	f.Fuzz(func(t *testing.T, kit, at, nonce, bodyHash, sig, enc, decoded string) {
+		r := httptest.NewRequest("POST", "/v1/batches", nil)
+		for k, v := range map[string]string{HeaderKit: kit, HeaderTime: at, HeaderNonce: nonce, HeaderBodySHA256: bodyHash, HeaderSignature: sig, "Content-Encoding": enc, HeaderDecodedLength: decoded} {
+			r.Header.Set(k, v)
+		}
+		var nonces MemoryNonces
+		got, _, err := Authenticate(context.Background(), r, keys.keyFor, &nonces, now)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || got != "" {
+				t.Fatalf("error %v is not an *Error, or came with kit %q", err, got)
+			}
+			return
+		}
+		if got != "KTB01" || sig != h.Get(HeaderSignature) {
+			t.Fatalf("authenticated %q with a signature that is not the kit's", got)
+		}
+	})
 }
