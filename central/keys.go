@@ -140,7 +140,13 @@ func (k KeyFile) Load() (Secrets, error) {
 	return Secrets{Signing: ed25519.PrivateKey(j.SigningKey), AgeIdentity: j.AgeIdentity, CreatedAt: j.CreatedAt}, nil
 }
 
-func (k KeyFile) Save(s Secrets) error {
+func (k KeyFile) Save(s Secrets) error { return k.write(s, false) }
+
+// Reseal writes s over the key file, sealed with k's passphrase (none:
+// plain): how a passphrase is given, changed or taken away.
+func (k KeyFile) Reseal(s Secrets) error { return k.write(s, true) }
+
+func (k KeyFile) write(s Secrets, replace bool) error {
 	js, err := json.MarshalIndent(keyFileJSON{
 		Comment:    "jemput-central office keys: keep this file secret, and a copy of it apart from the database",
 		SigningKey: s.Signing, AgeIdentity: s.AgeIdentity, CreatedAt: s.CreatedAt.UTC(),
@@ -148,7 +154,7 @@ func (k KeyFile) Save(s Secrets) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(k.Path, 0o600, false, func(w io.Writer) error {
+	return atomicfile.Write(k.Path, 0o600, replace, func(w io.Writer) error {
 		if k.Passphrase == "" {
 			_, err := w.Write(append(js, '\n'))
 			return err

@@ -7,8 +7,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -212,4 +214,40 @@ func sendHead(t *testing.T, base string, req *http.Request, n int64) (int, ksync
 	}
 	defer resp.Body.Close()
 	return resp.StatusCode, *ksync.ReadError(resp)
+}
+
+// TestWriteTimeoutFromAnswer: a long upload still gets its answer; the
+// write timeout counts from when the answer starts.
+func TestWriteTimeoutFromAnswer(t *testing.T) {
+	f := centraltest.New(t)
+	key := f.Enroll(t, "KTB01")
+	l := DefaultLimits
+	l.WriteTimeout = 200 * time.Millisecond
+	srv := httptestServer(t, NewWithLimits(f.Office, nil, l))
+	photo := bytes.Repeat([]byte("x"), 3000)
+	pr, pw := io.Pipe()
+	go func() {
+		for _, fr := range centraltest.Split(photo, 0, 1000) {
+			ksync.WriteFrame(pw, fr)
+			time.Sleep(250 * time.Millisecond)
+		}
+		pw.Close()
+	}()
+	req, _ := http.NewRequest("POST", srv+"/v1/attachments/upload", pr)
+	ksync.SignStreamRequest(req, "KTB01", key, centraltest.T0)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 || !strings.Contains(string(b), centraltest.SHA(photo)) {
+		t.Fatalf("an upload of 750 ms with a write timeout of 200 ms: %d %s %v", resp.StatusCode, b, err)
+	}
+}
+
+func httptestServer(t *testing.T, h http.Handler) string {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

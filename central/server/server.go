@@ -62,13 +62,10 @@ func NewWithLimits(office *central.Office, log *slog.Logger, l Limits) *Server {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK, writeTimeout: s.limits.WriteTimeout}
 	// Kits correct their clocks from Date: it must be the clock that
 	// checks their signatures.
 	w.Header().Set("Date", s.office.Now().UTC().Format(http.TimeFormat))
-	if s.limits.WriteTimeout > 0 {
-		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.limits.WriteTimeout))
-	}
 	s.mux.ServeHTTP(rec, r)
 	level := slog.LevelInfo
 	if r.URL.Path == "/healthz" {
@@ -79,20 +76,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // recorder remembers the status and size of an answer, and the kit that
-// signed the request once it is known, for the log.
+// signed the request once it is known, for the log. When the answer
+// starts it gives it writeTimeout to go out: counted from then, not from
+// the request's start, since an upload over a satellite link takes
+// minutes before its answer.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int64
-	kit    string
+	status       int
+	bytes        int64
+	kit          string
+	writeTimeout time.Duration
+	started      bool
+}
+
+func (r *recorder) start() {
+	if !r.started {
+		r.started = true
+		if r.writeTimeout > 0 {
+			_ = http.NewResponseController(r.ResponseWriter).SetWriteDeadline(time.Now().Add(r.writeTimeout))
+		}
+	}
 }
 
 func (r *recorder) WriteHeader(code int) {
+	r.start()
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
+	r.start()
 	n, err := r.ResponseWriter.Write(b)
 	r.bytes += int64(n)
 	return n, err

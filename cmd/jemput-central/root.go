@@ -109,6 +109,7 @@ Every command works on one database (--db), also while serve runs.`,
 	root.AddCommand(
 		newServeCommand(app, nil),
 		newKitCommand(app),
+		newKeysCommand(app),
 		newAppCommand(app),
 		newImportCommand(app, nil),
 		newReportCommand(app),
