@@ -73,7 +73,7 @@ func (m *MemoryKeys) Save(s Secrets) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.s != nil {
-		return errors.New("office keys in memory: already made")
+		return fmt.Errorf("office keys in memory: already made: %w", fs.ErrExist)
 	}
 	m.s = &s
 	return nil

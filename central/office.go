@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"slices"
 	"strings"
@@ -163,7 +164,13 @@ func (o *Office) loadKeys(ctx context.Context) error {
 		if secrets, err = NewSecrets(o.now()); err != nil {
 			return err
 		}
-		if err := o.keyring.Save(secrets); err != nil {
+		if err := o.keyring.Save(secrets); errors.Is(err, fs.ErrExist) {
+			// Another process opening the same new office got there
+			// first: its keys are the office's.
+			if secrets, err = o.keyring.Load(); err != nil {
+				return err
+			}
+		} else if err != nil {
 			return fmt.Errorf("saving the office's new keys: %w", err)
 		}
 	case missing:
