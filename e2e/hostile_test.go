@@ -203,6 +203,13 @@ func TestHostileClients(t *testing.T) {
 		}
 		st, e := h.send(h.batchB(junk, 0))
 		refused("400,000 records, size declared", st, e, 413, ksync.CodeTooLarge)
+		// Signed by a stolen key, 63 MB announced: refused from the headers.
+		start := time.Now()
+		st, e = h.raw("POST", "/v1/batches", nil, 63_000_000, h.signedB("POST", "/v1/batches", []byte("x"), map[string]string{"Content-Encoding": "zstd", ksync.HeaderDecodedLength: "1000"}))
+		refused("a signed 63 MB batch", st, e, 413, ksync.CodeTooLarge)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("a signed 63 MB batch took %s to refuse: it was read", d)
+		}
 		st, e = h.send(h.batchB(junk[:200_000], 1<<20))
 		refused("200,000 records, size understated", st, e, 413, ksync.CodeTooLarge)
 		st, e = h.send(h.batchB(junk[:1001], 0))
@@ -258,6 +265,13 @@ func TestHostileClients(t *testing.T) {
 				longest = max(longest, d)
 				mu.Unlock()
 			}()
+		}
+		// Kit A syncs while the slow connections hold what they can.
+		time.Sleep(time.Second)
+		capture("stay-permit-itas", 5)
+		a.must(t, "review", "approve", "--all")
+		if out := a.must(t, "sync"); !strings.Contains(out, "1 new") {
+			t.Errorf("kit A's sync among 1000 slow connections: %s", out)
 		}
 		wg.Wait()
 		if longest >= 25*time.Second {
@@ -397,8 +411,8 @@ func TestHostileClients(t *testing.T) {
 	}
 	var got int
 	h.query(`SELECT count(*) FROM records WHERE kit = 'KTB01'`, []any{&got})
-	if got != 3 {
-		t.Errorf("the office holds %d of kit A's records, want 3", got)
+	if got != 4 {
+		t.Errorf("the office holds %d of kit A's records, want 4", got)
 	}
 
 	t.Run("plain http at the pinned https address", func(t *testing.T) {
