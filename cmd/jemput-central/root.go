@@ -113,6 +113,7 @@ Every command works on one database (--db), also while serve runs.`,
 		newAppCommand(app),
 		newImportCommand(app, nil),
 		newReportCommand(app),
+		newVisitCommand(app),
 	)
 	return root
 }
