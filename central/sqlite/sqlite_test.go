@@ -91,6 +91,7 @@ func TestLegacyKeysMoved(t *testing.T) {
 		{`INSERT INTO kits (code, public_key, added_at, enrolled_at) VALUES ('KTB01', ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`, []any{bytes.Repeat([]byte{7}, 32)}},
 		{`INSERT INTO attachments (sha256, total, held, complete, kit, updated_at) VALUES ('aa', 10, 4, 0, 'KTB01', '2026-01-01T00:00:00Z')`, nil},
 		{`INSERT INTO attachment_chunks (sha256, offset, data) VALUES ('aa', 0, x'01020304')`, nil},
+		{`INSERT INTO records (id, app_id, version, kit, number, hash, body, received_at, via) VALUES ('a/1', 'a', 1, 'KTB01', 'KTB01-261127-0001-X', 'h', CAST('{"app_id":"a","photo":"bb"}' AS BLOB), '2026-01-01T00:00:00Z', 'online')`, nil},
 	} {
 		if _, err := old.ExecContext(ctx, q.sql, q.args...); err != nil {
 			t.Fatal(err)
@@ -135,6 +136,9 @@ func TestLegacyKeysMoved(t *testing.T) {
 		data, err := tx.Chunks("aa", "KTB01")
 		if err != nil || !bytes.Equal(data, []byte{1, 2, 3, 4}) {
 			t.Errorf("its chunks: %x %v", data, err)
+		}
+		if n, err := tx.RecordsWithPhoto("bb"); err != nil || n != 1 {
+			t.Errorf("records with the photo their body names, after migration: %d %v", n, err)
 		}
 		keys, err := tx.KitKeys("KTB01")
 		if err != nil || len(keys) != 1 || keys[0].State != "current" {

@@ -25,7 +25,8 @@ ALTER TABLE kits ADD COLUMN revoked_reason TEXT NOT NULL DEFAULT '';
 -- Which photo a record refers to (attachments no record refers to are
 -- pruned), and numbers looked up for ownership.
 ALTER TABLE records ADD COLUMN photo TEXT NOT NULL DEFAULT '';
-UPDATE records SET photo = coalesce(json_extract(CAST(body AS TEXT), '$.photo'), '');
+UPDATE records SET photo = coalesce(json_extract(CAST(body AS TEXT), '$.photo'), '')
+	WHERE json_valid(CAST(body AS TEXT));
 CREATE INDEX records_photo ON records (photo) WHERE photo != '';
 CREATE INDEX records_number ON records (number);
 
