@@ -476,6 +476,15 @@ func (o *Office) receive(tx Tx, kit string, b ksync.Batch, via string) ([]ksync.
 func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, now time.Time) (ksync.Ack, error) {
 	id, hash := r.ID(), r.Hash()
 	ack := ksync.Ack{ID: id, Hash: hash}
+	held, err := tx.RecordHash(id)
+	found := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return ack, err
+	}
+	if found && held == hash {
+		ack.Result = ksync.AckDuplicate
+		return ack, nil
+	}
 	if err := checkOwner(tx, kit, r); err != nil {
 		return ack, err
 	}
@@ -483,17 +492,10 @@ func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, no
 	if err != nil {
 		return ack, err
 	}
-	held, err := tx.RecordHash(id)
-	switch {
-	case err == nil && held == hash:
-		ack.Result = ksync.AckDuplicate
-		return ack, nil
-	case err == nil:
+	if found {
 		ack.Result = ksync.AckConflict
 		ack.Message = fmt.Sprintf("the office already holds %s with other content (hash %s); it keeps the first", id, held)
 		return ack, tx.AddConflict(Conflict{RecordID: id, Kit: kit, HeldHash: held, OfferedHash: hash, Body: body, At: now})
-	case !errors.Is(err, ErrNotFound):
-		return ack, err
 	}
 	if r.Photo != "" {
 		a, err := tx.Attachment(r.Photo)

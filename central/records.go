@@ -212,25 +212,23 @@ func photoSize(doc json.RawMessage) int64 {
 // application id, or a number, first received from another kit, or a
 // number with another kit's code. An application's versions belong to the
 // kit that sent its first one.
+//
+// A record the office already holds with the same hash needs no check: its
+// content, kit included, is what the sender sent before.
 func checkOwner(tx Tx, kit string, r ksync.Record) error {
 	if nk, _ := numberKit(r.Number); nk != kit {
 		return ksync.Errorf(ksync.CodeNotOwner, "record %s: number %s is kit %s's, not kit %s's", r.ID(), r.Number, nk, kit)
 	}
-	owner, err := tx.AppOwner(r.AppID)
+	o, err := tx.Owners(r.AppID, r.Number)
 	switch {
-	case err == nil && owner != kit:
+	case err != nil:
+		return err
+	case o.AppKit != "" && o.AppKit != kit:
 		return ksync.Errorf(ksync.CodeNotOwner, "record %s: application %s belongs to another kit", r.ID(), r.AppID)
-	case err != nil && !errors.Is(err, ErrNotFound):
-		return err
-	}
-	appID, holder, err := tx.NumberHolder(r.Number)
-	switch {
-	case err == nil && holder != kit:
+	case o.NumberKit != "" && o.NumberKit != kit:
 		return ksync.Errorf(ksync.CodeNotOwner, "record %s: number %s belongs to another kit", r.ID(), r.Number)
-	case err == nil && appID != r.AppID:
-		return malformedf("record %s: number %s belongs to application %s of this kit", r.ID(), r.Number, appID)
-	case err != nil && !errors.Is(err, ErrNotFound):
-		return err
+	case o.NumberApp != "" && o.NumberApp != r.AppID:
+		return malformedf("record %s: number %s belongs to application %s of this kit", r.ID(), r.Number, o.NumberApp)
 	}
 	return nil
 }

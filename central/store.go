@@ -72,11 +72,11 @@ type Tx interface {
 
 	// Records (application versions), applications and conflicts.
 	RecordHash(id string) (hash string, err error) // ErrNotFound when not held
-	// AppOwner is the kit that first sent a record of application appID;
-	// NumberHolder the application (and its kit) whose records carry
-	// number. Both ErrNotFound when none.
-	AppOwner(appID string) (kit string, err error)
-	NumberHolder(number string) (appID, kit string, err error)
+	// Owners says who holds an application id and a number: the kit whose
+	// records carry appID, and the application (and its kit) whose
+	// records carry number; "" where none does. One lookup, since it is
+	// asked for every new record.
+	Owners(appID, number string) (Owners, error)
 	AddRecord(StoredRecord) error
 	Application(idOrNumber string) (Application, error)
 	PutApplication(Application) error // insert or replace by AppID
@@ -166,6 +166,13 @@ type StoredRecord struct {
 	ReceivedAt time.Time
 	Via        string // ViaOnline or ViaImport
 	Photo      string // SHA-256 of the photo it refers to, "" for none
+}
+
+// Owners is what Tx.Owners answers.
+type Owners struct {
+	AppKit    string // the kit that sent records of the application id
+	NumberApp string // the application whose records carry the number
+	NumberKit string // and its kit
 }
 
 // How a record reached the office.

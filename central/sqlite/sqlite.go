@@ -301,20 +301,14 @@ func (t *sqliteTx) AddRecord(r central.StoredRecord) error {
 	return err
 }
 
-func (t *sqliteTx) AppOwner(appID string) (string, error) {
-	var kit string
-	if err := t.row(`SELECT kit FROM records WHERE app_id = ? ORDER BY received_at, version LIMIT 1`, appID).Scan(&kit); err != nil {
-		return "", notFound("application", appID, err)
-	}
-	return kit, nil
-}
-
-func (t *sqliteTx) NumberHolder(number string) (string, string, error) {
-	var appID, kit string
-	if err := t.row(`SELECT app_id, kit FROM records WHERE number = ? ORDER BY received_at, version LIMIT 1`, number).Scan(&appID, &kit); err != nil {
-		return "", "", notFound("number", number, err)
-	}
-	return appID, kit, nil
+func (t *sqliteTx) Owners(appID, number string) (central.Owners, error) {
+	// Every record of an application is its kit's (Office refuses any
+	// other), so any one of them answers.
+	var o central.Owners
+	err := t.row(`SELECT coalesce((SELECT kit FROM records WHERE app_id = ?1 LIMIT 1), ''),
+		coalesce((SELECT app_id FROM records WHERE number = ?2 LIMIT 1), ''),
+		coalesce((SELECT kit FROM records WHERE number = ?2 LIMIT 1), '')`, appID, number).Scan(&o.AppKit, &o.NumberApp, &o.NumberKit)
+	return o, wrap(err)
 }
 
 const appColumns = `app_id, kit, number, version, form, form_version, kit_status,

@@ -297,18 +297,21 @@ func testOwnership(t *testing.T, st central.Store) {
 		return nil
 	})
 	view(t, st, func(tx central.Tx) error {
-		for app, want := range map[string]string{"app-a": "KTB01", "app-b": "BTL02"} {
-			if kit, err := tx.AppOwner(app); err != nil || kit != want {
-				t.Errorf("AppOwner(%s) = %q, %v; want %s", app, kit, err, want)
+		for _, tc := range []struct {
+			app, number string
+			want        central.Owners
+		}{
+			{"app-a", "KTB01-261127-0001-X", central.Owners{AppKit: "KTB01", NumberApp: "app-a", NumberKit: "KTB01"}},
+			{"app-b", "KTB01-261127-0001-X", central.Owners{AppKit: "BTL02", NumberApp: "app-a", NumberKit: "KTB01"}},
+			{"app-x", "BTL02-261127-0001-X", central.Owners{NumberApp: "app-b", NumberKit: "BTL02"}},
+			{"app-a", "KTB01-261127-0009-X", central.Owners{AppKit: "KTB01"}},
+			{"app-x", "KTB01-261127-0009-X", central.Owners{}},
+		} {
+			got, err := tx.Owners(tc.app, tc.number)
+			if err != nil || got != tc.want {
+				t.Errorf("Owners(%s, %s) = %+v, %v; want %+v", tc.app, tc.number, got, err, tc.want)
 			}
 		}
-		_, err := tx.AppOwner("app-x")
-		wantNotFound(t, "AppOwner of an unknown application", err)
-		if app, kit, err := tx.NumberHolder("BTL02-261127-0001-X"); err != nil || app != "app-b" || kit != "BTL02" {
-			t.Errorf("NumberHolder = %q %q %v, want app-b of BTL02", app, kit, err)
-		}
-		_, _, err = tx.NumberHolder("KTB01-261127-0009-X")
-		wantNotFound(t, "NumberHolder of an unknown number", err)
 		return nil
 	})
 }
@@ -850,8 +853,6 @@ func testNotFound(t *testing.T, st central.Store) {
 	lookups := map[string]func(central.Tx) error{
 		"OfficeIdentity": func(tx central.Tx) error { _, err := tx.OfficeIdentity(); return err },
 		"Partial":        func(tx central.Tx) error { _, err := tx.Partial("ffff", "KTB01"); return err },
-		"AppOwner":       func(tx central.Tx) error { _, err := tx.AppOwner("none"); return err },
-		"NumberHolder":   func(tx central.Tx) error { _, _, err := tx.NumberHolder("none"); return err },
 		"Kit":            func(tx central.Tx) error { _, err := tx.Kit("NONE1"); return err },
 		"Token":          func(tx central.Tx) error { _, err := tx.Token("ffff"); return err },
 		"RecordHash":     func(tx central.Tx) error { _, err := tx.RecordHash("none/1"); return err },
