@@ -38,6 +38,13 @@ func newServeCommand(app *App, runF func(context.Context, *serveOptions) error) 
 			if (opts.TLSCert == "") != (opts.TLSKey == "") {
 				return cli.Usagef("%s", app.T("--tls-cert dan --tls-key harus diberikan bersama", "--tls-cert and --tls-key go together"))
 			}
+			l := &opts.Limits
+			l.Memory, l.KitMemory = opts.RequestMiB<<20, opts.KitMiB<<20
+			l.BatchBody, l.BatchJSON = opts.BatchBodyMiB<<20, opts.BatchJSONMiB<<20
+			if l.MaxConns < 1 || l.KitRequests < 1 || l.Memory < 1<<20 || l.KitMemory < 1<<20 || l.BatchBody < 1<<20 || l.BatchJSON < 1<<20 ||
+				opts.Office8.BatchRecords < 1 || opts.Office8.RecordBytes < 1024 || opts.Office8.PartialBytes < 1<<20 {
+				return cli.Usagef("%s", app.T("batas harus positif (memori dan badan permintaan paling sedikit 1 MiB)", "limits must be positive (memory and bodies at least 1 MiB)"))
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -79,12 +86,6 @@ func runServe(ctx context.Context, app *App, opts *serveOptions) error {
 		debug.SetMemoryLimit(opts.MemoryLimit << 20)
 	}
 	limits := opts.Limits
-	limits.Memory, limits.KitMemory = opts.RequestMiB<<20, opts.KitMiB<<20
-	limits.BatchBody, limits.BatchJSON = opts.BatchBodyMiB<<20, opts.BatchJSONMiB<<20
-	if limits.MaxConns < 1 || limits.KitRequests < 1 || limits.Memory < 1<<20 || limits.KitMemory < 1<<20 || limits.BatchBody < 1<<20 || limits.BatchJSON < 1<<20 ||
-		opts.Office8.BatchRecords < 1 || opts.Office8.RecordBytes < 1024 || opts.Office8.PartialBytes < 1<<20 {
-		return cli.Usagef("%s", app.T("batas harus positif (memori dan badan permintaan paling sedikit 1 MiB)", "limits must be positive (memory and bodies at least 1 MiB)"))
-	}
 	var officeOpts []central.Option
 	officeOpts = append(officeOpts, central.WithLogger(log), central.WithLimits(opts.Office8))
 	if opts.TLSCert != "" {

@@ -97,6 +97,31 @@ func TestAppStatusFlags(t *testing.T) {
 	}
 }
 
+func TestKitRevokeAndKeysFlags(t *testing.T) {
+	var rv *kitRevokeOptions
+	if err := parse(t, newKitRevokeCommand(testApp(), func(_ context.Context, o *kitRevokeOptions) error { rv = o; return nil }), "KTB01", "--reason", "laptop hilang"); err != nil || *rv != (kitRevokeOptions{Code: "KTB01", Reason: "laptop hilang"}) {
+		t.Errorf("kit revoke: %+v %v", rv, err)
+	}
+	for _, args := range [][]string{{"KTB01"}, {"KTB01", "--reason", " "}, {"--reason", "x"}} {
+		if err := parse(t, newKitRevokeCommand(testApp(), func(context.Context, *kitRevokeOptions) error { return nil }), args...); err == nil {
+			t.Errorf("kit revoke %v was accepted", args)
+		}
+	}
+	var rs *keysResealOptions
+	if err := parse(t, newKeysResealCommand(testApp(), func(_ context.Context, o *keysResealOptions) error { rs = o; return nil }), "--plain"); err != nil || !rs.Plain {
+		t.Errorf("keys reseal --plain: %+v %v", rs, err)
+	}
+	for _, args := range [][]string{{}, {"--plain", "--new-passphrase-file", "p"}} {
+		if err := parse(t, newKeysResealCommand(testApp(), func(context.Context, *keysResealOptions) error { return nil }), args...); err == nil {
+			t.Errorf("keys reseal %v was accepted", args)
+		}
+	}
+	// Limits that make no sense are refused before the run.
+	if err := parse(t, newServeCommand(testApp(), func(context.Context, *serveOptions) error { return nil }), "--max-conns", "0"); err == nil {
+		t.Error("serve --max-conns 0 was accepted")
+	}
+}
+
 func TestOtherFlags(t *testing.T) {
 	var imp *importOptions
 	if err := parse(t, newImportCommand(testApp(), func(_ context.Context, o *importOptions) error { imp = o; return nil }), "usb/KTB01.jexp"); err != nil {
