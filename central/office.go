@@ -945,8 +945,16 @@ func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error
 	}
 	now := o.now()
 	f := &ksync.AckFile{Kit: er.Kit, Created: now.UTC()}
-	skipped := 0
+	skipped, runs := 0, 0
 	err = o.store.Update(ctx, func(tx Tx) error {
+		// fn may run again (Store.Update): set, do not accumulate, and
+		// read the file's attachments from the start again.
+		f.Statuses, skipped = nil, 0
+		if runs++; runs > 1 {
+			if err := er.Rewind(); err != nil {
+				return err
+			}
+		}
 		for {
 			sha, data, err := er.Next()
 			if err == io.EOF {

@@ -331,6 +331,38 @@ func ReadExport(r io.Reader, tmpDir, identity string, keys KeyLookup) (*ExportRe
 	return er, nil
 }
 
+// Rewind starts the attachments again from the first, for a transaction
+// that runs again: the payload is read once more from the temporary file
+// (its hash was checked when it was spooled), the batch skipped.
+func (er *ExportReader) Rewind() error {
+	if er.tmp == nil {
+		return errors.New("export reader closed")
+	}
+	if er.zr != nil {
+		er.zr.Close()
+		er.zr = nil
+	}
+	if _, err := er.tmp.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	zr, err := newZstdReader(bufio.NewReader(er.tmp))
+	if err != nil {
+		return err
+	}
+	er.zr = zr
+	er.lr = &io.LimitedReader{R: zr, N: er.limit + 1}
+	var n [8]byte
+	if _, err := io.ReadFull(er.lr, n[:]); err != nil {
+		return er.inflated(err)
+	}
+	if _, err := io.CopyN(io.Discard, er.lr, int64(binary.BigEndian.Uint64(n[:]))); err != nil {
+		return er.inflated(err)
+	}
+	er.frames = NewFrameReader(er.lr)
+	er.done = map[string]bool{}
+	return nil
+}
+
 // Close releases the reader and removes its temporary file.
 func (er *ExportReader) Close() error {
 	if er.zr != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/postgres"
 	"github.com/jemput/jemput/central/sqlite"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/spf13/cobra"
@@ -98,7 +99,7 @@ Every command works on one database (--db), also while serve runs.`,
 		},
 	}
 	pf := root.PersistentFlags()
-	pf.StringVar(&app.DB, "db", "", "office database file (default $JEMPUT_CENTRAL_DB, else ./central.db)")
+	pf.StringVar(&app.DB, "db", "", "office database: an SQLite file or a postgres:// URL (default $JEMPUT_CENTRAL_DB, else ./central.db)")
 	pf.StringVar(&app.Keys, "keys", "", "the office's key file: its signing key and sealing identity, kept out of the database (default $JEMPUT_CENTRAL_KEYS, else the database's path + .keys)")
 	pf.StringVar(&app.PassphraseFile, "passphrase-file", "", "file holding the passphrase the key file is sealed with (default $JEMPUT_CENTRAL_PASSPHRASE, else none)")
 	pf.StringVar(&lang, "lang", "", "language of messages: id or en (default from LANG)")
@@ -126,10 +127,14 @@ func defaultDB(getenv func(string) string) string {
 }
 
 // defaultKeys is where the office's key file is: $JEMPUT_CENTRAL_KEYS, or
-// beside an SQLite database, its name + ".keys".
+// beside an SQLite database, its name + ".keys". A PostgreSQL database has
+// no "beside": "" (keyFile asks for --keys).
 func defaultKeys(getenv func(string) string, db string) string {
 	if p := getenv("JEMPUT_CENTRAL_KEYS"); p != "" {
 		return p
+	}
+	if postgres.IsURL(db) {
+		return ""
 	}
 	return strings.TrimPrefix(db, "sqlite:") + ".keys"
 }
@@ -138,6 +143,11 @@ func defaultKeys(getenv func(string) string, db string) string {
 // (--passphrase-file, else $JEMPUT_CENTRAL_PASSPHRASE).
 func (a *App) keyFile() (central.KeyFile, error) {
 	k := central.KeyFile{Path: a.Keys, Passphrase: a.Getenv("JEMPUT_CENTRAL_PASSPHRASE")}
+	if k.Path == "" {
+		return k, cli.Usagef("--keys: %s", a.T(
+			"dengan PostgreSQL berikan berkas kunci kantor (--keys FILE atau JEMPUT_CENTRAL_KEYS), salinan yang sama di setiap proses kantor",
+			"with PostgreSQL give the office's key file (--keys FILE or JEMPUT_CENTRAL_KEYS), the same copy for every office process"))
+	}
 	if a.PassphraseFile != "" {
 		b, err := os.ReadFile(a.PassphraseFile)
 		if err != nil {
@@ -157,12 +167,13 @@ func (a *App) openOffice(ctx context.Context, opts ...central.Option) (*central.
 	if a.office != nil {
 		return a.office, nil
 	}
-	kf, err := a.keyFile()
+	st, err := a.openStore(ctx)
 	if err != nil {
 		return nil, err
 	}
-	st, err := a.openStore(ctx)
+	kf, err := a.keyFile()
 	if err != nil {
+		st.Close()
 		return nil, err
 	}
 	o, err := central.NewOffice(ctx, st, append([]central.Option{central.WithClock(a.Now), central.WithKeys(kf)}, opts...)...)
@@ -175,17 +186,17 @@ func (a *App) openOffice(ctx context.Context, opts ...central.Option) (*central.
 }
 
 // openStore opens the store that --db names: a file, or sqlite:FILE, is
-// SQLite; a postgres:// or postgresql:// URL names PostgreSQL, which this
-// build does not have yet.
+// SQLite; a postgres:// or postgresql:// URL is PostgreSQL, which several
+// office processes may share. A URL's password is never said back.
 func (a *App) openStore(ctx context.Context) (central.Store, error) {
 	db := a.DB
-	for _, scheme := range []string{"postgres://", "postgresql://"} {
-		if strings.HasPrefix(db, scheme) {
-			// Only the scheme: the rest of the URL may hold a password.
-			return nil, cli.Usagef("--db %s...: %s", scheme, a.T(
-				"PostgreSQL belum ada di versi ini; berikan berkas SQLite, misalnya --db central.db atau --db sqlite:central.db",
-				"PostgreSQL is not built yet; give an SQLite file, for example --db central.db or --db sqlite:central.db"))
+	if postgres.IsURL(db) {
+		st, err := postgres.Open(ctx, db)
+		if err != nil {
+			// err names the URL with its password hidden.
+			return nil, fmt.Errorf("%s: %w", a.T("basis data PostgreSQL tidak dapat dibuka", "cannot open the PostgreSQL database"), err)
 		}
+		return st, nil
 	}
 	if path, ok := strings.CutPrefix(db, "sqlite:"); ok {
 		if path == "" {
@@ -194,6 +205,14 @@ func (a *App) openStore(ctx context.Context) (central.Store, error) {
 		db = path
 	}
 	return sqlite.Open(ctx, db)
+}
+
+// dbName says which database --db names, a URL without its password.
+func (a *App) dbName() string {
+	if postgres.IsURL(a.DB) {
+		return postgres.Redact(a.DB)
+	}
+	return strings.TrimPrefix(a.DB, "sqlite:")
 }
 
 // Close releases the database.
