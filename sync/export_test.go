@@ -337,3 +337,35 @@ func TestExportOfRetiredKey(t *testing.T) {
 		t.Errorf("file made before the key was replaced: %v", err)
 	}
 }
+
+// TestExportRewind: a transaction that runs again reads the same
+// attachments again from the start.
+func TestExportRewind(t *testing.T) {
+	fx := newExportFixture(t)
+	er, err := ReadExport(bytes.NewReader(fx.sealed), t.TempDir(), fx.office.String(), fx.keys.keyFor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer er.Close()
+	read := func() map[string]int {
+		got := map[string]int{}
+		for {
+			sha, data, err := er.Next()
+			if err == io.EOF {
+				return got
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[sha] = len(data)
+		}
+	}
+	first := read()
+	if err := er.Rewind(); err != nil {
+		t.Fatal(err)
+	}
+	again := read()
+	if len(first) != 3 || !reflect.DeepEqual(first, again) {
+		t.Errorf("first %v, after Rewind %v", first, again)
+	}
+}
