@@ -56,6 +56,7 @@ func Ingest(b *testing.B, first *central.Office, urls []string, kits int) {
 			recs := make([]ksync.Record, IngestBatch)
 			for r := range recs {
 				recs[r] = Record(code, fmt.Sprintf("%s-%d-%d", code, n, r), 1, NIKKotabaru, "")
+				recs[r].Number = fmt.Sprintf("%s-261127-%05d-X", code, n*IngestBatch+r)
 			}
 			batches[i] = recs
 		}

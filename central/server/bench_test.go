@@ -28,13 +28,14 @@ func BenchmarkIngest(b *testing.B) {
 				path := filepath.Join(b.TempDir(), "central.db")
 				var first *central.Office
 				var urls []string
+				keys := &central.MemoryKeys{} // one office, as its processes share one key file
 				for range offices {
 					st, err := sqlite.Open(ctx, path)
 					if err != nil {
 						b.Fatal(err)
 					}
 					b.Cleanup(func() { st.Close() })
-					o, err := central.NewOffice(ctx, st, central.WithClock(func() time.Time { return centraltest.T0 }))
+					o, err := central.NewOffice(ctx, st, central.WithClock(func() time.Time { return centraltest.T0 }), central.WithKeys(keys))
 					if err != nil {
 						b.Fatal(err)
 					}
