@@ -376,7 +376,7 @@ func benchApplication(b *testing.B, i int) (ksync.Record, []byte) {
 	validity := 10
 	doc := intake.Document{
 		Values: map[string]any{
-			"form": "passport", "application_type": "new", "passport_kind": "electronic", "validity_years": validity,
+			"application_type": "new", "passport_kind": "electronic", "validity_years": validity,
 			"full_name": name, "nik": nik, "kk_number": fmt.Sprintf("6302%02d12031%05d", 1+i%9, 10+i),
 			"sex": sex, "birth_place": pick(benchPlaces, i/2), "birth_date": birth, "marital_status": "married",
 			"occupation": pick(benchJobs, i/5), "mother_name": pick(benchMothers, i/4),
@@ -410,10 +410,6 @@ func benchApplication(b *testing.B, i int) (ksync.Record, []byte) {
 		Event:     ksync.Event{ID: "0b6c1a8e-3f0e-4c55-9a51-5d1a2f7e9c10", Type: "eazy-paspor", Name: "Eazy Paspor Kotabaru", Place: "Kotabaru", Date: "2026-11-27"},
 		Officer:   ksync.Officer{NIP: officer, Name: "Petugas " + pick(benchGiven, i+3)},
 		CreatedAt: at, Doc: js, Photo: sha,
-		Transitions: []ksync.Transition{
-			{From: "", To: "captured", At: at, OfficerNIP: officer},
-			{From: "captured", To: "approved", At: at.Add(7 * time.Hour), OfficerNIP: supervisor},
-		},
 	}
 	return rec, photo
 }
