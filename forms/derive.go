@@ -54,6 +54,7 @@ func (d *Derivation) compile(f *Form, derived map[string]bool) error {
 	}
 	var p struct {
 		Field     string     `json:"field"`
+		Surname   string     `json:"surname"`
 		BirthDate string     `json:"birth_date"`
 		Age       string     `json:"age"`
 		Below     int        `json:"below"`
@@ -104,8 +105,11 @@ func (d *Derivation) compile(f *Form, derived map[string]bool) error {
 		if err := fieldOf(p.Field, TypeName); err != nil {
 			return err
 		}
+		if err := nameFieldParam(f, p.Surname); err != nil {
+			return err
+		}
 		d.Outputs = mrzOutputs
-		d.run = deriveMRZ(p.Field)
+		d.run = deriveMRZ(p.Field, p.Surname)
 	case "fee":
 		if p.Schedule == "" {
 			return fmt.Errorf(`params need "schedule", a fee table name`)
@@ -179,13 +183,17 @@ func deriveNIK(field, birthDate string) deriveFunc {
 	}
 }
 
-func deriveMRZ(field string) deriveFunc {
+func deriveMRZ(field, surnameField string) deriveFunc {
 	return func(d *deriveCtx) {
 		s, _ := d.values[field].(string)
 		if s == "" {
 			return
 		}
-		res := passportName(s, fullNameLabel, d.tables)
+		sur, _ := d.values[surnameField].(string)
+		if _, _, ok := SplitName(s, sur); !ok {
+			return // refused by the surname's check
+		}
+		res := passportName(s, sur, fullNameLabel, d.tables)
 		if !res.OK() {
 			return // no MRZ for a name that cannot be printed
 		}
