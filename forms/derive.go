@@ -3,6 +3,7 @@ package forms
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -35,7 +36,7 @@ type deriveFunc func(d *deriveCtx)
 var (
 	nikOutputs = []string{"sex_from_nik", "birth_date_from_nik", "province", "province_name",
 		"regency", "regency_name", "district"}
-	mrzOutputs = []string{"mrz_name", "mrz_truncated", "name_as_printed"}
+	mrzOutputs = []string{"mrz_name", "mrz_truncated", "name_as_printed", "name_words"}
 )
 
 func (d *Derivation) compile(f *Form, derived map[string]bool) error {
@@ -200,6 +201,9 @@ func deriveMRZ(field, surnameField string) deriveFunc {
 		d.derived["mrz_name"] = res.MRZ.Field
 		d.derived["mrz_truncated"] = res.MRZ.Truncated
 		d.derived["name_as_printed"] = res.MRZ.AsPrinted
+		// A form asks for a surname only where one can be more than the
+		// last word.
+		d.derived["name_words"] = len(strings.Fields(res.Name))
 	}
 }
 

@@ -186,6 +186,16 @@ func TestSurnameField(t *testing.T) {
 		t.Errorf("stored %q, MRZ %v", r.Values["full_name"], r.Derived["mrz_name"])
 	}
 
+	// Asked at the terminal only where the surname can be more than the
+	// last word.
+	ctx := Context{Today: fixtureToday}
+	if f.Asks("surname", map[string]any{"full_name": "Budi Santoso"}, ctx) {
+		t.Error("surname asked for a name of two words")
+	}
+	if !f.Asks("surname", map[string]any{"full_name": "Martin Van Der Muellen"}, ctx) {
+		t.Error("surname not asked for a name of four words")
+	}
+
 	sp := mustGet(t, "stay-permit")
 	if fd, ok := sp.RoleField(RoleSurname); !ok || fd.Required {
 		t.Error("the stay permit has no optional surname")
