@@ -4,8 +4,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/jemput/jemput/lang"
 	"github.com/jung-kurt/gofpdf"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/jemput/jemput/lang"
 )
 
 // font is a face, a size in points and a grey level (0 is black).
@@ -75,8 +77,11 @@ type renderer struct {
 
 	cur    font // the font set last; gofpdf writes every SetFont to the page
 	curSet bool
-	wraps  map[wrapKey][]string // layout measures each text more than once
-	pairs  map[pairKey]float64  // widths of paragraphs on one line
+	// unicode: the sans-serif text is in the embedded font (font.go);
+	// needUnicode: a text the core fonts cannot print was met.
+	unicode, needUnicode bool
+	wraps                map[wrapKey][]string // layout measures each text more than once
+	pairs                map[pairKey]float64  // widths of paragraphs on one line
 }
 
 type pairKey struct {
@@ -97,7 +102,7 @@ var translators = sync.Pool{New: func() any {
 	return gofpdf.New("P", "mm", "A4", "").UnicodeTranslatorFromDescriptor("")
 }}
 
-func newRenderer(th theme, compress bool) *renderer {
+func newRenderer(th theme, compress, unicode bool) *renderer {
 	pdf := gofpdf.NewCustom(&gofpdf.InitType{
 		OrientationStr: "P",
 		UnitStr:        "mm",
@@ -108,26 +113,33 @@ func newRenderer(th theme, compress bool) *renderer {
 	pdf.SetMargins(th.margin, th.margin, th.margin)
 	pdf.SetAutoPageBreak(false, th.margin)
 	pdf.SetCellMargin(0)
+	if unicode {
+		pdf.AddUTF8FontFromBytes(unicodeFamily, "", dejaVuSans)
+		pdf.AddUTF8FontFromBytes(unicodeFamily, "B", dejaVuSansBold)
+	}
 	return &renderer{
-		pdf:   pdf,
-		tr:    translators.Get().(func(string) string), // cp1252
-		th:    th,
-		wraps: make(map[wrapKey][]string),
-		pairs: make(map[pairKey]float64),
+		unicode: unicode,
+		pdf:     pdf,
+		tr:      translators.Get().(func(string) string), // cp1252
+		th:      th,
+		wraps:   make(map[wrapKey][]string),
+		pairs:   make(map[pairKey]float64),
 	}
 }
 
 func (r *renderer) release() { translators.Put(r.tr) }
 
 // clean turns user text into one plain line: control characters become
-// spaces. Nothing is interpreted; gofpdf escapes what PDF syntax needs.
+// spaces, and letters typed as a base letter and combining accents become
+// the precomposed letter (NFC), which the fonts have a glyph for. Nothing
+// is interpreted; gofpdf escapes what PDF syntax needs.
 func clean(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
+	return norm.NFC.String(strings.TrimSpace(strings.Map(func(r rune) rune {
 		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
 			return ' '
 		}
 		return r
-	}, s))
+	}, s)))
 }
 
 func (r *renderer) use(f font) {
@@ -135,7 +147,8 @@ func (r *renderer) use(f font) {
 		return
 	}
 	r.cur, r.curSet = f, true
-	r.pdf.SetFont(f.family, f.style, f.size)
+	family, style := r.face(f)
+	r.pdf.SetFont(family, style, f.size)
 	switch {
 	case f.red:
 		r.pdf.SetTextColor(170, 20, 20)
@@ -180,7 +193,7 @@ const pairGap = 1.8
 
 func (r *renderer) width(f font, text string) float64 {
 	r.use(f)
-	return r.pdf.GetStringWidth(r.tr(clean(text)))
+	return r.pdf.GetStringWidth(r.enc(f, text))
 }
 
 // inlineW is the width of p on one line, Indonesian and English.
@@ -211,7 +224,7 @@ func (r *renderer) wrap(p para, w float64) []string {
 	}
 	r.use(p.f)
 	var out []string
-	if txt := r.tr(clean(p.text)); txt != "" {
+	if txt := r.enc(p.f, p.text); txt != "" {
 		ls := r.pdf.SplitLines([]byte(txt), w)
 		out = make([]string, len(ls))
 		for i, l := range ls {
@@ -279,9 +292,9 @@ func (r *renderer) drawInline(p para, x, y, w float64, align string) float64 {
 	base := y + r.lh(p.f)/2 + 0.3*p.f.mm()
 	idW := r.width(p.f, p.text)
 	r.pdf.SetXY(x, y)
-	r.pdf.CellFormat(idW, r.lh(p.f), r.tr(clean(p.text)), "", 0, "L", false, 0, "")
+	r.pdf.CellFormat(idW, r.lh(p.f), r.enc(p.f, p.text), "", 0, "L", false, 0, "")
 	r.use(p.enF)
 	r.pdf.SetXY(x+idW+pairGap, base-r.lh(p.enF)/2-0.3*p.enF.mm())
-	r.pdf.CellFormat(w-idW-pairGap, r.lh(p.enF), r.tr(clean(p.en)), "", 0, "L", false, 0, "")
+	r.pdf.CellFormat(w-idW-pairGap, r.lh(p.enF), r.enc(p.enF, p.en), "", 0, "L", false, 0, "")
 	return h
 }
