@@ -54,15 +54,19 @@ func (a *App) renderReceipt(ctx context.Context, svc *intake.Service, r intake.R
 	if err := receipt.Render(&buf, d, receipt.Format(opts.Format)); err != nil {
 		return "", err
 	}
-	path := opts.Out
+	path, force := opts.Out, opts.Force
 	if path == "" {
 		name := r.App.Number
 		if r.Copy > 0 {
 			name += fmt.Sprintf("-salinan-%d", r.Copy)
 		}
 		path = filepath.Join(a.receiptDir(), name+".pdf")
+		// The original not yet given (kept at intake without --print)
+		// is replaced by the one given now, perhaps on other paper, so
+		// that the kit keeps one original.
+		force = force || r.Copy == 0
 	}
-	if err := a.writeNewFile(path, buf.Bytes(), opts.Force); err != nil {
+	if err := a.writeNewFile(path, buf.Bytes(), force); err != nil {
 		return "", err
 	}
 	if opts.Print {
@@ -133,8 +137,14 @@ func printPDF(ctx context.Context, path, printer, title string) error {
 	args = append(args, "--", path)
 	out, err := exec.CommandContext(ctx, lp, args...).CombinedOutput()
 	if err != nil {
-		return intake.Errorf(intake.CodeInternal, "pencetakan gagal: %s; tanda terima tersimpan di %s", "printing failed: %s; the receipt is saved at %s",
-			strings.TrimSpace(string(out)), path).WithHint("periksa pencetak dengan: lpstat -p", "check the printer with: lpstat -p")
+		e := intake.Errorf(intake.CodeInternal, "pencetakan gagal: %s; tanda terima tersimpan di %s", "printing failed: %s; the receipt is saved at %s",
+			strings.TrimSpace(string(out)), path)
+		if printer == "" {
+			return e.WithHint("jemput doctor memeriksa pencetak; pilih satu dengan --printer NAMA atau jadikan bawaan: lpoptions -d NAMA",
+				"jemput doctor checks the printer; name one with --printer NAME or make it the default: lpoptions -d NAME")
+		}
+		return e.WithHint("jemput doctor --printer "+printer+" memeriksa pencetak itu; daftar pencetak: lpstat -p",
+			"jemput doctor --printer "+printer+" checks that printer; the printers there are: lpstat -p")
 	}
 	return nil
 }
