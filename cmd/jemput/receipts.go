@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/jemput/jemput/intake"
@@ -70,11 +73,39 @@ func (a *App) renderReceipt(ctx context.Context, svc *intake.Service, r intake.R
 		return "", err
 	}
 	if opts.Print {
-		if err := printPDF(ctx, path, opts.Printer, r.App.Number); err != nil {
+		var lpOpts []string
+		if receipt.Format(opts.Format) == receipt.Roll80 {
+			if m, ok := rollMedia(buf.Bytes()); ok {
+				lpOpts = append(lpOpts, "-o", m)
+			}
+		}
+		if err := printPDF(ctx, path, opts.Printer, r.App.Number, lpOpts...); err != nil {
 			return path, err
 		}
 	}
 	return path, nil
+}
+
+// mediaBox is the size of a PDF page as gofpdf writes it, in points; the
+// first is the page's own, before the document's default.
+var mediaBox = regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`)
+
+// rollMedia is the lp option that gives CUPS a roll receipt's own paper:
+// 80 mm wide and as long as the receipt. Without it CUPS lays the page on
+// the queue's default paper (A4 or Letter) and cuts off what does not fit,
+// the number at the top among it.
+func rollMedia(pdf []byte) (string, bool) {
+	m := mediaBox.FindSubmatch(pdf)
+	if m == nil {
+		return "", false
+	}
+	w, err1 := strconv.ParseFloat(string(m[1]), 64)
+	h, err2 := strconv.ParseFloat(string(m[2]), 64)
+	if err1 != nil || err2 != nil || w <= 0 || h <= 0 {
+		return "", false
+	}
+	mm := func(pt float64) int { return int(math.Ceil(pt * 25.4 / 72)) }
+	return fmt.Sprintf("media=Custom.%dx%dmm", mm(w), mm(h)), true
 }
 
 // writeNewFile writes a file the kit makes for people (a receipt, an
@@ -123,8 +154,8 @@ func within(path, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// printPDF sends a PDF to CUPS with lp.
-func printPDF(ctx context.Context, path, printer, title string) error {
+// printPDF sends a PDF to CUPS with lp, with lp's -o options if any.
+func printPDF(ctx context.Context, path, printer, title string, lpOpts ...string) error {
 	lp, err := exec.LookPath("lp")
 	if err != nil {
 		return intake.Errorf(intake.CodeInternal, "lp (CUPS) tidak ditemukan; tanda terima tersimpan di %s", "lp (CUPS) not found; the receipt is saved at %s", path).
@@ -134,6 +165,7 @@ func printPDF(ctx context.Context, path, printer, title string) error {
 	if printer != "" {
 		args = append(args, "-d", printer)
 	}
+	args = append(args, lpOpts...)
 	args = append(args, "--", path)
 	out, err := exec.CommandContext(ctx, lp, args...).CombinedOutput()
 	if err != nil {
