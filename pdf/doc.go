@@ -7,7 +7,7 @@
 // breaks pages, and writes the same bytes for the same document.
 //
 // Text is printed as plain text, never interpreted: in the PDF core fonts
-// when all of it is in their encoding (Windows-1252), else in the embedded
+// where it is in their encoding (Windows-1252), else in the embedded
 // DejaVu Sans, which prints every Latin-script name (font.go).
 package pdf
 
@@ -125,11 +125,7 @@ func (d *Document) Write(w io.Writer) error {
 		}
 		photoW, photoH = float64(cfg.Width), float64(cfg.Height)
 	}
-	r := d.render(th, photoW, photoH, false)
-	if r.needUnicode {
-		r.release()
-		r = d.render(th, photoW, photoH, true)
-	}
+	r := d.render(th, photoW, photoH)
 	defer r.release()
 	if err := r.pdf.Error(); err != nil {
 		return err
@@ -137,10 +133,9 @@ func (d *Document) Write(w io.Writer) error {
 	return r.pdf.Output(w)
 }
 
-// render lays the document out, in the core fonts or in the embedded
-// Unicode font (see font.go).
-func (d *Document) render(th theme, photoW, photoH float64, unicode bool) *renderer {
-	r := newRenderer(th, d.opt.Compress, unicode)
+// render lays the document out on gofpdf's pages.
+func (d *Document) render(th theme, photoW, photoH float64) *renderer {
+	r := newRenderer(th, d.opt.Compress)
 	created := d.opt.Created
 	if created.IsZero() {
 		created = time.Now()

@@ -17,15 +17,16 @@ var (
 // unicodeFamily is the name the embedded faces are registered under.
 const unicodeFamily = "dejavu"
 
-// A document is printed in the PDF core fonts (Helvetica, Courier), which
-// every viewer and printer has and which cost nothing to embed, as long as
-// all its text is in their encoding, Windows-1252: Indonesian and English
-// text, and names such as "José Müller". Any other letter ("Łukasz
-// Wałęsa", "Nguyễn Văn Đức") makes Write lay the whole document out again
-// in the embedded Unicode font, so that one document never mixes two
-// sans-serif faces. Embedding costs gofpdf several milliseconds a
-// document (it parses the font, hashes its widths and compresses the
-// subset each time), which the common case does not pay.
+// Text is printed in the PDF core fonts (Helvetica, Courier), which every
+// viewer and printer has and which cost nothing to embed, wherever it is
+// in their encoding, Windows-1252: Indonesian and English text, and names
+// such as "José Müller". A text with any other letter ("Łukasz Wałęsa",
+// "Nguyễn Văn Đức") is printed in the embedded face of the same weight,
+// the way a viewer falls back to a font that has the glyphs. gofpdf
+// spends several milliseconds a document on each embedded face it uses
+// (it parses the font, hashes its widths and compresses the subset), so a
+// face is registered only when a text needs it, and a receipt of an
+// Indonesian name costs what it did.
 
 // winAnsiExtra are the characters of Windows-1252 between 0x80 and 0x9F,
 // where it differs from Latin-1.
@@ -44,36 +45,34 @@ func winAnsi(s string) bool {
 	return true
 }
 
-// face is the font gofpdf is given for f: in a Unicode document the
-// sans-serif faces are the embedded ones (italic becomes upright: the
-// English lines are set apart by size and grey already), while codes stay
-// in Courier, whose text is checked by the caller (see RowCode).
-func (r *renderer) face(f font) (family, style string) {
-	if !r.unicode || f.family != "Helvetica" {
-		return f.family, f.style
+// face is the font gofpdf is given for the (cleaned) text s in f: the
+// core font where it can print s, else the embedded face, bold for bold
+// text and for codes, registered with gofpdf on first use.
+func (r *renderer) face(f font, s string) (family, style string, utf8 bool) {
+	if winAnsi(s) {
+		return f.family, f.style, false
 	}
-	if strings.Contains(f.style, "B") {
-		return unicodeFamily, "B"
+	style = ""
+	if strings.Contains(f.style, "B") || f.family == "Courier" {
+		style = "B"
 	}
-	return unicodeFamily, ""
-}
-
-// utf8 reports whether text in f goes to gofpdf as UTF-8.
-func (r *renderer) utf8(f font) bool {
-	fam, _ := r.face(f)
-	return fam == unicodeFamily
+	if !r.faces[style] {
+		ttf := dejaVuSans
+		if style == "B" {
+			ttf = dejaVuSansBold
+		}
+		r.pdf.AddUTF8FontFromBytes(unicodeFamily, style, ttf)
+		r.faces[style] = true
+	}
+	return unicodeFamily, style, true
 }
 
 // enc is text as gofpdf takes it in font f: one clean line, in UTF-8 for
-// the embedded faces, else in Windows-1252. Text the core fonts cannot
-// print marks the document for a second layout in the embedded font.
+// an embedded face, else in Windows-1252.
 func (r *renderer) enc(f font, s string) string {
 	s = clean(s)
-	if r.utf8(f) {
+	if _, _, utf8 := r.face(f, s); utf8 {
 		return s
-	}
-	if !winAnsi(s) {
-		r.needUnicode = true
 	}
 	return r.tr(s)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/lang"
@@ -116,6 +117,10 @@ func TestWinAnsi(t *testing.T) {
 	}
 }
 
+// longForeign wraps on both papers: lines are split between letters of
+// several bytes, never inside one.
+const longForeign = "Đường Nguyễn Thị Minh Khai, Phường Đa Kao, Quận Một, Thành phố Hồ Chí Minh, Việt Nam, gần chợ Tân Định"
+
 // foreign is a document with names outside Windows-1252, one of them
 // typed with combining accents.
 func foreign(p Paper) *Document {
@@ -127,6 +132,7 @@ func foreign(p Paper) *Document {
 	s.Row(lang.Text{ID: "Nama", EN: "Name"}, "Nguye\u0302\u0303n Va\u0306n \u0110u\u031b\u0301c")
 	s.Row(lang.Text{ID: "Nama", EN: "Name"}, "Şükrü Güneş")
 	s.Row(lang.Text{ID: "Nama", EN: "Name"}, "José Müller")
+	s.Row(lang.Text{ID: "Alamat", EN: "Address"}, longForeign)
 	s.RowCode(lang.Text{ID: "MRZ", EN: "MRZ"}, "WALESA<<LUKASZ")
 	s.RowCode(lang.Text{ID: "Kode", EN: "Code"}, "Ŧ-001")
 	s.StrongItem(lang.Text{ID: "Dokumen kurang", EN: "Missing document"})
@@ -155,7 +161,15 @@ func TestWriteUnicode(t *testing.T) {
 					t.Errorf("text lacks %q:\n%s", w, flat)
 				}
 			}
+			for _, w := range strings.Fields(longForeign) {
+				if !strings.Contains(flat, w) {
+					t.Errorf("wrapped text lacks %q", w)
+				}
+			}
 			for _, r := range flat {
+				if r == utf8.RuneError {
+					t.Error("a letter was cut in two")
+				}
 				if unicode.Is(unicode.Mn, r) {
 					t.Errorf("a combining mark %U is printed apart from its letter", r)
 				}

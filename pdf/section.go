@@ -43,19 +43,13 @@ func (s *Section) RowText(label, value lang.Text) {
 }
 
 // RowCode adds a label with a code in a monospaced face, such as a
-// machine-readable name; on narrow paper it goes beneath its label. The
-// monospaced face is a core font: a code it cannot print (not
-// Windows-1252) is printed in the value's face instead.
+// machine-readable name; on narrow paper it goes beneath its label.
 func (s *Section) RowCode(label lang.Text, value string) {
 	s.add(func(r *renderer) row {
 		if clean(value) == "" {
 			return r.valueRow(label, "")
 		}
-		f := r.th.mono
-		if !winAnsi(clean(value)) {
-			f = r.th.value
-		}
-		return kv{label: label, value: stack{{f: f, text: value}}, wide: r.th.narrow}
+		return kv{label: label, value: stack{{f: r.th.mono, text: value}}, wide: r.th.narrow}
 	})
 }
 

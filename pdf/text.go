@@ -76,12 +76,12 @@ type renderer struct {
 	th  theme
 
 	cur    font // the font set last; gofpdf writes every SetFont to the page
+	curFam string
+	curSty string
 	curSet bool
-	// unicode: the sans-serif text is in the embedded font (font.go);
-	// needUnicode: a text the core fonts cannot print was met.
-	unicode, needUnicode bool
-	wraps                map[wrapKey][]string // layout measures each text more than once
-	pairs                map[pairKey]float64  // widths of paragraphs on one line
+	faces  map[string]bool      // embedded faces registered with gofpdf, by style (font.go)
+	wraps  map[wrapKey][]string // layout measures each text more than once
+	pairs  map[pairKey]float64  // widths of paragraphs on one line
 }
 
 type pairKey struct {
@@ -102,7 +102,7 @@ var translators = sync.Pool{New: func() any {
 	return gofpdf.New("P", "mm", "A4", "").UnicodeTranslatorFromDescriptor("")
 }}
 
-func newRenderer(th theme, compress, unicode bool) *renderer {
+func newRenderer(th theme, compress bool) *renderer {
 	pdf := gofpdf.NewCustom(&gofpdf.InitType{
 		OrientationStr: "P",
 		UnitStr:        "mm",
@@ -113,17 +113,13 @@ func newRenderer(th theme, compress, unicode bool) *renderer {
 	pdf.SetMargins(th.margin, th.margin, th.margin)
 	pdf.SetAutoPageBreak(false, th.margin)
 	pdf.SetCellMargin(0)
-	if unicode {
-		pdf.AddUTF8FontFromBytes(unicodeFamily, "", dejaVuSans)
-		pdf.AddUTF8FontFromBytes(unicodeFamily, "B", dejaVuSansBold)
-	}
 	return &renderer{
-		unicode: unicode,
-		pdf:     pdf,
-		tr:      translators.Get().(func(string) string), // cp1252
-		th:      th,
-		wraps:   make(map[wrapKey][]string),
-		pairs:   make(map[pairKey]float64),
+		pdf:   pdf,
+		tr:    translators.Get().(func(string) string), // cp1252
+		th:    th,
+		faces: make(map[string]bool),
+		wraps: make(map[wrapKey][]string),
+		pairs: make(map[pairKey]float64),
 	}
 }
 
@@ -142,12 +138,14 @@ func clean(s string) string {
 	}, s)))
 }
 
-func (r *renderer) use(f font) {
-	if r.curSet && f == r.cur {
+// use sets the font for text s (cleaned) in f: its face depends on the
+// text (font.go).
+func (r *renderer) use(f font, s string) {
+	family, style, _ := r.face(f, s)
+	if r.curSet && f == r.cur && family == r.curFam && style == r.curSty {
 		return
 	}
-	r.cur, r.curSet = f, true
-	family, style := r.face(f)
+	r.cur, r.curFam, r.curSty, r.curSet = f, family, style, true
 	r.pdf.SetFont(family, style, f.size)
 	switch {
 	case f.red:
@@ -192,8 +190,9 @@ func (r *renderer) pair(t lang.Text, id, en font) stack {
 const pairGap = 1.8
 
 func (r *renderer) width(f font, text string) float64 {
-	r.use(f)
-	return r.pdf.GetStringWidth(r.enc(f, text))
+	t := clean(text)
+	r.use(f, t)
+	return r.pdf.GetStringWidth(r.enc(f, t))
 }
 
 // inlineW is the width of p on one line, Indonesian and English.
@@ -222,13 +221,16 @@ func (r *renderer) wrap(p para, w float64) []string {
 	if ls, ok := r.wraps[k]; ok {
 		return ls
 	}
-	r.use(p.f)
+	t := clean(p.text)
+	r.use(p.f, t)
 	var out []string
-	if txt := r.enc(p.f, p.text); txt != "" {
-		ls := r.pdf.SplitLines([]byte(txt), w)
-		out = make([]string, len(ls))
-		for i, l := range ls {
-			out[i] = string(l)
+	switch _, _, utf8 := r.face(p.f, t); {
+	case t == "":
+	case utf8:
+		out = r.pdf.SplitText(t, w) // by rune: SplitLines counts bytes
+	default:
+		for _, l := range r.pdf.SplitLines([]byte(r.tr(t)), w) {
+			out = append(out, string(l))
 		}
 	}
 	r.wraps[k] = out
@@ -267,7 +269,7 @@ func (r *renderer) drawStack(s stack, x, y, w float64, align string) float64 {
 			continue
 		}
 		ls := r.wrap(p, w)
-		r.use(p.f)
+		r.use(p.f, clean(p.text))
 		lh := r.lh(p.f)
 		for _, l := range ls {
 			r.pdf.SetXY(x, y)
@@ -293,7 +295,7 @@ func (r *renderer) drawInline(p para, x, y, w float64, align string) float64 {
 	idW := r.width(p.f, p.text)
 	r.pdf.SetXY(x, y)
 	r.pdf.CellFormat(idW, r.lh(p.f), r.enc(p.f, p.text), "", 0, "L", false, 0, "")
-	r.use(p.enF)
+	r.use(p.enF, clean(p.en))
 	r.pdf.SetXY(x+idW+pairGap, base-r.lh(p.enF)/2-0.3*p.enF.mm())
 	r.pdf.CellFormat(w-idW-pairGap, r.lh(p.enF), r.enc(p.enF, p.en), "", 0, "L", false, 0, "")
 	return h

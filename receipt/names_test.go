@@ -1,6 +1,7 @@
 package receipt
 
 import (
+	"bytes"
 	"encoding/json"
 	"os/exec"
 	"strings"
@@ -138,4 +139,21 @@ func TestFixtureNamesPrint(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkRenderForeignA4 is BenchmarkRenderA4 for a name outside
+// Windows-1252: the receipt is laid out twice (the second time in the
+// embedded font, which gofpdf parses and subsets for each document).
+func BenchmarkRenderForeignA4(b *testing.B) {
+	d := fullData(b)
+	d.FullName = "Nguyễn Văn Đức"
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := Render(&buf, d, A4); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
 }
