@@ -143,7 +143,15 @@ func checkPrinter(ctx context.Context, printer string) printerCheck {
 		out, err := lpstat("-d")
 		name, found := strings.CutPrefix(out, "system default destination: ")
 		if err != nil || !found || name == "" {
-			if all, err := lpstat("-p"); err != nil || !strings.HasPrefix(all, "printer ") {
+			all, err := lpstat("-p")
+			if strings.Contains(strings.ToLower(all), "not running") {
+				return printerCheck{info: true,
+					msg: lang.Text{ID: "lp (CUPS) ada, tetapi layanan CUPS tidak berjalan: tanda terima disimpan sebagai PDF, --print akan gagal",
+						EN: "lp (CUPS) is there but the CUPS scheduler is not running: receipts are saved as PDF, --print will fail"},
+					hint: lang.Text{ID: "jalankan CUPS (sudo service cups start), lalu periksa lagi dengan jemput doctor",
+						EN: "start CUPS (sudo service cups start), then check again with jemput doctor"}}
+			}
+			if err != nil || !strings.HasPrefix(all, "printer ") {
 				return printerCheck{info: true,
 					msg: lang.Text{ID: "lp (CUPS) ada, tetapi belum ada pencetak: tanda terima disimpan sebagai PDF, --print akan gagal",
 						EN: "lp (CUPS) is there but no printer is set up: receipts are saved as PDF, --print will fail"},
