@@ -60,6 +60,11 @@ func ForApplication(r intake.ReceiptIssue, photo []byte, key ed25519.PrivateKey)
 		}
 	}
 	d.NextSteps = nextSteps(f, app, r.Event, r.Kit)
+	if v := r.NextVisit; v != nil {
+		d.NextSteps = append(d.NextSteps, lang.Text{
+			ID: "Pengambilan paspor: kunjungan berikutnya di " + v.Place + " pada " + v.Date + ".",
+			EN: "Passport pickup: the next visit to " + v.Place + " on " + v.Date + "."})
+	}
 	d.QR, err = Sign(Payload{Kit: r.Kit.Code, Number: app.Number, NIKMasked: d.NIKMasked, Name: qrName(f, d, v),
 		Issued: d.Issued, Fee: d.Fee, Version: app.Version, Copy: r.Copy}, key)
 	return d, err

@@ -115,7 +115,9 @@ pengawas menyetujui dan mengirimkannya ke kantor pusat.`,
 		newHandoverCommand(app, nil),
 		newAuditCommand(app),
 		newDoctorCommand(app, nil),
+		newReportCommand(app),
 	)
+	root.SetHelpCommand(newHelpCommand(app, root, nil))
 	return root
 }
 
