@@ -48,7 +48,7 @@ func TestPrintCUPS(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, cupsScript, "start", dir, queue).Output()
+	out, err := exec.CommandContext(ctx, cupsScript, "start", dir, queue, fmt.Sprint(os.Getpid())).Output()
 	t.Cleanup(stop)
 	if err != nil {
 		var ee *exec.ExitError
