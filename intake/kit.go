@@ -17,6 +17,7 @@ type InitKit struct {
 	SupervisorName string
 	PIN            string
 	PublicKey      []byte
+	Zone           string // IANA name; "" = DefaultZone
 }
 
 // NewOfficer is what `jemput officer add` asks for.
@@ -41,12 +42,18 @@ func (s *Service) InitKit(ctx context.Context, in InitKit) (Kit, Officer, error)
 	if in.Office == "" {
 		issues = append(issues, issue("office", "required", "nama kantor wajib diisi", "the office name is required"))
 	}
+	if in.Zone == "" {
+		in.Zone = DefaultZone
+	}
+	if _, err := LoadZone(in.Zone); err != nil {
+		issues = append(issues, fieldError("zone", err))
+	}
 	o, more := s.checkNewOfficer(NewOfficer{NIP: in.SupervisorNIP, Name: in.SupervisorName, Role: RoleSupervisor, PIN: in.PIN}, "supervisor_")
 	issues = append(issues, more...)
 	if len(issues) > 0 {
 		return Kit{}, Officer{}, invalid(issues)
 	}
-	kit := Kit{Code: in.Code, Office: in.Office, PublicKey: in.PublicKey, CreatedAt: s.now()}
+	kit := Kit{Code: in.Code, Office: in.Office, PublicKey: in.PublicKey, Zone: strings.TrimSpace(in.Zone), CreatedAt: s.now()}
 	err := s.store.Update(ctx, func(tx Tx) error {
 		if k, err := tx.Kit(); err == nil {
 			return Errorf(CodeKitExists, "kit %s sudah dibuat di folder ini", "kit %s already exists in this folder", k.Code)
@@ -141,10 +148,10 @@ func (s *Service) Login(ctx context.Context, nip, pin string) (Officer, error) {
 	var o Officer
 	var refused error
 	err := s.store.Update(ctx, func(tx Tx) error {
-		if _, err := tx.Kit(); err != nil {
+		kit, err := tx.Kit()
+		if err != nil {
 			return err
 		}
-		var err error
 		o, err = tx.OfficerByNIP(strings.TrimSpace(nip))
 		if IsCode(err, CodeNotFound) {
 			// Take as long as a wrong PIN does, so that timing does not
@@ -161,7 +168,7 @@ func (s *Service) Login(ctx context.Context, nip, pin string) (Officer, error) {
 		// was set under a wrong clock, and would lock the account for good.
 		if now.Before(o.LockedUntil) && !o.LockedUntil.After(now.Add(LockFor)) {
 			refused = Errorf(CodeLocked, "akun %s terkunci sampai %s setelah %d PIN salah", "account %s is locked until %s after %d wrong PINs",
-				o.NIP, lockTime(now, o.LockedUntil), MaxFailedPIN)
+				o.NIP, lockTime(kit.Location(), now, o.LockedUntil), MaxFailedPIN)
 			return s.audit(tx, o, "login.locked", "officer", o.ID, "", nil)
 		}
 		if !VerifyPIN(o.PINHash, pin) {
@@ -169,7 +176,7 @@ func (s *Service) Login(ctx context.Context, nip, pin string) (Officer, error) {
 			if failed >= MaxFailedPIN {
 				failed, until = 0, now.Add(LockFor)
 				refused = Errorf(CodeLocked, "PIN salah %d kali: akun %s terkunci sampai %s", "%d wrong PINs: account %s is locked until %s",
-					MaxFailedPIN, o.NIP, lockTime(now, until))
+					MaxFailedPIN, o.NIP, lockTime(kit.Location(), now, until))
 			} else {
 				refused = Errorf(CodeUnauthorized, "NIP atau PIN salah (sisa %d percobaan)", "wrong NIP or PIN (%d tries left)", MaxFailedPIN-failed)
 			}
@@ -211,9 +218,10 @@ func (s *Service) Logout(ctx context.Context) (Officer, error) {
 	return o, err
 }
 
-// lockTime shows when a lock ends: the time, and the date too when it is
-// not today.
-func lockTime(now, until time.Time) string {
+// lockTime shows when a lock ends, in the kit's zone: the time, and the
+// date too when it is not today.
+func lockTime(loc *time.Location, now, until time.Time) string {
+	now, until = now.In(loc), until.In(loc)
 	if until.Format(time.DateOnly) == now.Format(time.DateOnly) {
 		return until.Format("15:04")
 	}

@@ -17,6 +17,7 @@ type Store interface {
 type Tx interface {
 	Kit() (Kit, error) // CodeNotInit before CreateKit
 	CreateKit(Kit) error
+	SetKitZone(name string) error
 
 	Officer(id string) (Officer, error)
 	OfficerByNIP(nip string) (Officer, error)

@@ -18,7 +18,7 @@ func textOf(id, en string) lang.Text { return lang.Text{ID: id, EN: en} }
 func (t *tx) Kit() (intake.Kit, error) {
 	var k intake.Kit
 	var created string
-	err := t.queryRow(`SELECT code, office, public_key, created_at FROM kit WHERE id = 1`).Scan(&k.Code, &k.Office, &k.PublicKey, &created)
+	err := t.queryRow(`SELECT code, office, public_key, zone, created_at FROM kit WHERE id = 1`).Scan(&k.Code, &k.Office, &k.PublicKey, &k.Zone, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return k, intake.Errorf(intake.CodeNotInit, "kit belum dibuat", "the kit has not been set up")
 	}
@@ -27,7 +27,11 @@ func (t *tx) Kit() (intake.Kit, error) {
 }
 
 func (t *tx) CreateKit(k intake.Kit) error {
-	return t.exec(`INSERT INTO kit (id, code, office, public_key, created_at) VALUES (1, ?, ?, ?, ?)`, k.Code, k.Office, k.PublicKey, formatTime(k.CreatedAt))
+	return t.exec(`INSERT INTO kit (id, code, office, public_key, zone, created_at) VALUES (1, ?, ?, ?, ?, ?)`, k.Code, k.Office, k.PublicKey, k.Zone, formatTime(k.CreatedAt))
+}
+
+func (t *tx) SetKitZone(name string) error {
+	return t.exec(`UPDATE kit SET zone = ? WHERE id = 1`, name)
 }
 
 const officerCols = `id, nip, name, role, pin_hash, failed_pins, locked_until, created_at`
@@ -408,7 +412,8 @@ func (t *tx) RosterEntries(eventID string) ([]intake.RosterEntry, error) {
 }
 
 func (t *tx) SetRosterApp(eventID string, no int, appID string) error {
-	res, err := t.execResult(`UPDATE roster_entries SET app_id = ? WHERE event_id = ? AND no = ?`, appID, eventID, no)
+	// "" frees the entry (a voided completion): NULL, not a dangling id.
+	res, err := t.execResult(`UPDATE roster_entries SET app_id = ? WHERE event_id = ? AND no = ?`, nullable(appID), eventID, no)
 	if err != nil {
 		return wrap(err)
 	}
