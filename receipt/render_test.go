@@ -463,7 +463,10 @@ func BenchmarkRender80mm(b *testing.B) {
 }
 
 func benchmarkRender(b *testing.B, f Format) {
-	d := fullData(b)
+	benchmarkRenderData(b, fullData(b), f)
+}
+
+func benchmarkRenderData(b *testing.B, d Data, f Format) {
 	var buf bytes.Buffer
 	// Each render is timed on its own, so that scripts/bench can print
 	// the median and the 99th percentile (PRODUCT.md's target is the

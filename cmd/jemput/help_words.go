@@ -103,9 +103,9 @@ var helpID = map[string]string{
 	"why (required, recorded, shown to the officer)":         "alasan (wajib, dicatat, ditunjukkan kepada petugas)",
 
 	// receipts
-	"Print a receipt again (marked SALINAN / COPY n)":             "Cetak ulang tanda terima (bertanda SALINAN / COPY n)",
-	"Check a receipt's QR text: valid, or why not":                "Periksa teks QR tanda terima: sah, atau mengapa tidak",
-	"where to write the PDF (default: receipts/ in the kit home)": "tempat menulis PDF (bawaan: receipts/ di folder kit)",
+	"Print a receipt: the original if the applicant has none yet, else a copy marked SALINAN / COPY n": "Cetak tanda terima: yang asli bila pemohon belum menerimanya, selain itu salinan bertanda SALINAN / COPY n",
+	"Check a receipt's QR text: valid, or why not":                                                     "Periksa teks QR tanda terima: sah, atau mengapa tidak",
+	"where to write the PDF (default: receipts/ in the kit home)":                                      "tempat menulis PDF (bawaan: receipts/ di folder kit)",
 	"paper: a4 or 80mm":               "kertas: a4 atau 80mm",
 	"print with lp (CUPS)":            "cetak dengan lp (CUPS)",
 	"printer name for --print":        "nama pencetak untuk --print",
@@ -137,9 +137,10 @@ var helpID = map[string]string{
 	"approved applications that may wait":                                                              "jumlah permohonan disetujui yang boleh menunggu",
 
 	// audit, doctor
-	"The append-only, hash-chained audit log":          "Log audit yang hanya bisa ditambah, berantai hash",
-	"Check that no audit entry was changed or removed": "Periksa bahwa tidak ada entri audit yang diubah atau dihapus",
-	"Check the kit: database, key, audit log, printer": "Periksa kit: basis data, kunci, log audit, pencetak, zona waktu",
+	"The append-only, hash-chained audit log":               "Log audit yang hanya bisa ditambah, berantai hash",
+	"Check that no audit entry was changed or removed":      "Periksa bahwa tidak ada entri audit yang diubah atau dihapus",
+	"Check the kit: database, key, audit log, printer":      "Periksa kit: basis data, kunci, log audit, pencetak, zona waktu",
+	"check this printer instead of the default destination": "periksa pencetak ini, bukan tujuan cetak bawaan",
 	// events' capacity, turned away, reports, help topics
 	"Close the open event, or the one given (supervisors only); says what is still open first":                                   "Tutup acara yang dibuka, atau yang disebut (hanya pengawas); lebih dulu menyebut apa yang masih terbuka",
 	"Guides for a day at an event (setup, intake, end-of-day, sync, usb, lost-laptop), or a command's help":                      "Panduan untuk satu hari di acara (setup, intake, end-of-day, sync, usb, lost-laptop), atau bantuan satu perintah",
