@@ -9,10 +9,13 @@ import (
 // Kit is this laptop's identity: its code (part of every application number),
 // the office it belongs to and its device public key.
 type Kit struct {
+	ID        string // random, made at init: sessions are bound to it
 	Code      string
 	Office    string
-	PublicKey []byte // ed25519; the private key stays in the kit home
+	PublicKey []byte // ed25519; the private key is sealed under the data key
 	CreatedAt time.Time
+	Encrypted bool // false for a kit made before encryption, until converted
+	Recovery  bool // the office's recovery slot is in place
 }
 
 // Role is what an officer may do.
@@ -33,6 +36,8 @@ type Officer struct {
 	FailedPINs  int
 	LockedUntil time.Time
 	CreatedAt   time.Time
+	DisabledAt  time.Time // zero while the officer may log in
+	Seal        string    // MAC of the row under the supervisor key (store)
 }
 
 // EventType is one of the four kinds of mobile service.
@@ -110,6 +115,7 @@ type Application struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Receipts    int // receipts printed or written so far
+	PurgedAt    time.Time // the applicant's data was purged (jemput purge)
 	Doc         Document
 	Find        Find // what it is found by, from its current document
 }

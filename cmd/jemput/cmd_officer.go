@@ -166,7 +166,7 @@ func runOfficerUnlock(ctx context.Context, app *App, opts *officerUnlockOptions)
 	if err != nil {
 		return err
 	}
-	o, err := svc.Unlock(ctx, opts.NIP)
+	o, err := svc.UnlockOfficer(ctx, opts.NIP)
 	if err != nil {
 		return err
 	}
