@@ -50,14 +50,14 @@ func runLogin(ctx context.Context, app *App, opts *loginOptions) error {
 	if err != nil {
 		return err
 	}
-	// Whoever was logged in here is logged out: one session per kit.
-	app.removeSession()
 	sess, err := svc.Login(ctx, opts.NIP, pin)
 	if err != nil {
 		return err
 	}
 	o := sess.Officer
+	// Whoever was logged in here is logged out: one session per kit.
 	app.kitID = sess.Kit.ID
+	app.removeSession()
 	if err := app.writeSession(sess); err != nil {
 		return err
 	}

@@ -68,6 +68,13 @@ func (r removeAfter) Run() int {
 func scriptEnv(t testing.TB, env *testscript.Env) error {
 	env.Setenv("HOME", env.WorkDir)
 	env.Setenv("JEMPUT_HOME", filepath.Join(env.WorkDir, "home"))
+	// Sessions and receipts for printing live in the user's runtime
+	// folder, never in the kit home.
+	run := filepath.Join(env.WorkDir, "run")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		return err
+	}
+	env.Setenv("XDG_RUNTIME_DIR", run)
 	env.Setenv("JEMPUT_NOW", "2026-11-27T09:30:00+08:00")
 	env.Setenv("TZ", "Asia/Makassar")
 	env.Setenv("LANG", "en_US.UTF-8")
