@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -31,9 +33,12 @@ func (a *App) runtimeDir() (string, bool) {
 	return filepath.Join(os.TempDir(), "jemput-"+strconv.Itoa(os.Getuid())), false
 }
 
+// sessionPath names the session of one kit home: a copy of the home is
+// another kit home, with no session of its own until a login there.
 func (a *App) sessionPath(kitID string) string {
 	dir, _ := a.runtimeDir()
-	return filepath.Join(dir, kitID+".session")
+	sum := sha256.Sum256([]byte(a.homeAbs()))
+	return filepath.Join(dir, kitID+"-"+hex.EncodeToString(sum[:6])+".session")
 }
 
 // receiptDir is where receipts are written when --out is not given: beside
@@ -41,7 +46,8 @@ func (a *App) sessionPath(kitID string) string {
 // data in clear. A reprint makes it again from the sealed record.
 func (a *App) receiptDir() string {
 	dir, _ := a.runtimeDir()
-	return filepath.Join(dir, "receipts-"+a.kitID)
+	sum := sha256.Sum256([]byte(a.homeAbs()))
+	return filepath.Join(dir, "receipts-"+a.kitID+"-"+hex.EncodeToString(sum[:6]))
 }
 
 // ensureRuntimeDir makes the runtime folder 0700 and refuses one that
