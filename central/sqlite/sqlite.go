@@ -320,6 +320,15 @@ func (t *sqliteTx) AddAudit(kit string, e ksync.AuditEntry, at time.Time) error 
 	return err
 }
 
+func (t *sqliteTx) AuditHash(kit string, seq int64) (string, error) {
+	var h string
+	err := t.row(`SELECT hash FROM audit WHERE kit = ? AND seq = ?`, kit, seq).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return h, err
+}
+
 // Attachments.
 
 func (t *sqliteTx) Attachment(sha string) (central.Attachment, error) {
