@@ -67,6 +67,10 @@ func runLogin(ctx context.Context, app *App, opts *loginOptions) error {
 		if err := app.adoptLegacyKey(ctx); err != nil {
 			return err
 		}
+		if n := app.removeLegacyReceipts(); n > 0 {
+			app.Note("%d tanda terima lama dihapus dari folder kit (berisi data pemohon tanpa enkripsi; cetak ulang dengan jemput receipt)",
+				"%d old receipts removed from the kit folder (they held applicant data in clear; print again with jemput receipt)", n)
+		}
 		if err := app.db.Compact(ctx); err != nil {
 			return err
 		}

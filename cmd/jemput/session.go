@@ -171,6 +171,18 @@ func (a *App) adoptLegacyKey(ctx context.Context) error {
 	return os.Remove(a.legacyKeyPath())
 }
 
+// removeLegacyReceipts removes the receipts a kit made before encryption
+// kept in its home, in clear: they are made again from the sealed records.
+func (a *App) removeLegacyReceipts() int {
+	dir := filepath.Join(a.Home, "receipts")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	for _, f := range files {
+		os.Remove(f)
+	}
+	os.Remove(dir)
+	return len(files)
+}
+
 // sessionTTL reads login --for, else the kit's default.
 func parseTTL(s string) (time.Duration, error) {
 	if s == "" {
