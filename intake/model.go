@@ -114,7 +114,7 @@ type Application struct {
 	RosterNo    int    // the roster entry it completes, 0 if none
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
-	Receipts    int // receipts printed or written so far
+	Receipts    int       // receipts printed or written so far
 	PurgedAt    time.Time // the applicant's data was purged (jemput purge)
 	Doc         Document
 	Find        Find // what it is found by, from its current document

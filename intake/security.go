@@ -174,5 +174,3 @@ func (s *Service) Purge(ctx context.Context, dryRun bool) (PurgeResult, error) {
 	})
 	return res, err
 }
-
-

@@ -428,7 +428,6 @@ func rowidList(ids []int64) string {
 	return string(b)
 }
 
-
 // ConvertLegacy seals every applicant record of a kit made before
 // encryption, in this transaction: versions, drafts, the search columns,
 // attachments, roster entries; it keys the audit chain and seals the

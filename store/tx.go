@@ -92,7 +92,6 @@ func (t *tx) UpdateOfficerPIN(id, hash string) error {
 	return t.exec(`UPDATE officers SET pin_hash = ?, failed_pins = 0, locked_until = '' WHERE id = ?`, hash, id)
 }
 
-
 const eventCols = `id, type, name, place, date, opened_by, opened_at, closed_at`
 
 func scanEvent(row sqlitedb.Scanner) (intake.Event, error) {
@@ -177,7 +176,9 @@ func (t *tx) scanApp(row sqlitedb.Scanner) (intake.Application, error) {
 	return a, err
 }
 
-func versionAD(appID string, version int) string { return "version|" + appID + "|" + strconv.Itoa(version) }
+func versionAD(appID string, version int) string {
+	return "version|" + appID + "|" + strconv.Itoa(version)
+}
 
 // sealDoc and openDoc are where a document becomes bytes: sealed under the
 // kit's data key, bound to its application and version.
