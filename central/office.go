@@ -19,6 +19,7 @@ import (
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/kitcode"
 	ksync "github.com/jemput/jemput/sync"
+	"github.com/jemput/jemput/vault"
 )
 
 // Limits the office holds kits to.
@@ -850,4 +851,14 @@ func Summarize(acks []ksync.Ack) Summary {
 		}
 	}
 	return s
+}
+
+// OpenRecovery opens a kit's recovery slot (sealed to this office's age
+// key at the kit's enrollment): the kit's whole secret, so that the office
+// can read a kit whose officers cannot (jemput-central kit recover).
+func (o *Office) OpenRecovery(slot []byte) (vault.Secret, error) {
+	if len(slot) == 0 {
+		return vault.Secret{}, errors.New("the kit has no recovery slot: it was never enrolled with an office")
+	}
+	return vault.UnwrapIdentity(slot, o.keys.AgeIdentity)
 }
