@@ -102,15 +102,16 @@ type PurgeResult struct {
 	DryRun   bool
 }
 
-// Purgeable reports whether the office has confirmed everything about a:
-// it holds the current version, and the application has left the kit's
-// hands (accepted, rejected, ready or handed over).
+// purgeable reports whether the office has confirmed everything about a:
+// it holds the current version, and nothing more will happen to it on the
+// kit (handed over, or rejected by the office). An accepted or ready
+// application still gets a handover version, made from its document.
 func purgeable(tx Tx, a Application) (bool, error) {
 	if !a.PurgedAt.IsZero() {
 		return false, nil
 	}
 	switch a.Status {
-	case StatusAccepted, StatusRejected, StatusReady, StatusHandedOver, StatusSynced:
+	case StatusRejected, StatusHandedOver:
 	default:
 		return false, nil
 	}

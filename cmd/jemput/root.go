@@ -114,6 +114,7 @@ pengawas menyetujui dan mengirimkannya ke kantor pusat.`,
 		newSyncCommand(app, nil),
 		newHandoverCommand(app, nil),
 		newAuditCommand(app),
+		newPurgeCommand(app, nil),
 		newDoctorCommand(app, nil),
 	)
 	return root
