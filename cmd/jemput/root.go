@@ -88,7 +88,8 @@ pengawas menyetujui dan mengirimkannya ke kantor pusat.`,
 				return cli.Usagef("%v", err)
 			}
 			app.Now = now
-			return nil
+			// Who may run it: one table for every command (roles.go).
+			return app.gate(cmd.Context(), cmd)
 		},
 	}
 	root.PersistentFlags().StringVar(&home, "home", "", "kit folder (default $JEMPUT_HOME, else the XDG data folder)")
