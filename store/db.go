@@ -28,6 +28,7 @@ type DB struct {
 	mu    gosync.Mutex
 	stmts map[string]*sql.Stmt
 	sess  *session // the keys, after an unlock
+	plain bool     // benchmarks' baseline only: nothing sealed
 }
 
 var _ intake.Store = (*DB)(nil)

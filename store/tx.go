@@ -169,10 +169,10 @@ func (t *tx) scanApp(row sqlitedb.Scanner) (intake.Application, error) {
 	if err != nil {
 		return a, err
 	}
-	if a.Find, err = openFind(k, a.ID, find); err != nil {
+	if a.Find, err = t.openFind(k, a.ID, find); err != nil {
 		return a, err
 	}
-	a.Doc, err = openDoc(k, a.ID, a.Version, doc)
+	a.Doc, err = t.openDoc(k, a.ID, a.Version, doc)
 	return a, err
 }
 
@@ -182,20 +182,20 @@ func versionAD(appID string, version int) string {
 
 // sealDoc and openDoc are where a document becomes bytes: sealed under the
 // kit's data key, bound to its application and version.
-func sealDoc(k *vault.Keys, appID string, version int, d intake.Document) ([]byte, error) {
+func (t *tx) sealDoc(k *vault.Keys, appID string, version int, d intake.Document) ([]byte, error) {
 	b, err := json.Marshal(d)
 	if err != nil {
 		return nil, err
 	}
-	return k.Seal(versionAD(appID, version), b), nil
+	return t.db.seal(k, versionAD(appID, version), b), nil
 }
 
-func openDoc(k *vault.Keys, appID string, version int, sealed []byte) (intake.Document, error) {
+func (t *tx) openDoc(k *vault.Keys, appID string, version int, sealed []byte) (intake.Document, error) {
 	var d intake.Document
 	if len(sealed) == 0 {
 		return d, nil // purged
 	}
-	b, err := k.Open(versionAD(appID, version), sealed)
+	b, err := t.db.open(k, versionAD(appID, version), sealed)
 	if err != nil {
 		return d, tampered("versi %d permohonan %s diubah, dipindah atau rusak", "version %d of application %s was changed, moved or damaged", version, appID)
 	}
@@ -258,7 +258,7 @@ func (t *tx) InsertVersion(v intake.Version) error {
 	if err != nil {
 		return err
 	}
-	doc, err := sealDoc(k, v.AppID, v.Version, v.Doc)
+	doc, err := t.sealDoc(k, v.AppID, v.Version, v.Doc)
 	if err != nil {
 		return err
 	}
@@ -352,7 +352,7 @@ func (t *tx) scanVersion(row sqlitedb.Scanner) (intake.Version, error) {
 	if err != nil {
 		return v, err
 	}
-	v.Doc, err = openDoc(k, v.AppID, v.Version, doc)
+	v.Doc, err = t.openDoc(k, v.AppID, v.Version, doc)
 	return v, err
 }
 
@@ -386,7 +386,7 @@ func (t *tx) PutAttachment(sha string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	return t.exec(`INSERT INTO attachments (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, sha, len(data), k.Seal("attachment|"+sha, data))
+	return t.exec(`INSERT INTO attachments (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, sha, len(data), t.db.seal(k, "attachment|"+sha, data))
 }
 
 func (t *tx) Attachment(sha string) ([]byte, error) {
@@ -402,7 +402,7 @@ func (t *tx) Attachment(sha string) ([]byte, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
-	plain, err := k.Open("attachment|"+sha, b)
+	plain, err := t.db.open(k, "attachment|"+sha, b)
 	if err != nil {
 		return nil, tampered("lampiran %s diubah atau rusak", "attachment %s was changed or damaged", sha)
 	}
