@@ -112,7 +112,7 @@ func runMain(m *testing.M) (int, error) {
 // cmd/jemput: numbers and dates are the same on every run.
 const (
 	testNow = "2026-11-27T09:30:00+08:00"
-	testPIN = "246810"
+	testPIN = "2468013579"
 	kitCode = "KTB01"
 )
 

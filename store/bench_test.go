@@ -86,7 +86,7 @@ func newBenchKit(tb testing.TB, dir string) (*store.DB, *intake.Service, intake.
 	}
 	svc := intake.NewService(db, intake.WithClock(func() time.Time { return benchNow }))
 	_, sup, err := svc.InitKit(ctx, intake.InitKit{Code: "KTB01", Office: "Kantor Imigrasi Batulicin",
-		SupervisorNIP: "198001012005011001", SupervisorName: "Rahmah", PIN: "246810"})
+		SupervisorNIP: "198001012005011001", SupervisorName: "Rahmah", PIN: "2468013579"})
 	if err != nil {
 		db.Close()
 		tb.Fatal(err)

@@ -75,6 +75,12 @@ func runLogin(ctx context.Context, app *App, opts *loginOptions) error {
 			return err
 		}
 	}
+	if len(pin) < intake.MinPINLength {
+		// A PIN from before the longer rule (a converted kit): it falls to
+		// an offline search in hours.
+		app.Note("PIN ini lebih pendek dari %d digit: minta pengawas memberi PIN baru (jemput officer reset-pin)",
+			"this PIN is shorter than %d digits: ask a supervisor for a new one (jemput officer reset-pin)", intake.MinPINLength)
+	}
 	if app.JSON {
 		m := officerJSON(o)
 		m["session_until"] = sess.Until.Format(time.RFC3339)

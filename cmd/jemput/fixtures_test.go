@@ -168,7 +168,7 @@ func newTestKit(t testing.TB, eventType string) *testKit {
 	if err := os.Mkdir(run, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	k.env = append(os.Environ(), "JEMPUT_HOME="+k.home, "JEMPUT_PIN=246810", "LANG=en_US.UTF-8", "XDG_RUNTIME_DIR="+run,
+	k.env = append(os.Environ(), "JEMPUT_HOME="+k.home, "JEMPUT_PIN=2468013579", "LANG=en_US.UTF-8", "XDG_RUNTIME_DIR="+run,
 		"JEMPUT_NOW=2026-11-27T09:30:00+08:00", "TZ=Asia/Makassar")
 	k.must("init", "--kit-code", "KTB01", "--office", "Kantor Imigrasi Batulicin", "--supervisor-nip", "198001012005011001", "--supervisor-name", "Rahmah")
 	k.must("event", "open", "--type", eventType, "--name", "Eazy Paspor Kotabaru", "--place", "Kotabaru")

@@ -22,7 +22,7 @@ func TestRolesForEveryCommand(t *testing.T) {
 	home := filepath.Join(t.TempDir(), "home")
 	run := filepath.Join(t.TempDir(), "run")
 	os.Mkdir(run, 0o700)
-	env := map[string]string{"JEMPUT_HOME": home, "XDG_RUNTIME_DIR": run, "JEMPUT_PIN": "246810", "LANG": "en_US.UTF-8", "TZ": "Asia/Makassar"}
+	env := map[string]string{"JEMPUT_HOME": home, "XDG_RUNTIME_DIR": run, "JEMPUT_PIN": "2468013579", "LANG": "en_US.UTF-8", "TZ": "Asia/Makassar"}
 	getenv := func(k string) string { return env[k] }
 	jemput := func(args ...string) {
 		t.Helper()
@@ -32,7 +32,7 @@ func TestRolesForEveryCommand(t *testing.T) {
 		}
 	}
 	jemput("init", "--kit-code", "KTB01", "--office", "Kantor Imigrasi Batulicin", "--supervisor-nip", "198001012005011001", "--supervisor-name", "Rahmah")
-	env["JEMPUT_PIN"] = "135790"
+	env["JEMPUT_PIN"] = "1357902468"
 	jemput("officer", "add", "--nip", "199003152015031002", "--name", "Andi Saputra")
 
 	var commands []*cobra.Command
@@ -71,7 +71,7 @@ func TestRolesForEveryCommand(t *testing.T) {
 	for _, who := range []struct {
 		name, nip, pin string
 		role           intake.Role
-	}{{"nobody", "", "", ""}, {"officer", "199003152015031002", "135790", intake.RoleOfficer}, {"supervisor", "198001012005011001", "246810", intake.RoleSupervisor}} {
+	}{{"nobody", "", "", ""}, {"officer", "199003152015031002", "1357902468", intake.RoleOfficer}, {"supervisor", "198001012005011001", "2468013579", intake.RoleSupervisor}} {
 		if who.nip == "" {
 			jemput("logout")
 		} else {

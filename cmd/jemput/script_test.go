@@ -81,7 +81,7 @@ func scriptEnv(t testing.TB, env *testscript.Env) error {
 	env.Setenv("JEMPUT_NOW", "2026-11-27T09:30:00+08:00")
 	env.Setenv("TZ", "Asia/Makassar")
 	env.Setenv("LANG", "en_US.UTF-8")
-	env.Setenv("JEMPUT_PIN", "246810")
+	env.Setenv("JEMPUT_PIN", "2468013579")
 	env.Setenv("FIXTURES", fixtures.Dir(t))
 	return nil
 }

@@ -241,11 +241,11 @@ func TestNoSessionNoData(t *testing.T) {
 	}
 
 	// A wrong PIN opens nothing and leaves no session.
-	k.env = append(k.env, "JEMPUT_PIN=135791")
+	k.env = append(k.env, "JEMPUT_PIN=1357913579")
 	if _, _, err := k.run("login", "--nip", "198001012005011001"); err == nil {
 		t.Fatal("a wrong PIN logged in")
 	}
-	k.env = append(k.env, "JEMPUT_PIN=246810")
+	k.env = append(k.env, "JEMPUT_PIN=2468013579")
 	for _, args := range readWrite[:2] {
 		refused("after a wrong PIN", "not logged in", args...)
 	}

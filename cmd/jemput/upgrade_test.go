@@ -138,7 +138,7 @@ func TestUpgradeFromThePreviousRelease(t *testing.T) {
 	}
 	k.env = append(k.env, "JEMPUT_PIN=246810")
 	k.must("login", "--nip", "198001012005011001")
-	k.env = append(k.env, "JEMPUT_PIN=135792")
+	k.env = append(k.env, "JEMPUT_PIN=1357924680")
 	k.must("officer", "reset-pin", "--nip", "199003152015031002")
 	k.must("login", "--nip", "199003152015031002")
 	if out := k.must("app", "list"); !strings.Contains(out, "Aisyah Putri Ramadhani") {
