@@ -288,6 +288,11 @@ func buildSearchKit(b *testing.B) {
 					EventID: ev.ID, FormID: tmpl.App.FormID, FormVersion: tmpl.App.FormVersion, Version: 1,
 					Status: benchStatus[i%len(benchStatus)], OfficerID: sup.ID, CreatedAt: at, UpdatedAt: at, Receipts: 1, Doc: doc,
 				}
+				// What a capture finds it by (intake's findOf: name,
+				// identity number, number, document number).
+				passport, _ := doc.Values["passport_number"].(string)
+				app.Find = intake.Find{IdentityNumber: doc.Values["nik"].(string),
+					Text: strings.ToLower(strings.Join([]string{name, doc.Values["nik"].(string), app.Number, passport}, " "))}
 				if err := tx.InsertApplication(app); err != nil {
 					return err
 				}

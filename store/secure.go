@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -388,25 +387,24 @@ func (t *tx) search(k *vault.Keys, q, cond string, args []any, limit int) ([]int
 	if cond != "" {
 		cond += " AND "
 	}
-	q2 := `SELECT a.rowid, a.id, a.find, a.created_at FROM applications a WHERE ` + cond +
-		`a.rowid IN (SELECT rowid FROM applications INDEXED BY applications_search WHERE ` + strings.Join(like, " AND ") + `)`
+	// Newest first, so that a listing of the newest N stops opening
+	// candidates once it has N.
+	q2 := `SELECT a.rowid, a.id, a.find FROM applications a WHERE ` + cond +
+		`a.rowid IN (SELECT rowid FROM applications INDEXED BY applications_search WHERE ` + strings.Join(like, " AND ") + `) ORDER BY a.created_at DESC, a.id`
 	rows, err := t.query(q2, args...)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	defer rows.Close()
-	type hit struct {
-		rowid       int64
-		id, created string
-	}
-	var hits []hit
+	var out []int64
 	for rows.Next() {
-		var h hit
+		var rowid int64
+		var id string
 		var sealed []byte
-		if err := rows.Scan(&h.rowid, &h.id, &sealed, &h.created); err != nil {
+		if err := rows.Scan(&rowid, &id, &sealed); err != nil {
 			return nil, wrap(err)
 		}
-		f, err := t.openFind(k, h.id, sealed)
+		f, err := t.openFind(k, id, sealed)
 		if err != nil {
 			return nil, err
 		}
@@ -418,26 +416,13 @@ func (t *tx) search(k *vault.Keys, q, cond string, args []any, limit int) ([]int
 			}
 		}
 		if all {
-			hits = append(hits, h)
+			out = append(out, rowid)
+			if limit > 0 && len(out) == limit {
+				break
+			}
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err)
-	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].created != hits[j].created {
-			return hits[i].created > hits[j].created
-		}
-		return hits[i].id < hits[j].id
-	})
-	if limit > 0 && len(hits) > limit {
-		hits = hits[:limit]
-	}
-	out := make([]int64, len(hits))
-	for i, h := range hits {
-		out[i] = h.rowid
-	}
-	return out, nil
+	return out, wrap(rows.Err())
 }
 
 func rowidList(ids []int64) string {
