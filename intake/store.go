@@ -124,6 +124,10 @@ type Tx interface {
 	MarkOffered(recordID string, at time.Time) error
 	Offered(recordID string) (bool, error)
 	Setting(name string) (string, error) // CodeNotFound when unset
+	// SealedSetting and SetSealedSetting keep a setting that only a
+	// supervisor may set, MACed under the supervisor key ("" when unset).
+	SealedSetting(name string) (string, error)
+	SetSealedSetting(name, value string) error
 	SetSetting(name, value string) error
 }
 

@@ -673,3 +673,41 @@ func (d *DB) ClearRecords(ctx context.Context) (int, error) {
 		(SELECT count(*) FROM applications WHERE purged_at = '' AND (find IS NULL OR substr(find, 1, 1) <> X'01'))`).Scan(&n)
 	return n, err
 }
+
+// SealedSetting reads a kit setting that only a supervisor may set: its
+// value with a MAC under the supervisor key. "" when unset; CodeTampered
+// when the row was written outside jemput.
+func (t *tx) SealedSetting(name string) (string, error) {
+	raw, err := t.Setting("sealed:" + name)
+	if intake.IsCode(err, intake.CodeNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	k, err := t.keys()
+	if err != nil {
+		return "", err
+	}
+	value, mac, _ := strings.Cut(raw, "|")
+	want, err := k.OfficerMAC("setting", name, value)
+	if err != nil {
+		return "", intake.Errorf(intake.CodeForbidden, "hanya pengawas yang bisa membaca aturan ini", "only a supervisor can read this rule")
+	}
+	if !vault.Equal(want, mac) {
+		return "", tampered("pengaturan %s diubah di luar jemput", "the setting %s was changed outside jemput", name)
+	}
+	return value, nil
+}
+
+func (t *tx) SetSealedSetting(name, value string) error {
+	k, err := t.keys()
+	if err != nil {
+		return err
+	}
+	mac, err := k.OfficerMAC("setting", name, value)
+	if err != nil {
+		return intake.Errorf(intake.CodeForbidden, "hanya pengawas yang boleh mengubah aturan ini", "only a supervisor may change this rule")
+	}
+	return t.SetSetting("sealed:"+name, value+"|"+mac)
+}

@@ -128,6 +128,13 @@ var flagTests = map[string]func(*testing.T){
 			{args: nil, wantErr: `required flag(s) "nip" not set`},
 		})
 	},
+	"review rules": func(t *testing.T) {
+		checkFlags(t, newReviewRulesCommand, []flagCase[reviewRulesOptions]{
+			{args: nil, want: reviewRulesOptions{}},
+			{args: []string{"--two-person", "on"}, want: reviewRulesOptions{TwoPerson: "on"}},
+			{args: []string{"--two-person", "yes"}, wantErr: "--two-person must be on or off"},
+		})
+	},
 	"purge": func(t *testing.T) {
 		checkFlags(t, newPurgeCommand, []flagCase[purgeOptions]{
 			{args: nil, want: purgeOptions{}},

@@ -62,6 +62,7 @@ var roleTable = []roleRow{
 	{"jemput review", needSupervisor, ""},
 	{"jemput review approve", needSupervisor, ""},
 	{"jemput review return", needSupervisor, ""},
+	{"jemput review rules", needSupervisor, "--two-person on: nobody approves their own work"},
 	{"jemput enroll", needSupervisor, "seals the recovery slot to the office"},
 	{"jemput sync", needSupervisor, ""},
 	{"jemput sync export", needSupervisor, ""},
