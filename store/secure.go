@@ -285,12 +285,12 @@ func (t *tx) FailedLogins(officerID string) (int, time.Time, error) {
 }
 
 // Search tokens. The search text is split into words; each word of three
-// letters or more is indexed by the keyed tokens of its prefixes of 3, 6
-// and 10 characters, a shorter word by its own token. A query word picks
+// letters or more is indexed by the keyed tokens of its prefixes of 3, 6,
+// 10 and 16 characters (16: a whole NIK or KK number), a shorter word by its own token. A query word picks
 // the longest of those prefixes it covers; the candidates are then opened
 // and checked against the words themselves.
 
-var prefixClasses = []int{10, 6, 3}
+var prefixClasses = []int{16, 10, 6, 3}
 
 func searchWords(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
