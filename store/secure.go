@@ -286,9 +286,12 @@ func (t *tx) FailedLogins(officerID string) (int, time.Time, error) {
 
 // Search tokens. The search text is split into words; each word of three
 // letters or more is indexed by the keyed tokens of its prefixes of 3, 6,
-// 10 and 16 characters (16: a whole NIK or KK number), a shorter word by its own token. A query word picks
-// the longest of those prefixes it covers; the candidates are then opened
-// and checked against the words themselves.
+// 10 and 16 characters (16: a whole NIK or KK number), a shorter word by
+// its own token. A query word picks the longest of those prefixes it
+// covers; the candidates are then opened and checked against the words
+// themselves. So a search finds words by their beginning ("rizky",
+// "riz"), not from their middle ("izky"), and the index shows neither the
+// words nor their lengths beyond those classes.
 
 var prefixClasses = []int{16, 10, 6, 3}
 
