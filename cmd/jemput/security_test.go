@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jemput/jemput/cmd/internal/cli"
+	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/internal/fixtures"
 )
 
@@ -103,19 +104,35 @@ func TestNothingInClearInTheKitHome(t *testing.T) {
 	if len(needles) < 30 {
 		t.Fatalf("only %d values to look for", len(needles))
 	}
-	// The device key, as the kit opens it.
-	seed := deviceSeed(t, k)
-	pemText := base64.StdEncoding.EncodeToString(seed)
-
-	// The database (its WAL too, while a process holds it open) and
-	// anything else in the home.
-	files := homeFiles(t, k.home)
-	if _, ok := files[filepath.Join(k.home, "kit.db")]; !ok {
-		t.Fatalf("no kit.db among %d files", len(files))
-	}
 	img, err := os.ReadFile(photo)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The device key, as the kit opens it; and one more capture by a
+	// process that keeps the database open, so that its WAL is there to
+	// be searched too.
+	app := openApp(t, k)
+	seed := deviceKeySeed(t, app)
+	pemText := base64.StdEncoding.EncodeToString(seed)
+	extra := filepath.Join(dir, "warn-unknown-province.json")
+	var data map[string]any
+	b, err := os.ReadFile(extra)
+	if err != nil || json.Unmarshal(b, &data) != nil {
+		t.Fatalf("%s: %v", extra, err)
+	}
+	if _, err := app.svc.Capture(context.Background(), intake.CaptureInput{Data: data, Photo: img}); err != nil {
+		t.Fatal(err)
+	}
+	needles = append(needles, personal(t, extra)...)
+
+	// The database, its WAL and anything else in the home.
+	files := homeFiles(t, k.home)
+	app.Close()
+	if _, ok := files[filepath.Join(k.home, "kit.db")]; !ok {
+		t.Fatalf("no kit.db among %d files", len(files))
+	}
+	if len(files[filepath.Join(k.home, "kit.db-wal")]) == 0 {
+		t.Fatal("no WAL to search while a process holds the kit open")
 	}
 	for path, b := range files {
 		for _, n := range needles {
@@ -143,8 +160,9 @@ func TestNothingInClearInTheKitHome(t *testing.T) {
 	}
 }
 
-// deviceSeed opens the kit as the binary does and returns the device key.
-func deviceSeed(t *testing.T, k *testKit) []byte {
+// openApp opens the kit as the binary does, with the session its login
+// left.
+func openApp(t *testing.T, k *testKit) *App {
 	t.Helper()
 	env := map[string]string{}
 	for _, kv := range k.env {
@@ -152,11 +170,16 @@ func deviceSeed(t *testing.T, k *testKit) []byte {
 		env[key] = v
 	}
 	app := &App{Home: k.home, IO: cli.IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, Lang: "en"}, Getenv: func(s string) string { return env[s] },
-		Now: func() time.Time { return time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC) }}
-	defer app.Close()
+		Now: func() time.Time { return time.Date(2026, 11, 27, 1, 30, 0, 0, time.UTC) }}
 	if _, err := app.service(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return app
+}
+
+// deviceKeySeed opens the device key as the kit does.
+func deviceKeySeed(t *testing.T, app *App) []byte {
+	t.Helper()
 	key, err := app.deviceKey()
 	if err != nil {
 		t.Fatal(err)
