@@ -478,6 +478,7 @@ func supersede(tx Tx, r ksync.Record, now time.Time) error {
 		CreatedAt: r.CreatedAt, ReceivedAt: now, Status: StatusReceived, UpdatedAt: now,
 	}
 	a.Province, a.Regency, a.District = region(r.Form, r.Doc)
+	a.Purpose = purpose(r.Doc)
 	if exists {
 		a.ReceivedAt, a.Status, a.Reason, a.Pickup = cur.ReceivedAt, cur.Status, cur.Reason, cur.Pickup
 	}
@@ -678,7 +679,10 @@ func (o *Office) Statuses(ctx context.Context, kit string, after int64) (ksync.S
 	}
 	res := ksync.Statuses{Last: after}
 	err := o.store.View(ctx, func(tx Tx) (err error) {
-		res.Statuses, err = tx.Statuses(kit, after, MaxStatuses)
+		if res.Statuses, err = tx.Statuses(kit, after, MaxStatuses); err != nil {
+			return err
+		}
+		res.Visits, err = o.plan(tx)
 		return err
 	})
 	if n := len(res.Statuses); n > 0 {
@@ -691,7 +695,29 @@ func (o *Office) Statuses(ctx context.Context, kit string, after int64) (ksync.S
 // or number; it will travel back to the kit. A rejection needs a reason
 // and a ready passport needs a pickup (the visit where it is handed over).
 func (o *Office) SetStatus(ctx context.Context, idOrNumber, status, reason, pickup string) (ksync.Status, error) {
+	return o.setStatus(ctx, idOrNumber, status, reason, pickup, "")
+}
+
+// SetReady says an application's passport is ready and will be handed
+// over at a planned visit: the kit at that visit lists it (app list
+// --ready-here), and the pickup names the visit's place and date.
+func (o *Office) SetReady(ctx context.Context, idOrNumber, visitID string) (ksync.Status, error) {
+	return o.setStatus(ctx, idOrNumber, ksync.StatusReady, "", "", strings.TrimSpace(visitID))
+}
+
+func (o *Office) setStatus(ctx context.Context, idOrNumber, status, reason, pickup, visitID string) (ksync.Status, error) {
 	reason, pickup = strings.TrimSpace(reason), strings.TrimSpace(pickup)
+	if visitID != "" {
+		var v Visit
+		err := o.store.View(ctx, func(tx Tx) (err error) {
+			v, err = visitByID(tx, visitID)
+			return err
+		})
+		if err != nil {
+			return ksync.Status{}, err
+		}
+		pickup = v.Place + ", " + v.Date
+	}
 	switch status {
 	case ksync.StatusAccepted:
 	case ksync.StatusRejected:
@@ -718,7 +744,7 @@ func (o *Office) SetStatus(ctx context.Context, idOrNumber, status, reason, pick
 			return err
 		}
 		now := o.now()
-		st = ksync.Status{AppID: a.AppID, Number: a.Number, Status: status, Reason: reason, Pickup: pickup, At: now.UTC()}
+		st = ksync.Status{AppID: a.AppID, Number: a.Number, Status: status, Reason: reason, Pickup: pickup, VisitID: visitID, At: now.UTC()}
 		if st.Seq, err = tx.AddStatus(a.Kit, st); err != nil {
 			return err
 		}
@@ -805,6 +831,9 @@ func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error
 			}
 		}
 		if f.Acks, err = o.receive(tx, exp.Kit, exp.Batch, ViaImport); err != nil {
+			return err
+		}
+		if f.Visits, err = o.plan(tx); err != nil {
 			return err
 		}
 		// Every status of the kit's applications: the kit keeps what it

@@ -81,6 +81,13 @@ type Tx interface {
 	// event or month.
 	Demand(by string) ([]DemandRow, error)
 
+	// The office's plan of visits, and the kits' audit entries of one
+	// action (the demand study reads the events opened and the people
+	// turned away from them).
+	AddVisit(Visit) error
+	Visits(from string) ([]Visit, error)        // date >= from ("" for all), by date then id
+	KitAudit(action string) ([]KitAudit, error) // by kit, then seq
+
 	// Statuses set by the office, in order.
 	AddStatus(kit string, s ksync.Status) (seq int64, err error) // s.Seq is ignored
 	Statuses(kit string, after int64, limit int) ([]ksync.Status, error)
@@ -152,6 +159,7 @@ type Application struct {
 	Province    string // from the NIK: "63"
 	Regency     string // "63.02"
 	District    string // "63.02.01"
+	Purpose     string // the purpose of travel the applicant gave, "" when none
 	CreatedAt   time.Time
 	ReceivedAt  time.Time
 	Status      string // received, accepted, rejected, ready
@@ -183,6 +191,24 @@ type DemandRow struct {
 	Accepted     int
 	Rejected     int
 	Ready        int
+}
+
+// Visit is one visit the office plans: an Eazy Paspor service, a
+// periodic visit or an integrated post at a place on a day, with the
+// number of applicants it can take.
+type Visit struct {
+	ID        string
+	Place     string
+	Date      string // YYYY-MM-DD, local
+	Type      string // eazy-paspor, berkala, pos-terpadu
+	Capacity  int    // 0 = not set
+	CreatedAt time.Time
+}
+
+// KitAudit is one audit entry a kit sent.
+type KitAudit struct {
+	Kit   string
+	Entry ksync.AuditEntry
 }
 
 // Conflict is a record offered with an id the office holds with other

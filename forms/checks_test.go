@@ -58,7 +58,9 @@ func TestChecks(t *testing.T) {
 		{"nik spaces removed", map[string]any{"nik": " 6302 0114 0385 0003 "}, "", ""},
 		{"nik unknown province warns", map[string]any{"nik": "9902011403850003"}, "", "nik:nik_unknown_province:warning"},
 		{"nik unknown KalSel regency warns softly", map[string]any{"nik": "6399011403850003"}, "", "nik:nik_unknown_regency:warning"},
-		{"regency of an uncovered province: silent", map[string]any{"nik": "3299011403850003"}, "", ""},
+		// With the full official list every province is covered: an unknown
+		// regency anywhere warns softly.
+		{"unknown regency outside KalSel warns softly", map[string]any{"nik": "3299011403850003"}, "", "nik:nik_unknown_regency:warning"},
 		{"nik date mismatch", map[string]any{"nik": "6302011403850003", "birth_date": "1985-04-14"}, "", "nik:nik_birth_date_mismatch:overridable"},
 		{"nik sex mismatch", map[string]any{"nik": "6302011403850003", "sex": "F"}, "", "nik:nik_sex_mismatch:overridable"},
 		{"nik both mismatch", map[string]any{"nik": "6302011403850003", "sex": "F", "birth_date": "1985-03-15"}, "", "nik:nik_birth_date_mismatch:overridable,nik:nik_sex_mismatch:overridable"},

@@ -34,6 +34,7 @@ type Tables struct {
 	fees      map[string][]FeeRule
 	provinces map[string]string
 	regencies map[string]string    // "63.02" → "Kotabaru"
+	districts map[string]string    // "63.02.01" → "Pulau Sembilan"; nil: the embedded ones, read when first asked for
 	countries map[string]lang.Text // ISO 3166-1 alpha-3 → names
 	titles    []string
 	titleSet  map[string]bool // normalized with titleKey
@@ -45,6 +46,7 @@ type tablesDoc struct {
 	Fees      map[string][]FeeRule `json:"fees"`
 	Provinces map[string]string    `json:"provinces"`
 	Regencies map[string]string    `json:"regencies"`
+	Districts map[string]string    `json:"districts"`
 	Countries map[string]lang.Text `json:"countries"`
 	Titles    []string             `json:"titles"`
 }
@@ -73,6 +75,21 @@ var defaultTables = sync.OnceValue(func() *Tables {
 		panic(fmt.Sprintf("forms: embedded tables: %v", err))
 	}
 	return t
+})
+
+// embeddedDistricts are read only when a district is first named (reports,
+// the office): 7,285 of them cost every command some 20 ms to parse, and
+// capture never needs them. Their codes are checked by the tests.
+var embeddedDistricts = sync.OnceValue(func() map[string]string {
+	var m map[string]string
+	b, err := tableFiles.ReadFile("tables/districts.json")
+	if err == nil {
+		err = strictUnmarshal(b, &m)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("forms: embedded table districts: %v", err))
+	}
+	return m
 })
 
 // ReadTables reads an office's override file: a JSON object with any of the
@@ -122,6 +139,7 @@ func strictUnmarshal(b []byte, v any) error {
 var (
 	provinceCode = regexp.MustCompile(`^[0-9]{2}$`)
 	regencyCode  = regexp.MustCompile(`^[0-9]{2}\.[0-9]{2}$`)
+	districtCode = regexp.MustCompile(`^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$`)
 	countryCode  = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
@@ -134,6 +152,11 @@ func buildTables(doc tablesDoc) (*Tables, error) {
 	for code := range doc.Regencies {
 		if !regencyCode.MatchString(code) {
 			return nil, fmt.Errorf("regency code %q: want PP.RR", code)
+		}
+	}
+	for code := range doc.Districts {
+		if !districtCode.MatchString(code) {
+			return nil, fmt.Errorf("district code %q: want PP.RR.SS", code)
 		}
 	}
 	for code := range doc.Countries {
@@ -152,7 +175,7 @@ func buildTables(doc tablesDoc) (*Tables, error) {
 		}
 	}
 	t := &Tables{
-		fees: doc.Fees, provinces: doc.Provinces, regencies: doc.Regencies,
+		fees: doc.Fees, provinces: doc.Provinces, regencies: doc.Regencies, districts: doc.Districts,
 		countries: doc.Countries, titles: doc.Titles, titleSet: map[string]bool{},
 	}
 	for _, title := range doc.Titles {
@@ -188,6 +211,39 @@ func (t *Tables) ProvinceKnown(code string) bool {
 func (t *Tables) Regency(code string) (string, bool) {
 	name, ok := t.orDefault().regencies[code]
 	return name, ok
+}
+
+// District returns the district (kecamatan) name for "PP.RR.SS".
+func (t *Tables) District(code string) (string, bool) {
+	m := t.orDefault().districts
+	if m == nil {
+		m = embeddedDistricts()
+	}
+	name, ok := m[code]
+	return name, ok
+}
+
+// RegionName names a region code of any level ("63", "63.02", "63.02.01")
+// from the district up: "Pulau Sembilan, Kotabaru, Kalimantan Selatan".
+// Parts the tables do not know are left out; "" when none is known.
+func (t *Tables) RegionName(code string) string {
+	var parts []string
+	if len(code) == 8 {
+		if n, ok := t.District(code); ok {
+			parts = append(parts, n)
+		}
+	}
+	if len(code) >= 5 {
+		if n, ok := t.Regency(code[:5]); ok {
+			parts = append(parts, n)
+		}
+	}
+	if len(code) >= 2 {
+		if n, ok := t.Province(code[:2]); ok {
+			parts = append(parts, n)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // RegenciesCover reports whether the regency table lists the province at

@@ -26,7 +26,7 @@ func TestDefaultTables(t *testing.T) {
 	if name, _ := tb.Regency("63.10"); name != "Tanah Bumbu" {
 		t.Errorf("63.10 = %q", name)
 	}
-	if !tb.RegenciesCover("63") || tb.RegenciesCover("32") {
+	if !tb.RegenciesCover("63") || !tb.RegenciesCover("32") || tb.RegenciesCover("99") {
 		t.Error("regency coverage")
 	}
 	if n := len(tb.Countries()); n != 249 {

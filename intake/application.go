@@ -556,6 +556,9 @@ type ReceiptIssue struct {
 	Detail
 	Kit  Kit
 	Copy int // 0 = the original, n = the n-th copy
+	// NextVisit is the office's next planned visit to the event's place,
+	// where the passport will be collected; nil when none is known.
+	NextVisit *Visit
 }
 
 // IssueReceipt records that a receipt is printed again and returns what it
@@ -580,6 +583,9 @@ func (s *Service) IssueReceipt(ctx context.Context, ref string) (ReceiptIssue, e
 			return err
 		}
 		if r.Officer, err = tx.Officer(r.App.OfficerID); err != nil {
+			return err
+		}
+		if r.NextVisit, err = nextVisit(tx, r.Event); err != nil {
 			return err
 		}
 		r.Copy = r.App.Receipts
@@ -620,6 +626,9 @@ func (s *Service) ReceiptFor(ctx context.Context, app Application) (ReceiptIssue
 			return err
 		}
 		if r.Event, err = tx.Event(app.EventID); err != nil {
+			return err
+		}
+		if r.NextVisit, err = nextVisit(tx, r.Event); err != nil {
 			return err
 		}
 		r.Officer, err = tx.Officer(app.OfficerID)

@@ -25,6 +25,7 @@ const (
 	CodeLocked         = "locked"          // too many wrong PINs
 	CodeNoEvent        = "no_event"        // intake needs an open event
 	CodeEventOpen      = "event_open"      // another event is still open
+	CodeOpenWork       = "open_work"       // an event to close still has drafts or unapproved applications
 	CodeNotInit        = "not_initialized" // no kit here yet
 	CodeKitExists      = "kit_exists"      // a kit is here already
 	CodeNotEnrolled    = "not_enrolled"    // the kit has no office yet

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,12 +16,14 @@ type NewEvent struct {
 	Name  string
 	Place string
 	Date  string // YYYY-MM-DD; empty = today
+	// Capacity is the day's quota of applicants; 0 when none was set.
+	Capacity int
 }
 
 // OpenEvent opens an event (supervisors only). A kit has one open event at
 // a time, so that intake always knows where it is.
 func (s *Service) OpenEvent(ctx context.Context, in NewEvent) (Event, error) {
-	ev := Event{ID: s.newID(), Type: in.Type, Name: strings.TrimSpace(in.Name), Place: strings.TrimSpace(in.Place), Date: strings.TrimSpace(in.Date), OpenedAt: s.now()}
+	ev := Event{ID: s.newID(), Type: in.Type, Name: strings.TrimSpace(in.Name), Place: strings.TrimSpace(in.Place), Date: strings.TrimSpace(in.Date), Capacity: in.Capacity, OpenedAt: s.now()}
 	var issues = s.checkEvent(&ev)
 	if len(issues) > 0 {
 		return Event{}, invalid(issues)
@@ -39,7 +42,7 @@ func (s *Service) OpenEvent(ctx context.Context, in NewEvent) (Event, error) {
 		if err := tx.InsertEvent(ev); err != nil {
 			return err
 		}
-		return s.audit(tx, actor, "event.open", "event", ev.ID, "", map[string]string{"type": string(ev.Type), "name": ev.Name, "place": ev.Place, "date": ev.Date})
+		return s.audit(tx, actor, "event.open", "event", ev.ID, "", map[string]string{"type": string(ev.Type), "name": ev.Name, "place": ev.Place, "date": ev.Date, "capacity": strconv.Itoa(ev.Capacity)})
 	})
 	return ev, err
 }
@@ -56,6 +59,9 @@ func (s *Service) checkEvent(ev *Event) (issues []forms.Issue) {
 	if ev.Place == "" {
 		issues = append(issues, issue("place", "required", "tempat acara wajib diisi", "the event place is required"))
 	}
+	if ev.Capacity < 0 || ev.Capacity > 10000 {
+		issues = append(issues, issue("capacity", "invalid_capacity", "kuota harus 0 sampai 10000", "the capacity must be 0 to 10000"))
+	}
 	if ev.Date == "" {
 		ev.Date = s.now().Format(time.DateOnly)
 	} else if _, err := time.Parse(time.DateOnly, ev.Date); err != nil {
@@ -65,8 +71,10 @@ func (s *Service) checkEvent(ev *Event) (issues []forms.Issue) {
 }
 
 // CloseEvent closes the event with this id, or the open one when id is
-// empty (supervisors only). Its applications stay as they are.
-func (s *Service) CloseEvent(ctx context.Context, id string) (Event, error) {
+// empty (supervisors only). Its applications stay as they are. While some
+// still wait for approval or are drafts it refuses with CodeOpenWork,
+// unless force: the supervisor has seen the list (EventWork) and said so.
+func (s *Service) CloseEvent(ctx context.Context, id string, force bool) (Event, error) {
 	var ev Event
 	err := s.store.Update(ctx, func(tx Tx) error {
 		actor, err := s.actor(tx, RoleSupervisor)
@@ -84,11 +92,23 @@ func (s *Service) CloseEvent(ctx context.Context, id string) (Event, error) {
 		if !ev.Open() {
 			return Errorf(CodeConflict, "acara %q sudah ditutup", "event %q is closed already", ev.Name)
 		}
+		w, err := eventWork(tx, ev.ID)
+		if err != nil {
+			return err
+		}
+		if w.Open() && !force {
+			return Errorf(CodeOpenWork, "acara %q masih punya %d permohonan menunggu persetujuan dan %d draf",
+				"event %q still has %d applications awaiting approval and %d drafts", ev.Name, len(w.Awaiting), len(w.Drafts))
+		}
 		ev.ClosedAt = s.now()
 		if err := tx.CloseEvent(ev.ID, ev.ClosedAt); err != nil {
 			return err
 		}
-		return s.audit(tx, actor, "event.close", "event", ev.ID, "", nil)
+		var detail map[string]int
+		if w.Open() {
+			detail = map[string]int{"awaiting": len(w.Awaiting), "drafts": len(w.Drafts)}
+		}
+		return s.audit(tx, actor, "event.close", "event", ev.ID, "", detail)
 	})
 	return ev, err
 }

@@ -60,6 +60,7 @@ type Event struct {
 	Name     string
 	Place    string
 	Date     string // YYYY-MM-DD, local
+	Capacity int    // the day's quota of applicants; 0 = not set
 	OpenedBy string // officer id
 	OpenedAt time.Time
 	ClosedAt time.Time // zero while open

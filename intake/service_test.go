@@ -180,7 +180,7 @@ func TestOfficerCannotDoSupervisorWork(t *testing.T) {
 	if _, err := svc.Login(ctx, officerNIP, pin); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CloseEvent(ctx, ""); !intake.IsCode(err, intake.CodeForbidden) {
+	if _, err := svc.CloseEvent(ctx, "", false); !intake.IsCode(err, intake.CodeForbidden) {
 		t.Fatalf("officer closing the event: %v", err)
 	}
 	if _, err := svc.AddOfficer(ctx, intake.NewOfficer{NIP: "199501012020012001", Name: "X", Role: intake.RoleSupervisor, PIN: "1357902468"}); !intake.IsCode(err, intake.CodeForbidden) {

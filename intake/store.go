@@ -71,6 +71,13 @@ type Tx interface {
 	Events() ([]Event, error)
 	InsertEvent(Event) error
 	CloseEvent(id string, at time.Time) error
+	InsertTurnedAway(TurnedAway) error
+	TurnedAway(eventID string) ([]TurnedAway, error) // oldest first
+
+	// The office's visit plan as last received (sync, ack file), and the
+	// visits an office status names.
+	PutVisit(Visit) error // insert or replace by id
+	Visits() ([]Visit, error)
 
 	// NextSequence returns the next value of a named counter, starting at 1.
 	NextSequence(name string) (int, error)

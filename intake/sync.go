@@ -48,7 +48,10 @@ type OfficeStatus struct {
 	Status Status // accepted, rejected, ready
 	Reason string
 	Pickup string
-	At     time.Time
+	// VisitID is the planned visit where the passport is handed over,
+	// when the office named one.
+	VisitID string
+	At      time.Time
 }
 
 // SyncItem is one application version to send, with what goes with it.

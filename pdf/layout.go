@@ -127,7 +127,11 @@ func (r *renderer) a4(d *Document, photoW, photoH float64) {
 		bodyH += gap + end.height(r, w)
 	}
 
-	if y+bodyH+footGap+footH <= bottom {
+	breaks := false
+	for _, s := range b.flat {
+		breaks = breaks || s.newPage
+	}
+	if y+bodyH+footGap+footH <= bottom && !breaks {
 		for i, bl := range b.blocks {
 			h := 0.0
 			if bl.across != nil {
@@ -288,6 +292,9 @@ func (f *flow) need(h float64) bool {
 }
 
 func (f *flow) section(s section, x, w float64) {
+	if s.newPage {
+		f.need(f.bottom - f.top + 1) // more than a page: always a new one
+	}
 	h := s.height(f.r, w)
 	if h <= f.bottom-f.top {
 		f.need(h)

@@ -12,6 +12,9 @@ import (
 type Section struct {
 	Title lang.Text
 	Alert bool // framed (in red where there is colour), to be seen
+	// NewPage starts the section on a new page (A4), for a report that
+	// gives each view a page of its own.
+	NewPage bool
 
 	rows []func(*renderer) row
 }
@@ -118,10 +121,11 @@ func (s *Section) put(rw row) { s.add(func(*renderer) row { return rw }) }
 
 // section is a Section laid out on paper.
 type section struct {
-	title  lang.Text
-	rows   []row
-	alert  bool    // framed, to be seen
-	labelW float64 // 0: labels above values
+	title   lang.Text
+	rows    []row
+	alert   bool    // framed, to be seen
+	labelW  float64 // 0: labels above values
+	newPage bool
 }
 
 const alertPad = 2
@@ -212,7 +216,7 @@ func (c column) draw(r *renderer, x, y, w float64) float64 {
 // lay turns s into a section for this paper, its label column fitted on
 // A4 to the widest label within most.
 func (r *renderer) lay(s *Section, most float64) section {
-	out := section{title: s.Title, alert: s.Alert, labelW: r.th.labelW}
+	out := section{title: s.Title, alert: s.Alert, labelW: r.th.labelW, newPage: s.NewPage}
 	for _, mk := range s.rows {
 		out.rows = append(out.rows, mk(r))
 	}

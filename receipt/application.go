@@ -60,6 +60,11 @@ func ForApplication(r intake.ReceiptIssue, photo []byte, key ed25519.PrivateKey)
 		}
 	}
 	d.NextSteps = nextSteps(f, app, r.Event, r.Kit)
+	if v := r.NextVisit; v != nil {
+		d.NextSteps = append(d.NextSteps, lang.Text{
+			ID: "Pengambilan paspor: kunjungan berikutnya di " + v.Place + " pada " + v.Date + ".",
+			EN: "Passport pickup: the next visit to " + v.Place + " on " + v.Date + "."})
+	}
 	name := d.MRZName
 	if name == "" {
 		name = strings.ToUpper(d.FullName)

@@ -63,18 +63,18 @@ func (t *tx) LastOfficeStatus() (int64, error) {
 }
 
 func (t *tx) InsertOfficeStatus(s intake.OfficeStatus) error {
-	return t.exec(`INSERT INTO office_statuses (seq, app_id, status, reason, pickup, at) VALUES (?, ?, ?, ?, ?, ?)`,
-		s.Seq, s.AppID, string(s.Status), s.Reason, s.Pickup, formatTime(s.At))
+	return t.exec(`INSERT INTO office_statuses (seq, app_id, status, reason, pickup, at, visit_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		s.Seq, s.AppID, string(s.Status), s.Reason, s.Pickup, formatTime(s.At), s.VisitID)
 }
 
 func (t *tx) OfficeStatuses(appID string) ([]intake.OfficeStatus, error) {
-	return collect(scanOfficeStatus)(t.query(`SELECT seq, app_id, status, reason, pickup, at FROM office_statuses WHERE app_id = ? ORDER BY seq`, appID))
+	return collect(scanOfficeStatus)(t.query(`SELECT seq, app_id, status, reason, pickup, at, visit_id FROM office_statuses WHERE app_id = ? ORDER BY seq`, appID))
 }
 
 func scanOfficeStatus(row sqlitedb.Scanner) (intake.OfficeStatus, error) {
 	var s intake.OfficeStatus
 	var status, at string
-	err := row.Scan(&s.Seq, &s.AppID, &status, &s.Reason, &s.Pickup, &at)
+	err := row.Scan(&s.Seq, &s.AppID, &status, &s.Reason, &s.Pickup, &at, &s.VisitID)
 	s.Status, s.At = intake.Status(status), parseTime(at)
 	return s, err
 }

@@ -92,12 +92,12 @@ func (t *tx) UpdateOfficerPIN(id, hash string) error {
 	return t.exec(`UPDATE officers SET pin_hash = ?, failed_pins = 0, locked_until = '' WHERE id = ?`, hash, id)
 }
 
-const eventCols = `id, type, name, place, date, opened_by, opened_at, closed_at`
+const eventCols = `id, type, name, place, date, opened_by, opened_at, closed_at, capacity`
 
 func scanEvent(row sqlitedb.Scanner) (intake.Event, error) {
 	var e intake.Event
 	var typ, opened, closed string
-	err := row.Scan(&e.ID, &typ, &e.Name, &e.Place, &e.Date, &e.OpenedBy, &opened, &closed)
+	err := row.Scan(&e.ID, &typ, &e.Name, &e.Place, &e.Date, &e.OpenedBy, &opened, &closed, &e.Capacity)
 	e.Type, e.OpenedAt, e.ClosedAt = intake.EventType(typ), parseTime(opened), parseTime(closed)
 	return e, err
 }
@@ -134,12 +134,41 @@ func (t *tx) Events() ([]intake.Event, error) {
 }
 
 func (t *tx) InsertEvent(e intake.Event) error {
-	return t.exec(`INSERT INTO events (`+eventCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, string(e.Type), e.Name, e.Place, e.Date, e.OpenedBy, formatTime(e.OpenedAt), formatTime(e.ClosedAt))
+	return t.exec(`INSERT INTO events (`+eventCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, string(e.Type), e.Name, e.Place, e.Date, e.OpenedBy, formatTime(e.OpenedAt), formatTime(e.ClosedAt), e.Capacity)
 }
 
 func (t *tx) CloseEvent(id string, at time.Time) error {
 	return t.exec(`UPDATE events SET closed_at = ? WHERE id = ?`, formatTime(at), id)
+}
+
+func (t *tx) InsertTurnedAway(a intake.TurnedAway) error {
+	return t.exec(`INSERT INTO turned_away (id, event_id, count, reason, note, officer_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.EventID, a.Count, a.Reason, a.Note, a.OfficerID, formatTime(a.At))
+}
+
+func (t *tx) TurnedAway(eventID string) ([]intake.TurnedAway, error) {
+	return collect(func(row sqlitedb.Scanner) (intake.TurnedAway, error) {
+		var a intake.TurnedAway
+		var at string
+		err := row.Scan(&a.ID, &a.EventID, &a.Count, &a.Reason, &a.Note, &a.OfficerID, &at)
+		a.At = parseTime(at)
+		return a, err
+	})(t.query(`SELECT id, event_id, count, reason, note, officer_id, at FROM turned_away WHERE event_id = ? ORDER BY at, id`, eventID))
+}
+
+func (t *tx) PutVisit(v intake.Visit) error {
+	return t.exec(`INSERT INTO visits (id, place, date, type, capacity) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET place = excluded.place, date = excluded.date, type = excluded.type, capacity = excluded.capacity`,
+		v.ID, v.Place, v.Date, v.Type, v.Capacity)
+}
+
+func (t *tx) Visits() ([]intake.Visit, error) {
+	return collect(func(row sqlitedb.Scanner) (intake.Visit, error) {
+		var v intake.Visit
+		err := row.Scan(&v.ID, &v.Place, &v.Date, &v.Type, &v.Capacity)
+		return v, err
+	})(t.query(`SELECT id, place, date, type, capacity FROM visits ORDER BY date, id`))
 }
 
 func (t *tx) NextSequence(name string) (int, error) {

@@ -334,6 +334,7 @@ type AckFile struct {
 	Created   time.Time `json:"created"`
 	Acks      []Ack     `json:"acks"`
 	Statuses  []Status  `json:"statuses"`
+	Visits    []Visit   `json:"visits,omitempty"` // the office's plan, as in a sync answer
 	Signature []byte    `json:"signature"`
 }
 
@@ -346,7 +347,9 @@ func AckFileMessage(f AckFile) []byte {
 		Created  time.Time `json:"created"`
 		Acks     []Ack     `json:"acks"`
 		Statuses []Status  `json:"statuses"`
-	}{f.Kit, f.Created.UTC(), f.Acks, f.Statuses})
+		// omitempty: a file without a plan is signed as before.
+		Visits []Visit `json:"visits,omitempty"`
+	}{f.Kit, f.Created.UTC(), f.Acks, f.Statuses, f.Visits})
 	if err != nil {
 		panic("sync: marshal ack file: " + err.Error()) // plain types only
 	}

@@ -436,7 +436,7 @@ func fetchStatuses(ctx context.Context, c *Client, k KitSide, opts RunOptions, r
 		if err != nil {
 			return err
 		}
-		if len(s.Statuses) > 0 || s.Last > cursor {
+		if len(s.Statuses) > 0 || s.Last > cursor || len(s.Visits) > 0 {
 			if err := k.SaveStatuses(ctx, s); err != nil {
 				return kitErr("saving statuses", err)
 			}

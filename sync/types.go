@@ -147,10 +147,27 @@ type Status struct {
 	Reason string    `json:"reason,omitempty"`
 	Pickup string    `json:"pickup,omitempty"`
 	At     time.Time `json:"at"`
+	// VisitID names the planned visit (Visit.ID) where a ready passport
+	// is handed over, when the office gave one.
+	VisitID string `json:"visit_id,omitempty"`
 }
 
 // Statuses answers GET /v1/statuses?after=N.
 type Statuses struct {
 	Statuses []Status `json:"statuses"`
 	Last     int64    `json:"last"`
+	// Visits is the office's plan of visits from today on, whole in every
+	// answer: the kit replaces what it holds by id.
+	Visits []Visit `json:"visits,omitempty"`
+}
+
+// Visit is one visit the office plans: where and when its officers go
+// (an Eazy Paspor service, a periodic visit, an integrated post), and so
+// where finished passports come back.
+type Visit struct {
+	ID       string `json:"id"`
+	Place    string `json:"place"`
+	Date     string `json:"date"` // YYYY-MM-DD
+	Type     string `json:"type,omitempty"`
+	Capacity int    `json:"capacity,omitempty"`
 }

@@ -239,14 +239,14 @@ func (t *sqliteTx) AddRecord(r central.StoredRecord) error {
 
 const appColumns = `app_id, kit, number, version, form, form_version, kit_status,
 	event_id, event_type, event_name, event_place, event_date, province, regency, district,
-	created_at, received_at, status, status_reason, pickup, updated_at`
+	created_at, received_at, status, status_reason, pickup, updated_at, purpose`
 
 func scanApp(sc sqlitedb.Scanner) (central.Application, error) {
 	var a central.Application
 	var created, received, updated string
 	err := sc.Scan(&a.AppID, &a.Kit, &a.Number, &a.Version, &a.Form, &a.FormVersion, &a.KitStatus,
 		&a.Event.ID, &a.Event.Type, &a.Event.Name, &a.Event.Place, &a.Event.Date, &a.Province, &a.Regency, &a.District,
-		&created, &received, &a.Status, &a.Reason, &a.Pickup, &updated)
+		&created, &received, &a.Status, &a.Reason, &a.Pickup, &updated, &a.Purpose)
 	if err != nil {
 		return central.Application{}, err
 	}
@@ -264,10 +264,10 @@ func (t *sqliteTx) Application(idOrNumber string) (central.Application, error) {
 }
 
 func (t *sqliteTx) PutApplication(a central.Application) error {
-	_, err := t.exec(`INSERT OR REPLACE INTO applications (`+appColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(`INSERT OR REPLACE INTO applications (`+appColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.AppID, a.Kit, a.Number, a.Version, a.Form, a.FormVersion, a.KitStatus,
 		a.Event.ID, a.Event.Type, a.Event.Name, a.Event.Place, a.Event.Date, a.Province, a.Regency, a.District,
-		formatTime(a.CreatedAt), formatTime(a.ReceivedAt), a.Status, a.Reason, a.Pickup, formatTime(a.UpdatedAt))
+		formatTime(a.CreatedAt), formatTime(a.ReceivedAt), a.Status, a.Reason, a.Pickup, formatTime(a.UpdatedAt), a.Purpose)
 	return err
 }
 
@@ -393,8 +393,8 @@ func (t *sqliteTx) CompleteAttachment(sha string, data []byte, at time.Time) err
 // Statuses.
 
 func (t *sqliteTx) AddStatus(kit string, s ksync.Status) (int64, error) {
-	r, err := t.exec(`INSERT INTO statuses (app_id, kit, number, status, reason, pickup, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		s.AppID, kit, s.Number, s.Status, s.Reason, s.Pickup, formatTime(s.At))
+	r, err := t.exec(`INSERT INTO statuses (app_id, kit, number, status, reason, pickup, at, visit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.AppID, kit, s.Number, s.Status, s.Reason, s.Pickup, formatTime(s.At), s.VisitID)
 	if err != nil {
 		return 0, err
 	}
@@ -404,7 +404,7 @@ func (t *sqliteTx) AddStatus(kit string, s ksync.Status) (int64, error) {
 func scanStatus(sc sqlitedb.Scanner) (ksync.Status, error) {
 	var s ksync.Status
 	var at string
-	if err := sc.Scan(&s.Seq, &s.AppID, &s.Number, &s.Status, &s.Reason, &s.Pickup, &at); err != nil {
+	if err := sc.Scan(&s.Seq, &s.AppID, &s.Number, &s.Status, &s.Reason, &s.Pickup, &at, &s.VisitID); err != nil {
 		return ksync.Status{}, err
 	}
 	s.At = parseTime(at)
@@ -414,7 +414,7 @@ func scanStatus(sc sqlitedb.Scanner) (ksync.Status, error) {
 // Statuses answers an empty list, not nil, when there are none: the kit is
 // sent "statuses": [].
 func (t *sqliteTx) Statuses(kit string, after int64, limit int) ([]ksync.Status, error) {
-	list, err := collect(scanStatus)(t.query(`SELECT seq, app_id, number, status, reason, pickup, at FROM statuses WHERE kit = ? AND seq > ? ORDER BY seq LIMIT ?`, kit, after, limit))
+	list, err := collect(scanStatus)(t.query(`SELECT seq, app_id, number, status, reason, pickup, at, visit_id FROM statuses WHERE kit = ? AND seq > ? ORDER BY seq LIMIT ?`, kit, after, limit))
 	if err == nil && list == nil {
 		list = []ksync.Status{}
 	}
@@ -452,4 +452,34 @@ func (t *sqliteTx) Demand(by string) ([]central.DemandRow, error) {
 	return collect(scan)(t.query(`SELECT ` + key + `, ` + extra + `, count(*),
 		sum(status = 'accepted'), sum(status = 'rejected'), sum(status = 'ready')
 		FROM applications GROUP BY 1 ORDER BY 1`))
+}
+
+// Visits and the demand study.
+
+func (t *sqliteTx) AddVisit(v central.Visit) error {
+	_, err := t.exec(`INSERT INTO visits (id, place, date, type, capacity, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		v.ID, v.Place, v.Date, v.Type, v.Capacity, formatTime(v.CreatedAt))
+	return err
+}
+
+func (t *sqliteTx) Visits(from string) ([]central.Visit, error) {
+	return collect(func(sc sqlitedb.Scanner) (central.Visit, error) {
+		var v central.Visit
+		var created string
+		err := sc.Scan(&v.ID, &v.Place, &v.Date, &v.Type, &v.Capacity, &created)
+		v.CreatedAt = parseTime(created)
+		return v, err
+	})(t.query(`SELECT id, place, date, type, capacity, created_at FROM visits WHERE date >= ? ORDER BY date, id`, from))
+}
+
+func (t *sqliteTx) KitAudit(action string) ([]central.KitAudit, error) {
+	return collect(func(sc sqlitedb.Scanner) (central.KitAudit, error) {
+		var a central.KitAudit
+		var at string
+		err := sc.Scan(&a.Kit, &a.Entry.Seq, &at, &a.Entry.Officer, &a.Entry.Action, &a.Entry.Entity, &a.Entry.EntityID,
+			&a.Entry.Reason, &a.Entry.Detail, &a.Entry.PrevHash, &a.Entry.Hash)
+		a.Entry.At = parseTime(at)
+		return a, err
+	})(t.query(`SELECT kit, seq, at, officer, action, entity, entity_id, reason, detail, prev_hash, hash
+		FROM audit WHERE action = ? ORDER BY kit, seq`, action))
 }

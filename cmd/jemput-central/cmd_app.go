@@ -98,12 +98,13 @@ type appStatusOptions struct {
 	Set    string
 	Reason string
 	Pickup string
+	Visit  string // the planned visit where a ready passport is handed over
 }
 
 func newAppStatusCommand(app *App, runF func(context.Context, *appStatusOptions) error) *cobra.Command {
 	opts := &appStatusOptions{}
 	cmd := &cobra.Command{
-		Use:   "status ID|NUMBER --set accepted|rejected|ready [--reason R] [--pickup TEXT]",
+		Use:   "status ID|NUMBER --set accepted|rejected|ready [--reason R] [--pickup TEXT | --visit ID]",
 		Short: "Set the office's decision on an application; the kit gets it at its next sync",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -115,8 +116,8 @@ func newAppStatusCommand(app *App, runF func(context.Context, *appStatusOptions)
 					return cli.Usagef("%s", app.T("penolakan perlu alasan: --reason ALASAN", "a rejection needs a reason: --reason REASON"))
 				}
 			case ksync.StatusReady:
-				if opts.Pickup == "" {
-					return cli.Usagef("%s", app.T("paspor siap perlu tempat/kunjungan pengambilan: --pickup TEKS", "a ready passport needs a pickup visit: --pickup TEXT"))
+				if opts.Pickup == "" && opts.Visit == "" {
+					return cli.Usagef("%s", app.T("paspor siap perlu tempat/kunjungan pengambilan: --visit ID (jemput-central visit list) atau --pickup TEKS", "a ready passport needs a pickup visit: --visit ID (jemput-central visit list) or --pickup TEXT"))
 				}
 			default:
 				return cli.Usagef("--set %q: %s accepted, rejected, ready", opts.Set, app.T("pilih", "want"))
@@ -130,8 +131,10 @@ func newAppStatusCommand(app *App, runF func(context.Context, *appStatusOptions)
 	f := cmd.Flags()
 	f.StringVar(&opts.Set, "set", "", "accepted, rejected or ready")
 	f.StringVar(&opts.Reason, "reason", "", "why it was rejected (required with --set rejected)")
-	f.StringVar(&opts.Pickup, "pickup", "", "where and when to collect the passport (required with --set ready)")
+	f.StringVar(&opts.Pickup, "pickup", "", "where and when to collect the passport (with --set ready, unless --visit)")
+	f.StringVar(&opts.Visit, "visit", "", "the planned visit where the passport is handed over (with --set ready)")
 	cmd.MarkFlagRequired("set")
+	cmd.MarkFlagsMutuallyExclusive("pickup", "visit")
 	return cmd
 }
 
@@ -140,7 +143,15 @@ func runAppStatus(ctx context.Context, app *App, opts *appStatusOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := office.SetStatus(ctx, opts.ID, opts.Set, opts.Reason, opts.Pickup)
+	var st ksync.Status
+	if opts.Visit != "" {
+		if opts.Set != ksync.StatusReady {
+			return cli.Usagef("--visit: %s", app.T("hanya dengan --set ready", "only with --set ready"))
+		}
+		st, err = office.SetReady(ctx, opts.ID, opts.Visit)
+	} else {
+		st, err = office.SetStatus(ctx, opts.ID, opts.Set, opts.Reason, opts.Pickup)
+	}
 	if err != nil {
 		return err
 	}

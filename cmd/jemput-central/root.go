@@ -105,6 +105,7 @@ Every command works on one database (--db), also while serve runs.`,
 		newAppCommand(app),
 		newImportCommand(app, nil),
 		newReportCommand(app),
+		newVisitCommand(app),
 	)
 	return root
 }

@@ -26,6 +26,9 @@ type appListOptions struct {
 	Search   string
 	Limit    int
 	LimitSet bool // --limit was given, 0 included
+	// ReadyHere lists the passports the office said are ready to be
+	// handed over at the visit the open event is.
+	ReadyHere bool
 }
 
 func newAppListCommand(app *App, runF func(context.Context, *appListOptions) error) *cobra.Command {
@@ -55,6 +58,9 @@ func newAppListCommand(app *App, runF func(context.Context, *appListOptions) err
 	cmd.Flags().StringVar(&opts.Status, "status", "", "only this status: "+statusList())
 	cmd.Flags().StringVar(&opts.Search, "search", "", "part of a name, a NIK or a number")
 	cmd.Flags().IntVar(&opts.Limit, "limit", 0, "at most this many (0 = all; without --json the default is 200)")
+	cmd.Flags().BoolVar(&opts.ReadyHere, "ready-here", false, "the passports ready to be handed over at this event's visit")
+	cmd.MarkFlagsMutuallyExclusive("ready-here", "search")
+	cmd.MarkFlagsMutuallyExclusive("ready-here", "status")
 	return cmd
 }
 
@@ -63,6 +69,9 @@ func runAppList(ctx context.Context, app *App, opts *appListOptions) error {
 	svc, err := app.service(ctx)
 	if err != nil {
 		return err
+	}
+	if opts.ReadyHere {
+		return runReadyHere(ctx, app, svc)
 	}
 	if f.EventID != "" {
 		ev, err := svc.Event(ctx, f.EventID)
@@ -88,7 +97,11 @@ func runAppList(ctx context.Context, app *App, opts *appListOptions) error {
 	if app.JSON {
 		out := []map[string]any{}
 		for _, a := range list {
-			out = append(out, appJSON(app, a))
+			m := appJSON(app, a)
+			if err := addStatusReason(ctx, svc, a, m); err != nil {
+				return err
+			}
+			out = append(out, m)
 		}
 		return app.WriteJSON(out)
 	}

@@ -216,6 +216,7 @@ func (a *App) capture(ctx context.Context, svc *intake.Service, in intake.Captur
 		if path != "" {
 			a.Note("tanda terima: %s", "receipt: %s", path)
 		}
+		a.noteQuota(ctx, svc, c.App.EventID)
 	}
 	if rerr != nil {
 		return &intake.Error{Code: intake.CodeInternal, Err: rerr,

@@ -325,7 +325,7 @@ func runSyncImportAcks(ctx context.Context, app *App, opts *syncImportAcksOption
 	if err := side.SaveAcks(ctx, af.Acks); err != nil {
 		return err
 	}
-	if err := side.SaveStatuses(ctx, ksync.Statuses{Statuses: af.Statuses}); err != nil {
+	if err := side.SaveStatuses(ctx, ksync.Statuses{Statuses: af.Statuses, Visits: af.Visits}); err != nil {
 		return err
 	}
 	held := 0

@@ -49,7 +49,7 @@ func (app *App) doctorSecurity(ctx context.Context, kit intake.Kit, check func(b
 		if err != nil {
 			check(false, "folder kit tidak bisa diperiksa: %v", "the kit folder could not be searched: %v", err)
 		} else {
-			check(len(found) == 0, "tidak ada nama atau NIK pemohon dalam berkas mana pun di folder kit%s", "no applicant name or NIK in any file of the kit folder%s", listed(found))
+			check(len(found) == 0, "tidak ada nama atau NIK pemohon dalam berkas mana pun di folder kit%s", "no applicant name or NIK in any file of the kit folder%s", findingsList(found))
 		}
 	}
 	// Key slots.
@@ -96,7 +96,7 @@ func (app *App) doctorSecurity(ctx context.Context, kit intake.Kit, check func(b
 	if missing, err := app.db.MissingGuards(ctx); err != nil {
 		check(false, "pelindung basis data tidak bisa diperiksa: %v", "the database's guards could not be checked: %v", err)
 	} else {
-		check(len(missing) == 0, "pemicu dan indeks pelindung lengkap%s", "guarding triggers and indexes in place%s", listed(missing))
+		check(len(missing) == 0, "pemicu dan indeks pelindung lengkap%s", "guarding triggers and indexes in place%s", findingsList(missing))
 	}
 	// The audit chain, and the clock against its last entry.
 	rep, err := app.db.VerifyAudit(ctx)
@@ -104,7 +104,7 @@ func (app *App) doctorSecurity(ctx context.Context, kit intake.Kit, check func(b
 	if !rep.Keyed {
 		keyed = app.T(", tanda kunci tidak diperiksa tanpa sesi", ", key marks not checked without a session")
 	}
-	check(err == nil && len(rep.Problems) == 0, "log audit utuh (%d entri%s)%s", "audit log intact (%d entries%s)%s", rep.Entries, keyed, listed(rep.Problems))
+	check(err == nil && len(rep.Problems) == 0, "log audit utuh (%d entri%s)%s", "audit log intact (%d entries%s)%s", rep.Entries, keyed, findingsList(rep.Problems))
 	if !rep.Last.IsZero() {
 		check(!app.Now().Before(rep.Last.Add(-time.Minute)), "jam laptop (%s) tidak di belakang entri audit terakhir (%s)", "the laptop's clock (%s) is not behind the last audit entry (%s)",
 			app.Now().Format("2006-01-02 15:04"), rep.Last.Format("2006-01-02 15:04"))
@@ -119,7 +119,7 @@ func (app *App) doctorSecurity(ctx context.Context, kit intake.Kit, check func(b
 		for _, o := range bad {
 			names = append(names, o.NIP+" "+o.Name)
 		}
-		check(len(bad) == 0, "data petugas (peran, status) cocok dengan segelnya%s", "officer rows (role, state) match their seals%s", listed(names))
+		check(len(bad) == 0, "data petugas (peran, status) cocok dengan segelnya%s", "officer rows (role, state) match their seals%s", findingsList(names))
 	} else {
 		check(false, "segel petugas tidak bisa diperiksa: %v", "officer seals could not be checked: %v", err)
 	}
@@ -135,7 +135,7 @@ func (app *App) doctorSecurity(ctx context.Context, kit intake.Kit, check func(b
 			differ = append(differ, intake.RecordID(it.Item.App.ID, it.Item.App.Version)+" "+it.Item.App.Number)
 		}
 	}
-	check(len(differ) == 0, "%d versi cocok dengan hash yang diakui kantor%s", "%d versions match the hash the office acknowledged%s", len(items)-len(differ), listed(differ))
+	check(len(differ) == 0, "%d versi cocok dengan hash yang diakui kantor%s", "%d versions match the hash the office acknowledged%s", len(items)-len(differ), findingsList(differ))
 }
 
 func (app *App) enrolled(ctx context.Context) bool {
@@ -157,7 +157,7 @@ func missingSlots(app *App, nips []string) string {
 	return app.T("; tanpa slot (perlu PIN baru: jemput officer reset-pin): ", "; without a slot (need a new PIN: jemput officer reset-pin): ") + strings.Join(nips, ", ")
 }
 
-func listed(items []string) string {
+func findingsList(items []string) string {
 	if len(items) == 0 {
 		return ""
 	}

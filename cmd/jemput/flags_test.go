@@ -171,6 +171,9 @@ var flagTests = map[string]func(*testing.T){
 			{args: []string{"--type", "berkala", "--name", "N", "--place", "P", "--date", "2026-11-27"},
 				want: eventOpenOptions{Type: "berkala", Name: "N", Place: "P", Date: "2026-11-27"}},
 			{args: []string{"--type", "berkala", "--name", "N"}, wantErr: `required flag(s) "place" not set`},
+			{args: []string{"--type", "berkala", "--name", "N", "--place", "P", "--capacity", "120"},
+				want: eventOpenOptions{Type: "berkala", Name: "N", Place: "P", Capacity: 120}},
+			{args: []string{"--type", "berkala", "--name", "N", "--place", "P", "--capacity", "banyak"}, wantErr: `invalid argument "banyak"`},
 		})
 	},
 	"event list": func(t *testing.T) {
@@ -183,6 +186,7 @@ var flagTests = map[string]func(*testing.T){
 		checkFlags(t, newEventCloseCommand, []flagCase[eventCloseOptions]{
 			{args: nil, want: eventCloseOptions{}},
 			{args: []string{"0b5f1c2e"}, want: eventCloseOptions{ID: "0b5f1c2e"}},
+			{args: []string{"--force"}, want: eventCloseOptions{Force: true}},
 			{args: []string{"a", "b"}, wantErr: "accepts at most 1 arg(s), received 2"},
 		})
 	},
@@ -239,6 +243,8 @@ var flagTests = map[string]func(*testing.T){
 			{args: []string{"--limit", "0"}, want: appListOptions{LimitSet: true}},
 			{args: []string{"--limit", "20"}, want: appListOptions{Limit: 20, LimitSet: true}},
 			{args: []string{"--status", "lost"}, wantErr: `--status "lost": want one of`},
+			{args: []string{"--ready-here"}, want: appListOptions{ReadyHere: true}},
+			{args: []string{"--ready-here", "--search", "Siti"}, wantErr: "none of the others can be"},
 		})
 	},
 	"app show": func(t *testing.T) {

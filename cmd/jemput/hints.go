@@ -25,6 +25,8 @@ var hints = map[string]lang.Text{
 		"a supervisor opens one with: jemput event open --type eazy-paspor --name NAME --place PLACE"),
 	intake.CodeEventOpen: lang.T("tutup dulu dengan: jemput event close",
 		"close it first with: jemput event close"),
+	intake.CodeOpenWork: lang.T("setujui atau kembalikan dulu (jemput review), selesaikan draf (jemput intake --resume ID), atau tutup juga dengan: jemput event close --force",
+		"approve or return them first (jemput review), finish the drafts (jemput intake --resume ID), or close all the same with: jemput event close --force"),
 	intake.CodeNotInit: lang.T("buat dengan: jemput init --kit-code KODE --office KANTOR --supervisor-nip NIP --supervisor-name NAMA (atau pakai --home)",
 		"create one with: jemput init --kit-code CODE --office OFFICE --supervisor-nip NIP --supervisor-name NAME (or use --home)"),
 	intake.CodeKitExists: lang.T("pakai --home untuk kit lain",

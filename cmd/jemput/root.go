@@ -117,7 +117,9 @@ pengawas menyetujui dan mengirimkannya ke kantor pusat.`,
 		newAuditCommand(app),
 		newPurgeCommand(app, nil),
 		newDoctorCommand(app, nil),
+		newReportCommand(app),
 	)
+	root.SetHelpCommand(newHelpCommand(app, root, nil))
 	return root
 }
 

@@ -106,7 +106,15 @@ func (k *Side) SaveStatuses(ctx context.Context, s ksync.Statuses) error {
 		if st.Status == ksync.StatusRejected {
 			k.Rejected = append(k.Rejected, st)
 		}
-		list = append(list, intake.OfficeStatus{Seq: st.Seq, AppID: st.AppID, Status: intake.Status(st.Status), Reason: st.Reason, Pickup: st.Pickup, At: st.At})
+		list = append(list, intake.OfficeStatus{Seq: st.Seq, AppID: st.AppID, Status: intake.Status(st.Status), Reason: st.Reason, Pickup: st.Pickup, VisitID: st.VisitID, At: st.At})
+	}
+	// The plan first: a status may name one of its visits.
+	visits := make([]intake.Visit, 0, len(s.Visits))
+	for _, v := range s.Visits {
+		visits = append(visits, intake.Visit{ID: v.ID, Place: v.Place, Date: v.Date, Type: v.Type, Capacity: v.Capacity})
+	}
+	if err := k.svc.ApplyVisits(ctx, visits); err != nil {
+		return err
 	}
 	_, err := k.svc.ApplyStatuses(ctx, list)
 	return err
