@@ -52,6 +52,7 @@ var roleTable = []roleRow{
 	{"jemput roster list", needOfficer, ""},
 	{"jemput handover", needOfficer, ""},
 	{"jemput sync limits", needOfficer, "changing them: supervisor"},
+	{"jemput event turned-away", needOfficer, "counts people turned away"},
 	{"jemput officer add", needSupervisor, "adds a key slot"},
 	{"jemput officer reset-pin", needSupervisor, "wraps the slot again"},
 	{"jemput officer unlock", needSupervisor, ""},
@@ -68,6 +69,7 @@ var roleTable = []roleRow{
 	{"jemput sync export", needSupervisor, ""},
 	{"jemput sync import-acks", needSupervisor, ""},
 	{"jemput purge", needSupervisor, "only what the office confirmed"},
+	{"jemput report day", needSupervisor, ""},
 	{"jemput-central serve", needOffice, ""},
 	{"jemput-central kit add", needOffice, ""},
 	{"jemput-central kit list", needOffice, ""},
@@ -76,6 +78,8 @@ var roleTable = []roleRow{
 	{"jemput-central app list", needOffice, ""},
 	{"jemput-central app status", needOffice, "accepted, rejected, ready"},
 	{"jemput-central report demand", needOffice, ""},
+	{"jemput-central visit add", needOffice, ""},
+	{"jemput-central visit list", needOffice, ""},
 }
 
 func needOf(command string) (need, bool) {
