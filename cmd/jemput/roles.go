@@ -76,6 +76,7 @@ var roleTable = []roleRow{
 	{"jemput-central kit add", needOffice, ""},
 	{"jemput-central kit list", needOffice, ""},
 	{"jemput-central kit recover", needOffice, "opens a kit with the office's key"},
+	{"jemput-central kit revoke", needOffice, "a lost kit's requests and files are refused"},
 	{"jemput-central import", needOffice, ""},
 	{"jemput-central app list", needOffice, ""},
 	{"jemput-central app status", needOffice, "accepted, rejected, ready"},
