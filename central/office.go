@@ -21,6 +21,7 @@ import (
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/kitcode"
 	ksync "github.com/jemput/jemput/sync"
+	"github.com/jemput/jemput/vault"
 )
 
 // Limits the office holds kits to, beyond those of Limits.
@@ -465,12 +466,55 @@ func (o *Office) receive(tx Tx, kit string, b ksync.Batch, via string) ([]ksync.
 		}
 		acks = append(acks, ack)
 	}
+	if err := followsHeld(tx, kit, b.Audit); err != nil {
+		return nil, err
+	}
 	for _, e := range b.Audit {
 		if err := tx.AddAudit(kit, e, now); err != nil {
 			return nil, err
 		}
 	}
 	return acks, nil
+}
+
+// auditGenesis is what the first entry of a kit's chain follows.
+const auditGenesis = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// followsHeld refuses an audit segment that does not follow from the
+// entries the office holds: an entry it holds sent with another hash (the
+// kit's history was rewritten), or a first entry that does not link to the
+// last one received (entries removed or inserted since). The kit signs
+// every request with its device key, so the heads the office holds are the
+// kit's own.
+func followsHeld(tx Tx, kit string, entries []ksync.AuditEntry) error {
+	for i, e := range entries {
+		held, err := tx.AuditHash(kit, e.Seq)
+		if err != nil {
+			return err
+		}
+		if held != "" {
+			if held != e.Hash {
+				return malformedf("audit entry %d differs from the one the office received before: the kit's audit log was rewritten", e.Seq)
+			}
+			continue
+		}
+		prev := auditGenesis
+		switch {
+		case i > 0 && entries[i-1].Seq == e.Seq-1:
+			prev = entries[i-1].Hash
+		case e.Seq > 1:
+			if prev, err = tx.AuditHash(kit, e.Seq-1); err != nil {
+				return err
+			}
+			if prev == "" {
+				return malformedf("audit entry %d arrives without entry %d: the kit's audit log has a gap", e.Seq, e.Seq-1)
+			}
+		}
+		if e.PrevHash != prev {
+			return malformedf("audit entry %d does not follow entry %d that the office holds: entries were removed or changed on the kit", e.Seq, e.Seq-1)
+		}
+	}
+	return nil
 }
 
 func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, now time.Time) (ksync.Ack, error) {
@@ -1092,4 +1136,14 @@ func Summarize(acks []ksync.Ack) Summary {
 		}
 	}
 	return s
+}
+
+// OpenRecovery opens a kit's recovery slot (sealed to this office's age
+// key at the kit's enrollment): the kit's whole secret, so that the office
+// can read a kit whose officers cannot (jemput-central kit recover).
+func (o *Office) OpenRecovery(slot []byte) (vault.Secret, error) {
+	if len(slot) == 0 {
+		return vault.Secret{}, errors.New("the kit has no recovery slot: it was never enrolled with an office")
+	}
+	return vault.UnwrapIdentity(slot, o.keys.AgeIdentity)
 }

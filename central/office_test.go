@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,7 +112,7 @@ func TestExactlyOnce(t *testing.T) {
 	centraltest.WantResults(t, acks, "stored", "duplicate")
 
 	// The audit log is kept once per kit and seq.
-	audit := []ksync.AuditEntry{{Seq: 1, At: centraltest.T0, Action: "kit.init", Hash: "h1"}, {Seq: 2, At: centraltest.T0, Action: "app.create", Hash: "h2"}}
+	audit := []ksync.AuditEntry{{Seq: 1, At: centraltest.T0, Action: "kit.init", PrevHash: genesis, Hash: "h1"}, {Seq: 2, At: centraltest.T0, Action: "app.create", PrevHash: "h1", Hash: "h2"}}
 	for range 2 {
 		if _, err := f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Audit: audit}); err != nil {
 			t.Fatal(err)
@@ -119,6 +120,42 @@ func TestExactlyOnce(t *testing.T) {
 	}
 	if n := f.Count(t, "audit"); n != 2 {
 		t.Errorf("%d audit entries, want 2", n)
+	}
+}
+
+var genesis = strings.Repeat("0", 64)
+
+// The office keeps the kit's audit heads and refuses a segment that does
+// not follow from them: entries removed from the end of the kit's log and
+// written again, an entry rewritten, a gap.
+func TestAuditMustFollowWhatTheOfficeHolds(t *testing.T) {
+	ctx := context.Background()
+	f := centraltest.New(t)
+	f.Enroll(t, "KTB01")
+	entry := func(seq int64, prev, hash string) ksync.AuditEntry {
+		return ksync.AuditEntry{Seq: seq, At: centraltest.T0, Action: "app.capture", PrevHash: prev, Hash: hash}
+	}
+	if _, err := f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Audit: []ksync.AuditEntry{entry(1, genesis, "h1"), entry(2, "h1", "h2"), entry(3, "h2", "h3")}}); err != nil {
+		t.Fatal(err)
+	}
+	for name, seg := range map[string][]ksync.AuditEntry{
+		"newest removed, then written again":  {entry(3, "h2", "h3x"), entry(4, "h3x", "h4")},
+		"the next one not linked to the head": {entry(4, "h3x", "h4")},
+		"a gap":                               {entry(5, "h4", "h5")},
+		"the first one rewritten":             {entry(1, genesis, "h1x")},
+	} {
+		_, err := f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Audit: seg})
+		centraltest.WantCode(t, err, ksync.CodeMalformed)
+		if err != nil && !strings.Contains(err.Error(), "audit entry") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if n := f.Count(t, "audit"); n != 3 {
+		t.Errorf("%d audit entries after refused segments, want 3", n)
+	}
+	// What follows is taken, and a resend of what is held too.
+	if _, err := f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Audit: []ksync.AuditEntry{entry(3, "h2", "h3"), entry(4, "h3", "h4")}}); err != nil {
+		t.Fatal(err)
 	}
 }
 

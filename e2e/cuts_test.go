@@ -143,6 +143,8 @@ func cutCopy(t *testing.T, tm *template) (home, db string, c *central) {
 	if err := copyDir(home, tm.kitHome, "receipts"); err != nil {
 		t.Fatal(err)
 	}
+	// A copy of a kit home opens nothing without a login of its own.
+	kit{home: home}.must(t, "login", "--nip", supervisorNIP)
 	db = tm.be.clone(t, tm.db)
 	addr, err := freeAddr(rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7)))
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/internal/fixtures"
 
 	toxiproxy "github.com/Shopify/toxiproxy/v2"
@@ -166,6 +168,7 @@ type expectedApp struct {
 	id, number string
 	version    int
 	photo      string // SHA-256, "" for none
+	photoData  []byte
 	doc        []byte
 }
 
@@ -247,7 +250,7 @@ func buildKitTemplate(t *testing.T, be backend, code, db string, applicants int)
 		t.Fatal(err)
 	}
 
-	apps, err := approvedVersions(filepath.Join(tm.kitHome, "kit.db"), "approved")
+	apps, err := approvedVersions(tm.kitHome, "approved")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,6 +288,8 @@ func measureProfile(t *testing.T, tm *template) profile {
 	if err := copyDir(home, tm.kitHome, "receipts"); err != nil {
 		t.Fatal(err)
 	}
+	// A copy of a kit home opens nothing without a login of its own.
+	kit{home: home}.must(t, "login", "--nip", supervisorNIP)
 	db := tm.be.clone(t, tm.db)
 	addr, err := freeAddr(rand.New(rand.NewPCG(3, 4)))
 	if err != nil {
@@ -324,43 +329,38 @@ func measureProfile(t *testing.T, tm *template) profile {
 }
 
 // approvedVersions lists the kit's applications, their current version,
-// photo and document; every one must have the status want.
-func approvedVersions(kitDB, want string) ([]expectedApp, error) {
-	db, err := openRO(kitDB)
+// photo and document, checking that every one is in status want. The
+// documents are sealed: the kit is opened with its session, as the kit
+// itself opens it.
+func approvedVersions(home, want string) ([]expectedApp, error) {
+	svc, done, err := openKit(home)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT a.id, a.number, a.version, a.status, v.doc FROM applications a
-		JOIN versions v ON v.app_id = a.id AND v.version = a.version ORDER BY a.number`)
+	defer done()
+	all, err := svc.Applications(context.Background(), intake.Filter{})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	sort.Slice(all, func(i, j int) bool { return all[i].Number < all[j].Number })
 	var list []expectedApp
-	for rows.Next() {
-		var a expectedApp
-		var status string
-		if err := rows.Scan(&a.id, &a.number, &a.version, &status, &a.doc); err != nil {
-			return nil, err
+	for _, app := range all {
+		a := expectedApp{id: app.ID, number: app.Number, version: app.Version}
+		if string(app.Status) != want {
+			return nil, fmt.Errorf("%s is %s, want %s", a.number, app.Status, want)
 		}
-		if status != want {
-			return nil, fmt.Errorf("%s is %s, want %s", a.number, status, want)
-		}
-		var d struct {
-			Photo *struct {
-				SHA256 string `json:"sha256"`
-			} `json:"photo"`
-		}
-		if err := json.Unmarshal(a.doc, &d); err != nil {
+		if a.doc, err = json.Marshal(app.Doc); err != nil {
 			return nil, fmt.Errorf("%s: document: %v", a.number, err)
 		}
-		if d.Photo != nil {
-			a.photo = d.Photo.SHA256
+		if app.Doc.Photo != nil {
+			a.photo = app.Doc.Photo.SHA256
+			if a.photoData, err = svc.Photo(context.Background(), a.photo); err != nil {
+				return nil, fmt.Errorf("%s: photo: %v", a.number, err)
+			}
 		}
 		list = append(list, a)
 	}
-	return list, rows.Err()
+	return list, nil
 }
 
 // A toxic as toxiproxy's API takes it.
@@ -548,6 +548,8 @@ func runTrial(t *testing.T, tm *template, seed uint64, tot *totals) {
 	if err := copyDir(home, tm.kitHome, "receipts"); err != nil {
 		t.Fatal(err)
 	}
+	// A copy of a kit home opens nothing without a login of its own.
+	kit{home: home}.must(t, "login", "--nip", supervisorNIP)
 	db := tm.be.clone(t, tm.db)
 	plan := planTrial(rng, tm.profile)
 	for _, a := range plan {
@@ -865,6 +867,11 @@ func verify(tm *template, home, centralDB string) []string {
 			bad("%v", err)
 		}
 	}
+	synced, serr := approvedVersions(home, "synced")
+	kitPhotos := map[string][]byte{}
+	for _, a := range synced {
+		kitPhotos[a.photo] = a.photoData
+	}
 	kdb, err := openRO(kitDB)
 	if err != nil {
 		return append(problems, err.Error())
@@ -953,8 +960,10 @@ func verify(tm *template, home, centralDB string) []string {
 			var complete bool
 			var data []byte
 			err := odb.QueryRow(q(`SELECT total, held, complete, data FROM attachments WHERE sha256 = ?`), a.photo).Scan(&total, &held, &complete, &data)
-			var kitData []byte
-			kerr := kdb.QueryRow(`SELECT data FROM attachments WHERE sha256 = ?`, a.photo).Scan(&kitData)
+			kitData, kerr := kitPhotos[a.photo], error(nil)
+			if kitData == nil {
+				kerr = errors.New("not on the kit")
+			}
 			sum := sha256.Sum256(data)
 			switch {
 			case err != nil:
@@ -987,9 +996,8 @@ func verify(tm *template, home, centralDB string) []string {
 
 	// The kit: every approved version synced, acked as held, with the
 	// office's hash.
-	synced, err := approvedVersions(kitDB, "synced")
-	if err != nil {
-		bad("kit: %v", err)
+	if serr != nil {
+		bad("kit: %v", serr)
 	} else if len(synced) != len(tm.apps) {
 		bad("kit: %d applications synced, want %d", len(synced), len(tm.apps))
 	}

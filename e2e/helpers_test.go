@@ -22,6 +22,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/store"
+	"github.com/jemput/jemput/vault"
 	"github.com/rs/zerolog"
 	_ "modernc.org/sqlite"
 )
@@ -29,6 +32,46 @@ import (
 // bin is the folder holding the jemput and jemput-central binaries that
 // TestMain builds once for every test of the package.
 var bin string
+
+// runtimeDir is the XDG_RUNTIME_DIR of every command: where logins leave
+// their sessions.
+var runtimeDir string
+
+const supervisorNIP = "198001012005011001"
+
+// openKit opens a kit home with the session a login left for it, as the
+// kit itself does, to read its sealed documents and photos.
+func openKit(home string) (*intake.Service, func(), error) {
+	abs, err := filepath.Abs(home)
+	if err != nil {
+		return nil, nil, err
+	}
+	files, _ := filepath.Glob(filepath.Join(runtimeDir, "jemput", "*.session"))
+	var sess *vault.Session
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if s, err := vault.UnmarshalSession(b); err == nil && s.Home == abs {
+			sess = &s
+		}
+	}
+	if sess == nil {
+		return nil, nil, fmt.Errorf("no session for %s in %s", home, runtimeDir)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(home, "kit.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	now, _ := time.Parse(time.RFC3339, testNow)
+	svc := intake.NewService(db, intake.WithClock(func() time.Time { return now }))
+	if err := svc.Unlock(context.Background(), sess.Secret, sess.Officer, sess.Since, sess.Until); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return svc, func() { db.Close() }, nil
+}
 
 func TestMain(m *testing.M) {
 	code, err := runMain(m)
@@ -55,6 +98,11 @@ func runMain(m *testing.M) (int, error) {
 		}
 	}
 	bin = dir
+	// Sessions live in the user's runtime folder: one of the tests' own.
+	if runtimeDir, err = os.MkdirTemp("", "jemput-e2e-run"); err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(runtimeDir)
 	// toxiproxy logs some events through zerolog's global logger.
 	zerolog.SetGlobalLevel(zerolog.Disabled)
 	return m.Run(), nil
@@ -64,7 +112,7 @@ func runMain(m *testing.M) (int, error) {
 // cmd/jemput: numbers and dates are the same on every run.
 const (
 	testNow = "2026-11-27T09:30:00+08:00"
-	testPIN = "246810"
+	testPIN = "2468013579"
 	kitCode = "KTB01"
 )
 
@@ -81,7 +129,7 @@ func baseEnv() []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env, "JEMPUT_NOW="+testNow, "TZ=Asia/Makassar", "LANG=en_US.UTF-8", "JEMPUT_PIN="+testPIN)
+	return append(env, "XDG_RUNTIME_DIR="+runtimeDir, "JEMPUT_NOW="+testNow, "TZ=Asia/Makassar", "LANG=en_US.UTF-8", "JEMPUT_PIN="+testPIN)
 }
 
 // kit runs the jemput binary on one kit home.

@@ -183,6 +183,8 @@ func twoOfficesTrial(t *testing.T, kits []*template, seed uint64) bool {
 		if err := copyDir(homes[i], tm.kitHome, "receipts"); err != nil {
 			t.Fatal(err)
 		}
+		// A copy of a kit home opens nothing without a login of its own.
+		kit{home: homes[i]}.must(t, "login", "--nip", supervisorNIP)
 		if err := setOfficeURL(filepath.Join(homes[i], "kit.db"), "http://"+lb.addr()); err != nil {
 			t.Fatal(err)
 		}

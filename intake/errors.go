@@ -40,6 +40,9 @@ const (
 	CodeUnchanged      = "unchanged"       // an edit that changes nothing
 	CodeBusy           = "busy"            // another process holds the database
 	CodeDiskFull       = "disk_full"       // nothing could be written
+	CodeTampered       = "tampered"        // kit.db was changed outside jemput
+	CodeLegacyKit      = "legacy_kit"      // made before encryption; a supervisor's login converts it
+	CodeNoKeySlot      = "no_key_slot"     // the officer has no key slot (needs a new PIN)
 	CodeInternal       = "internal"
 )
 

@@ -10,11 +10,14 @@ import (
 // Kit is this laptop's identity: its code (part of every application number),
 // the office it belongs to and its device public key.
 type Kit struct {
+	ID        string // random, made at init: sessions are bound to it
 	Code      string
 	Office    string
-	PublicKey []byte // ed25519; the private key stays in the kit home
+	PublicKey []byte // ed25519; the private key is sealed under the data key
 	Zone      string // IANA name; every date the kit shows or makes is in it
 	CreatedAt time.Time
+	Encrypted bool // false for a kit made before encryption, until converted
+	Recovery  bool // the office's recovery slot is in place
 }
 
 // Role is what an officer may do.
@@ -35,6 +38,8 @@ type Officer struct {
 	FailedPINs  int
 	LockedUntil time.Time
 	CreatedAt   time.Time
+	DisabledAt  time.Time // zero while the officer may log in
+	Seal        string    // MAC of the row under the supervisor key (store)
 }
 
 // EventType is one of the four kinds of mobile service.
@@ -135,7 +140,8 @@ type Application struct {
 	RosterNo    int    // the roster entry it completes, 0 if none
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
-	Receipts    int // receipts printed or written so far
+	Receipts    int       // receipts printed or written so far
+	PurgedAt    time.Time // the applicant's data was purged (jemput purge)
 	Doc         Document
 	Find        Find // what it is found by, from its current document
 }

@@ -11,11 +11,13 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// PIN rules. Five wrong PINs in a row lock the account for LockFor; the
-// count and the lock live in the database, so a restart does not reset them.
+// PIN rules. A PIN opens the officer's key slot, so its length is what an
+// offline search of a stolen kit.db must cover: ten digits or more
+// (SECURITY.md states the cost). Five wrong PINs in a row lock the account
+// for LockFor; they are counted from the audit log.
 const (
-	MinPINLength = 6
-	MaxPINLength = 12
+	MinPINLength = 10
+	MaxPINLength = 32
 	MaxFailedPIN = 5
 	LockFor      = 15 * time.Minute
 )
@@ -40,7 +42,7 @@ func CheckPINFormat(pin string) error {
 		}
 	}
 	same := strings.Count(pin, pin[:1]) == len(pin)
-	if same || strings.Contains("01234567890", pin) || strings.Contains("09876543210", pin) {
+	if same || strings.Contains("01234567890123456789012345678901", pin) || strings.Contains("09876543210987654321098765432109", pin) {
 		return Errorf(CodeInvalid, "PIN terlalu mudah ditebak", "the PIN is too easy to guess")
 	}
 	return nil

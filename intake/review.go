@@ -153,7 +153,19 @@ func (s *Service) Approve(ctx context.Context, refs []string, all bool, eventID 
 				apps = append(apps, a)
 			}
 		}
+		twoPerson, err := tx.SealedSetting(SettingTwoPerson)
+		if err != nil {
+			return err
+		}
 		for _, a := range apps {
+			if twoPerson == "on" && a.OfficerID == actor.ID {
+				if all {
+					res.Skipped = append(res.Skipped, ReviewItem{App: a, Blocking: []string{"captured by the supervisor approving (two-person rule)"}})
+					continue
+				}
+				return Errorf(CodeForbidden, "aturan dua orang: %s mengisi versi ini sendiri; pengawas lain yang menyetujuinya",
+					"two-person rule: %s captured this version; another supervisor approves it", actor.Name).About(a.Ref())
+			}
 			if err := s.move(tx, actor, &a, move{To: StatusApproved, Audit: "app.approve", Detail: map[string]any{"number": a.Number, "version": a.Version}}); err != nil {
 				return err
 			}
@@ -162,6 +174,43 @@ func (s *Service) Approve(ctx context.Context, refs []string, all bool, eventID 
 		return nil
 	})
 	return res, err
+}
+
+// SettingTwoPerson is the kit setting that makes approval a second
+// person's: "on" or unset.
+const SettingTwoPerson = "review.two_person"
+
+// SetTwoPerson turns the two-person rule on or off (supervisors only):
+// when on, nobody approves a version they captured themselves.
+func (s *Service) SetTwoPerson(ctx context.Context, on bool) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleSupervisor)
+		if err != nil {
+			return err
+		}
+		v := "off"
+		if on {
+			v = "on"
+		}
+		if err := tx.SetSealedSetting(SettingTwoPerson, v); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "kit.two_person", "kit", "", "", map[string]string{"rule": v})
+	})
+}
+
+// TwoPerson reports whether the two-person rule is on (supervisors only).
+func (s *Service) TwoPerson(ctx context.Context) (bool, error) {
+	var on bool
+	err := s.store.View(ctx, func(tx Tx) error {
+		if _, err := s.actor(tx, RoleSupervisor); err != nil {
+			return err
+		}
+		v, err := tx.SealedSetting(SettingTwoPerson)
+		on = v == "on"
+		return err
+	})
+	return on, err
 }
 
 // Return sends an application back to the officers with a reason

@@ -7,10 +7,11 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/vault"
 )
 
-// SessionTTL is how long a login lasts on the kit without a new login.
-const SessionTTL = 12 * time.Hour
+// SessionTTL is how long a login lasts by default: one working day.
+const SessionTTL = 10 * time.Hour
 
 // Service runs the kit's use cases, one transaction each.
 type Service struct {
@@ -19,6 +20,8 @@ type Service struct {
 	newID  func() string
 	tables *forms.Tables   // nil: the tables embedded in the binary
 	forms  *forms.Registry // the forms it takes applicants on
+	ttl    time.Duration   // how long a login lasts
+	params vault.Params    // argon2id parameters of new key slots
 }
 
 // Option configures a Service.
@@ -39,9 +42,15 @@ func WithTables(t *forms.Tables) Option { return func(s *Service) { s.tables = t
 // the embedded ones (a form not built into the binary; tests).
 func WithForms(r *forms.Registry) Option { return func(s *Service) { s.forms = r } }
 
+// WithSessionTTL makes logins last d instead of SessionTTL.
+func WithSessionTTL(d time.Duration) Option { return func(s *Service) { s.ttl = d } }
+
+// WithSlotParams makes new key slots use p (tests use cheap parameters).
+func WithSlotParams(p vault.Params) Option { return func(s *Service) { s.params = p } }
+
 // NewService returns a Service over store.
 func NewService(store Store, opts ...Option) *Service {
-	s := &Service{store: store, now: time.Now, newID: func() string { return uuid.NewString() }, forms: forms.Embedded()}
+	s := &Service{store: store, now: time.Now, newID: func() string { return uuid.NewString() }, forms: forms.Embedded(), ttl: SessionTTL, params: vault.DefaultParams}
 	for _, o := range opts {
 		o(s)
 	}
@@ -57,7 +66,7 @@ func (s *Service) Now() time.Time { return s.now() }
 // actor returns the logged-in officer, checking the session and the role.
 // Any role may do what an officer may; supervisors may do everything.
 func (s *Service) actor(tx Tx, need Role) (Officer, error) {
-	id, since, err := tx.Session()
+	id, since, until, err := tx.Session()
 	if IsCode(err, CodeNotFound) || (err == nil && id == "") {
 		return Officer{}, Errorf(CodeNotLoggedIn, "belum masuk", "not logged in")
 	}
@@ -69,15 +78,26 @@ func (s *Service) actor(tx Tx, need Role) (Officer, error) {
 		// would never expire.
 		return Officer{}, Errorf(CodeSessionExpired, "sesi tidak sah (jam laptop berubah?)", "the session is not valid (did the laptop's clock change?)")
 	}
-	if s.now().Sub(since) > SessionTTL {
-		return Officer{}, Errorf(CodeSessionExpired, "sesi berakhir (lebih dari %d jam)", "the session has expired (over %d hours)", int(SessionTTL.Hours()))
+	if !s.now().Before(until) {
+		return Officer{}, Errorf(CodeSessionExpired, "sesi berakhir pukul %s", "the session ended at %s", until.Format("2006-01-02 15:04"))
 	}
 	o, err := tx.Officer(id)
 	if err != nil {
 		return Officer{}, err
 	}
-	if need == RoleSupervisor && o.Role != RoleSupervisor {
-		return Officer{}, Errorf(CodeForbidden, "hanya pengawas yang boleh melakukan ini (%s masuk sebagai petugas)", "only a supervisor may do this (%s is logged in as an officer)", o.Name)
+	if !o.DisabledAt.IsZero() {
+		return Officer{}, Errorf(CodeForbidden, "akun %s dinonaktifkan", "account %s is disabled", o.NIP)
+	}
+	if need == RoleSupervisor {
+		if o.Role != RoleSupervisor {
+			return Officer{}, Errorf(CodeForbidden, "hanya pengawas yang boleh melakukan ini (%s masuk sebagai petugas)", "only a supervisor may do this (%s is logged in as an officer)", o.Name)
+		}
+		// The role column alone proves nothing: the row must carry the
+		// seal that only the supervisor key makes, and this session must
+		// hold that key.
+		if err := tx.VerifyOfficer(o); err != nil {
+			return Officer{}, err
+		}
 	}
 	return o, nil
 }

@@ -23,7 +23,7 @@ func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 const (
 	supervisorNIP = "198001012005011001"
 	officerNIP    = "199003152015031002"
-	pin           = "246810"
+	pin           = "2468013579"
 )
 
 // newKit sets up a kit with a supervisor and an officer, and an open event.
@@ -183,7 +183,7 @@ func TestOfficerCannotDoSupervisorWork(t *testing.T) {
 	if _, err := svc.CloseEvent(ctx, "", false); !intake.IsCode(err, intake.CodeForbidden) {
 		t.Fatalf("officer closing the event: %v", err)
 	}
-	if _, err := svc.AddOfficer(ctx, intake.NewOfficer{NIP: "199501012020012001", Name: "X", Role: intake.RoleSupervisor, PIN: "135790"}); !intake.IsCode(err, intake.CodeForbidden) {
+	if _, err := svc.AddOfficer(ctx, intake.NewOfficer{NIP: "199501012020012001", Name: "X", Role: intake.RoleSupervisor, PIN: "1357902468"}); !intake.IsCode(err, intake.CodeForbidden) {
 		t.Fatalf("officer adding a supervisor: %v", err)
 	}
 	if _, err := svc.Capture(ctx, intake.CaptureInput{Data: applicant(t, "adult-new.json")}); err != nil {

@@ -3,6 +3,8 @@ package intake
 import (
 	"context"
 	"time"
+
+	"github.com/jemput/jemput/vault"
 )
 
 // Store is what intake needs from storage: transactions. Each use case runs
@@ -16,7 +18,40 @@ type Store interface {
 // CodeNotFound when there is none.
 type Tx interface {
 	Kit() (Kit, error) // CodeNotInit before CreateKit
-	CreateKit(Kit) error
+	// CreateKit stores the kit with the check of its secret and unlocks
+	// the store with it.
+	CreateKit(Kit, vault.Secret) error
+
+	// Unlock checks that s is this kit's secret and holds it for the rest
+	// of the process; until then, every read or write of applicant data
+	// fails with CodeNotLoggedIn. CodeLegacyKit for a kit not encrypted yet.
+	Unlock(s vault.Secret) error
+	// Secret is the unlocked secret (CodeNotLoggedIn when locked).
+	Secret() (vault.Secret, error)
+	KeySlot(officerID string) (string, error) // CodeNotFound when none
+	PutKeySlot(officerID, slot string, at time.Time) error
+	KeySlots() (map[string]vault.Params, error)
+	SetRecovery(slot []byte) error
+	Recovery() ([]byte, error)
+	// DeviceKey opens the device key's seed; SetDeviceKey seals it.
+	DeviceKey() ([]byte, error)
+	SetDeviceKey(seed []byte) error
+	// VerifyOfficer checks an officer's row against its seal under the
+	// supervisor key: CodeForbidden without that key, CodeTampered when the
+	// row was changed outside jemput.
+	VerifyOfficer(Officer) error
+	// DisableOfficer marks an officer disabled and removes their slot.
+	DisableOfficer(id string, at time.Time) error
+	// FailedLogins counts wrong PINs since the officer's last login,
+	// unlock or new PIN, from the audit log.
+	FailedLogins(officerID string) (n int, last time.Time, err error)
+	// ConvertLegacy seals every applicant record of a kit made before
+	// encryption with s, in this transaction.
+	ConvertLegacy(kitID string, s vault.Secret) error
+	// PurgeApplication empties the documents of every version of an
+	// application, its search data, its roster row and the photos no other
+	// application uses; it reports how many versions and photos.
+	PurgeApplication(id string, at time.Time) (versions, photos int, err error)
 	SetKitZone(name string) error
 
 	Officer(id string) (Officer, error)
@@ -26,9 +61,10 @@ type Tx interface {
 	UpdateOfficerAuth(id string, failed int, lockedUntil time.Time) error
 	UpdateOfficerPIN(id, hash string) error
 
-	// Session is the officer logged in on this kit, if any.
-	Session() (officerID string, since time.Time, err error)
-	SetSession(officerID string, since time.Time) error
+	// Session is the officer logged in in this process (after Unlock), if
+	// any; the command line keeps it in a session file outside the kit.
+	Session() (officerID string, since, until time.Time, err error)
+	SetSession(officerID string, since, until time.Time) error
 	ClearSession() error
 
 	Event(id string) (Event, error)
@@ -96,6 +132,10 @@ type Tx interface {
 	MarkOffered(recordID string, at time.Time) error
 	Offered(recordID string) (bool, error)
 	Setting(name string) (string, error) // CodeNotFound when unset
+	// SealedSetting and SetSealedSetting keep a setting that only a
+	// supervisor may set, MACed under the supervisor key ("" when unset).
+	SealedSetting(name string) (string, error)
+	SetSealedSetting(name, value string) error
 	SetSetting(name, value string) error
 }
 

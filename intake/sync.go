@@ -97,6 +97,11 @@ func (s *Service) SetOffice(ctx context.Context, o Office) error {
 		if err := tx.SetOffice(o); err != nil {
 			return err
 		}
+		// The office learns nothing here, but from now on it can open this
+		// kit (jemput-central kit recover) when its officers cannot.
+		if err := s.sealRecovery(tx, o.SealingRecipient); err != nil {
+			return err
+		}
 		return s.audit(tx, actor, "kit.enroll", "office", o.URL, "", map[string]string{"office": o.Name})
 	})
 }

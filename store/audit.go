@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/sqlitedb"
+	"github.com/jemput/jemput/vault"
 )
 
 // The audit log is append-only (triggers refuse UPDATE and DELETE) and each
@@ -18,6 +20,13 @@ import (
 // editing or removing an entry in the middle breaks the chain from there on.
 // The sequence numbers have no gaps, so removing any entry but the last is
 // seen too; the last entries are anchored when they reach the central office.
+//
+// The chain is also keyed: each entry written while the kit is unlocked
+// carries a MAC of its hash under the kit's key, so that an editor who
+// recomputes the hashes (after dropping the triggers) is caught at the
+// first entry whose MAC no longer matches. Only the entries written before
+// anyone unlocked the kit (failed logins) have none; the next keyed entry
+// covers them through its hash.
 
 const genesis = "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -44,14 +53,28 @@ func (t *tx) Audit(e intake.AuditEntry) error {
 	}
 	e.Seq = last.Int64 + 1
 	at := formatTime(e.At)
-	return t.exec(`INSERT INTO audit (seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, at, e.OfficerID, e.Action, e.Entity, e.EntityID, e.Reason, e.Detail, prev, entryHash(prev, at, e))
+	hash, mac := entryHash(prev, at, e), ""
+	if k, err := t.keys(); err == nil {
+		mac = entryMAC(k, hash)
+	} else if !Unkeyed[e.Action] {
+		return err
+	}
+	return t.exec(`INSERT INTO audit (seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, at, e.OfficerID, e.Action, e.Entity, e.EntityID, e.Reason, e.Detail, prev, hash, mac)
 }
+
+// Unkeyed are the only actions written before the kit is unlocked: a
+// login that did not open a key slot.
+var Unkeyed = map[string]bool{"login.failed": true, "login.unknown": true, "login.locked": true, "login.no_slot": true}
+
+func entryMAC(k *vault.Keys, hash string) string { return k.MAC("audit", hash) }
 
 // AuditReport is what VerifyAudit found.
 type AuditReport struct {
 	Entries  int64
 	Head     string // hash of the last entry
+	Keyed    bool   // the MACs were checked (the kit was unlocked)
+	Last     time.Time
 	Problems []string
 }
 
@@ -62,9 +85,32 @@ func (d *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	d.mu.Lock()
+	var k *vault.Keys
+	if d.sess != nil {
+		k = d.sess.keys
+	}
+	d.mu.Unlock()
+	rep.Keyed = k != nil
+	macFails := 0
 	prev, want := genesis, int64(1)
 	for _, s := range list {
 		e, at, prevHash, hash := s.AuditEntry, s.at, s.PrevHash, s.Hash
+		if k != nil {
+			switch {
+			case s.mac == "" && !Unkeyed[e.Action]:
+				rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d (%s) has no key mark: it was inserted or rewritten outside jemput", e.Seq, e.Action))
+			case s.mac != "" && !vault.Equal(s.mac, entryMAC(k, hash)):
+				// Every entry after a changed one fails too: name the
+				// first, count the rest.
+				if macFails++; macFails == 1 {
+					rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d (%s) does not carry the kit's key mark: it (or an unkeyed entry just before it) was changed, removed or inserted outside jemput", e.Seq, e.Action))
+				}
+			}
+		}
+		if e.At.After(rep.Last) {
+			rep.Last = e.At
+		}
 		switch {
 		case e.Seq == want+1:
 			rep.Problems = append(rep.Problems, fmt.Sprintf("entry %d is missing", want))
@@ -79,6 +125,9 @@ func (d *DB) VerifyAudit(ctx context.Context) (AuditReport, error) {
 		}
 		prev, want = hash, e.Seq+1
 		rep.Entries++
+	}
+	if macFails > 1 {
+		rep.Problems = append(rep.Problems, fmt.Sprintf("%d later entries fail the key mark with it", macFails-1))
 	}
 	rep.Head = prev
 	return rep, nil
@@ -95,19 +144,20 @@ func (t *tx) AuditAfter(seq int64, limit int) ([]intake.AuditEntry, error) {
 	return out, err
 }
 
-const auditCols = `seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash`
+const auditCols = `seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash, hash, mac`
 
 // storedAudit is an audit row with its time as stored, which its hash
 // covers.
 type storedAudit struct {
 	intake.AuditEntry
-	at string
+	at  string
+	mac string
 }
 
 func scanAudit(row sqlitedb.Scanner) (storedAudit, error) {
 	var s storedAudit
 	e := &s.AuditEntry
-	err := row.Scan(&e.Seq, &s.at, &e.OfficerID, &e.Action, &e.Entity, &e.EntityID, &e.Reason, &e.Detail, &e.PrevHash, &e.Hash)
+	err := row.Scan(&e.Seq, &s.at, &e.OfficerID, &e.Action, &e.Entity, &e.EntityID, &e.Reason, &e.Detail, &e.PrevHash, &e.Hash, &s.mac)
 	e.At = parseTime(s.at)
 	return s, err
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/store"
+	"github.com/jemput/jemput/vault"
 )
 
 func open(t *testing.T) (*store.DB, string) {
@@ -19,6 +20,16 @@ func open(t *testing.T) (*store.DB, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	// A kit unlocked with a fresh secret, as after init.
+	secret, err := vault.NewSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(context.Background(), func(tx intake.Tx) error {
+		return tx.CreateKit(intake.Kit{ID: "kit-test", Code: "KTB01", Office: "X", CreatedAt: time.Now()}, secret)
+	}); err != nil {
+		t.Fatal(err)
+	}
 	return db, path
 }
 

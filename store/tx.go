@@ -5,42 +5,55 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/lang"
 	"github.com/jemput/jemput/sqlitedb"
+	"github.com/jemput/jemput/vault"
 )
 
 func textOf(id, en string) lang.Text { return lang.Text{ID: id, EN: en} }
 
 func (t *tx) Kit() (intake.Kit, error) {
 	var k intake.Kit
-	var created string
-	err := t.queryRow(`SELECT code, office, public_key, zone, created_at FROM kit WHERE id = 1`).Scan(&k.Code, &k.Office, &k.PublicKey, &k.Zone, &created)
+	var created, check string
+	var recovery []byte
+	err := t.queryRow(`SELECT code, office, public_key, zone, created_at, uid, key_check, recovery FROM kit WHERE id = 1`).Scan(&k.Code, &k.Office, &k.PublicKey, &k.Zone, &created, &k.ID, &check, &recovery)
 	if errors.Is(err, sql.ErrNoRows) {
 		return k, intake.Errorf(intake.CodeNotInit, "kit belum dibuat", "the kit has not been set up")
 	}
-	k.CreatedAt = parseTime(created)
+	k.CreatedAt, k.Encrypted, k.Recovery = parseTime(created), check != "", len(recovery) > 0
 	return k, wrap(err)
 }
 
-func (t *tx) CreateKit(k intake.Kit) error {
-	return t.exec(`INSERT INTO kit (id, code, office, public_key, zone, created_at) VALUES (1, ?, ?, ?, ?, ?)`, k.Code, k.Office, k.PublicKey, k.Zone, formatTime(k.CreatedAt))
+// CreateKit stores the kit with the check of its secret, and unlocks it
+// with that secret for the rest of this process.
+func (t *tx) CreateKit(k intake.Kit, s vault.Secret) error {
+	check, err := vault.Check(s, k.ID)
+	if err != nil {
+		return err
+	}
+	if err := t.exec(`INSERT INTO kit (id, code, office, public_key, zone, created_at, uid, key_check) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
+		k.Code, k.Office, k.PublicKey, k.Zone, formatTime(k.CreatedAt), k.ID, check); err != nil {
+		return err
+	}
+	return t.Unlock(s)
 }
 
 func (t *tx) SetKitZone(name string) error {
 	return t.exec(`UPDATE kit SET zone = ? WHERE id = 1`, name)
 }
 
-const officerCols = `id, nip, name, role, pin_hash, failed_pins, locked_until, created_at`
+const officerCols = `id, nip, name, role, pin_hash, failed_pins, locked_until, created_at, seal, disabled_at`
 
 func scanOfficer(row sqlitedb.Scanner) (intake.Officer, error) {
 	var o intake.Officer
-	var locked, created, role string
-	err := row.Scan(&o.ID, &o.NIP, &o.Name, &role, &o.PINHash, &o.FailedPINs, &locked, &created)
-	o.Role, o.LockedUntil, o.CreatedAt = intake.Role(role), parseTime(locked), parseTime(created)
+	var locked, created, role, disabled string
+	err := row.Scan(&o.ID, &o.NIP, &o.Name, &role, &o.PINHash, &o.FailedPINs, &locked, &created, &o.Seal, &disabled)
+	o.Role, o.LockedUntil, o.CreatedAt, o.DisabledAt = intake.Role(role), parseTime(locked), parseTime(created), parseTime(disabled)
 	return o, err
 }
 
@@ -64,9 +77,15 @@ func (t *tx) Officers() ([]intake.Officer, error) {
 	return collect(scanOfficer)(t.query(`SELECT ` + officerCols + ` FROM officers ORDER BY role DESC, name`))
 }
 
+// InsertOfficer adds an officer, sealed under the supervisor key: only a
+// supervisor's unlock can.
 func (t *tx) InsertOfficer(o intake.Officer) error {
-	return t.exec(`INSERT INTO officers (`+officerCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.ID, o.NIP, o.Name, string(o.Role), o.PINHash, o.FailedPINs, formatTime(o.LockedUntil), formatTime(o.CreatedAt))
+	seal, err := t.sealOfficer(o)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO officers (`+officerCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, o.NIP, o.Name, string(o.Role), o.PINHash, o.FailedPINs, formatTime(o.LockedUntil), formatTime(o.CreatedAt), seal, formatTime(o.DisabledAt))
 }
 
 func (t *tx) UpdateOfficerAuth(id string, failed int, lockedUntil time.Time) error {
@@ -76,22 +95,6 @@ func (t *tx) UpdateOfficerAuth(id string, failed int, lockedUntil time.Time) err
 func (t *tx) UpdateOfficerPIN(id, hash string) error {
 	return t.exec(`UPDATE officers SET pin_hash = ?, failed_pins = 0, locked_until = '' WHERE id = ?`, hash, id)
 }
-
-func (t *tx) Session() (string, time.Time, error) {
-	var id, since string
-	err := t.queryRow(`SELECT officer_id, since FROM session WHERE id = 1`).Scan(&id, &since)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", time.Time{}, notFound("sesi", "session", "")
-	}
-	return id, parseTime(since), wrap(err)
-}
-
-func (t *tx) SetSession(officerID string, since time.Time) error {
-	return t.exec(`INSERT INTO session (id, officer_id, since) VALUES (1, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET officer_id = excluded.officer_id, since = excluded.since`, officerID, formatTime(since))
-}
-
-func (t *tx) ClearSession() error { return t.exec(`DELETE FROM session`) }
 
 const eventCols = `id, type, name, place, date, opened_by, opened_at, closed_at, capacity`
 
@@ -181,29 +184,54 @@ func (t *tx) NextSequence(name string) (int, error) {
 
 // appCols and appFrom read an application with the document of its current
 // version: the document is stored once, in versions.
-const appCols = `a.id, coalesce(a.number, ''), a.event_id, a.form_id, a.form_version, a.version, a.status, a.officer_id, a.roster_no, a.receipts, a.created_at, a.updated_at, a.nik, a.search, v.doc`
+const appCols = `a.id, coalesce(a.number, ''), a.event_id, a.form_id, a.form_version, a.version, a.status, a.officer_id, a.roster_no, a.receipts, a.created_at, a.updated_at, a.find, a.purged_at, v.doc`
 
 const appFrom = ` FROM applications a JOIN versions v ON v.app_id = a.id AND v.version = a.version`
 
-func scanApp(row sqlitedb.Scanner) (intake.Application, error) {
+// scanApp reads an application and opens its sealed parts.
+func (t *tx) scanApp(row sqlitedb.Scanner) (intake.Application, error) {
 	var a intake.Application
-	var status, created, updated string
-	var doc []byte
-	err := row.Scan(&a.ID, &a.Number, &a.EventID, &a.FormID, &a.FormVersion, &a.Version, &status, &a.OfficerID, &a.RosterNo, &a.Receipts, &created, &updated, &a.Find.IdentityNumber, &a.Find.Text, &doc)
+	var status, created, updated, purged string
+	var doc, find []byte
+	err := row.Scan(&a.ID, &a.Number, &a.EventID, &a.FormID, &a.FormVersion, &a.Version, &status, &a.OfficerID, &a.RosterNo, &a.Receipts, &created, &updated, &find, &purged, &doc)
 	if err != nil {
 		return a, err
 	}
-	a.Status, a.CreatedAt, a.UpdatedAt = intake.Status(status), parseTime(created), parseTime(updated)
-	a.Doc, err = decodeDoc(doc)
+	a.Status, a.CreatedAt, a.UpdatedAt, a.PurgedAt = intake.Status(status), parseTime(created), parseTime(updated), parseTime(purged)
+	k, err := t.keys()
+	if err != nil {
+		return a, err
+	}
+	if a.Find, err = t.openFind(k, a.ID, find); err != nil {
+		return a, err
+	}
+	a.Doc, err = t.openDoc(k, a.ID, a.Version, doc)
 	return a, err
 }
 
-// encodeDoc and decodeDoc are where a document becomes bytes: the seam for
-// encryption at rest.
-func encodeDoc(d intake.Document) ([]byte, error) { return json.Marshal(d) }
+func versionAD(appID string, version int) string {
+	return "version|" + appID + "|" + strconv.Itoa(version)
+}
 
-func decodeDoc(b []byte) (intake.Document, error) {
+// sealDoc and openDoc are where a document becomes bytes: sealed under the
+// kit's data key, bound to its application and version.
+func (t *tx) sealDoc(k *vault.Keys, appID string, version int, d intake.Document) ([]byte, error) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	return t.db.seal(k, versionAD(appID, version), b), nil
+}
+
+func (t *tx) openDoc(k *vault.Keys, appID string, version int, sealed []byte) (intake.Document, error) {
 	var d intake.Document
+	if len(sealed) == 0 {
+		return d, nil // purged
+	}
+	b, err := t.db.open(k, versionAD(appID, version), sealed)
+	if err != nil {
+		return d, tampered("versi %d permohonan %s diubah, dipindah atau rusak", "version %d of application %s was changed, moved or damaged", version, appID)
+	}
 	if err := json.Unmarshal(b, &d); err != nil {
 		return d, err
 	}
@@ -220,18 +248,35 @@ func nullable(s string) any {
 // InsertApplication adds an application; its document is stored with its
 // first version (InsertVersion), in the same transaction.
 func (t *tx) InsertApplication(a intake.Application) error {
-	return t.exec(`INSERT INTO applications (id, number, event_id, form_id, form_version, version, status, officer_id, roster_no, receipts, created_at, updated_at, nik, search)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	k, err := t.keys()
+	if err != nil {
+		return err
+	}
+	find, err := t.sealFind(k, a.ID, a.Find)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO applications (id, number, event_id, form_id, form_version, version, status, officer_id, roster_no, receipts, created_at, updated_at, nik, search, find)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, nullable(a.Number), a.EventID, a.FormID, a.FormVersion, a.Version, string(a.Status), a.OfficerID, a.RosterNo, a.Receipts,
-		formatTime(a.CreatedAt), formatTime(a.UpdatedAt), a.Find.IdentityNumber, a.Find.Text)
+		formatTime(a.CreatedAt), formatTime(a.UpdatedAt), nikIndex(k, a.Find.IdentityNumber), searchTokens(k, a.Find.Text), find)
 }
 
 // UpdateApplication changes an application's state; a new document goes
 // in with its version (InsertVersion).
 func (t *tx) UpdateApplication(a intake.Application) error {
+	k, err := t.keys()
+	if err != nil {
+		return err
+	}
+	find, err := t.sealFind(k, a.ID, a.Find)
+	if err != nil {
+		return err
+	}
 	res, err := t.execResult(`UPDATE applications SET number = ?, form_version = ?, version = ?, status = ?, officer_id = ?, roster_no = ?, receipts = ?,
-		updated_at = ?, nik = ?, search = ? WHERE id = ?`,
-		nullable(a.Number), a.FormVersion, a.Version, string(a.Status), a.OfficerID, a.RosterNo, a.Receipts, formatTime(a.UpdatedAt), a.Find.IdentityNumber, a.Find.Text, a.ID)
+		updated_at = ?, nik = ?, search = ?, find = ? WHERE id = ?`,
+		nullable(a.Number), a.FormVersion, a.Version, string(a.Status), a.OfficerID, a.RosterNo, a.Receipts, formatTime(a.UpdatedAt),
+		nikIndex(k, a.Find.IdentityNumber), searchTokens(k, a.Find.Text), find, a.ID)
 	if err != nil {
 		return wrap(err)
 	}
@@ -242,7 +287,11 @@ func (t *tx) UpdateApplication(a intake.Application) error {
 }
 
 func (t *tx) InsertVersion(v intake.Version) error {
-	doc, err := encodeDoc(v.Doc)
+	k, err := t.keys()
+	if err != nil {
+		return err
+	}
+	doc, err := t.sealDoc(k, v.AppID, v.Version, v.Doc)
 	if err != nil {
 		return err
 	}
@@ -260,14 +309,14 @@ func (t *tx) Application(id string) (intake.Application, error) {
 	// acked application this way, and a scan of the table for each made
 	// saving 500 acks of a 10,000-application kit hold the write lock
 	// past the busy timeout.
-	found, err := collect(scanApp)(t.query(`SELECT `+appCols+appFrom+` WHERE a.id = ?`, id))
+	found, err := collect(t.scanApp)(t.query(`SELECT `+appCols+appFrom+` WHERE a.id = ?`, id))
 	if err != nil {
 		return intake.Application{}, err
 	}
 	if len(found) == 0 && len(id) >= 8 {
 		// A unique prefix of at least 8 characters of the id also finds
 		// it: what `app list` shows for drafts.
-		found, err = collect(scanApp)(t.query(`SELECT `+appCols+appFrom+` WHERE substr(a.id, 1, length(?)) = ? LIMIT 2`, id, id))
+		found, err = collect(t.scanApp)(t.query(`SELECT `+appCols+appFrom+` WHERE substr(a.id, 1, length(?)) = ? LIMIT 2`, id, id))
 		if err != nil {
 			return intake.Application{}, err
 		}
@@ -282,7 +331,7 @@ func (t *tx) Application(id string) (intake.Application, error) {
 }
 
 func (t *tx) ApplicationByNumber(number string) (intake.Application, error) {
-	a, err := scanApp(t.queryRow(`SELECT `+appCols+appFrom+` WHERE a.number = ?`, number))
+	a, err := t.scanApp(t.queryRow(`SELECT `+appCols+appFrom+` WHERE a.number = ?`, number))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("permohonan", "application", number)
 	}
@@ -300,15 +349,19 @@ func (t *tx) Applications(f intake.Filter) ([]intake.Application, error) {
 		where = append(where, "a.status = ?")
 		args = append(args, string(f.Status))
 	}
-	if s := strings.ToLower(strings.TrimSpace(f.Search)); s != "" {
-		// Scanning the narrow search index, not the table with its
-		// documents, keeps a search of 100,000 applications fast.
-		var like []string
-		for _, word := range strings.Fields(s) {
-			like = append(like, "search LIKE ? ESCAPE '\\'")
-			args = append(args, "%"+escapeLike(word)+"%")
+	if strings.TrimSpace(f.Search) != "" {
+		// The keyed tokens find the candidates from the narrow search
+		// index; their sealed search text is opened and checked; only
+		// the rows shown are read with their documents.
+		k, err := t.keys()
+		if err != nil {
+			return nil, err
 		}
-		where = append(where, "a.rowid IN (SELECT rowid FROM applications INDEXED BY applications_search WHERE "+strings.Join(like, " AND ")+")")
+		ids, err := t.search(k, f.Search, strings.Join(where, " AND "), args, f.Limit)
+		if err != nil || len(ids) == 0 {
+			return nil, err
+		}
+		return collect(t.scanApp)(t.query(`SELECT `+appCols+appFrom+` WHERE a.rowid IN (SELECT value FROM json_each(?)) ORDER BY a.created_at DESC, a.id`, rowidList(ids)))
 	}
 	cond := ""
 	if len(where) > 0 {
@@ -323,18 +376,14 @@ func (t *tx) Applications(f intake.Filter) ([]intake.Application, error) {
 			` ORDER BY a.created_at DESC, a.id LIMIT ?) ORDER BY a.created_at DESC, a.id`
 		args = append(args, f.Limit)
 	}
-	return collect(scanApp)(t.query(q, args...))
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	return collect(t.scanApp)(t.query(q, args...))
 }
 
 func (t *tx) Versions(appID string) ([]intake.Version, error) {
-	return collect(scanVersion)(t.query(`SELECT app_id, version, status, officer_id, reason, created_at, doc FROM versions WHERE app_id = ? ORDER BY version`, appID))
+	return collect(t.scanVersion)(t.query(`SELECT app_id, version, status, officer_id, reason, created_at, doc FROM versions WHERE app_id = ? ORDER BY version`, appID))
 }
 
-func scanVersion(row sqlitedb.Scanner) (intake.Version, error) {
+func (t *tx) scanVersion(row sqlitedb.Scanner) (intake.Version, error) {
 	var v intake.Version
 	var status, created string
 	var doc []byte
@@ -342,8 +391,11 @@ func scanVersion(row sqlitedb.Scanner) (intake.Version, error) {
 		return v, err
 	}
 	v.Status, v.CreatedAt = intake.Status(status), parseTime(created)
-	var err error
-	v.Doc, err = decodeDoc(doc)
+	k, err := t.keys()
+	if err != nil {
+		return v, err
+	}
+	v.Doc, err = t.openDoc(k, v.AppID, v.Version, doc)
 	return v, err
 }
 
@@ -361,21 +413,43 @@ func scanTransition(row sqlitedb.Scanner) (intake.Transition, error) {
 
 // SameIdentity reads the identity number kept in the nik column, whatever
 // field of its form it came from.
+// The nik column holds the blind index of the number, so equal numbers
+// are found without the number being stored in clear.
 func (t *tx) SameIdentity(id, exceptID string) ([]intake.Application, error) {
-	return collect(scanApp)(t.query(`SELECT `+appCols+appFrom+` WHERE a.nik = ? AND a.nik <> '' AND a.id <> ? AND a.status NOT IN ('voided', 'draft') ORDER BY a.created_at`, id, exceptID))
+	k, err := t.keys()
+	if err != nil {
+		return nil, err
+	}
+	return collect(t.scanApp)(t.query(`SELECT `+appCols+appFrom+` WHERE a.nik = ? AND a.nik <> '' AND a.id <> ? AND a.status NOT IN ('voided', 'draft') ORDER BY a.created_at`, nikIndex(k, id), exceptID))
 }
 
+// Attachments are sealed, bound to their hash.
 func (t *tx) PutAttachment(sha string, data []byte) error {
-	return t.exec(`INSERT INTO attachments (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, sha, len(data), data)
+	k, err := t.keys()
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO attachments (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`, sha, len(data), t.db.seal(k, "attachment|"+sha, data))
 }
 
 func (t *tx) Attachment(sha string) ([]byte, error) {
+	k, err := t.keys()
+	if err != nil {
+		return nil, err
+	}
 	var b []byte
-	err := t.queryRow(`SELECT data FROM attachments WHERE sha256 = ?`, sha).Scan(&b)
+	err = t.queryRow(`SELECT data FROM attachments WHERE sha256 = ?`, sha).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("lampiran", "attachment", sha)
 	}
-	return b, wrap(err)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	plain, err := t.db.open(k, "attachment|"+sha, b)
+	if err != nil {
+		return nil, tampered("lampiran %s diubah atau rusak", "attachment %s was changed or damaged", sha)
+	}
+	return plain, nil
 }
 
 func (t *tx) InsertRosterEntries(entries []intake.RosterEntry) error {
@@ -384,11 +458,16 @@ func (t *tx) InsertRosterEntries(entries []intake.RosterEntry) error {
 		return wrap(err)
 	}
 	defer stmt.Close()
+	k, err := t.keys()
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
-		doc, err := json.Marshal(e.Values)
+		plain, err := json.Marshal(e.Values)
 		if err != nil {
 			return err
 		}
+		doc := k.Seal(rosterAD(e.EventID, e.No), plain)
 		if _, err := stmt.ExecContext(t.ctx, e.EventID, e.No, e.Line, doc, nullable(e.AppID), formatTime(e.Imported)); err != nil {
 			return wrap(err)
 		}
@@ -398,7 +477,9 @@ func (t *tx) InsertRosterEntries(entries []intake.RosterEntry) error {
 
 const rosterCols = `event_id, no, line, doc, coalesce(app_id, ''), imported_at`
 
-func scanRoster(row sqlitedb.Scanner) (intake.RosterEntry, error) {
+func rosterAD(eventID string, no int) string { return "roster|" + eventID + "|" + strconv.Itoa(no) }
+
+func (t *tx) scanRoster(row sqlitedb.Scanner) (intake.RosterEntry, error) {
 	var e intake.RosterEntry
 	var doc []byte
 	var imported string
@@ -406,11 +487,22 @@ func scanRoster(row sqlitedb.Scanner) (intake.RosterEntry, error) {
 		return e, err
 	}
 	e.Imported = parseTime(imported)
-	return e, json.Unmarshal(doc, &e.Values)
+	if len(doc) == 0 {
+		return e, nil // purged
+	}
+	k, err := t.keys()
+	if err != nil {
+		return e, err
+	}
+	plain, err := k.Open(rosterAD(e.EventID, e.No), doc)
+	if err != nil {
+		return e, tampered("isian daftar %d diubah atau dipindah", "roster entry %d was changed or moved", e.No)
+	}
+	return e, json.Unmarshal(plain, &e.Values)
 }
 
 func (t *tx) RosterEntry(eventID string, no int) (intake.RosterEntry, error) {
-	e, err := scanRoster(t.queryRow(`SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? AND no = ?`, eventID, no))
+	e, err := t.scanRoster(t.queryRow(`SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? AND no = ?`, eventID, no))
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, notFound("isian daftar", "roster entry", "")
 	}
@@ -418,7 +510,7 @@ func (t *tx) RosterEntry(eventID string, no int) (intake.RosterEntry, error) {
 }
 
 func (t *tx) RosterEntries(eventID string) ([]intake.RosterEntry, error) {
-	return collect(scanRoster)(t.query(`SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? ORDER BY no`, eventID))
+	return collect(t.scanRoster)(t.query(`SELECT `+rosterCols+` FROM roster_entries WHERE event_id = ? ORDER BY no`, eventID))
 }
 
 func (t *tx) SetRosterApp(eventID string, no int, appID string) error {

@@ -536,8 +536,7 @@ func testConflicts(t *testing.T, st central.Store) {
 }
 
 func testAudit(t *testing.T, st central.Store) {
-	// No Tx method reads the audit log back: what the contract says is
-	// that a repeat of kit+seq is taken without error (a resent batch).
+	// A repeat of kit+seq is taken without error (a resent batch).
 	e := ksync.AuditEntry{Seq: 1, At: t0, Officer: "198001012005011001", Action: "app.create", Entity: "application", EntityID: "app-a", Hash: "h1"}
 	for range 2 {
 		update(t, st, func(tx central.Tx) error {
@@ -547,6 +546,20 @@ func testAudit(t *testing.T, st central.Store) {
 			return tx.AddAudit("KTB02", e, t0.Add(time.Hour))
 		})
 	}
+	// AuditHash reads the hash held per kit and seq, "" for none: the
+	// office checks a new segment against it.
+	update(t, st, func(tx central.Tx) error {
+		if h, err := tx.AuditHash("KTB01", 1); err != nil || h != "h1" {
+			t.Errorf("AuditHash(KTB01, 1) = %q, %v; want h1", h, err)
+		}
+		if h, err := tx.AuditHash("KTB01", 2); err != nil || h != "" {
+			t.Errorf("AuditHash(KTB01, 2) = %q, %v; want none", h, err)
+		}
+		if h, err := tx.AuditHash("KTB03", 1); err != nil || h != "" {
+			t.Errorf("AuditHash(KTB03, 1) = %q, %v; want none", h, err)
+		}
+		return nil
+	})
 }
 
 func testAttachments(t *testing.T, st central.Store) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/intake"
 	"github.com/jemput/jemput/store"
+	"github.com/jemput/jemput/vault"
 )
 
 // version is set by the Makefile from git describe.
@@ -29,9 +29,12 @@ type App struct {
 	Getenv func(string) string
 	Now    func() time.Time
 
-	db   *store.DB
-	svc  *intake.Service
-	zone *time.Location // the kit's; nil until the kit is opened
+	db      *store.DB
+	svc     *intake.Service
+	kitID   string         // the kit's random id, once opened
+	session *vault.Session // what loadSession found
+	ttl     time.Duration  // login --for
+	zone    *time.Location // the kit's; nil until the kit is opened
 }
 
 // Zone is the kit's time zone once the kit is open, else DefaultZone:
@@ -71,10 +74,12 @@ func (a *App) whenZoned(t time.Time) string {
 
 // Kit home layout.
 func (a *App) dbPath() string     { return filepath.Join(a.Home, "kit.db") }
-func (a *App) keyPath() string    { return filepath.Join(a.Home, "device.key") }
-func (a *App) receiptDir() string { return filepath.Join(a.Home, "receipts") }
 func (a *App) tablesPath() string { return filepath.Join(a.Home, "tables.json") }
 func (a *App) initialized() bool  { _, err := os.Stat(a.dbPath()); return err == nil }
+
+// legacyKeyPath is where a kit made before encryption kept its device key
+// in clear; the first supervisor login seals it into the kit.
+func (a *App) legacyKeyPath() string { return filepath.Join(a.Home, "device.key") }
 
 // defaultHome is $JEMPUT_HOME, else $XDG_DATA_HOME/jemput, else
 // ~/.local/share/jemput.
@@ -113,6 +118,9 @@ func (a *App) openService(ctx context.Context) (*intake.Service, error) {
 	}
 	a.db = db
 	opts := []intake.Option{intake.WithClock(a.Now)}
+	if a.ttl > 0 {
+		opts = append(opts, intake.WithSessionTTL(a.ttl))
+	}
 	if t, err := a.officeTables(); err != nil {
 		return nil, err
 	} else if t != nil {
@@ -121,6 +129,9 @@ func (a *App) openService(ctx context.Context) (*intake.Service, error) {
 	a.svc = intake.NewService(db, opts...)
 	if k, err := a.svc.Kit(ctx); err == nil {
 		a.zone = k.Location()
+	}
+	if err := a.loadSession(ctx); err != nil {
+		return nil, err
 	}
 	a.warnSync(ctx)
 	return a.svc, nil
@@ -131,18 +142,6 @@ func (a *App) Close() {
 	if a.db != nil {
 		a.db.Close()
 	}
-}
-
-// deviceKey reads the kit's private key.
-func (a *App) deviceKey() (ed25519.PrivateKey, error) {
-	b, err := os.ReadFile(a.keyPath())
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, intake.Errorf(intake.CodeNotInit, "kunci perangkat tidak ada di %s", "the device key is missing from %s", a.keyPath())
-		}
-		return nil, err
-	}
-	return parsePrivateKey(b)
 }
 
 // warnSync says, at every command, when the kit is past its sync limits.

@@ -40,7 +40,7 @@ func runAuditVerify(ctx context.Context, app *App, opts *auditVerifyOptions) err
 		return err
 	}
 	if app.JSON {
-		if err := app.WriteJSON(map[string]any{"entries": rep.Entries, "head": rep.Head, "ok": len(rep.Problems) == 0, "problems": rep.Problems}); err != nil {
+		if err := app.WriteJSON(map[string]any{"entries": rep.Entries, "head": rep.Head, "ok": len(rep.Problems) == 0 && rep.Keyed, "keyed": rep.Keyed, "problems": rep.Problems}); err != nil {
 			return err
 		}
 	}
@@ -50,8 +50,14 @@ func runAuditVerify(ctx context.Context, app *App, opts *auditVerifyOptions) err
 		}
 		return intake.Errorf(intake.CodeConflict, "log audit rusak: %d masalah", "the audit log is broken: %d problems", len(rep.Problems))
 	}
+	if !rep.Keyed {
+		// Hashes alone can be recomputed by anyone with the file: only
+		// the kit's key marks tell an edit that did so.
+		return intake.Errorf(intake.CodeNotLoggedIn, "rantai hash utuh (%d entri), tetapi tanda kunci hanya bisa diperiksa setelah masuk",
+			"the hash chain is intact (%d entries), but log in to check the key marks", rep.Entries)
+	}
 	if !app.JSON {
-		app.Say("Log audit utuh: %d entri, kepala %s", "Audit log intact: %d entries, head %s", rep.Entries, rep.Head[:16])
+		app.Say("Log audit utuh: %d entri, kepala %s, tanda kunci diperiksa", "Audit log intact: %d entries, head %s, key marks checked", rep.Entries, rep.Head[:16])
 	}
 	return nil
 }

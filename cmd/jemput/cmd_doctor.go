@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
 	"fmt"
 	"os"
 	"os/exec"
@@ -24,7 +22,7 @@ func newDoctorCommand(app *App, runF func(context.Context, *doctorOptions) error
 	opts := &doctorOptions{}
 	cmd := &cobra.Command{
 		Use:   "doctor [--printer NAME]",
-		Short: "Check the kit: database, key, audit log, printer",
+		Short: "Check the kit: database, encryption, keys, session, audit log, guards, printer, time zone",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -75,16 +73,10 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 		check(h.Integrity == "ok", "basis data utuh (integrity_check: %s)", "database intact (integrity_check: %s)", h.Integrity)
 		check(h.JournalMode == "wal" && h.Synchronous == 2, "jurnal %s, synchronous=%d (2 = FULL)", "journal %s, synchronous=%d (2 = FULL)", h.JournalMode, h.Synchronous)
 	}
-	key, err := app.deviceKey()
-	check(err == nil && bytes.Equal(key.Public().(ed25519.PublicKey), kit.PublicKey), "kunci perangkat cocok dengan kit", "device key matches the kit")
 	if st, err := os.Stat(app.dbPath()); err == nil {
 		check(st.Mode().Perm()&0o077 == 0, "basis data hanya bisa dibaca pemiliknya (%v)", "database readable by its owner only (%v)", st.Mode().Perm())
 	}
-	if st, err := os.Stat(app.keyPath()); err == nil {
-		check(st.Mode().Perm()&0o077 == 0, "kunci perangkat hanya bisa dibaca pemiliknya (%v)", "device key readable by its owner only (%v)", st.Mode().Perm())
-	}
-	rep, err := app.db.VerifyAudit(ctx)
-	check(err == nil && len(rep.Problems) == 0, "log audit utuh (%d entri)", "audit log intact (%d entries)", rep.Entries)
+	app.doctorSecurity(ctx, kit, check)
 	ev, err := svc.CurrentEvent(ctx)
 	if err == nil {
 		check(true, "acara dibuka: %s di %s", "open event: %s at %s", ev.Name, ev.Place)

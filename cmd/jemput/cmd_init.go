@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"os"
 
 	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/vault"
 	"github.com/spf13/cobra"
 )
 
@@ -73,14 +75,21 @@ func runInit(ctx context.Context, app *App, opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	pub, err := newDeviceKey(app.keyPath())
+	key, err := newDeviceKey()
 	if err != nil {
 		return err
 	}
-	kit, sup, err := svc.InitKit(ctx, intake.InitKit{Code: opts.KitCode, Office: opts.Office, SupervisorNIP: opts.NIP, SupervisorName: opts.Name, PIN: pin, PublicKey: pub, Zone: zone})
+	pub := key.Public().(ed25519.PublicKey)
+	kit, sup, err := svc.InitKit(ctx, intake.InitKit{Code: opts.KitCode, Office: opts.Office, SupervisorNIP: opts.NIP, SupervisorName: opts.Name, PIN: pin, PublicKey: pub, DeviceSeed: key.Seed(), Zone: zone})
+	if err == nil {
+		app.kitID = kit.ID
+		var secret vault.Secret
+		if secret, err = svc.Secret(ctx); err == nil {
+			err = app.writeSession(intake.Session{Kit: kit, Officer: sup, Secret: secret, Since: app.Now(), Until: app.Now().Add(app.ttlOr())})
+		}
+	}
 	if err != nil {
 		app.Close()
-		os.Remove(app.keyPath())
 		os.Remove(app.dbPath())
 		os.Remove(app.dbPath() + "-wal")
 		os.Remove(app.dbPath() + "-shm")

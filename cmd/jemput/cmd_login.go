@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"time"
+
+	"github.com/jemput/jemput/cmd/internal/cli"
+	"github.com/jemput/jemput/intake"
 
 	"github.com/spf13/cobra"
 )
 
 type loginOptions struct {
 	NIP string
+	For string
 	PIN pinSource
 }
 
@@ -15,9 +20,14 @@ func newLoginCommand(app *App, runF func(context.Context, *loginOptions) error) 
 	opts := &loginOptions{}
 	cmd := &cobra.Command{
 		Use:   "login --nip NIP",
-		Short: "Log in with NIP and PIN (five wrong PINs lock the account for 15 minutes)",
+		Short: "Log in with NIP and PIN: unlocks the kit's key until logout or the end of the session (five wrong PINs lock the account for 15 minutes)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := parseTTL(opts.For)
+			if err != nil {
+				return cli.Usagef("%v", err)
+			}
+			app.ttl = d
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -25,6 +35,7 @@ func newLoginCommand(app *App, runF func(context.Context, *loginOptions) error) 
 		},
 	}
 	cmd.Flags().StringVar(&opts.NIP, "nip", "", "your NIP (18 digits)")
+	cmd.Flags().StringVar(&opts.For, "for", "", "how long the session lasts, e.g. 8h (default 10h, one working day; at most 24h)")
 	cmd.Flags().BoolVar(&opts.PIN.stdin, "pin-stdin", false, "read the PIN from standard input")
 	cmd.MarkFlagRequired("nip")
 	return cmd
@@ -39,14 +50,43 @@ func runLogin(ctx context.Context, app *App, opts *loginOptions) error {
 	if err != nil {
 		return err
 	}
-	o, err := svc.Login(ctx, opts.NIP, pin)
+	sess, err := svc.Login(ctx, opts.NIP, pin)
 	if err != nil {
 		return err
 	}
-	if app.JSON {
-		return app.WriteJSON(officerJSON(o))
+	o := sess.Officer
+	// Whoever was logged in here is logged out: one session per kit.
+	app.kitID = sess.Kit.ID
+	app.removeSession()
+	if err := app.writeSession(sess); err != nil {
+		return err
 	}
-	app.Say("Selamat bertugas, %s (%s).", "Welcome, %s (%s).", o.Name, roleName(app, o.Role))
+	if o.Role == intake.RoleSupervisor {
+		// A kit made before encryption was converted by this login: its
+		// device key file goes into the kit, and the old bytes off the disk.
+		if err := app.adoptLegacyKey(ctx); err != nil {
+			return err
+		}
+		if n := app.removeLegacyReceipts(); n > 0 {
+			app.Note("%d tanda terima lama dihapus dari folder kit (berisi data pemohon tanpa enkripsi; cetak ulang dengan jemput receipt)",
+				"%d old receipts removed from the kit folder (they held applicant data in clear; print again with jemput receipt)", n)
+		}
+		if err := app.db.Compact(ctx); err != nil {
+			return err
+		}
+	}
+	if len(pin) < intake.MinPINLength {
+		// A PIN from before the longer rule (a converted kit): it falls to
+		// an offline search in hours.
+		app.Note("PIN ini lebih pendek dari %d digit: minta pengawas memberi PIN baru (jemput officer reset-pin)",
+			"this PIN is shorter than %d digits: ask a supervisor for a new one (jemput officer reset-pin)", intake.MinPINLength)
+	}
+	if app.JSON {
+		m := officerJSON(o)
+		m["session_until"] = app.inZone(sess.Until).Format(time.RFC3339)
+		return app.WriteJSON(m)
+	}
+	app.Say("Selamat bertugas, %s (%s). Sesi sampai %s.", "Welcome, %s (%s). The session lasts until %s.", o.Name, roleName(app, o.Role), app.when(sess.Until))
 	return nil
 }
 
@@ -73,6 +113,7 @@ func runLogout(ctx context.Context, app *App, opts *logoutOptions) error {
 		return err
 	}
 	o, err := svc.Logout(ctx)
+	app.removeSession()
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 
 func newOfficerCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{Use: "officer", Short: "Officers and supervisors of this kit"}
-	cmd.AddCommand(newOfficerAddCommand(app, nil), newOfficerListCommand(app, nil), newOfficerUnlockCommand(app, nil), newOfficerResetPINCommand(app, nil))
+	cmd.AddCommand(newOfficerAddCommand(app, nil), newOfficerListCommand(app, nil), newOfficerUnlockCommand(app, nil), newOfficerResetPINCommand(app, nil), newOfficerDisableCommand(app, nil))
 	return cmd
 }
 
@@ -166,7 +166,7 @@ func runOfficerUnlock(ctx context.Context, app *App, opts *officerUnlockOptions)
 	if err != nil {
 		return err
 	}
-	o, err := svc.Unlock(ctx, opts.NIP)
+	o, err := svc.UnlockOfficer(ctx, opts.NIP)
 	if err != nil {
 		return err
 	}
@@ -215,5 +215,40 @@ func runOfficerResetPIN(ctx context.Context, app *App, opts *officerResetPINOpti
 		return err
 	}
 	app.Say("PIN baru untuk %s (%s) tersimpan.", "New PIN for %s (%s) saved.", o.Name, o.NIP)
+	return nil
+}
+
+type officerDisableOptions struct {
+	NIP string
+}
+
+func newOfficerDisableCommand(app *App, runF func(context.Context, *officerDisableOptions) error) *cobra.Command {
+	opts := &officerDisableOptions{}
+	cmd := &cobra.Command{
+		Use:   "disable --nip NIP",
+		Short: "Stop an officer from logging in: their key slot is removed (supervisors only); their work stays",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runOfficerDisable(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.NIP, "nip", "", "the officer's NIP")
+	cmd.MarkFlagRequired("nip")
+	return cmd
+}
+
+func runOfficerDisable(ctx context.Context, app *App, opts *officerDisableOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	o, err := svc.DisableOfficer(ctx, opts.NIP)
+	if err != nil {
+		return err
+	}
+	app.Say("%s (%s) dinonaktifkan: slot kuncinya dihapus.", "%s (%s) disabled: their key slot is removed.", o.Name, o.NIP)
 	return nil
 }

@@ -30,7 +30,7 @@ func newReviewCommand(app *App, runF func(context.Context, *reviewOptions) error
 		},
 	}
 	cmd.Flags().StringVar(&opts.EventID, "event", "", "event id (default the open event, else the latest)")
-	cmd.AddCommand(newReviewApproveCommand(app, nil), newReviewReturnCommand(app, nil))
+	cmd.AddCommand(newReviewApproveCommand(app, nil), newReviewReturnCommand(app, nil), newReviewRulesCommand(app, nil))
 	return cmd
 }
 
@@ -185,5 +185,54 @@ func runReviewReturn(ctx context.Context, app *App, opts *reviewReturnOptions) e
 		return app.WriteJSON(appJSON(app, a))
 	}
 	app.Say("%s dikembalikan ke petugas.", "%s returned to the officers.", a.Number)
+	return nil
+}
+
+type reviewRulesOptions struct {
+	TwoPerson string
+}
+
+func newReviewRulesCommand(app *App, runF func(context.Context, *reviewRulesOptions) error) *cobra.Command {
+	opts := &reviewRulesOptions{}
+	cmd := &cobra.Command{
+		Use:   "rules [--two-person on|off]",
+		Short: "Show or set the approval rules: with --two-person on, nobody approves a version they captured (supervisors)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.TwoPerson != "" && opts.TwoPerson != "on" && opts.TwoPerson != "off" {
+				return cli.Usagef("--two-person must be on or off, not %q", opts.TwoPerson)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runReviewRules(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.TwoPerson, "two-person", "", "on: an officer cannot approve their own work; off: the default")
+	return cmd
+}
+
+func runReviewRules(ctx context.Context, app *App, opts *reviewRulesOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.TwoPerson != "" {
+		if err := svc.SetTwoPerson(ctx, opts.TwoPerson == "on"); err != nil {
+			return err
+		}
+	}
+	on, err := svc.TwoPerson(ctx)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(map[string]any{"two_person": on})
+	}
+	if on {
+		app.Say("Aturan dua orang: aktif (tidak ada yang menyetujui versi yang diisinya sendiri).", "Two-person rule: on (nobody approves a version they captured).")
+	} else {
+		app.Say("Aturan dua orang: tidak aktif.", "Two-person rule: off.")
+	}
 	return nil
 }

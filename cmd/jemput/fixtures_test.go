@@ -147,7 +147,7 @@ func cmdExpectFixtures(ts *testscript.TestScript, neg bool, args []string) {
 // scriptEnviron is the environment a script's exec would give a command.
 func scriptEnviron(ts *testscript.TestScript) []string {
 	var env []string
-	for _, k := range []string{"PATH", "HOME", "JEMPUT_HOME", "JEMPUT_NOW", "TZ", "LANG", "JEMPUT_PIN", "TMPDIR"} {
+	for _, k := range []string{"PATH", "HOME", "JEMPUT_HOME", "JEMPUT_NOW", "TZ", "LANG", "JEMPUT_PIN", "TMPDIR", "XDG_RUNTIME_DIR"} {
 		env = append(env, k+"="+ts.Getenv(k))
 	}
 	return env
@@ -164,7 +164,11 @@ type testKit struct {
 func newTestKit(t testing.TB, eventType string) *testKit {
 	t.Helper()
 	k := &testKit{t: t, home: filepath.Join(t.TempDir(), "home")}
-	k.env = append(os.Environ(), "JEMPUT_HOME="+k.home, "JEMPUT_PIN=246810", "LANG=en_US.UTF-8",
+	run := filepath.Join(t.TempDir(), "run")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	k.env = append(os.Environ(), "JEMPUT_HOME="+k.home, "JEMPUT_PIN=2468013579", "LANG=en_US.UTF-8", "XDG_RUNTIME_DIR="+run,
 		"JEMPUT_NOW=2026-11-27T09:30:00+08:00", "TZ=Asia/Makassar")
 	k.must("init", "--kit-code", "KTB01", "--office", "Kantor Imigrasi Batulicin", "--supervisor-nip", "198001012005011001", "--supervisor-name", "Rahmah")
 	k.must("event", "open", "--type", eventType, "--name", "Eazy Paspor Kotabaru", "--place", "Kotabaru")

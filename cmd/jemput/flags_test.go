@@ -131,9 +131,31 @@ var flagTests = map[string]func(*testing.T){
 			{args: []string{"--pin-stdin"}, wantErr: `required flag(s) "nip" not set`},
 		})
 	},
+	"officer disable": func(t *testing.T) {
+		checkFlags(t, newOfficerDisableCommand, []flagCase[officerDisableOptions]{
+			{args: []string{"--nip", nip}, want: officerDisableOptions{NIP: nip}},
+			{args: nil, wantErr: `required flag(s) "nip" not set`},
+		})
+	},
+	"review rules": func(t *testing.T) {
+		checkFlags(t, newReviewRulesCommand, []flagCase[reviewRulesOptions]{
+			{args: nil, want: reviewRulesOptions{}},
+			{args: []string{"--two-person", "on"}, want: reviewRulesOptions{TwoPerson: "on"}},
+			{args: []string{"--two-person", "yes"}, wantErr: "--two-person must be on or off"},
+		})
+	},
+	"purge": func(t *testing.T) {
+		checkFlags(t, newPurgeCommand, []flagCase[purgeOptions]{
+			{args: nil, want: purgeOptions{}},
+			{args: []string{"--dry-run"}, want: purgeOptions{DryRun: true}},
+			{args: []string{"KTB01-261127-0001-5"}, wantErr: "unknown command"},
+		})
+	},
 	"login": func(t *testing.T) {
 		checkFlags(t, newLoginCommand, []flagCase[loginOptions]{
 			{args: []string{"--nip", nip}, want: loginOptions{NIP: nip}},
+			{args: []string{"--nip", nip, "--for", "8h"}, want: loginOptions{NIP: nip, For: "8h"}},
+			{args: []string{"--nip", nip, "--for", "3d"}, wantErr: "--for must be a duration between 1m and 24h"},
 			{args: []string{"--nip", nip, "--pin-stdin"}, want: loginOptions{NIP: nip, PIN: pinSource{stdin: true}}},
 			{args: nil, wantErr: `required flag(s) "nip" not set`},
 			{args: []string{"--nip", nip, "--pin", "123456"}, wantErr: "unknown flag: --pin"},

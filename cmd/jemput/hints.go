@@ -53,6 +53,12 @@ var hints = map[string]lang.Text{
 		"record the documents first with: jemput app edit {ref} --data FILE.json"),
 	intake.CodeBusy: lang.T("tunggu perintah jemput lain di laptop ini selesai, lalu coba lagi",
 		"wait for the other jemput command on this laptop to finish, then try again"),
+	intake.CodeTampered: lang.T("kit.db diubah di luar jemput: jangan lanjutkan; pengawas menjalankan jemput doctor dan jemput audit verify, lalu melapor ke kantor",
+		"kit.db was changed outside jemput: stop; a supervisor runs jemput doctor and jemput audit verify, then tells the office"),
+	intake.CodeLegacyKit: lang.T("pengawas masuk dulu dengan: jemput login --nip NIP (kit dienkripsi saat itu)",
+		"a supervisor logs in first with: jemput login --nip NIP (the kit is encrypted then)"),
+	intake.CodeNoKeySlot: lang.T("minta pengawas memberi PIN baru: jemput officer reset-pin --nip NIP",
+		"ask a supervisor for a new PIN: jemput officer reset-pin --nip NIP"),
 	intake.CodeDiskFull: lang.T("kosongkan ruang disk (jangan hapus folder kit), lalu coba lagi",
 		"free some disk space (not in the kit's folder), then try again"),
 }

@@ -6,24 +6,18 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-
-	"github.com/jemput/jemput/internal/atomicfile"
 )
 
-// The device key is an ed25519 key made at init and kept in the kit home,
-// readable by its owner only. It signs receipts now and sync requests later.
+// The device key is an ed25519 key made at init and sealed in the kit
+// under the data key (never on disk in clear). It signs receipts, sync
+// requests and export files. Kits made before encryption kept it in a PEM
+// file, which the first supervisor login seals into the kit.
 
 const pemType = "JEMPUT DEVICE KEY"
 
-func newDeviceKey(path string) (ed25519.PublicKey, error) {
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	block := pem.EncodeToMemory(&pem.Block{Type: pemType, Bytes: priv.Seed()})
-	// Never over an existing key: receipts already signed with it would no
-	// longer verify.
-	return pub, atomicfile.WriteFile(path, block, 0o600, false)
+func newDeviceKey() (ed25519.PrivateKey, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	return priv, err
 }
 
 func parsePrivateKey(b []byte) (ed25519.PrivateKey, error) {

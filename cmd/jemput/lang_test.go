@@ -59,7 +59,7 @@ func TestOneLanguageThroughout(t *testing.T) {
 	for _, lang := range []string{"id", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			home := t.TempDir()
-			env := map[string]string{"JEMPUT_HOME": home, "JEMPUT_NOW": "2026-11-27T09:30:00+08:00", "JEMPUT_PIN": "246810", "TZ": "Asia/Makassar",
+			env := map[string]string{"JEMPUT_HOME": home, "JEMPUT_NOW": "2026-11-27T09:30:00+08:00", "JEMPUT_PIN": "2468013579", "TZ": "Asia/Makassar", "XDG_RUNTIME_DIR": t.TempDir(),
 				// the other language in LANG: --lang must win
 				"LANG": map[string]string{"id": "en_US.UTF-8", "en": "id_ID.UTF-8"}[lang]}
 			getenv := func(k string) string { return env[k] }

@@ -117,7 +117,8 @@ on the line), else LANG. See README.md for a day at an event.`,
 				return cli.Usagef("%v", err)
 			}
 			app.Now = now
-			return nil
+			// Who may run it: one table for every command (roles.go).
+			return app.gate(cmd.Context(), cmd)
 		},
 	}
 	root.PersistentFlags().StringVar(&home, "home", "", "kit folder (default $JEMPUT_HOME, else the XDG data folder)")
@@ -143,6 +144,7 @@ on the line), else LANG. See README.md for a day at an event.`,
 		newSyncCommand(app, nil),
 		newHandoverCommand(app, nil),
 		newAuditCommand(app),
+		newPurgeCommand(app, nil),
 		newDoctorCommand(app, nil),
 		newReportCommand(app),
 		newZoneCommand(app, nil),

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log"
@@ -13,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -68,10 +71,17 @@ func (r removeAfter) Run() int {
 func scriptEnv(t testing.TB, env *testscript.Env) error {
 	env.Setenv("HOME", env.WorkDir)
 	env.Setenv("JEMPUT_HOME", filepath.Join(env.WorkDir, "home"))
+	// Sessions and receipts for printing live in the user's runtime
+	// folder, never in the kit home.
+	run := filepath.Join(env.WorkDir, "run")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		return err
+	}
+	env.Setenv("XDG_RUNTIME_DIR", run)
 	env.Setenv("JEMPUT_NOW", "2026-11-27T09:30:00+08:00")
 	env.Setenv("TZ", "Asia/Makassar")
 	env.Setenv("LANG", "en_US.UTF-8")
-	env.Setenv("JEMPUT_PIN", "246810")
+	env.Setenv("JEMPUT_PIN", "2468013579")
 	env.Setenv("FIXTURES", fixtures.Dir(t))
 	return nil
 }
@@ -113,6 +123,7 @@ func TestScript(t *testing.T) {
 			"sqlexec":         cmdSQLExec,
 			"expect-fixtures": cmdExpectFixtures,
 			"central-serve":   cmdCentralServe,
+			"auditrewrite":    cmdAuditRewrite,
 		},
 	})
 }
@@ -255,13 +266,16 @@ func cmdCentralServe(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("JEMPUT_CENTRAL_DB", path)
 }
 
-// fixedClock reads the script's JEMPUT_NOW, as the binaries do.
+// fixedClock reads the script's JEMPUT_NOW, as the binaries do, at each
+// call: a script moves the office's clock with env JEMPUT_NOW=.
 func fixedClock(ts *testscript.TestScript) func() time.Time {
-	t, err := time.Parse(time.RFC3339, ts.Getenv("JEMPUT_NOW"))
-	if err != nil {
-		return time.Now
+	return func() time.Time {
+		t, err := time.Parse(time.RFC3339, ts.Getenv("JEMPUT_NOW"))
+		if err != nil {
+			return time.Now()
+		}
+		return t
 	}
-	return func() time.Time { return t }
 }
 
 // pdftext PDF prints the text of a PDF (poppler's pdftotext, layout kept).
@@ -308,4 +322,47 @@ func decodeQR(ctx context.Context, pdf string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("zbarimg found no QR code on the %d pages", len(pngs))
+}
+
+// auditrewrite SEQ REASON does what an editor with sqlite3 and a script
+// would: drops the append-only trigger, changes the reason of entry SEQ
+// and recomputes the hash chain from there on, so that every hash and
+// every link is right again. Only the kit's key marks can tell.
+func cmdAuditRewrite(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: auditrewrite SEQ REASON")
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(ts.Getenv("JEMPUT_HOME"), "kit.db"))
+	ts.Check(err)
+	defer db.Close()
+	_, err = db.Exec(`DROP TRIGGER IF EXISTS audit_append_only_update`)
+	ts.Check(err)
+	_, err = db.Exec(`UPDATE audit SET reason = ? WHERE seq = ?`, args[1], args[0])
+	ts.Check(err)
+	rows, err := db.Query(`SELECT seq, at, officer_id, action, entity, entity_id, reason, detail, prev_hash FROM audit ORDER BY seq`)
+	ts.Check(err)
+	type entry struct {
+		seq                                                      int64
+		at, officer, action, entity, entityID, reason, detail, _ string
+	}
+	var list []entry
+	for rows.Next() {
+		var e entry
+		var prev string
+		ts.Check(rows.Scan(&e.seq, &e.at, &e.officer, &e.action, &e.entity, &e.entityID, &e.reason, &e.detail, &prev))
+		list = append(list, e)
+	}
+	rows.Close()
+	prev := strings.Repeat("0", 64)
+	for _, e := range list {
+		h := sha256.New()
+		for _, f := range []string{prev, strconv.FormatInt(e.seq, 10), e.at, e.officer, e.action, e.entity, e.entityID, e.reason, e.detail} {
+			h.Write([]byte(f))
+			h.Write([]byte{0x1f})
+		}
+		hash := hex.EncodeToString(h.Sum(nil))
+		_, err := db.Exec(`UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?`, prev, hash, e.seq)
+		ts.Check(err)
+		prev = hash
+	}
 }

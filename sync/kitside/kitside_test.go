@@ -16,7 +16,7 @@ import (
 
 const (
 	supervisorNIP = "198001012005011001"
-	pin           = "246810"
+	pin           = "2468013579"
 )
 
 // TestRecordsAreTheVersion checks what exactly-once rests on: a record is
