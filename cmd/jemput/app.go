@@ -34,6 +34,8 @@ type App struct {
 	kitID   string         // the kit's random id, once opened
 	session *vault.Session // what loadSession found
 	ttl     time.Duration  // login --for
+
+	mirrorWarned map[string]bool // mirrors already warned about in this command
 }
 
 // Kit home layout.
@@ -94,6 +96,7 @@ func (a *App) openService(ctx context.Context) (*intake.Service, error) {
 	if err := a.loadSession(ctx); err != nil {
 		return nil, err
 	}
+	a.checkMirrors(ctx)
 	a.warnSync(ctx)
 	return a.svc, nil
 }

@@ -118,6 +118,8 @@ pengawas menyetujui dan mengirimkannya ke kantor pusat.`,
 		newPurgeCommand(app, nil),
 		newDoctorCommand(app, nil),
 		newReportCommand(app),
+		newMirrorCommand(app),
+		newRestoreCommand(app, nil),
 	)
 	root.SetHelpCommand(newHelpCommand(app, root, nil))
 	return root
