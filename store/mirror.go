@@ -98,6 +98,7 @@ func (d *DB) Snapshot(ctx context.Context, path string) (int64, error) {
 	rand.Read(b[:])
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-"+hex.EncodeToString(b[:]))
 	defer os.Remove(tmp)
+	removeStale(path)
 	conn, err := d.db.Conn(ctx)
 	if err != nil {
 		return 0, err
@@ -139,6 +140,18 @@ func (d *DB) Snapshot(ctx context.Context, path string) (int64, error) {
 		head = ci.Head
 	}
 	return head, nil
+}
+
+// removeStale removes copies left half written beside path by a process
+// killed while it wrote one (older than a minute: not another process's
+// copy in progress).
+func removeStale(path string) {
+	old, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*"))
+	for _, f := range old {
+		if fi, err := os.Stat(f); err == nil && time.Since(fi.ModTime()) > time.Minute {
+			os.Remove(f)
+		}
+	}
 }
 
 func syncFile(path string) error {

@@ -123,7 +123,9 @@ func runRestore(ctx context.Context, app *App, opts *restoreOptions) (err error)
 	if h, err := app.db.Health(ctx); err != nil || h.Integrity != "ok" {
 		return intake.Errorf(intake.CodeTampered, "salinan di %s rusak (integrity_check: %s %v)", "the copy in %s is damaged (integrity_check: %s %v)", from, h.Integrity, err)
 	}
-	app.removeSession() // a session of a kit that was here before opens nothing now
+	// A session this user already holds for this kit at this path (the
+	// home deleted and restored on the same laptop) stays valid: it was
+	// opened with a PIN, and it is bound to the kit and the path.
 	// The mirror gets the restored kit only once it is whole.
 	app.db.SetAfterCommit(nil)
 	var who string

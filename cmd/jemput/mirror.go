@@ -193,3 +193,28 @@ func (a *App) checkMirrors(ctx context.Context) {
 		a.Note("cermin %s disusulkan (%d entri)", "the mirror %s caught up (%d entries)", st.Path, behind)
 	}
 }
+
+// doctorMirrors says whether each mirror is there and up to date.
+func (a *App) doctorMirrors(ctx context.Context, check func(ok bool, id, en string, args ...any)) {
+	list, err := a.mirrors(ctx)
+	if err != nil {
+		check(false, "cermin tidak bisa diperiksa: %v", "the mirrors could not be checked: %v", err)
+		return
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(a.Out, "--   "+a.T("tanpa cermin: kehilangan laptop berarti kehilangan pekerjaan hari ini (jemput mirror add FOLDER)",
+			"no mirror: losing the laptop loses the day's work (jemput mirror add FOLDER)"))
+		return
+	}
+	head, _, _ := a.db.AuditHead(ctx)
+	for _, st := range list {
+		switch {
+		case !st.Present:
+			check(false, "cermin %s tidak ada: %s", "mirror %s missing: %s", st.Path, st.Why)
+		case st.Head < head:
+			check(false, "cermin %s tertinggal %d entri", "mirror %s is %d entries behind", st.Path, head-st.Head)
+		default:
+			check(true, "cermin %s sama dengan kit (%d entri)", "mirror %s up to date (%d entries)", st.Path, st.Head)
+		}
+	}
+}
