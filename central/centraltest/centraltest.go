@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"path/filepath"
 	gosync "sync"
@@ -108,10 +109,18 @@ func (o *Office) Count(t testing.TB, table string) int {
 func Record(kit, app string, v int, nik, photo string) ksync.Record {
 	doc, _ := json.Marshal(map[string]any{"values": map[string]any{"nik": nik, "full_name": "SITI AMINAH"}})
 	return ksync.Record{
-		AppID: app, Version: v, Number: kit + "-261127-0001-X", Kit: kit, Form: "passport", FormVersion: 1,
+		AppID: app, Version: v, Number: Number(kit, app), Kit: kit, Form: "passport", FormVersion: 1,
 		Status: "approved", Event: ksync.Event{ID: "ev1", Type: "eazy-paspor", Name: "Eazy Paspor Kotabaru", Place: "Kotabaru", Date: "2026-11-27"},
 		Officer: ksync.Officer{NIP: "198001012005011001", Name: "Budi"}, CreatedAt: T0, Doc: doc, Photo: photo,
 	}
+}
+
+// Number is the application number Record gives app: one per application,
+// as a kit gives them (the office flags a number held for another one).
+func Number(kit, app string) string {
+	h := fnv.New32a()
+	h.Write([]byte(app))
+	return fmt.Sprintf("%s-261127-%04d-X", kit, h.Sum32()%9999+1)
 }
 
 // Results lists the results of acks, in order.
