@@ -90,6 +90,11 @@ type Tx interface {
 
 	// Statuses set by the office, in order.
 	AddStatus(kit string, s ksync.Status) (seq int64, err error) // s.Seq is ignored
+
+	// Sealed backups of applications not approved yet: one per kit, the
+	// newest replacing the one before (never mixed with received ones).
+	PutBackup(Backup) error
+	Backup(kit string) (Backup, error) // ErrNotFound when the kit sent none
 	Statuses(kit string, after int64, limit int) ([]ksync.Status, error)
 }
 
@@ -220,6 +225,18 @@ type Conflict struct {
 	OfferedHash string
 	Body        []byte
 	At          time.Time
+}
+
+// Backup is a kit's newest sealed backup: its captured-but-unapproved
+// applications with their photos, as an export file sealed to the office's
+// age key and signed by the kit.
+type Backup struct {
+	Kit        string
+	ReceivedAt time.Time
+	CreatedAt  time.Time // when the kit made it
+	Records    int
+	Photos     int
+	Body       []byte
 }
 
 // Attachment is the state of one content-addressed attachment.

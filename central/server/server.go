@@ -45,6 +45,7 @@ func New(office *central.Office, log *slog.Logger) *Server {
 	s.mux.Handle("POST /v1/attachments/upload", s.handle(s.handleUpload))
 	s.mux.Handle("POST /v1/batches", s.handle(s.signed(MaxBatchBytes, s.handleBatch)))
 	s.mux.Handle("GET /v1/statuses", s.handle(s.signed(4<<10, s.handleStatuses)))
+	s.mux.Handle("POST /v1/backups", s.handle(s.signed(central.MaxBackupBytes, s.handleBackup)))
 	s.mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return ksync.Errorf(ksync.CodeNotFound, "no endpoint %s %s", r.Method, r.URL.Path)
 	}))
@@ -274,6 +275,16 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, kit string,
 		return err
 	}
 	return writeJSON(w, ksync.BatchResult{Acks: acks})
+}
+
+// handleBackup keeps a kit's sealed backup of its applications not yet
+// approved, apart from the applications received.
+func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request, kit string, body []byte) error {
+	res, err := s.office.ReceiveBackup(r.Context(), kit, body)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, res)
 }
 
 func (s *Server) handleStatuses(w http.ResponseWriter, r *http.Request, kit string, _ []byte) error {

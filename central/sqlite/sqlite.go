@@ -483,3 +483,21 @@ func (t *sqliteTx) KitAudit(action string) ([]central.KitAudit, error) {
 	})(t.query(`SELECT kit, seq, at, officer, action, entity, entity_id, reason, detail, prev_hash, hash
 		FROM audit WHERE action = ? ORDER BY kit, seq`, action))
 }
+
+func (t *sqliteTx) PutBackup(b central.Backup) error {
+	_, err := t.exec(`INSERT OR REPLACE INTO backups (kit, received_at, created_at, records, photos, body) VALUES (?, ?, ?, ?, ?, ?)`,
+		b.Kit, formatTime(b.ReceivedAt), formatTime(b.CreatedAt), b.Records, b.Photos, b.Body)
+	return err
+}
+
+func (t *sqliteTx) Backup(kit string) (central.Backup, error) {
+	var b central.Backup
+	var received, created string
+	err := t.row(`SELECT kit, received_at, created_at, records, photos, body FROM backups WHERE kit = ?`, kit).
+		Scan(&b.Kit, &received, &created, &b.Records, &b.Photos, &b.Body)
+	if err != nil {
+		return central.Backup{}, notFound("backup", kit, err)
+	}
+	b.ReceivedAt, b.CreatedAt = parseTime(received), parseTime(created)
+	return b, nil
+}

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) central.Store) {
 		{"NotFound", testNotFound},
 		{"Transactions", testTransactions},
 		{"ConcurrentUpdates", testConcurrentUpdates},
+		{"Backups", testBackups},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

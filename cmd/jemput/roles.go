@@ -77,6 +77,7 @@ var roleTable = []roleRow{
 	{"jemput-central kit add", needOffice, ""},
 	{"jemput-central kit list", needOffice, ""},
 	{"jemput-central kit recover", needOffice, "opens a kit with the office's key"},
+	{"jemput-central kit backup", needOffice, "opens a kit's sealed backup of what it has not approved"},
 	{"jemput-central import", needOffice, ""},
 	{"jemput-central app list", needOffice, ""},
 	{"jemput-central app status", needOffice, "accepted, rejected, ready"},
