@@ -826,6 +826,7 @@ func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error
 	now := o.now()
 	f := &ksync.AckFile{Kit: exp.Kit, Created: now.UTC()}
 	err = o.store.Update(ctx, func(tx Tx) error {
+		f.Statuses = nil // fn may run again (Store.Update)
 		for sha, data := range exp.Attachments {
 			a, err := tx.Attachment(sha)
 			if err != nil && !errors.Is(err, ErrNotFound) {

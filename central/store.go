@@ -28,7 +28,11 @@ var ErrBusy = errors.New("the database is busy in another process; try again")
 // Store is the office's storage. Every use case of Office runs in one
 // transaction: Update commits when fn returns nil and rolls back otherwise;
 // View always rolls back. Implementations serialise writers so that
-// concurrent kits wait for each other instead of failing.
+// concurrent kits wait for each other instead of failing: SQLite by taking
+// the write lock at the start; PostgreSQL, where several office processes
+// may share the database, by running fn again in a new transaction when a
+// concurrent one was committed first. fn must therefore set, not
+// accumulate, what it hands back outside the transaction.
 type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error

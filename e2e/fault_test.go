@@ -54,7 +54,17 @@ import (
 // (the same faults; their timing is the machine's); JEMPUT_FAULT_KEEP=1
 // keeps every trial's folder (kit home, office database and logs) in the
 // temporary folder, as a failed trial's always is.
+//
+// It runs on SQLite, and on PostgreSQL when a test server is configured
+// (JEMPUT_TEST_POSTGRES, see central/postgres/pgtest), each trial on a
+// database of its own.
 func TestFaultExactlyOnce(t *testing.T) {
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) { faultExactlyOnce(t, be) })
+	}
+}
+
+func faultExactlyOnce(t *testing.T, be backend) {
 	trials := envInt(t, "JEMPUT_FAULT_TRIALS", 30)
 	if testing.Short() && os.Getenv("JEMPUT_FAULT_TRIALS") == "" {
 		trials = 5
@@ -77,7 +87,7 @@ func TestFaultExactlyOnce(t *testing.T) {
 	}
 
 	started := time.Now()
-	tmpl := buildTemplate(t)
+	tmpl := buildTemplate(t, be, dayApplicants)
 	t.Logf("template: %d approved applications, %d photos, %d KB of photos; a clean sync sends %d bytes, the acks of the batch are bytes %d to %d of their connection (built in %s)",
 		len(tmpl.apps), tmpl.photos, tmpl.photoBytes>>10, tmpl.profile.upTotal, tmpl.profile.acksFrom, tmpl.profile.acksTo, time.Since(started).Round(time.Millisecond))
 
@@ -117,6 +127,8 @@ const dayApplicants = 24
 // template is a kit with a day of approved applications, enrolled with an
 // office whose database is beside it; each trial works on a copy.
 type template struct {
+	be          backend
+	code        string // the kit's code
 	kitHome, db string
 	apps        []expectedApp
 	photos      int
@@ -146,17 +158,29 @@ type expectedApp struct {
 
 func (a expectedApp) recordID() string { return a.id + "/" + strconv.Itoa(a.version) }
 
-var numberRE = regexp.MustCompile(`(?m)^KTB01-\d{6}-\d{4}-[0-9A-Z]$`)
+// numberRE matches the application numbers of kit code, one a line.
+func numberRE(code string) *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^` + code + `-\d{6}-\d{4}-[0-9A-Z]$`)
+}
 
-func buildTemplate(t *testing.T) *template {
+// buildTemplate makes kit KTB01 with a day of applicants approved,
+// enrolled with a new office on be.
+func buildTemplate(t *testing.T, be backend, applicants int) *template {
+	return buildKitTemplate(t, be, kitCode, be.fresh(t), applicants)
+}
+
+// buildKitTemplate makes kit code with a day of applicants approved,
+// enrolled with the office in db (which may hold other kits).
+func buildKitTemplate(t *testing.T, be backend, code, db string, applicants int) *template {
 	dir := t.TempDir()
 	fx := fixtures.Dir(t)
-	tm := &template{kitHome: filepath.Join(dir, "kit"), db: filepath.Join(dir, "central.db")}
+	tm := &template{be: be, code: code, kitHome: filepath.Join(dir, "kit"), db: db}
 	k := kit{home: tm.kitHome}
+	numberRE := numberRE(code)
 
-	k.must(t, "init", "--kit-code", kitCode, "--office", "Kantor Imigrasi Batulicin",
+	k.must(t, "init", "--kit-code", code, "--office", "Kantor Imigrasi Batulicin",
 		"--supervisor-nip", "198001012005011001", "--supervisor-name", "Rahmah")
-	token := strings.TrimSpace(centralCmd(t, tm.db, "kit", "add", "--code", kitCode))
+	token := strings.TrimSpace(centralCmd(t, tm.db, "kit", "add", "--code", code))
 	rng := rand.New(rand.NewPCG(1, 2))
 	addr, err := freeAddr(rng)
 	if err != nil {
@@ -184,7 +208,7 @@ func buildTemplate(t *testing.T) *template {
 		return p
 	}
 	var numbers []string
-	for i := range dayApplicants {
+	for i := range applicants {
 		data := filepath.Join(fx, "applicants", dayFixtures[i%len(dayFixtures)]+".json")
 		args := []string{"intake", "--data", data}
 		if i%6 != 5 {
@@ -196,7 +220,7 @@ func buildTemplate(t *testing.T) *template {
 		}
 		numbers = append(numbers, n)
 		if i == 3 || i == 14 {
-			k.must(t, "app", "edit", n, "--data", data, "--photo", photo(dayApplicants+i%2), "--reason", "foto diganti")
+			k.must(t, "app", "edit", n, "--data", data, "--photo", photo(applicants+i%2), "--reason", "foto diganti")
 		}
 	}
 	// --all leaves the applicants whose NIK is already in the kit (the same
@@ -214,8 +238,8 @@ func buildTemplate(t *testing.T) *template {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(apps) != dayApplicants {
-		t.Fatalf("%d applications approved, want all %d: %v", len(apps), dayApplicants, numbers)
+	if len(apps) != applicants {
+		t.Fatalf("%d applications approved, want all %d: %v", len(apps), applicants, numbers)
 	}
 	tm.apps = apps
 	var dry struct {
@@ -225,8 +249,8 @@ func buildTemplate(t *testing.T) *template {
 	if err := json.Unmarshal([]byte(k.must(t, "--json", "sync", "--dry-run")), &dry); err != nil {
 		t.Fatal(err)
 	}
-	if dry.Records != dayApplicants {
-		t.Fatalf("sync --dry-run would send %d applications, want %d", dry.Records, dayApplicants)
+	if dry.Records != applicants {
+		t.Fatalf("sync --dry-run would send %d applications, want %d", dry.Records, applicants)
 	}
 	tm.photoBytes = dry.PhotoBytes
 	tm.profile = measureProfile(t, tm)
@@ -250,10 +274,7 @@ func measureProfile(t *testing.T, tm *template) profile {
 	}
 	// A copy of a kit home opens nothing without a login of its own.
 	kit{home: home}.must(t, "login", "--nip", supervisorNIP)
-	db := filepath.Join(dir, "central.db")
-	if err := copyFile(db, tm.db, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	db := tm.be.clone(t, tm.db)
 	addr, err := freeAddr(rand.New(rand.NewPCG(3, 4)))
 	if err != nil {
 		t.Fatal(err)
@@ -513,10 +534,7 @@ func runTrial(t *testing.T, tm *template, seed uint64, tot *totals) {
 	}
 	// A copy of a kit home opens nothing without a login of its own.
 	kit{home: home}.must(t, "login", "--nip", supervisorNIP)
-	db := filepath.Join(dir, "central.db")
-	if err := copyFile(db, tm.db, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	db := tm.be.clone(t, tm.db)
 	plan := planTrial(rng, tm.profile)
 	for _, a := range plan {
 		tot.toxics.Add(int64(len(a.toxics)))
@@ -814,7 +832,11 @@ func verify(tm *template, home, centralDB string) []string {
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	kitDB := filepath.Join(home, "kit.db")
-	for _, p := range []string{kitDB, centralDB} {
+	checked := []string{kitDB}
+	if !isPostgres(centralDB) {
+		checked = append(checked, centralDB)
+	}
+	for _, p := range checked {
 		if err := integrityCheck(p); err != nil {
 			bad("%v", err)
 		}
@@ -829,13 +851,13 @@ func verify(tm *template, home, centralDB string) []string {
 		return append(problems, err.Error())
 	}
 	defer kdb.Close()
-	odb, err := openRO(centralDB)
+	odb, q, err := officeDB(centralDB)
 	if err != nil {
 		return append(problems, err.Error())
 	}
 	defer odb.Close()
 
-	// The office: one record per approved version, no other.
+	// The office: one record per approved version of this kit, no other.
 	type officeRecord struct {
 		appID, number, kit, hash string
 		version                  int
@@ -843,7 +865,7 @@ func verify(tm *template, home, centralDB string) []string {
 	}
 	records := map[string]officeRecord{}
 	perApp := map[string]int{}
-	rows, err := odb.Query(`SELECT id, app_id, version, kit, number, hash, body FROM records`)
+	rows, err := odb.Query(q(`SELECT id, app_id, version, kit, number, hash, body FROM records WHERE kit = ?`), tm.code)
 	if err != nil {
 		return append(problems, "office records: "+err.Error())
 	}
@@ -884,7 +906,7 @@ func verify(tm *template, home, centralDB string) []string {
 			bad("lost: %s (%s) is approved on the kit but not at the office", a.number, id)
 			continue
 		}
-		if r.number != a.number || r.kit != kitCode || r.version != a.version || r.appID != a.id {
+		if r.number != a.number || r.kit != tm.code || r.version != a.version || r.appID != a.id {
 			bad("%s: the office holds number %s kit %s version %d app %s", id, r.number, r.kit, r.version, r.appID)
 		}
 		var rec ksync.Record
@@ -902,15 +924,16 @@ func verify(tm *template, home, centralDB string) []string {
 			bad("%s: the document at the office differs from the kit's version", id)
 		}
 		var version int
-		if err := odb.QueryRow(`SELECT version FROM applications WHERE app_id = ?`, a.id).Scan(&version); err != nil {
+		if err := odb.QueryRow(q(`SELECT version FROM applications WHERE app_id = ?`), a.id).Scan(&version); err != nil {
 			bad("%s: office application: %v", a.number, err)
 		} else if version != a.version {
 			bad("%s: office application at version %d, kit approved %d", a.number, version, a.version)
 		}
 		if a.photo != "" {
-			var total, held, complete int64
+			var total, held int64
+			var complete bool
 			var data []byte
-			err := odb.QueryRow(`SELECT total, held, complete, data FROM attachments WHERE sha256 = ?`, a.photo).Scan(&total, &held, &complete, &data)
+			err := odb.QueryRow(q(`SELECT total, held, complete, data FROM attachments WHERE sha256 = ?`), a.photo).Scan(&total, &held, &complete, &data)
 			kitData, kerr := kitPhotos[a.photo], error(nil)
 			if kitData == nil {
 				kerr = errors.New("not on the kit")
@@ -921,8 +944,8 @@ func verify(tm *template, home, centralDB string) []string {
 				bad("%s: photo %s at the office: %v", a.number, a.photo, err)
 			case kerr != nil:
 				bad("%s: photo %s on the kit: %v", a.number, a.photo, kerr)
-			case complete != 1 || held != total || int64(len(data)) != total:
-				bad("%s: photo %s at the office: complete %d, held %d of %d, %d bytes stored", a.number, a.photo, complete, held, total, len(data))
+			case !complete || held != total || int64(len(data)) != total:
+				bad("%s: photo %s at the office: complete %t, held %d of %d, %d bytes stored", a.number, a.photo, complete, held, total, len(data))
 			case hex.EncodeToString(sum[:]) != a.photo:
 				bad("%s: photo %s at the office hashes to %x", a.number, a.photo, sum)
 			case !bytes.Equal(data, kitData):
@@ -930,16 +953,16 @@ func verify(tm *template, home, centralDB string) []string {
 			}
 		}
 	}
-	odb.QueryRow(`SELECT count(*) FROM applications`).Scan(&apps)
+	odb.QueryRow(q(`SELECT count(*) FROM applications WHERE kit = ?`), tm.code).Scan(&apps)
 	if apps != len(tm.apps) {
 		bad("the office has %d applications, the kit approved %d", apps, len(tm.apps))
 	}
-	odb.QueryRow(`SELECT count(*) FROM conflicts`).Scan(&conflicts)
+	odb.QueryRow(q(`SELECT count(*) FROM conflicts WHERE kit = ?`), tm.code).Scan(&conflicts)
 	if conflicts != 0 {
 		bad("the office recorded %d conflicts: a resend changed content", conflicts)
 	}
 	var partial int
-	odb.QueryRow(`SELECT count(*) FROM attachments WHERE complete = 0`).Scan(&partial)
+	odb.QueryRow(`SELECT count(*) FROM attachments WHERE NOT complete`).Scan(&partial)
 	odb.QueryRow(`SELECT count(*) FROM attachment_chunks`).Scan(&chunks)
 	if partial != 0 || chunks != 0 {
 		bad("the office has %d attachments not whole and %d chunks left", partial, chunks)

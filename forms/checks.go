@@ -30,7 +30,8 @@ type finding struct {
 	code       string
 	msg        lang.Text
 	suggestion string
-	warning    bool // always a warning, whatever severity the reference asks
+	warning    bool     // always a warning, whatever severity the reference asks
+	related    []string // the other fields involved
 }
 
 type checkFunc func(c *checkCtx) []finding
@@ -185,7 +186,7 @@ func compileNIKMatches(raw json.RawMessage, f *Form) (checkFunc, error) {
 		if v, ok := c.env.values[p.BirthDate].(string); ok {
 			if t, err := time.Parse(dateLayout, v); err == nil {
 				if dateOK, _ := n.Matches(t, ""); !dateOK {
-					out = append(out, finding{code: "nik_birth_date_mismatch", msg: lang.Text{
+					out = append(out, finding{code: "nik_birth_date_mismatch", related: []string{p.BirthDate}, msg: lang.Text{
 						ID: fmt.Sprintf("%s menyebut tanggal lahir %s, tetapi %s diisi %s",
 							c.field.Label.ID, n.DateString(), bd.Label.ID, t.Format("02-01-2006")),
 						EN: fmt.Sprintf("%s says born %s, but %s is %s",
@@ -198,7 +199,7 @@ func compileNIKMatches(raw json.RawMessage, f *Form) (checkFunc, error) {
 			if _, sexOK := n.Matches(time.Time{}, v); !sexOK {
 				nikSex, _ := sx.Choice(n.Sex())
 				given, _ := sx.Choice(v)
-				out = append(out, finding{code: "nik_sex_mismatch", msg: lang.Text{
+				out = append(out, finding{code: "nik_sex_mismatch", related: []string{p.Sex}, msg: lang.Text{
 					ID: fmt.Sprintf("%s menunjukkan %s (tanggal %02d%s), tetapi %s diisi %s",
 						c.field.Label.ID, strings.ToLower(nikSex.Label.ID), n.Day+plus40(n), femaleNote(n, "id"),
 						sx.Label.ID, strings.ToLower(given.Label.ID)),

@@ -349,3 +349,18 @@ func (c *Condition) refs(field, derived func(string)) {
 		derived(c.Derived)
 	}
 }
+
+// fields lists the fields a condition reads (not derived values).
+func (c *Condition) fields() []string {
+	if c == nil {
+		return nil
+	}
+	var out []string
+	if c.Field != "" {
+		out = append(out, c.Field)
+	}
+	for _, sub := range append(append([]*Condition{}, c.All...), c.Any...) {
+		out = append(out, sub.fields()...)
+	}
+	return append(out, c.Not.fields()...)
+}

@@ -2,6 +2,7 @@ package forms
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/jemput/jemput/lang"
 )
@@ -124,4 +125,39 @@ func (d *DocumentRules) checklist(given []string, e env) (received, missing []Do
 		}
 	}
 	return received, missing
+}
+
+// DocumentsFor is what interactive intake offers for these answers: the
+// documents that apply (those the rules whose conditions hold name, in rule
+// order, each once) and, as the default answer, those every such applicant
+// needs (each group's first choice included). Nothing that cannot apply is
+// listed.
+func (f *Form) DocumentsFor(soFar map[string]any, ctx Context) (apply []Document, needed []string) {
+	d := &f.Documents
+	r := f.evaluate(f.known(soFar), nil, ctx, true)
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			apply = append(apply, Document{ID: id, Label: d.labels[id]})
+		}
+	}
+	for _, rule := range d.Rules {
+		if !rule.When.eval(r.env) {
+			continue
+		}
+		for _, id := range rule.Require {
+			add(id)
+			needed = append(needed, id)
+		}
+		for _, g := range rule.OneOf {
+			for i, id := range g.Any {
+				add(id)
+				if i == 0 && !slices.Contains(needed, id) {
+					needed = append(needed, id)
+				}
+			}
+		}
+	}
+	return apply, needed
 }

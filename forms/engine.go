@@ -2,6 +2,7 @@ package forms
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -142,7 +143,8 @@ func (f *Form) evaluate(values map[string]any, failed map[string]bool, ctx Conte
 				continue
 			}
 			for _, fi := range ref.run(cc) {
-				is := Issue{Field: fd.ID, Code: fi.code, Severity: ref.Severity, Message: fi.msg, Suggestion: fi.suggestion}
+				is := Issue{Field: fd.ID, Code: fi.code, Severity: ref.Severity, Message: fi.msg, Suggestion: fi.suggestion,
+					Related: append(fi.related, ref.When.fields()...)}
 				if fi.warning {
 					is.Severity = Warning
 				} else if ref.Message != nil {
@@ -265,9 +267,12 @@ func (f *Form) ParseField(id, raw string, soFar map[string]any, ctx Context) (an
 		}
 		return nil, nil
 	}
+	// Its own issues, and, as early as the answers allow, those of earlier
+	// fields that this answer now contradicts (a NIK against the sex just
+	// given): their Field is the other one.
 	var out []Issue
 	for _, is := range r.issues {
-		if is.Field == id {
+		if is.Field == id || slices.Contains(is.Related, id) {
 			out = append(out, is)
 		}
 	}

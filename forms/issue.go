@@ -3,6 +3,7 @@ package forms
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jemput/jemput/lang"
@@ -65,6 +66,23 @@ type Issue struct {
 	Suggestion string    `json:"suggestion,omitempty"`
 	// Reason is the officer's justification, set only on overridden issues.
 	Reason string `json:"reason,omitempty"`
+	// Related names the other fields a cross-field issue involves (the sex
+	// a NIK disagrees with): changing any of them may fix it.
+	Related []string `json:"related,omitempty"`
+}
+
+// Fields is every field the issue involves: its own, then the related ones.
+func (i Issue) Fields() []string {
+	out := []string{}
+	if i.Field != "" {
+		out = append(out, i.Field)
+	}
+	for _, r := range i.Related {
+		if r != i.Field && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (i Issue) String() string {

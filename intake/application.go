@@ -21,6 +21,9 @@ type CaptureInput struct {
 	Photo     []byte            // JPEG, optional
 	RosterNo  int               // the roster entry this completes, 0 if none
 	DraftID   string            // the draft this completes, "" if none
+	// RosterConfirmed says the officer has seen that the data disagrees
+	// with the roster entry (another name or NIK) and completes it anyway.
+	RosterConfirmed bool
 }
 
 // Captured is a saved application with what validation said.
@@ -28,6 +31,9 @@ type Captured struct {
 	App      Application
 	Warnings []forms.Issue
 	Result   forms.Result
+	// Roster says where the data disagrees with the roster entry it
+	// completes (Preview): Capture refuses it unless RosterConfirmed.
+	Roster []forms.Issue
 }
 
 // formFor resolves which form the input uses: the one named, else the
@@ -56,15 +62,15 @@ func (s *Service) formFor(formID string, data map[string]any) (*forms.Form, erro
 
 // checkContext is the context every check of an applicant runs in, at the
 // terminal as in Capture: today, the event's type, the office's tables.
-func (s *Service) checkContext(ev Event, overrides map[string]string) forms.Context {
-	return forms.Context{Today: s.now(), EventType: string(ev.Type), Overrides: overrides, Tables: s.tables}
+func (s *Service) checkContext(tx Tx, ev Event, overrides map[string]string) forms.Context {
+	return forms.Context{Today: s.localNow(tx), EventType: string(ev.Type), Overrides: overrides, Tables: s.tables}
 }
 
 // check validates data against the form in the context of an event and
 // adds the kit's own warnings (an identity number already used in this
 // kit).
 func (s *Service) check(tx Tx, f *forms.Form, ev Event, data map[string]any, overrides map[string]string, selfID string) (forms.Result, []forms.Issue, error) {
-	res := f.Check(data, s.checkContext(ev, overrides))
+	res := f.Check(data, s.checkContext(tx, ev, overrides))
 	warnings := append([]forms.Issue(nil), res.Warnings...)
 	field, _ := f.Roles[forms.RoleIdentityNumber]
 	if id := f.RoleValue(forms.RoleIdentityNumber, res.Values); id != "" {
@@ -138,6 +144,7 @@ type Entry struct {
 	Draft   Application // the draft it completes; zero if none
 	Values  map[string]any
 	Context forms.Context
+	Roster  *RosterEntry // the roster entry it completes; nil if none
 	in      CaptureInput
 }
 
@@ -185,6 +192,7 @@ func (s *Service) begin(tx Tx, in CaptureInput) (Entry, Officer, error) {
 			return Entry{}, actor, err
 		}
 		maps.Copy(e.Values, r.Values)
+		e.Roster = &r
 	}
 	if in.DraftID != "" {
 		maps.Copy(e.Values, e.Draft.Doc.Values)
@@ -206,7 +214,7 @@ func (s *Service) begin(tx Tx, in CaptureInput) (Entry, Officer, error) {
 	}
 	delete(e.Values, "form")
 	in.FormID = e.Form.ID
-	e.Context = s.checkContext(ev, in.Overrides)
+	e.Context = s.checkContext(tx, ev, in.Overrides)
 	e.in = in
 	return e, actor, nil
 }
@@ -235,7 +243,8 @@ func (s *Service) Preview(ctx context.Context, in CaptureInput) (Captured, error
 			return err
 		}
 		res, warnings, err := s.check(tx, e.Form, e.Event, e.Values, in.Overrides, e.in.DraftID)
-		out = Captured{App: Application{FormID: e.Form.ID, FormVersion: e.Form.Version, Doc: DocumentOf(res, warnings)}, Warnings: warnings, Result: res}
+		out = Captured{App: Application{FormID: e.Form.ID, FormVersion: e.Form.Version, Doc: DocumentOf(res, warnings)}, Warnings: warnings, Result: res,
+			Roster: RosterDisagreements(e.Roster, res.Values)}
 		out.App.Status = statusOf(out.App.Doc)
 		return err
 	})
@@ -272,7 +281,13 @@ func (s *Service) Capture(ctx context.Context, in CaptureInput) (Captured, error
 		if !res.OK() {
 			return invalid(res.Errors)
 		}
-		now := s.now()
+		if d := RosterDisagreements(e.Roster, res.Values); len(d) > 0 && !in.RosterConfirmed {
+			return &Error{Code: CodeRosterMismatch, Issues: d, Message: lang.Text{
+				ID: fmt.Sprintf("data ini tidak cocok dengan nomor %d di daftar: orang lain?", in.RosterNo),
+				EN: fmt.Sprintf("this data disagrees with roster entry %d: another person?", in.RosterNo)}}
+		}
+		// The number's day is the kit's, whatever the laptop's zone.
+		now := s.now().In(kit.Location())
 		seq, err := tx.NextSequence("number:" + now.Format("2006-01-02"))
 		if err != nil {
 			return err
@@ -383,13 +398,7 @@ func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
 		if err != nil {
 			return err
 		}
-		if app.Status == StatusDraft {
-			return Errorf(CodeStillDraft, "%s masih draf", "%s is still a draft", app.ID).About(app.ID)
-		}
-		if !app.Status.Local() {
-			return Errorf(CodeConflict, "permohonan %s sudah %s dan tidak bisa diubah di kit", "application %s is %s and can no longer be changed on the kit", app.Number, app.Status)
-		}
-		if err := onItsWay(tx, app); err != nil {
+		if err := editable(tx, app); err != nil {
 			return err
 		}
 		f, err := s.formFor(app.FormID, in.Data)
@@ -407,20 +416,30 @@ func (s *Service) Edit(ctx context.Context, in EditInput) (Captured, error) {
 		if !res.OK() {
 			return invalid(res.Errors)
 		}
-		oldPhoto := app.Doc.Photo
+		oldDoc := app.Doc
 		app.Doc = DocumentOf(res, warnings)
-		app.Doc.Photo = oldPhoto
+		app.Doc.Photo = oldDoc.Photo
 		if photo != nil {
 			if err := tx.PutAttachment(photo.SHA256, in.Photo); err != nil {
 				return err
 			}
 			app.Doc.Photo = photo
 		}
+		changes := Changes(f, oldDoc, app.Doc)
+		if len(changes) == 0 {
+			// A correction that corrects nothing would only add a version
+			// and send the application back for approval.
+			return Errorf(CodeUnchanged, "tidak ada yang berubah pada %s: tidak ada versi baru", "nothing changed in %s: no new version made", app.Number).About(app.Number)
+		}
+		var changed []string
+		for _, c := range changes {
+			changed = append(changed, c.Field)
+		}
 		app.FormVersion = f.Version
 		app.Find = findOf(f, app.Number, app.Doc.Values)
 		to := statusOf(app.Doc)
 		if err := s.move(tx, actor, &app, move{To: to, Reason: in.Reason, NewVersion: true, VersionReason: in.Reason, Audit: "app.edit",
-			Detail: map[string]any{"number": app.Number, "version": app.Version + 1, "status": to}}); err != nil {
+			Detail: map[string]any{"number": app.Number, "version": app.Version + 1, "status": to, "changed": changed}}); err != nil {
 			return err
 		}
 		out = Captured{App: app, Warnings: warnings, Result: res}
@@ -454,7 +473,18 @@ func (s *Service) Void(ctx context.Context, id, reason string) (Application, err
 		if err := onItsWay(tx, app); err != nil {
 			return err
 		}
-		return s.move(tx, actor, &app, move{To: StatusVoided, Reason: reason, Audit: "app.void", Detail: map[string]any{"number": app.Number, "from": app.Status}})
+		if app.RosterNo != 0 {
+			// A voided completion frees its roster entry for the right
+			// person.
+			if r, err := tx.RosterEntry(app.EventID, app.RosterNo); err == nil && r.AppID == app.ID {
+				if err := tx.SetRosterApp(app.EventID, app.RosterNo, ""); err != nil {
+					return err
+				}
+			} else if err != nil && !IsCode(err, CodeNotFound) {
+				return err
+			}
+		}
+		return s.move(tx, actor, &app, move{To: StatusVoided, Reason: reason, Audit: "app.void", Detail: map[string]any{"number": app.Number, "from": app.Status, "roster_no": app.RosterNo}})
 	})
 	return app, err
 }

@@ -60,6 +60,9 @@ func (s *Service) DayReport(ctx context.Context, eventID, date string) (DayRepor
 		if r.Kit, err = tx.Kit(); err != nil {
 			return err
 		}
+		// Days and times in the kit's zone, whatever the laptop's.
+		loc := r.Kit.Location()
+		r.Made = r.Made.In(loc)
 		if r.Event, err = reportEvent(tx, eventID); err != nil {
 			return err
 		}
@@ -69,6 +72,7 @@ func (s *Service) DayReport(ctx context.Context, eventID, date string) (DayRepor
 		}
 		officers := map[string]Officer{}
 		for _, a := range apps {
+			a.CreatedAt, a.UpdatedAt = a.CreatedAt.In(loc), a.UpdatedAt.In(loc)
 			if date != "" && a.CreatedAt.Format(time.DateOnly) != date {
 				continue
 			}
@@ -106,6 +110,7 @@ func (s *Service) DayReport(ctx context.Context, eventID, date string) (DayRepor
 			return err
 		}
 		for _, t := range tas {
+			t.At = t.At.In(loc)
 			if date == "" || t.At.Format(time.DateOnly) == date {
 				r.TurnedAway = append(r.TurnedAway, t)
 			}

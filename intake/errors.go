@@ -31,11 +31,13 @@ const (
 	CodeNotEnrolled    = "not_enrolled"    // the kit has no office yet
 	CodeNoRosterEntry  = "no_roster_entry" // no such entry in the event's roster
 	CodeRosterRefused  = "roster_refused"  // a roster file with bad rows
+	CodeRosterMismatch = "roster_mismatch" // the data is another person than the roster entry, unconfirmed
 	CodeSyncOverdue    = "sync_overdue"    // too much waits to reach the office
 	CodeNotReady       = "not_ready"       // the office has not said ready
 	CodeOnItsWay       = "on_its_way"      // sent or exported, not answered yet
 	CodeStillDraft     = "still_draft"     // a draft, to be completed first
 	CodeIncomplete     = "incomplete"      // documents are missing
+	CodeUnchanged      = "unchanged"       // an edit that changes nothing
 	CodeBusy           = "busy"            // another process holds the database
 	CodeDiskFull       = "disk_full"       // nothing could be written
 	CodeTampered       = "tampered"        // kit.db was changed outside jemput

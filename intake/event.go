@@ -24,11 +24,10 @@ type NewEvent struct {
 // a time, so that intake always knows where it is.
 func (s *Service) OpenEvent(ctx context.Context, in NewEvent) (Event, error) {
 	ev := Event{ID: s.newID(), Type: in.Type, Name: strings.TrimSpace(in.Name), Place: strings.TrimSpace(in.Place), Date: strings.TrimSpace(in.Date), Capacity: in.Capacity, OpenedAt: s.now()}
-	var issues = s.checkEvent(&ev)
-	if len(issues) > 0 {
-		return Event{}, invalid(issues)
-	}
 	err := s.store.Update(ctx, func(tx Tx) error {
+		if issues := s.checkEvent(tx, &ev); len(issues) > 0 {
+			return invalid(issues)
+		}
 		actor, err := s.actor(tx, RoleSupervisor)
 		if err != nil {
 			return err
@@ -47,7 +46,7 @@ func (s *Service) OpenEvent(ctx context.Context, in NewEvent) (Event, error) {
 	return ev, err
 }
 
-func (s *Service) checkEvent(ev *Event) (issues []forms.Issue) {
+func (s *Service) checkEvent(tx Tx, ev *Event) (issues []forms.Issue) {
 	if !slices.Contains(EventTypes, ev.Type) {
 		issues = append(issues, issue("type", "invalid_event_type",
 			"jenis acara harus salah satu dari eazy-paspor, berkala, pos-terpadu, ulp",
@@ -63,7 +62,7 @@ func (s *Service) checkEvent(ev *Event) (issues []forms.Issue) {
 		issues = append(issues, issue("capacity", "invalid_capacity", "kuota harus 0 sampai 10000", "the capacity must be 0 to 10000"))
 	}
 	if ev.Date == "" {
-		ev.Date = s.now().Format(time.DateOnly)
+		ev.Date = s.localNow(tx).Format(time.DateOnly) // the kit's day
 	} else if _, err := time.Parse(time.DateOnly, ev.Date); err != nil {
 		issues = append(issues, issue("date", "invalid_date", "tanggal harus TTTT-BB-HH, misalnya 2026-11-27", "the date must be YYYY-MM-DD, for example 2026-11-27"))
 	}

@@ -20,6 +20,7 @@ type InitKit struct {
 	PIN            string
 	PublicKey      []byte
 	DeviceSeed     []byte // the device key's private seed, sealed in the kit
+	Zone           string // IANA name; "" = DefaultZone
 }
 
 // NewOfficer is what `jemput officer add` asks for.
@@ -46,6 +47,12 @@ func (s *Service) InitKit(ctx context.Context, in InitKit) (Kit, Officer, error)
 	if in.Office == "" {
 		issues = append(issues, issue("office", "required", "nama kantor wajib diisi", "the office name is required"))
 	}
+	if in.Zone == "" {
+		in.Zone = DefaultZone
+	}
+	if _, err := LoadZone(in.Zone); err != nil {
+		issues = append(issues, fieldError("zone", err))
+	}
 	o, more := s.checkNewOfficer(NewOfficer{NIP: in.SupervisorNIP, Name: in.SupervisorName, Role: RoleSupervisor, PIN: in.PIN}, "supervisor_")
 	issues = append(issues, more...)
 	if len(issues) > 0 {
@@ -59,7 +66,7 @@ func (s *Service) InitKit(ctx context.Context, in InitKit) (Kit, Officer, error)
 	if err != nil {
 		return Kit{}, Officer{}, err
 	}
-	kit := Kit{ID: s.newID(), Code: in.Code, Office: in.Office, PublicKey: in.PublicKey, CreatedAt: s.now(), Encrypted: true}
+	kit := Kit{ID: s.newID(), Code: in.Code, Office: in.Office, PublicKey: in.PublicKey, Zone: strings.TrimSpace(in.Zone), CreatedAt: s.now(), Encrypted: true}
 	err = s.store.Update(ctx, func(tx Tx) error {
 		if k, err := tx.Kit(); err == nil {
 			return Errorf(CodeKitExists, "kit %s sudah dibuat di folder ini", "kit %s already exists in this folder", k.Code)
@@ -258,7 +265,7 @@ func (s *Service) Login(ctx context.Context, nip, pin string) (Session, error) {
 		}
 		if isLocked, until := locked(n, last, now); isLocked {
 			refused = Errorf(CodeLocked, "akun %s terkunci sampai %s setelah %d PIN salah", "account %s is locked until %s after %d wrong PINs",
-				o.NIP, lockTime(now, until), MaxFailedPIN)
+				o.NIP, lockTime(kit.Location(), now, until), MaxFailedPIN)
 			return s.audit(tx, o, "login.locked", "officer", o.ID, "", nil)
 		}
 		var secret vault.Secret
@@ -292,7 +299,7 @@ func (s *Service) Login(ctx context.Context, nip, pin string) (Session, error) {
 			n++
 			if isLocked, until := locked(n, now, now); isLocked {
 				refused = Errorf(CodeLocked, "PIN salah %d kali: akun %s terkunci sampai %s", "%d wrong PINs: account %s is locked until %s",
-					MaxFailedPIN, o.NIP, lockTime(now, until))
+					MaxFailedPIN, o.NIP, lockTime(kit.Location(), now, until))
 				tx.UpdateOfficerAuth(o.ID, 0, until)
 			} else {
 				refused = Errorf(CodeUnauthorized, "NIP atau PIN salah (sisa %d percobaan)", "wrong NIP or PIN (%d tries left)", MaxFailedPIN-n%MaxFailedPIN)
@@ -389,9 +396,10 @@ func (s *Service) Logout(ctx context.Context) (Officer, error) {
 	return o, err
 }
 
-// lockTime shows when a lock ends: the time, and the date too when it is
-// not today.
-func lockTime(now, until time.Time) string {
+// lockTime shows when a lock ends, in the kit's zone: the time, and the
+// date too when it is not today.
+func lockTime(loc *time.Location, now, until time.Time) string {
+	now, until = now.In(loc), until.In(loc)
 	if until.Format(time.DateOnly) == now.Format(time.DateOnly) {
 		return until.Format("15:04")
 	}

@@ -98,7 +98,12 @@ func (s *Service) FinishRestore(ctx context.Context, from string, lastEntry time
 		if err != nil {
 			return err
 		}
-		now := s.now()
+		kit, err := tx.Kit()
+		if err != nil {
+			return err
+		}
+		// The numbers' days are the kit's, whatever the laptop's zone.
+		now := s.now().In(kit.Location())
 		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 		day := today
 		if !lastEntry.IsZero() {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/lang"
 )
 
 // Kit is this laptop's identity: its code (part of every application number),
@@ -13,6 +14,7 @@ type Kit struct {
 	Code      string
 	Office    string
 	PublicKey []byte // ed25519; the private key is sealed under the data key
+	Zone      string // IANA name; every date the kit shows or makes is in it
 	CreatedAt time.Time
 	Encrypted bool // false for a kit made before encryption, until converted
 	Recovery  bool // the office's recovery slot is in place
@@ -90,6 +92,29 @@ const (
 var Statuses = []Status{StatusDraft, StatusCaptured, StatusIncomplete, StatusApproved,
 	StatusReturned, StatusSynced, StatusAccepted, StatusRejected, StatusReady,
 	StatusHandedOver, StatusVoided}
+
+// Label is the status as officers read it: Indonesian words, and in
+// English the code itself.
+func (s Status) Label() lang.Text {
+	if t, ok := statusLabels[s]; ok {
+		return t
+	}
+	return lang.Text{ID: string(s), EN: string(s)}
+}
+
+var statusLabels = map[Status]lang.Text{
+	StatusDraft:      {ID: "draf", EN: "draft"},
+	StatusCaptured:   {ID: "diterima", EN: "captured"},
+	StatusIncomplete: {ID: "belum lengkap", EN: "incomplete"},
+	StatusApproved:   {ID: "disetujui", EN: "approved"},
+	StatusReturned:   {ID: "dikembalikan", EN: "returned"},
+	StatusSynced:     {ID: "terkirim", EN: "synced"},
+	StatusAccepted:   {ID: "diterima kantor", EN: "accepted"},
+	StatusRejected:   {ID: "ditolak kantor", EN: "rejected"},
+	StatusReady:      {ID: "siap diambil", EN: "ready"},
+	StatusHandedOver: {ID: "diserahkan", EN: "handed-over"},
+	StatusVoided:     {ID: "dibatalkan", EN: "voided"},
+}
 
 // Local reports whether the application has not left the kit yet, so that
 // an officer may still edit or void it.

@@ -7,9 +7,11 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/lang"
 )
 
 // Roster files: the list an institution sends for a collective Eazy Paspor
@@ -177,7 +179,7 @@ func (s *Service) ImportRoster(ctx context.Context, r io.Reader, eventID string,
 		if !rep.Event.Open() {
 			return Errorf(CodeConflict, "acara %q sudah ditutup", "event %q is closed", rep.Event.Name)
 		}
-		rows, problems, warnings, err := ParseRoster(r, rep.Event.Type, forms.Context{Today: s.now(), Tables: s.tables})
+		rows, problems, warnings, err := ParseRoster(r, rep.Event.Type, forms.Context{Today: s.localNow(tx), Tables: s.tables})
 		if err != nil {
 			return err
 		}
@@ -251,10 +253,19 @@ func invalidRoster(ps []RosterProblem) *Error {
 	return e
 }
 
-// RosterEntries lists the open (or given) event's roster.
-func (s *Service) RosterEntries(ctx context.Context, eventID string) (Event, []RosterEntry, error) {
+// RosterLine is a roster entry as the roster list shows it: with the
+// application that completed it (nil while it waits, or after that
+// application was voided).
+type RosterLine struct {
+	RosterEntry
+	App *Application
+}
+
+// RosterEntries lists the open (or given) event's roster, each entry with
+// the application holding it.
+func (s *Service) RosterEntries(ctx context.Context, eventID string) (Event, []RosterLine, error) {
 	var ev Event
-	var list []RosterEntry
+	var list []RosterLine
 	err := s.store.View(ctx, func(tx Tx) error {
 		if _, err := s.actor(tx, RoleOfficer); err != nil {
 			return err
@@ -268,8 +279,24 @@ func (s *Service) RosterEntries(ctx context.Context, eventID string) (Event, []R
 		if err != nil {
 			return err
 		}
-		list, err = tx.RosterEntries(ev.ID)
-		return err
+		entries, err := tx.RosterEntries(ev.ID)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			l := RosterLine{RosterEntry: e}
+			if e.AppID != "" {
+				app, err := tx.Application(e.AppID)
+				if err != nil {
+					return err
+				}
+				if app.Status != StatusVoided {
+					l.App = &app
+				}
+			}
+			list = append(list, l)
+		}
+		return nil
 	})
 	return ev, list, err
 }
@@ -313,4 +340,51 @@ func (s *Service) checkRosterFree(tx Tx, ev Event, no int, draftID string) error
 		}
 	}
 	return nil
+}
+
+// RosterDisagreements says where values (as checked) name another person
+// than the roster entry they complete: another NIK, or a name that shares
+// no words with the entry's. A name only cleaned up (a title or a degree
+// dropped, another case) agrees. nil when there is no entry.
+func RosterDisagreements(r *RosterEntry, values map[string]any) []forms.Issue {
+	if r == nil {
+		return nil
+	}
+	var out []forms.Issue
+	was, _ := r.Values["nik"].(string)
+	now, _ := values["nik"].(string)
+	if was != "" && now != "" && was != now {
+		out = append(out, forms.Issue{Field: "nik", Code: "roster_nik_differs", Severity: forms.Overridable, Message: lang.Text{
+			ID: fmt.Sprintf("NIK %s, tetapi nomor %d di daftar ber-NIK %s", now, r.No, was),
+			EN: fmt.Sprintf("NIK %s, but roster entry %d has NIK %s", now, r.No, was)}})
+	}
+	wasName, _ := r.Values["full_name"].(string)
+	nowName, _ := values["full_name"].(string)
+	if wasName != "" && nowName != "" && !sameName(wasName, nowName) {
+		out = append(out, forms.Issue{Field: "full_name", Code: "roster_name_differs", Severity: forms.Overridable, Message: lang.Text{
+			ID: fmt.Sprintf("nama %q, tetapi nomor %d di daftar bernama %q", nowName, r.No, wasName),
+			EN: fmt.Sprintf("name %q, but roster entry %d is %q", nowName, r.No, wasName)}})
+	}
+	return out
+}
+
+// sameName: every word of the shorter name is a word of the longer one,
+// punctuation and case aside ("Nor Aisyah" is "Hj. Nor Aisyah, S.Pd").
+func sameName(a, b string) bool {
+	words := func(s string) []string {
+		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
+	}
+	wa, wb := words(a), words(b)
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	if len(wa) == 0 {
+		return true
+	}
+	for _, w := range wa {
+		if !slices.Contains(wb, w) {
+			return false
+		}
+	}
+	return true
 }

@@ -52,6 +52,7 @@ type Tx interface {
 	// application, its search data, its roster row and the photos no other
 	// application uses; it reports how many versions and photos.
 	PurgeApplication(id string, at time.Time) (versions, photos int, err error)
+	SetKitZone(name string) error
 
 	Officer(id string) (Officer, error)
 	OfficerByNIP(nip string) (Officer, error)

@@ -141,9 +141,14 @@ func (s *Service) Quota(ctx context.Context, eventID string) (saved, capacity in
 		if err != nil {
 			return err
 		}
-		today := s.now().Format(time.DateOnly)
+		// The day is the kit's, whatever the laptop's zone.
+		loc := time.UTC
+		if k, err := tx.Kit(); err == nil {
+			loc = k.Location()
+		}
+		today := s.now().In(loc).Format(time.DateOnly)
 		for _, a := range apps {
-			if a.Status != StatusDraft && a.Status != StatusVoided && a.CreatedAt.Format(time.DateOnly) == today {
+			if a.Status != StatusDraft && a.Status != StatusVoided && a.CreatedAt.In(loc).Format(time.DateOnly) == today {
 				saved++
 			}
 		}

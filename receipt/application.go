@@ -29,7 +29,7 @@ func ForApplication(r intake.ReceiptIssue, photo []byte, key ed25519.PrivateKey)
 		Fee:         app.Doc.Fee.Total,
 		OfficerName: r.Officer.Name, OfficerNIP: r.Officer.NIP,
 		EventName: r.Event.Name, EventType: string(r.Event.Type), Place: r.Event.Place,
-		Issued: app.UpdatedAt, Photo: photo,
+		Issued: app.UpdatedAt.In(r.Kit.Location()), Photo: photo, // the kit's zone, not the laptop's
 	}
 	if f.Receipt != nil {
 		d.Title = f.Receipt.Title

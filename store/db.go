@@ -182,14 +182,9 @@ func notFound(whatID, whatEN, id string) error {
 
 func formatTime(t time.Time) string { return sqlitedb.FormatTime(t) }
 
-// parseTime reads a stored time in the laptop's zone, as officers see it.
-func parseTime(s string) time.Time {
-	t := sqlitedb.ParseTime(s)
-	if t.IsZero() {
-		return t
-	}
-	return t.Local()
-}
+// parseTime reads a stored time as the instant it is (UTC): the kit's
+// zone, not the laptop's, is applied where a time is shown.
+func parseTime(s string) time.Time { return sqlitedb.ParseTime(s) }
 
 // collect reads every row with scan: collect(scanApp)(t.query(...)).
 func collect[T any](scan func(sqlitedb.Scanner) (T, error)) func(*sql.Rows, error) ([]T, error) {

@@ -21,7 +21,7 @@ func (t *tx) Kit() (intake.Kit, error) {
 	var k intake.Kit
 	var created, check string
 	var recovery []byte
-	err := t.queryRow(`SELECT code, office, public_key, created_at, uid, key_check, recovery FROM kit WHERE id = 1`).Scan(&k.Code, &k.Office, &k.PublicKey, &created, &k.ID, &check, &recovery)
+	err := t.queryRow(`SELECT code, office, public_key, zone, created_at, uid, key_check, recovery FROM kit WHERE id = 1`).Scan(&k.Code, &k.Office, &k.PublicKey, &k.Zone, &created, &k.ID, &check, &recovery)
 	if errors.Is(err, sql.ErrNoRows) {
 		return k, intake.Errorf(intake.CodeNotInit, "kit belum dibuat", "the kit has not been set up")
 	}
@@ -36,11 +36,15 @@ func (t *tx) CreateKit(k intake.Kit, s vault.Secret) error {
 	if err != nil {
 		return err
 	}
-	if err := t.exec(`INSERT INTO kit (id, code, office, public_key, created_at, uid, key_check) VALUES (1, ?, ?, ?, ?, ?, ?)`,
-		k.Code, k.Office, k.PublicKey, formatTime(k.CreatedAt), k.ID, check); err != nil {
+	if err := t.exec(`INSERT INTO kit (id, code, office, public_key, zone, created_at, uid, key_check) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
+		k.Code, k.Office, k.PublicKey, k.Zone, formatTime(k.CreatedAt), k.ID, check); err != nil {
 		return err
 	}
 	return t.Unlock(s)
+}
+
+func (t *tx) SetKitZone(name string) error {
+	return t.exec(`UPDATE kit SET zone = ? WHERE id = 1`, name)
 }
 
 const officerCols = `id, nip, name, role, pin_hash, failed_pins, locked_until, created_at, seal, disabled_at`
@@ -500,7 +504,8 @@ func (t *tx) RosterEntries(eventID string) ([]intake.RosterEntry, error) {
 }
 
 func (t *tx) SetRosterApp(eventID string, no int, appID string) error {
-	res, err := t.execResult(`UPDATE roster_entries SET app_id = ? WHERE event_id = ? AND no = ?`, appID, eventID, no)
+	// "" frees the entry (a voided completion): NULL, not a dangling id.
+	res, err := t.execResult(`UPDATE roster_entries SET app_id = ? WHERE event_id = ? AND no = ?`, nullable(appID), eventID, no)
 	if err != nil {
 		return wrap(err)
 	}

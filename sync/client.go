@@ -179,9 +179,14 @@ type request struct {
 // roundTrip sends req and decodes a 2xx JSON answer into out; any other
 // answer is an *Error. A stale answer (the kit's clock offset was wrong)
 // has taught the offset from its Date header, so it is tried once more.
+// So is a replayed one: net/http sends a GET again by itself, with the
+// same signature and nonce, when the connection it reused closes before
+// the answer (the office did the work, the answer was lost); the office
+// then rightly refuses the nonce. Signed anew, with a new nonce, it goes
+// through. (A replay by anyone else never reaches the kit's answer.)
 func (c *Client) roundTrip(ctx context.Context, req request, out any) error {
 	err := c.roundTripOnce(ctx, req, out)
-	if ErrorCode(err) == CodeStale {
+	if code := ErrorCode(err); code == CodeStale || code == CodeReplayed {
 		err = c.roundTripOnce(ctx, req, out)
 	}
 	return err

@@ -329,3 +329,49 @@ func TestRunRetriesAfter503(t *testing.T) {
 		t.Fatalf("report %+v, err %v", rep, err)
 	}
 }
+
+// Photo progress counts what the office holds, not what the kit has
+// written into the connection: on a slow link the bytes sit in buffers long
+// before they arrive, and progress that counted them would jump to the end
+// at once and then look frozen.
+func TestRunPhotoProgressIsWhatTheOfficeHolds(t *testing.T) {
+	ctx := context.Background()
+	o, srv := newFakeOffice(t)
+	c := enrolled(t, o, srv.URL, nil)
+	o.frameDelay = 15 * time.Millisecond
+	k := newMemKit(3, 20<<10) // 3 photos of 20 KB, frames of 2 KB: 30 frames
+	type point struct{ done, held, total int64 }
+	var points []point
+	_, err := Run(ctx, c, k, RunOptions{FrameSize: 2 << 10, AckEvery: 5 * time.Millisecond, Progress: func(p string, done, total int64) {
+		if p == PhasePhotos {
+			points = append(points, point{done, o.heldBytes(), total})
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(points) == 0 {
+		t.Fatal("no photo progress")
+	}
+	total := points[0].total
+	between := 0
+	for i, pt := range points {
+		if pt.done > pt.held {
+			t.Errorf("report %d: %d bytes done, but the office held only %d", i, pt.done, pt.held)
+		}
+		if i > 0 && pt.done < points[i-1].done {
+			t.Errorf("report %d: progress went back from %d to %d", i, points[i-1].done, pt.done)
+		}
+		if pt.done > 0 && pt.done < total {
+			between++
+		}
+	}
+	if last := points[len(points)-1]; last.done != total {
+		t.Errorf("last report %d of %d", last.done, total)
+	}
+	// 30 frames at 15 ms each, asked every 5 ms: progress in between, not
+	// one jump from 0 to the end.
+	if between == 0 {
+		t.Errorf("no progress between 0 and %d: %v", total, points)
+	}
+}

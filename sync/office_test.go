@@ -42,6 +42,7 @@ type fakeOffice struct {
 	cuts           int
 	frameData      int64 // data bytes of whole frames received
 	uploadRequests int
+	frameDelay     time.Duration // a slow link: each frame takes this long to arrive
 }
 
 type heldAttachment struct {
@@ -154,7 +155,11 @@ func (o *fakeOffice) handler() http.Handler {
 		o.mu.Unlock()
 		fr := NewFrameReader(body)
 		var shas []string
+		o.mu.Lock()
+		delay := o.frameDelay
+		o.mu.Unlock()
 		for {
+			time.Sleep(delay)
 			f, err := fr.Next()
 			if err == io.EOF && !cut {
 				break
@@ -239,6 +244,17 @@ func (o *fakeOffice) handler() http.Handler {
 		writeJSON(w, s)
 	})
 	return mux
+}
+
+// heldBytes is every attachment byte the office holds.
+func (o *fakeOffice) heldBytes() int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var n int64
+	for _, a := range o.attachments {
+		n += int64(len(a.data))
+	}
+	return n
 }
 
 func (o *fakeOffice) complete(sha string) bool {

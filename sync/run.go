@@ -56,11 +56,19 @@ const auditBatch = 2000
 
 // RunOptions tune Run; the zero value is sane.
 type RunOptions struct {
-	BatchSize   int                                   // records per batch; 0: 500
-	FrameSize   int                                   // bytes per attachment frame; 0: DefaultFrameSize
-	MaxAttempts int                                   // 0: 10
-	Backoff     func(attempt int) time.Duration       // nil: 2^attempt s, at most a minute, jittered
-	Progress    func(phase string, done, total int64) // never called concurrently; total 0: unknown
+	BatchSize   int                             // records per batch; 0: 500
+	FrameSize   int                             // bytes per attachment frame; 0: DefaultFrameSize
+	MaxAttempts int                             // 0: 10
+	Backoff     func(attempt int) time.Duration // nil: 2^attempt s, at most a minute, jittered
+	// Progress is told, never concurrently, how far a phase is: for
+	// photos, the bytes the office has acknowledged holding (not those
+	// merely written to the connection, which a slow link buffers), for
+	// records, those the office has answered; total 0: unknown.
+	Progress func(phase string, done, total int64)
+	// AckEvery is how often, during a photo upload, the office is asked
+	// what it holds, for Progress (0: every 3 s; < 0: only when each upload
+	// request ends).
+	AckEvery time.Duration
 
 	Log *slog.Logger
 }
@@ -281,17 +289,84 @@ func uploadPhotos(ctx context.Context, c *Client, k KitSide, photos []Photo, opt
 			parts = append(parts, UploadPart{SHA256: p.SHA256, Total: int64(len(data)), Offset: held, Data: data})
 			size += int64(len(data))
 		}
-		base := done
-		_, err := c.Upload(ctx, parts, opts.FrameSize, func(n int64) {
-			opts.Progress(PhasePhotos, base+n, total)
-			done = base + n
-		})
-		rep.PhotoBytes += done - base
+		done, err = uploadGroupAcked(ctx, c, parts, done, total, opts, rep)
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// uploadGroupAcked uploads one group of parts and reports, as it goes, the
+// bytes the office acknowledges: it asks the office what it holds every
+// opts.AckEvery while the frames stream, and counts the whole group once
+// the office has answered the upload. It returns the acknowledged bytes so
+// far, base included.
+func uploadGroupAcked(ctx context.Context, c *Client, parts []UploadPart, base, total int64, opts RunOptions, rep *Report) (int64, error) {
+	var group int64
+	shas := make([]string, len(parts))
+	for i, p := range parts {
+		group += p.Total - p.Offset
+		shas[i] = p.SHA256
+	}
+	var mu gosync.Mutex
+	acked := base
+	report := func(n int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		if n > acked {
+			acked = n
+			opts.Progress(PhasePhotos, n, total)
+		}
+	}
+	every := opts.AckEvery
+	if every == 0 {
+		every = 3 * time.Second
+	}
+	pollCtx, stop := context.WithCancel(ctx)
+	var wg gosync.WaitGroup
+	if every > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(every)
+			defer t.Stop()
+			for {
+				select {
+				case <-pollCtx.Done():
+					return
+				case <-t.C:
+				}
+				st, err := c.AttachmentState(pollCtx, shas)
+				if err != nil {
+					continue // progress only; the upload says what failed
+				}
+				whole := map[string]bool{}
+				for _, sha := range st.Complete {
+					whole[sha] = true
+				}
+				var n int64
+				for _, p := range parts {
+					h := st.Held[p.SHA256]
+					if whole[p.SHA256] {
+						h = p.Total
+					}
+					n += max(min(h, p.Total)-p.Offset, 0)
+				}
+				report(base + min(n, group))
+			}
+		}()
+	}
+	var sent int64
+	_, err := c.Upload(ctx, parts, opts.FrameSize, func(n int64) { sent = n })
+	stop()
+	wg.Wait()
+	rep.PhotoBytes += sent
+	if err != nil {
+		return acked, err
+	}
+	report(base + group) // the office's answer acknowledges them all
+	return acked, nil
 }
 
 func heldOf(st AttachmentState, p Photo) int64 {

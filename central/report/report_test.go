@@ -72,7 +72,7 @@ func generate(t *testing.T, o *centraltest.Office) generated {
 			seq[kit]++
 			d, _ := json.Marshal(detail)
 			audit = append(audit, ksync.AuditEntry{Seq: seq[kit], At: centraltest.T0, Officer: "o1", Action: action, Entity: "event", EntityID: e.ID,
-				Reason: reason, Detail: string(d), PrevHash: "x", Hash: fmt.Sprintf("h%d", seq[kit])})
+				Reason: reason, Detail: string(d), PrevHash: prevHash(seq[kit]), Hash: fmt.Sprintf("h%d", seq[kit])})
 		}
 		add("event.open", "", map[string]string{"type": e.Type, "name": e.Name, "place": e.Place, "date": e.Date, "capacity": strconv.Itoa(capacity)})
 		apps := 70 + rng.IntN(40)
@@ -413,4 +413,13 @@ func TestMonthsCovered(t *testing.T) {
 			t.Errorf("%+v: %d months, want %d", c.s.Query, got, c.want)
 		}
 	}
+}
+
+// prevHash links an entry to the one before it, as the office checks
+// (the first follows 64 zeros).
+func prevHash(seq int64) string {
+	if seq == 1 {
+		return strings.Repeat("0", 64)
+	}
+	return fmt.Sprintf("h%d", seq-1)
 }

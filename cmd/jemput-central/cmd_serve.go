@@ -77,6 +77,7 @@ func runServe(ctx context.Context, app *App, opts *serveOptions) error {
 			// language.
 			fmt.Fprintf(app.Err, "listening on %s://%s\n", scheme, addr)
 			app.Note("kantor %s, sidik jari %s", "office %s, fingerprint %s", office.Name(), office.Fingerprint())
+			app.Note("basis data: %s", "database: %s", app.dbName())
 		},
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +20,7 @@ import (
 	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/postgres/pgtest"
 	"github.com/jemput/jemput/central/sqlite"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/spf13/cobra"
@@ -128,8 +130,8 @@ func TestOtherFlags(t *testing.T) {
 	}
 }
 
-// TestDBChoice: --db names the store; PostgreSQL is refused for now,
-// without echoing the URL's password.
+// TestDBChoice: --db names the store: a file, sqlite:FILE, or a
+// postgres:// URL, whose password no message repeats.
 func TestDBChoice(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"LANG": "en_US.UTF-8"}
@@ -140,17 +142,33 @@ func TestDBChoice(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("--db sqlite:PATH made no database at PATH: %v", err)
 	}
-	for _, db := range []string{"postgres://office:s3cret@db.local/jemput", "postgresql://db.local/jemput"} {
+	// No server on port 1: a clear error, the URL without its password.
+	for _, db := range []string{"postgres://office:s3cret@127.0.0.1:1/jemput?connect_timeout=5", "postgresql://office@127.0.0.1:1/jemput?password=s3cret&connect_timeout=5"} {
 		r := runCmd(t, env, "kit", "list", "--db", db)
-		if r.code != 2 || !strings.HasPrefix(r.stderr, "error: --db postgres") || !strings.Contains(r.stderr, "PostgreSQL is not built yet") || strings.Contains(r.stderr, "s3cret") {
+		if r.code != 1 || !strings.HasPrefix(r.stderr, "error: cannot open the PostgreSQL database: PostgreSQL postgres") || !strings.Contains(r.stderr, "127.0.0.1:1/jemput") || strings.Contains(r.stderr, "s3cret") {
 			t.Errorf("--db %s: %d %q", db, r.code, r.stderr)
 		}
 	}
 	if r := runCmd(t, env, "kit", "list", "--db", "sqlite:"); r.code != 2 || !strings.HasPrefix(r.stderr, "error: --db sqlite:") {
 		t.Errorf("--db sqlite: with no file: %d %q", r.code, r.stderr)
 	}
-	if r := runCmd(t, map[string]string{"JEMPUT_CENTRAL_DB": "postgres://db.local/jemput"}, "kit", "list"); r.code != 2 {
+	if r := runCmd(t, map[string]string{"JEMPUT_CENTRAL_DB": "postgres://office:s3cret@127.0.0.1:1/jemput?connect_timeout=5"}, "kit", "list"); r.code != 1 || strings.Contains(r.stderr, "s3cret") {
 		t.Errorf("JEMPUT_CENTRAL_DB=postgres://...: %d %q", r.code, r.stderr)
+	}
+}
+
+// TestPostgres: the office's commands on a PostgreSQL database, when a
+// test server is configured (pgtest).
+func TestPostgres(t *testing.T) {
+	db := pgtest.DSN(t)
+	env := map[string]string{"LANG": "en_US.UTF-8"}
+	r := runCmd(t, env, "--db", db, "kit", "add", "--code", "KTB01")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "jmt1.KTB01.") {
+		t.Fatalf("kit add on PostgreSQL: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = runCmd(t, env, "--db", db, "--json", "kit", "list")
+	if r.code != 0 || !strings.Contains(r.stdout, `"KTB01"`) {
+		t.Errorf("kit list on PostgreSQL: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 }
 
@@ -309,6 +327,33 @@ func (s *syncBuffer) String() string {
 
 func TestServe(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "central.db")
+	stderr := serve(t, db)
+	if !strings.Contains(stderr, "basis data: "+db+"\n") { // LANG unset: Indonesian
+		t.Errorf("serve does not say which database: %s", stderr)
+	}
+}
+
+// TestServePostgres: the same on PostgreSQL; serve names the database
+// without the URL's password.
+func TestServePostgres(t *testing.T) {
+	db := pgtest.DSN(t)
+	stderr := serve(t, db)
+	u, err := url.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pw, ok := u.User.Password(); ok && strings.Contains(stderr, pw) {
+		t.Errorf("serve printed the database's password: %s", stderr)
+	}
+	if !strings.Contains(stderr, "basis data: "+u.Redacted()+"\n") {
+		t.Errorf("serve does not say which database (password hidden): %s", stderr)
+	}
+}
+
+// serve runs serve on db, checks the office answers and that a command
+// works on the same database meanwhile, stops it, and returns what it
+// said on stderr.
+func serve(t *testing.T, db string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stderr syncBuffer
@@ -354,4 +399,5 @@ func TestServe(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
 	}
+	return stderr.String()
 }

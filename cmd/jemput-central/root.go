@@ -14,6 +14,7 @@ import (
 	"github.com/jemput/jemput/cmd/internal/cli"
 
 	"github.com/jemput/jemput/central"
+	"github.com/jemput/jemput/central/postgres"
 	"github.com/jemput/jemput/central/sqlite"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/spf13/cobra"
@@ -93,7 +94,7 @@ Every command works on one database (--db), also while serve runs.`,
 		},
 	}
 	pf := root.PersistentFlags()
-	pf.StringVar(&app.DB, "db", "", "office database file (default $JEMPUT_CENTRAL_DB, else ./central.db)")
+	pf.StringVar(&app.DB, "db", "", "office database: an SQLite file or a postgres:// URL (default $JEMPUT_CENTRAL_DB, else ./central.db)")
 	pf.StringVar(&lang, "lang", "", "language of messages: id or en (default from LANG)")
 	pf.BoolVar(&app.JSON, "json", false, "machine-readable output")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -137,17 +138,17 @@ func (a *App) openOffice(ctx context.Context, opts ...central.Option) (*central.
 }
 
 // openStore opens the store that --db names: a file, or sqlite:FILE, is
-// SQLite; a postgres:// or postgresql:// URL names PostgreSQL, which this
-// build does not have yet.
+// SQLite; a postgres:// or postgresql:// URL is PostgreSQL, which several
+// office processes may share. A URL's password is never said back.
 func (a *App) openStore(ctx context.Context) (central.Store, error) {
 	db := a.DB
-	for _, scheme := range []string{"postgres://", "postgresql://"} {
-		if strings.HasPrefix(db, scheme) {
-			// Only the scheme: the rest of the URL may hold a password.
-			return nil, cli.Usagef("--db %s...: %s", scheme, a.T(
-				"PostgreSQL belum ada di versi ini; berikan berkas SQLite, misalnya --db central.db atau --db sqlite:central.db",
-				"PostgreSQL is not built yet; give an SQLite file, for example --db central.db or --db sqlite:central.db"))
+	if postgres.IsURL(db) {
+		st, err := postgres.Open(ctx, db)
+		if err != nil {
+			// err names the URL with its password hidden.
+			return nil, fmt.Errorf("%s: %w", a.T("basis data PostgreSQL tidak dapat dibuka", "cannot open the PostgreSQL database"), err)
 		}
+		return st, nil
 	}
 	if path, ok := strings.CutPrefix(db, "sqlite:"); ok {
 		if path == "" {
@@ -156,6 +157,14 @@ func (a *App) openStore(ctx context.Context) (central.Store, error) {
 		db = path
 	}
 	return sqlite.Open(ctx, db)
+}
+
+// dbName says which database --db names, a URL without its password.
+func (a *App) dbName() string {
+	if postgres.IsURL(a.DB) {
+		return postgres.Redact(a.DB)
+	}
+	return strings.TrimPrefix(a.DB, "sqlite:")
 }
 
 // Close releases the database.

@@ -34,8 +34,44 @@ type App struct {
 	kitID   string         // the kit's random id, once opened
 	session *vault.Session // what loadSession found
 	ttl     time.Duration  // login --for
+	zone    *time.Location // the kit's; nil until the kit is opened
 
 	mirrorWarned map[string]bool // mirrors already warned about in this command
+}
+
+// Zone is the kit's time zone once the kit is open, else DefaultZone:
+// never the laptop's.
+func (a *App) Zone() *time.Location {
+	if a.zone != nil {
+		return a.zone
+	}
+	return intake.Kit{}.Location()
+}
+
+// when shows an instant in the kit's zone, as officers read it.
+func (a *App) when(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(a.Zone()).Format("2006-01-02 15:04")
+}
+
+// inZone is t in the kit's zone, for --json: the same instant, with the
+// offset an officer's clock shows.
+func (a *App) inZone(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(a.Zone())
+}
+
+// whenZoned is when with the zone's name: 2026-12-02 07:05 WITA.
+func (a *App) whenZoned(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	l := t.In(a.Zone())
+	return l.Format("2006-01-02 15:04:05") + " " + intake.ZoneAbbrev(l)
 }
 
 // Kit home layout.
@@ -93,6 +129,9 @@ func (a *App) openService(ctx context.Context) (*intake.Service, error) {
 		opts = append(opts, intake.WithTables(t))
 	}
 	a.svc = intake.NewService(db, opts...)
+	if k, err := a.svc.Kit(ctx); err == nil {
+		a.zone = k.Location()
+	}
 	if err := a.loadSession(ctx); err != nil {
 		return nil, err
 	}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/jemput/jemput/cmd/internal/cli"
 
@@ -41,10 +43,14 @@ func newAppListCommand(app *App, runF func(context.Context, *appListOptions) err
 			if opts.Status != "" {
 				ok := false
 				for _, s := range intake.Statuses {
+					// the code, or what it is called in either language
+					if l := s.Label(); strings.EqualFold(l.ID, opts.Status) || strings.EqualFold(l.EN, opts.Status) {
+						opts.Status = string(s)
+					}
 					ok = ok || string(s) == opts.Status
 				}
 				if !ok {
-					return cli.Usagef("--status %q: want one of %s", opts.Status, statusList())
+					return cli.Usagef(app.T("--status %q: pilih salah satu dari %s", "--status %q: want one of %s"), opts.Status, statusListIn(app.Lang))
 				}
 			}
 			opts.LimitSet = cmd.Flags().Changed("limit")
@@ -113,7 +119,7 @@ func runAppList(ctx context.Context, app *App, opts *appListOptions) error {
 	fmt.Fprintln(tw, app.T("NOMOR\tSTATUS\tNAMA\tNIK\tFORMULIR\tWAKTU", "NUMBER\tSTATUS\tNAME\tNIK\tFORM\tTIME"))
 	for _, a := range list {
 		name, nik := roleValue(svc, a, forms.RoleName), roleValue(svc, a, forms.RoleIdentityNumber)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", refShort(a), a.Status, name, maskNIK(nik), a.FormID, a.CreatedAt.Format("2006-01-02 15:04"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", refShort(a), a.Status.Label().In(app.Lang), name, maskNIK(nik), a.FormID, app.when(a.CreatedAt))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -136,6 +142,18 @@ func statusList() string {
 	return strings.Join(s, ", ")
 }
 
+// statusListIn is statusList with what each code means in Indonesian.
+func statusListIn(lang string) string {
+	if lang == "en" {
+		return statusList()
+	}
+	var s []string
+	for _, st := range intake.Statuses {
+		s = append(s, string(st)+" ("+st.Label().ID+")")
+	}
+	return strings.Join(s, ", ")
+}
+
 // refShort is the number, or the start of a draft's id (enough to resume it).
 func refShort(a intake.Application) string {
 	if a.Number != "" {
@@ -150,7 +168,7 @@ func appJSON(app *App, a intake.Application) map[string]any {
 	m := map[string]any{
 		"id": a.ID, "number": a.Number, "status": a.Status, "form": a.FormID, "form_version": a.FormVersion,
 		"version": a.Version, "event_id": a.EventID, "officer_id": a.OfficerID,
-		"created_at": a.CreatedAt, "updated_at": a.UpdatedAt, "values": a.Doc.Values,
+		"created_at": app.inZone(a.CreatedAt), "updated_at": app.inZone(a.UpdatedAt), "values": a.Doc.Values,
 		"warnings": app.issuesJSON(a.Doc.Warnings), "overridden": app.issuesJSON(a.Doc.Overridden),
 		"missing": nonNil(a.Doc.Missing), "received": nonNil(a.Doc.Received), "fee": a.Doc.Fee.Total, "receipts": a.Receipts,
 	}
@@ -210,24 +228,24 @@ func runAppShow(ctx context.Context, app *App, opts *appShowOptions) error {
 		m := appJSON(app, d.App)
 		var office []map[string]any
 		for _, s := range sts {
-			office = append(office, map[string]any{"status": s.Status, "reason": s.Reason, "pickup": s.Pickup, "at": s.At})
+			office = append(office, map[string]any{"status": s.Status, "reason": s.Reason, "pickup": s.Pickup, "at": app.inZone(s.At)})
 		}
 		m["office_statuses"] = office
 		var ackList []map[string]any
 		for _, a := range acks {
-			ackList = append(ackList, map[string]any{"version": a.Version, "result": a.Result, "message": a.Message, "at": a.At})
+			ackList = append(ackList, map[string]any{"version": a.Version, "result": a.Result, "message": a.Message, "at": app.inZone(a.At)})
 		}
 		m["acks"] = ackList
-		m["event"] = eventJSON(d.Event)
+		m["event"] = eventJSON(app, d.Event)
 		m["officer"] = officerJSON(d.Officer)
 		var hist []map[string]any
 		for _, t := range d.Transitions {
-			hist = append(hist, map[string]any{"from": t.From, "to": t.To, "at": t.At, "officer_id": t.OfficerID, "reason": t.Reason})
+			hist = append(hist, map[string]any{"from": t.From, "to": t.To, "at": app.inZone(t.At), "officer_id": t.OfficerID, "reason": t.Reason})
 		}
 		m["transitions"] = hist
 		var vers []map[string]any
 		for _, v := range d.Versions {
-			vers = append(vers, map[string]any{"version": v.Version, "status": v.Status, "at": v.CreatedAt, "officer_id": v.OfficerID, "reason": v.Reason})
+			vers = append(vers, map[string]any{"version": v.Version, "status": v.Status, "at": app.inZone(v.CreatedAt), "officer_id": v.OfficerID, "reason": v.Reason})
 		}
 		m["versions"] = vers
 		return app.WriteJSON(m)
@@ -239,10 +257,10 @@ func runAppShow(ctx context.Context, app *App, opts *appShowOptions) error {
 		fmt.Fprintln(app.Out, app.T("\nKantor pusat:", "\nCentral office:"))
 	}
 	for _, a := range acks {
-		fmt.Fprintf(app.Out, app.T("  versi %d: %s %s\n", "  version %d: %s %s\n"), a.Version, a.Result, a.At.Format("2006-01-02 15:04"))
+		fmt.Fprintf(app.Out, app.T("  versi %d: %s %s\n", "  version %d: %s %s\n"), a.Version, a.Result, app.when(a.At))
 	}
 	for _, s := range sts {
-		line := fmt.Sprintf("  %s  %s", s.At.Format("2006-01-02 15:04"), s.Status)
+		line := fmt.Sprintf("  %s  %s", app.when(s.At), s.Status.Label().In(app.Lang))
 		if s.Reason != "" {
 			line += " — " + s.Reason
 		}
@@ -260,13 +278,13 @@ func showApplication(app *App, d intake.Detail) error {
 	f, ferr := forms.Get(a.FormID)
 	p := func(label, value string) { fmt.Fprintf(w, "%s\t%s\n", label, value) }
 	p(app.T("Nomor", "Number"), refShort(a))
-	p("Status", string(a.Status))
+	p("Status", a.Status.Label().In(app.Lang))
 	if ferr == nil {
 		p(app.T("Formulir", "Form"), fmt.Sprintf("%s v%d (%s)", a.FormID, a.FormVersion, f.Title.In(app.Lang)))
 	}
 	p(app.T("Acara", "Event"), fmt.Sprintf("%s — %s, %s", d.Event.Name, d.Event.Place, d.Event.Date))
 	p(app.T("Petugas", "Officer"), fmt.Sprintf("%s (%s)", d.Officer.Name, d.Officer.NIP))
-	p(app.T("Dibuat", "Created"), a.CreatedAt.Format("2006-01-02 15:04:05"))
+	p(app.T("Dibuat", "Created"), app.whenZoned(a.CreatedAt))
 	p(app.T("Versi", "Version"), fmt.Sprint(a.Version))
 	fmt.Fprintln(w)
 	if ferr == nil {
@@ -308,23 +326,91 @@ func showApplication(app *App, d intake.Detail) error {
 		fmt.Fprintf(app.Out, app.T("diloloskan: %s — alasan: %s\n", "overridden: %s — reason: %s\n"), is.Field+": "+is.Message.In(app.Lang), is.Reason)
 	}
 	fmt.Fprintln(app.Out, app.T("\nRiwayat:", "\nHistory:"))
-	for _, t := range d.Transitions {
-		from := string(t.From)
-		if from == "" {
+	var hf *forms.Form
+	if ferr == nil {
+		hf = f
+	}
+	for _, l := range historyLines(app, d, hf) {
+		fmt.Fprintln(app.Out, l)
+	}
+	return nil
+}
+
+// historyLines is an application's history in time order: its status moves
+// and, for each correction, what it changed.
+func historyLines(app *App, d intake.Detail, f *forms.Form) []string {
+	type entry struct {
+		at    time.Time
+		order int
+		lines []string
+	}
+	var es []entry
+	for i, t := range d.Transitions {
+		from := t.From.Label().In(app.Lang)
+		if t.From == "" {
 			from = "—"
 		}
-		line := fmt.Sprintf("  %s  %s → %s", t.At.Format("2006-01-02 15:04"), from, t.To)
+		line := fmt.Sprintf("  %s  %s → %s", app.when(t.At), from, t.To.Label().In(app.Lang))
 		if t.Reason != "" {
 			line += "  (" + t.Reason + ")"
 		}
-		fmt.Fprintln(app.Out, line)
+		es = append(es, entry{t.At, 2*i + 1, []string{line}})
 	}
-	for _, v := range d.Versions {
-		if v.Version > 1 && v.Reason != "" {
-			fmt.Fprintf(app.Out, app.T("  versi %d: %s\n", "  version %d: %s\n"), v.Version, v.Reason)
+	for i := 1; i < len(d.Versions); i++ {
+		v, prev := d.Versions[i], d.Versions[i-1]
+		head := fmt.Sprintf(app.T("  %s  versi %d", "  %s  version %d"), app.when(v.CreatedAt), v.Version)
+		if v.Reason != "" {
+			head += ": " + v.Reason
+		}
+		lines := []string{head}
+		for _, c := range intake.Changes(f, prev.Doc, v.Doc) {
+			lines = append(lines, "      "+changeLine(app, f, c))
+		}
+		// A version comes just before the move it caused at the same time.
+		es = append(es, entry{v.CreatedAt, 2 * i, lines})
+	}
+	sort.SliceStable(es, func(i, j int) bool {
+		if !es[i].at.Equal(es[j].at) {
+			return es[i].at.Before(es[j].at)
+		}
+		return es[i].order < es[j].order
+	})
+	var out []string
+	for _, e := range es {
+		out = append(out, e.lines...)
+	}
+	return out
+}
+
+func changeLine(app *App, f *forms.Form, c intake.Change) string {
+	label, show := c.Field, func(v any) string { return fmt.Sprint(v) }
+	switch {
+	case c.Field == "photo":
+		label = app.T("Foto", "Photo")
+		show = func(v any) string {
+			if s, ok := v.(string); ok && len(s) > 12 {
+				return s[:12]
+			}
+			return fmt.Sprint(v)
+		}
+	case strings.HasPrefix(c.Field, "override:"):
+		label = app.T("alasan meloloskan ", "override reason for ") + strings.TrimPrefix(c.Field, "override:")
+	default:
+		if f != nil {
+			if fd, ok := f.Field(c.Field); ok {
+				label = fd.Label.In(app.Lang)
+				show = func(v any) string { return displayValue(app, fd, v) }
+			}
 		}
 	}
-	return nil
+	from, to := "—", "—"
+	if c.From != nil {
+		from = show(c.From)
+	}
+	if c.To != nil {
+		to = show(c.To)
+	}
+	return fmt.Sprintf("%s: %s → %s", label, from, to)
 }
 
 // displayValue shows a stored value the way a person reads it: the label of
@@ -362,6 +448,9 @@ type appEditOptions struct {
 	Photo     string
 	Overrides []string // --override FIELD=REASON, as given
 	Reason    string
+	// Interactive asks field by field even when standard input is not a
+	// terminal (without --data).
+	Interactive bool
 
 	OverrideReasons map[string]string // Overrides parsed, before the run
 }
@@ -369,11 +458,15 @@ type appEditOptions struct {
 func newAppEditCommand(app *App, runF func(context.Context, *appEditOptions) error) *cobra.Command {
 	opts := &appEditOptions{}
 	cmd := &cobra.Command{
-		Use:   "edit NUMBER|ID --data FILE.json [--reason TEXT] [--override FIELD=REASON]... [--photo FILE.jpg]",
+		Use:   "edit NUMBER|ID [--data FILE.json] [--reason TEXT] [--override FIELD=REASON]... [--photo FILE.jpg]",
 		Short: "Correct an application: a new version, the old one kept",
-		Long: `Correct an application that has not left the kit. The data file holds the
-whole corrected application; it is checked like a new one and stored as a new
-version, the old version kept. An approved application needs approving again.`,
+		Long: `Correct an application that has not left the kit: it is checked like a new
+one and stored as a new version, the old version kept; an edit that changes
+nothing is refused. An approved application needs approving again.
+
+Without --data, at a terminal, every field is asked with its current value
+as the default (Enter keeps it), then what changes is shown before saving.
+With --data, the file holds the whole corrected application.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ref = args[0]
@@ -381,11 +474,15 @@ version, the old version kept. An approved application needs approving again.`,
 			if opts.OverrideReasons, err = parseOverrides(opts.Overrides); err != nil {
 				return err
 			}
-			if opts.Data == "" {
-				return cli.Usagef("%s", app.T("beri data lengkap yang sudah dikoreksi dengan --data FILE.json", "give the whole corrected data with --data FILE.json"))
-			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
+			}
+			if opts.Data == "" {
+				if !opts.Interactive && !app.isTerminal() {
+					return cli.Usagef("%s", app.T("tidak ada --data dan masukan bukan terminal: beri --data FILE.json dengan data lengkap yang sudah dikoreksi, atau --interactive",
+						"no --data and standard input is not a terminal: give the whole corrected data with --data FILE.json, or --interactive"))
+				}
+				return runAppEditInteractive(cmd.Context(), app, opts)
 			}
 			return runAppEdit(cmd.Context(), app, opts)
 		},
@@ -395,7 +492,43 @@ version, the old version kept. An approved application needs approving again.`,
 	f.StringVar(&opts.Photo, "photo", "", "a new photo (JPEG); without it the photo stays")
 	f.StringArrayVar(&opts.Overrides, "override", nil, "accept an overridable error: FIELD=REASON (repeatable)")
 	f.StringVar(&opts.Reason, "reason", "", "why the correction is made (recorded)")
+	f.BoolVar(&opts.Interactive, "interactive", false, "without --data: ask field by field even when standard input is not a terminal")
 	return cmd
+}
+
+// runAppEditInteractive asks every field with its current value, shows
+// what changes, asks the reason, and saves a new version.
+func runAppEditInteractive(ctx context.Context, app *App, opts *appEditOptions) error {
+	svc, err := app.service(ctx)
+	if err != nil {
+		return err
+	}
+	photo, err := readPhoto(opts.Photo)
+	if err != nil {
+		return err
+	}
+	e, cur, err := svc.EditEntry(ctx, opts.Ref)
+	if err != nil {
+		return err
+	}
+	p := newPrompter(app, svc, e)
+	for _, o := range cur.Doc.Overridden {
+		p.overrides[o.Field] = o.Reason
+	}
+	for k, v := range opts.OverrideReasons {
+		p.overrides[k] = v
+	}
+	c, err := p.runEdit(ctx, cur, e.Values, photo, opts.Reason)
+	if errors.Is(err, errInterrupted) {
+		app.Note("Dihentikan: %s tidak berubah.", "Stopped: %s is unchanged.", cur.Number)
+		return &exitCodeError{130}
+	}
+	if err != nil {
+		return err
+	}
+	app.Say("%s: versi %d tersimpan (%s).", "%s: version %d saved (%s).", c.App.Number, c.App.Version, c.App.Status.Label().In(app.Lang))
+	app.Note("cetak tanda terima baru dengan: jemput receipt %s", "print a new receipt with: jemput receipt %s", c.App.Number)
+	return nil
 }
 
 func runAppEdit(ctx context.Context, app *App, opts *appEditOptions) error {
@@ -420,7 +553,7 @@ func runAppEdit(ctx context.Context, app *App, opts *appEditOptions) error {
 		m["warnings"] = app.issuesJSON(c.Warnings)
 		return app.WriteJSON(m)
 	}
-	app.Say("%s: versi %d tersimpan (%s).", "%s: version %d saved (%s).", c.App.Number, c.App.Version, c.App.Status)
+	app.Say("%s: versi %d tersimpan (%s).", "%s: version %d saved (%s).", c.App.Number, c.App.Version, c.App.Status.Label().In(app.Lang))
 	for _, w := range c.Warnings {
 		fmt.Fprintf(app.Err, app.T("peringatan: %s\n", "warning: %s\n"), app.issueLine(w))
 	}

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"time"
 
 	"github.com/jemput/jemput/cmd/internal/cli"
+	"github.com/jemput/jemput/intake"
 	"github.com/spf13/cobra"
 )
 
@@ -34,14 +36,30 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 	}
 	bad := 0
 	check := func(ok bool, id, en string, args ...any) {
-		mark := "ok  "
+		mark := app.T("ok   ", "ok  ")
 		if !ok {
-			mark, bad = "FAIL", bad+1
+			mark, bad = app.T("GAGAL", "FAIL"), bad+1
 		}
 		fmt.Fprintf(app.Out, "%s %s\n", mark, fmt.Sprintf(app.T(id, en), args...))
 	}
 	kit, err := svc.Kit(ctx)
 	check(err == nil, "kit %s (%s) di %s", "kit %s (%s) in %s", kit.Code, kit.Office, app.Home)
+	// The laptop's own zone only matters as a warning: the kit dates
+	// everything in its own zone, but an officer reading the laptop's clock
+	// would see another hour.
+	now := app.Now()
+	kitNow := now.In(kit.Location())
+	_, lapOff := now.In(time.Local).Zone()
+	_, kitOff := kitNow.Zone()
+	if lapOff == kitOff {
+		check(true, "zona waktu kit %s (%s), sama dengan jam laptop", "kit time zone %s (%s), the same as the laptop's clock", kit.ZoneName(), intake.ZoneAbbrev(kitNow))
+	} else {
+		lapZone, _ := now.In(time.Local).Zone()
+		fmt.Fprintf(app.Out, "%s %s\n", app.T("awas ", "warn"), fmt.Sprintf(app.T(
+			"zona waktu kit %s (%s, sekarang %s), tetapi jam laptop memakai %s (UTC%s): kit tetap memakai zonanya sendiri; setel zona laptop (timedatectl set-timezone %s) agar jam layar sama",
+			"kit time zone %s (%s, now %s), but the laptop's clock is in %s (UTC%s): the kit keeps to its own zone; set the laptop's (timedatectl set-timezone %s) so that the screen's clock agrees"),
+			kit.ZoneName(), intake.ZoneAbbrev(kitNow), kitNow.Format("15:04"), lapZone, now.In(time.Local).Format("-07:00"), kit.ZoneName()))
+	}
 	h, err := app.db.Health(ctx)
 	if err != nil {
 		check(false, "basis data tidak bisa diperiksa: %v", "the database could not be checked: %v", err)
@@ -57,17 +75,17 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 	if err == nil {
 		check(true, "acara dibuka: %s di %s", "open event: %s at %s", ev.Name, ev.Place)
 	} else {
-		fmt.Fprintln(app.Out, "--   "+app.T("tidak ada acara yang dibuka", "no event is open"))
+		fmt.Fprintln(app.Out, app.T("--    ", "--   ")+app.T("tidak ada acara yang dibuka", "no event is open"))
 	}
 	if st, err := svc.SyncState(ctx); err == nil {
 		if st.Enrolled {
 			check(true, "terdaftar di %s (%s)", "enrolled with %s (%s)", st.Office.Name, st.Office.URL)
 		} else {
-			fmt.Fprintln(app.Out, "--   "+app.T("belum terdaftar di kantor pusat (jemput enroll)", "not enrolled with the central office (jemput enroll)"))
+			fmt.Fprintln(app.Out, app.T("--    ", "--   ")+app.T("belum terdaftar di kantor pusat (jemput enroll)", "not enrolled with the central office (jemput enroll)"))
 		}
 		msg := fmt.Sprintf(app.T("%d permohonan disetujui menunggu dikirim", "%d approved applications waiting to be sent"), st.Waiting)
 		if st.Waiting > 0 {
-			msg += fmt.Sprintf(app.T(", yang tertua sejak %s", ", the oldest since %s"), st.Oldest.Format("2006-01-02 15:04"))
+			msg += fmt.Sprintf(app.T(", yang tertua sejak %s", ", the oldest since %s"), app.when(st.Oldest))
 		}
 		check(!st.Over, "%s (batas %d hari / %d)", "%s (limits %d days / %d)", msg, st.Limits.MaxDays, st.Limits.MaxApps)
 		check(len(st.Conflicts) == 0, "%d konflik dengan kantor", "%d conflicts with the office", len(st.Conflicts))
@@ -76,12 +94,12 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 	if _, err := os.Stat(app.tablesPath()); err == nil {
 		check(true, "tabel kantor dipakai: %s", "office tables in use: %s", app.tablesPath())
 	} else {
-		fmt.Fprintln(app.Out, "--   "+app.T("tabel bawaan (biaya, kode wilayah): tidak ada tables.json", "built-in tables (fees, region codes): no tables.json"))
+		fmt.Fprintln(app.Out, app.T("--    ", "--   ")+app.T("tabel bawaan (biaya, kode wilayah): tidak ada tables.json", "built-in tables (fees, region codes): no tables.json"))
 	}
 	if _, err := exec.LookPath("lp"); err == nil {
 		check(true, "pencetak: lp (CUPS) tersedia", "printing: lp (CUPS) available")
 	} else {
-		fmt.Fprintln(app.Out, "--   "+app.T("lp (CUPS) tidak ada: tanda terima hanya disimpan sebagai PDF", "lp (CUPS) not found: receipts are saved as PDF only"))
+		fmt.Fprintln(app.Out, app.T("--    ", "--   ")+app.T("lp (CUPS) tidak ada: tanda terima hanya disimpan sebagai PDF", "lp (CUPS) not found: receipts are saved as PDF only"))
 	}
 	if bad > 0 {
 		return &exitCodeError{cli.ExitError}

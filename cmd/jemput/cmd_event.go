@@ -60,7 +60,7 @@ func runEventOpen(ctx context.Context, app *App, opts *eventOpenOptions) error {
 		return err
 	}
 	if app.JSON {
-		return app.WriteJSON(eventJSON(ev))
+		return app.WriteJSON(eventJSON(app, ev))
 	}
 	app.Say("Acara dibuka: %s (%s) di %s, %s. ID %s", "Event opened: %s (%s) at %s, %s. ID %s", ev.Name, ev.Type, ev.Place, ev.Date, ev.ID)
 	return nil
@@ -95,7 +95,7 @@ func runEventList(ctx context.Context, app *App, opts *eventListOptions) error {
 	if app.JSON {
 		out := []map[string]any{}
 		for _, ev := range list {
-			out = append(out, eventJSON(ev))
+			out = append(out, eventJSON(app, ev))
 		}
 		return app.WriteJSON(out)
 	}
@@ -165,7 +165,7 @@ func runEventClose(ctx context.Context, app *App, opts *eventCloseOptions) error
 		return err
 	}
 	if app.JSON {
-		return app.WriteJSON(eventJSON(ev))
+		return app.WriteJSON(eventJSON(app, ev))
 	}
 	app.Say("Acara ditutup: %s.", "Event closed: %s.", ev.Name)
 	return nil
@@ -240,10 +240,10 @@ func runEventTurnedAway(ctx context.Context, app *App, opts *eventTurnedAwayOpti
 	return nil
 }
 
-func eventJSON(ev intake.Event) map[string]any {
-	m := map[string]any{"id": ev.ID, "type": ev.Type, "name": ev.Name, "place": ev.Place, "date": ev.Date, "open": ev.Open(), "opened_at": ev.OpenedAt, "capacity": ev.Capacity}
+func eventJSON(app *App, ev intake.Event) map[string]any {
+	m := map[string]any{"id": ev.ID, "type": ev.Type, "name": ev.Name, "place": ev.Place, "date": ev.Date, "open": ev.Open(), "opened_at": app.inZone(ev.OpenedAt), "capacity": ev.Capacity}
 	if !ev.Open() {
-		m["closed_at"] = ev.ClosedAt
+		m["closed_at"] = app.inZone(ev.ClosedAt)
 	}
 	return m
 }

@@ -94,9 +94,10 @@ func runFormsShow(ctx context.Context, app *App, opts *formsShowOptions) error {
 	for _, fd := range f.Fields {
 		var vals []string
 		for _, c := range fd.Values {
-			vals = append(vals, c.Value)
+			// the code a data file carries, and what it means
+			vals = append(vals, c.Value+" ("+c.Label.In(app.Lang)+")")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", fd.ID, fd.Label.In(app.Lang), fd.Type, fd.Requirement().In(app.Lang), strings.Join(vals, " | "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", fd.ID, fd.Label.In(app.Lang), typeName(app, fd.Type), fd.Requirement().In(app.Lang), strings.Join(vals, " | "))
 	}
 	tw.Flush()
 	fmt.Fprintln(app.Out, app.T("\nDokumen:", "\nDocuments:"))
@@ -112,4 +113,18 @@ func checkText(err error) lang.Text {
 		return ce.Message
 	}
 	return lang.Text{ID: err.Error(), EN: err.Error()}
+}
+
+// typeName is a field type as people call it.
+func typeName(app *App, t forms.FieldType) string {
+	names := map[forms.FieldType][2]string{
+		forms.TypeText: {"teks", "text"}, forms.TypeName: {"nama", "name"}, forms.TypeDate: {"tanggal", "date"},
+		forms.TypeEnum: {"pilihan", "choice"}, forms.TypeBool: {"ya/tidak", "yes/no"}, forms.TypeInt: {"bilangan", "whole number"},
+		forms.TypeNIK: {"NIK", "NIK"}, forms.TypeKK: {"nomor KK", "KK number"}, forms.TypePhone: {"telepon", "phone"},
+		forms.TypeEmail: {"surel", "e-mail"}, forms.TypeCountry: {"negara", "country"}, forms.TypeDocuments: {"dokumen", "documents"},
+	}
+	if n, ok := names[t]; ok {
+		return app.T(n[0], n[1])
+	}
+	return string(t)
 }

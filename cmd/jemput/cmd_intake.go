@@ -18,17 +18,18 @@ import (
 )
 
 type intakeOptions struct {
-	Form        string
-	Data        string
-	FromRoster  int
-	Resume      string
-	Photo       string
-	Overrides   []string
-	Receipt     string
-	Format      string
-	Print       bool
-	Printer     string
-	Interactive bool
+	Form          string
+	Data          string
+	FromRoster    int
+	ConfirmRoster bool
+	Resume        string
+	Photo         string
+	Overrides     []string
+	Receipt       string
+	Format        string
+	Print         bool
+	Printer       string
+	Interactive   bool
 
 	OverrideReasons map[string]string // Overrides parsed, before the run
 }
@@ -67,6 +68,7 @@ keeps the entry as a draft: resume it with --resume ID.`,
 	f.StringVar(&opts.Form, "form", "", "form: passport or stay-permit (default: the data's \"form\", else passport)")
 	f.StringVar(&opts.Data, "data", "", "applicant data as JSON: a file, or - for standard input")
 	f.IntVar(&opts.FromRoster, "from-roster", 0, "complete entry N of the event's roster (see jemput roster list)")
+	f.BoolVar(&opts.ConfirmRoster, "confirm-roster", false, "complete the roster entry even though the name or NIK disagrees with it")
 	f.StringVar(&opts.Resume, "resume", "", "resume the draft with this id")
 	f.StringVar(&opts.Photo, "photo", "", "applicant photo (JPEG)")
 	f.StringArrayVar(&opts.Overrides, "override", nil, "accept an overridable error on FIELD, with the reason: FIELD=REASON (repeatable)")
@@ -85,7 +87,7 @@ func parseOverrides(list []string) (map[string]string, error) {
 		field, reason, ok := strings.Cut(o, "=")
 		field, reason = strings.TrimSpace(field), strings.TrimSpace(reason)
 		if !ok || field == "" || reason == "" {
-			return nil, cli.Usagef("--override %q: want FIELD=REASON, with a reason", o)
+			return nil, cli.UsageT("--override %q: tulis ISIAN=ALASAN, dengan alasannya", "--override %q: want FIELD=REASON, with a reason", o)
 		}
 		m[field] = reason
 	}
@@ -143,7 +145,7 @@ func runIntake(ctx context.Context, app *App, opts *intakeOptions) error {
 	// One path for every way in: the service starts from the roster entry
 	// and the draft, puts the data (or the answers) on top, and checks them
 	// in the same context at the terminal as in Capture.
-	in := intake.CaptureInput{FormID: opts.Form, Overrides: overrides, Photo: photo, RosterNo: opts.FromRoster, DraftID: opts.Resume}
+	in := intake.CaptureInput{FormID: opts.Form, Overrides: overrides, Photo: photo, RosterNo: opts.FromRoster, DraftID: opts.Resume, RosterConfirmed: opts.ConfirmRoster}
 	if opts.Data != "" {
 		if in.Data, err = app.readData(opts.Data); err != nil {
 			return err
@@ -161,7 +163,7 @@ func runIntake(ctx context.Context, app *App, opts *intakeOptions) error {
 		return err
 	}
 	in.FormID, in.DraftID = entry.Form.ID, entry.Draft.ID
-	return newPrompter(app, svc, entry).run(ctx, entry.Values, in, *opts)
+	return newPrompter(app, svc, entry).run(ctx, entry.Values, in, *opts, entry.Draft.ID != "")
 }
 
 // readPhoto reads and checks the photo given with --photo; nil for none.

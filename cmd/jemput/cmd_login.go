@@ -83,10 +83,10 @@ func runLogin(ctx context.Context, app *App, opts *loginOptions) error {
 	}
 	if app.JSON {
 		m := officerJSON(o)
-		m["session_until"] = sess.Until.Format(time.RFC3339)
+		m["session_until"] = app.inZone(sess.Until).Format(time.RFC3339)
 		return app.WriteJSON(m)
 	}
-	app.Say("Selamat bertugas, %s (%s). Sesi sampai %s.", "Welcome, %s (%s). The session lasts until %s.", o.Name, roleName(app, o.Role), sess.Until.Format("2006-01-02 15:04"))
+	app.Say("Selamat bertugas, %s (%s). Sesi sampai %s.", "Welcome, %s (%s). The session lasts until %s.", o.Name, roleName(app, o.Role), app.when(sess.Until))
 	return nil
 }
 

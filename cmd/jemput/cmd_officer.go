@@ -31,7 +31,7 @@ func newOfficerAddCommand(app *App, runF func(context.Context, *officerAddOption
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Role != "officer" && opts.Role != "supervisor" {
-				return cli.Usagef("--role must be officer or supervisor, not %q", opts.Role)
+				return cli.UsageT("--role harus officer (petugas) atau supervisor (pengawas), bukan %q", "--role must be officer or supervisor, not %q", opts.Role)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -110,7 +110,7 @@ func runOfficerList(ctx context.Context, app *App, opts *officerListOptions) err
 	for _, o := range list {
 		state := app.T("aktif", "active")
 		if app.Now().Before(o.LockedUntil) {
-			state = app.T("terkunci sampai ", "locked until ") + o.LockedUntil.Format("2006-01-02 15:04")
+			state = app.T("terkunci sampai ", "locked until ") + app.when(o.LockedUntil)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.NIP, o.Name, roleName(app, o.Role), state)
 	}

@@ -48,10 +48,10 @@ func newReceiptCommand(app *App, runF func(context.Context, *receiptOptions) err
 // right, before anything is opened.
 func checkReceiptOutput(o receiptOutput) error {
 	if o.Format != "a4" && o.Format != "80mm" {
-		return cli.Usagef("--format must be a4 or 80mm, not %q", o.Format)
+		return cli.UsageT("--format harus a4 atau 80mm, bukan %q", "--format must be a4 or 80mm, not %q", o.Format)
 	}
 	if o.Printer != "" && !o.Print {
-		return cli.Usagef("--printer goes with --print")
+		return cli.UsageT("--printer hanya bersama --print", "--printer goes with --print")
 	}
 	return nil
 }
@@ -125,9 +125,9 @@ func runReceiptVerify(ctx context.Context, app *App, opts *receiptVerifyOptions)
 	}
 	if app.JSON {
 		return app.WriteJSON(map[string]any{"valid": true, "kit": p.Kit, "number": p.Number, "nik_masked": p.NIKMasked, "name": p.Name,
-			"issued": p.Issued, "fee": p.Fee, "version": p.Version, "copy": p.Copy})
+			"issued": app.inZone(p.Issued), "fee": p.Fee, "version": p.Version, "copy": p.Copy})
 	}
 	app.Say("SAH: %s, %s, NIK %s, diterbitkan %s oleh kit %s", "VALID: %s, %s, NIK %s, issued %s by kit %s",
-		p.Number, p.Name, p.NIKMasked, p.Issued.Local().Format("2006-01-02 15:04"), p.Kit)
+		p.Number, p.Name, p.NIKMasked, app.when(p.Issued), p.Kit)
 	return nil
 }

@@ -76,16 +76,16 @@ func runReview(ctx context.Context, app *App, opts *reviewOptions) error {
 		}
 		for _, w := range it.Warnings {
 			if w.Code != "duplicate_nik" {
-				notes = append(notes, w.Field+": "+w.Code)
+				notes = append(notes, w.Message.In(app.Lang)) // a sentence, not a code
 			}
 		}
 		for _, o := range it.App.Doc.Overridden {
-			notes = append(notes, app.T("diloloskan ", "overridden ")+o.Field)
+			notes = append(notes, app.T("diloloskan: ", "overridden: ")+o.Message.In(app.Lang)+app.T(" (alasan: ", " (reason: ")+o.Reason+")")
 		}
 		if len(it.Blocking) == 0 {
 			ready++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.App.Number, it.App.Status, name, it.Officer.Name, strings.Join(notes, "; "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.App.Number, it.App.Status.Label().In(app.Lang), name, it.Officer.Name, strings.Join(notes, "; "))
 	}
 	tw.Flush()
 	app.Note("%d siap disetujui dengan: jemput review approve --all", "%d can be approved with: jemput review approve --all", ready)

@@ -118,23 +118,38 @@ func runRosterList(ctx context.Context, app *App, opts *rosterListOptions) error
 	if app.JSON {
 		out := []map[string]any{}
 		for _, e := range list {
-			m := map[string]any{"no": e.No, "line": e.Line, "values": e.Values}
-			if e.AppID != "" {
-				m["application_id"] = e.AppID
+			m := map[string]any{"no": e.No, "line": e.Line, "values": e.Values, "state": "waiting"}
+			if e.App != nil {
+				m["application_id"], m["number"], m["status"] = e.App.ID, e.App.Number, string(e.App.Status)
+				m["state"] = "done"
+				if e.App.Status == intake.StatusDraft {
+					m["state"] = "draft"
+				}
 			}
 			out = append(out, m)
 		}
 		return app.WriteJSON(out)
 	}
 	tw := tabwriter.NewWriter(app.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, app.T("NO\tNAMA\tNIK\tJENIS\tSTATUS", "NO\tNAME\tNIK\tTYPE\tSTATE"))
+	fmt.Fprintln(tw, app.T("NO\tNAMA\tNIK\tJENIS\tKEADAAN\tPERMOHONAN", "NO\tNAME\tNIK\tTYPE\tSTATE\tAPPLICATION"))
 	for _, e := range list {
-		state := app.T("menunggu", "waiting")
-		if e.AppID != "" {
-			state = app.T("sudah", "done")
+		state, ref := app.T("menunggu", "waiting"), "-"
+		if e.App != nil {
+			state, ref = app.T("selesai", "done"), e.App.Ref()
+			if e.App.Status == intake.StatusDraft {
+				state, ref = app.T("draf", "draft"), e.App.ID[:8]
+			}
 		}
 		nik, _ := e.Values["nik"].(string)
-		fmt.Fprintf(tw, "%d\t%v\t%s\t%v\t%s\n", e.No, e.Values["full_name"], maskNIK(nik), e.Values["application_type"], state)
+		typ := fmt.Sprint(e.Values["application_type"])
+		if f, err := forms.Get(intake.DefaultForm); err == nil {
+			if fd, ok := f.Field("application_type"); ok {
+				if c, ok := fd.Choice(typ); ok {
+					typ = c.Label.In(app.Lang)
+				}
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%v\t%s\t%s\t%s\t%s\n", e.No, e.Values["full_name"], maskNIK(nik), typ, state, ref)
 	}
 	return tw.Flush()
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/jemput/jemput/intake"
 	ksync "github.com/jemput/jemput/sync"
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -252,38 +251,6 @@ func runSyncContinuous(ctx context.Context, app *App, opts *syncOptions, k synci
 	}
 }
 
-// progress shows a bar on a terminal and plain lines elsewhere, on stderr.
-func (a *App) progress() func(phase string, done, total int64) {
-	var bar *progressbar.ProgressBar
-	var barPhase string
-	last := time.Time{}
-	tty := false
-	if f, ok := a.Err.(*os.File); ok && isTerminalFile(f) {
-		tty = true
-	}
-	return func(phase string, done, total int64) {
-		if tty {
-			if bar == nil || barPhase != phase {
-				if bar != nil {
-					bar.Finish()
-				}
-				bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(a.Err), progressbar.OptionSetDescription(phase),
-					progressbar.OptionShowBytes(phase == "photos"), progressbar.OptionClearOnFinish())
-				barPhase = phase
-			}
-			bar.Set64(done)
-			return
-		}
-		switch {
-		case total <= 0:
-			// the office's statuses: how many is not known in advance
-		case done == total || time.Since(last) > 5*time.Second:
-			fmt.Fprintf(a.Err, "%s: %d/%d\n", phase, done, total)
-			last = time.Now()
-		}
-	}
-}
-
 type syncExportOptions struct {
 	Out   string
 	Force bool
@@ -491,7 +458,7 @@ func runSyncLimits(ctx context.Context, app *App, opts *syncLimitsOptions) error
 		// Checked here, not before the run, so that a caller who may not
 		// set limits hears that first, as before.
 		if l.MaxDays < 0 || l.MaxApps < 0 {
-			return cli.Usagef("--days and --apps must be 0 (no limit) or more")
+			return cli.UsageT("--days dan --apps harus 0 (tanpa batas) atau lebih", "--days and --apps must be 0 (no limit) or more")
 		}
 		if err := k.svc.SetLimits(ctx, l); err != nil {
 			return err
@@ -515,7 +482,7 @@ func runSyncLimits(ctx context.Context, app *App, opts *syncLimitsOptions) error
 func checkOfficeURL(raw string, insecure bool) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return cli.Usagef("--central %q: want https://HOST[:PORT]", raw)
+		return cli.UsageT("--central %q: tulis https://HOST[:PORT]", "--central %q: want https://HOST[:PORT]", raw)
 	}
 	if u.Scheme == "https" || insecure {
 		return nil

@@ -86,7 +86,7 @@ func (app *App) doctorSecurity(ctx context.Context, kit intake.Kit, check func(b
 		where = app.T("folder sementara per pengguna (tidak ada $XDG_RUNTIME_DIR: bisa bertahan setelah laptop dinyalakan ulang)", "a per-user temporary folder (no $XDG_RUNTIME_DIR: it may survive a reboot)")
 	}
 	if app.session != nil {
-		check(true, "sesi di %s, %s, sampai %s", "session in %s, %s, until %s", dir, where, app.session.Until.In(time.Local).Format("2006-01-02 15:04"))
+		check(true, "sesi di %s, %s, sampai %s", "session in %s, %s, until %s", dir, where, app.when(app.session.Until))
 		key, err := app.deviceKey()
 		check(err == nil && bytes.Equal(key.Public().(ed25519.PublicKey), kit.PublicKey), "kunci perangkat (tersegel) cocok dengan kit", "device key (sealed) matches the kit")
 	} else {
@@ -107,7 +107,7 @@ func (app *App) doctorSecurity(ctx context.Context, kit intake.Kit, check func(b
 	check(err == nil && len(rep.Problems) == 0, "log audit utuh (%d entri%s)%s", "audit log intact (%d entries%s)%s", rep.Entries, keyed, findingsList(rep.Problems))
 	if !rep.Last.IsZero() {
 		check(!app.Now().Before(rep.Last.Add(-time.Minute)), "jam laptop (%s) tidak di belakang entri audit terakhir (%s)", "the laptop's clock (%s) is not behind the last audit entry (%s)",
-			app.Now().Format("2006-01-02 15:04"), rep.Last.Format("2006-01-02 15:04"))
+			app.when(app.Now()), app.when(rep.Last))
 	}
 	// What only a supervisor's key can check.
 	if app.session == nil || !app.db.Supervisor() {

@@ -86,11 +86,20 @@ var flagTests = map[string]func(*testing.T){
 	"init": func(t *testing.T) {
 		checkFlags(t, newInitCommand, []flagCase[initOptions]{
 			{args: []string{"--kit-code", "KTB01", "--office", "Kantor Imigrasi Batulicin", "--supervisor-nip", nip, "--supervisor-name", "Siti"},
-				want: initOptions{KitCode: "KTB01", Office: "Kantor Imigrasi Batulicin", NIP: nip, Name: "Siti"}},
+				want: initOptions{KitCode: "KTB01", Office: "Kantor Imigrasi Batulicin", NIP: nip, Name: "Siti", Province: "63"}},
+			{args: []string{"--kit-code", "KTB01", "--office", "O", "--supervisor-nip", nip, "--supervisor-name", "Siti", "--province", "31", "--zone", "Asia/Jakarta"},
+				want: initOptions{KitCode: "KTB01", Office: "O", NIP: nip, Name: "Siti", Province: "31", Zone: "Asia/Jakarta"}},
 			{args: []string{"--kit-code", "KTB01", "--office", "O", "--supervisor-nip", nip, "--supervisor-name", "Siti", "--pin-stdin"},
-				want: initOptions{KitCode: "KTB01", Office: "O", NIP: nip, Name: "Siti", PIN: pinSource{stdin: true}}},
+				want: initOptions{KitCode: "KTB01", Office: "O", NIP: nip, Name: "Siti", Province: "63", PIN: pinSource{stdin: true}}},
 			{args: []string{"--kit-code", "KTB01", "--office", "O", "--supervisor-nip", nip}, wantErr: `required flag(s) "supervisor-name" not set`},
 			{args: []string{"KTB01"}, wantErr: `unknown command "KTB01"`},
+		})
+	},
+	"zone": func(t *testing.T) {
+		checkFlags(t, newZoneCommand, []flagCase[zoneOptions]{
+			{args: nil, want: zoneOptions{}},
+			{args: []string{"Asia/Jakarta"}, want: zoneOptions{Set: "Asia/Jakarta"}},
+			{args: []string{"Asia/Jakarta", "x"}, wantErr: "accepts at most 1 arg"},
 		})
 	},
 	"officer add": func(t *testing.T) {
@@ -225,6 +234,7 @@ var flagTests = map[string]func(*testing.T){
 					Overrides:       []string{"full_name=sesuai KTP", " mother_name = seperti di KK "},
 					OverrideReasons: map[string]string{"full_name": "sesuai KTP", "mother_name": "seperti di KK"}}},
 			{args: []string{"--from-roster", "3", "--interactive"}, want: intakeOptions{FromRoster: 3, Interactive: true, Format: "a4", OverrideReasons: map[string]string{}}},
+			{args: []string{"--from-roster", "3", "--confirm-roster", "--data", "d.json"}, want: intakeOptions{FromRoster: 3, ConfirmRoster: true, Data: "d.json", Format: "a4", OverrideReasons: map[string]string{}}},
 			{args: []string{"--resume", "0b5f1c2e"}, want: intakeOptions{Resume: "0b5f1c2e", Format: "a4", OverrideReasons: map[string]string{}}},
 			{args: []string{"--format", "letter"}, wantErr: `--format must be a4 or 80mm, not "letter"`},
 			{args: []string{"--printer", "kasir"}, wantErr: "--printer goes with --print"},
@@ -259,9 +269,10 @@ var flagTests = map[string]func(*testing.T){
 			{args: []string{"a1", "--data", "-", "--photo", "new.jpg", "--reason", "salah ketik", "--override", "full_name=sesuai KTP"},
 				want: appEditOptions{Ref: "a1", Data: "-", Photo: "new.jpg", Reason: "salah ketik",
 					Overrides: []string{"full_name=sesuai KTP"}, OverrideReasons: map[string]string{"full_name": "sesuai KTP"}}},
-			{args: []string{"a1"}, wantErr: "give the whole corrected data with --data FILE.json"},
+			{args: []string{"a1"}, want: appEditOptions{Ref: "a1", OverrideReasons: map[string]string{}}}, // field by field
+			{args: []string{"a1", "--interactive"}, want: appEditOptions{Ref: "a1", Interactive: true, OverrideReasons: map[string]string{}}},
 			{args: []string{"a1", "--data", "d.json", "--override", "full_name"}, wantErr: "want FIELD=REASON"},
-			{args: []string{"a1", "--override", "full_name"}, wantErr: "want FIELD=REASON"}, // before --data, as before
+			{args: []string{"a1", "--override", "full_name"}, wantErr: "want FIELD=REASON"},
 			{args: []string{"--data", "d.json"}, wantErr: "accepts 1 arg(s), received 0"},
 		})
 	},

@@ -34,6 +34,7 @@ type roleRow struct {
 var roleTable = []roleRow{
 	{"jemput init", needNothing, "makes the kit and its first supervisor"},
 	{"jemput login", needNothing, "NIP and PIN; opens the kit's key"},
+	{"jemput help", needNothing, "guides in both languages"},
 	{"jemput forms list", needNothing, ""},
 	{"jemput forms show", needNothing, ""},
 	{"jemput receipt verify", needNothing, "reads the QR text only"},

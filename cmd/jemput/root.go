@@ -34,7 +34,12 @@ func (e *exitCodeError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer, getenv func(string) string) int {
 	app := &App{IO: cli.IO{In: in, Out: out, Err: errw, Lang: cli.DefaultLang(getenv)}, Getenv: getenv}
 	defer app.Close()
+	// --lang and --json anywhere on the line, read before the commands are
+	// built: the help texts, and an error in the flags themselves, are then
+	// in the language asked for, and JSON when asked for.
+	app.Lang, app.JSON = scanLangJSON(args, app.Lang)
 	root := newRootCommand(app)
+	localize(root, app.Lang)
 	root.SetArgs(args)
 	root.SetIn(in)
 	root.SetOut(out)
@@ -54,22 +59,46 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer, 
 	return cli.ExitError
 }
 
+// scanLangJSON finds --lang id|en (or --lang=…) and --json before a "--".
+func scanLangJSON(args []string, def string) (lang string, asJSON bool) {
+	lang = def
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return lang, asJSON
+		case a == "--json" || a == "--json=true":
+			asJSON = true
+		case a == "--lang" && i+1 < len(args):
+			if v := args[i+1]; v == "id" || v == "en" {
+				lang = v
+			}
+			i++
+		case strings.HasPrefix(a, "--lang="):
+			if v := strings.TrimPrefix(a, "--lang="); v == "id" || v == "en" {
+				lang = v
+			}
+		}
+	}
+	return lang, asJSON
+}
+
 func newRootCommand(app *App) *cobra.Command {
 	var home, lang string
 	root := &cobra.Command{
 		Use:   "jemput",
-		Short: "Field kit for offline passport intake / Kit lapangan penerimaan permohonan paspor tanpa jaringan",
+		Short: "Field kit for offline passport intake",
 		Long: `jemput takes passport applicants offline at a mobile service event
 (jemput bola, Eazy Paspor), stores them in a local database and prints each
 applicant a receipt; at the end of the day the supervisor approves the day's
 work and sends it to the central office (jemput sync), or on a USB stick
-(jemput sync export). Messages follow --lang id|en. See README.md for a day
-at an event.
-
-jemput menerima pemohon paspor tanpa jaringan di acara layanan keliling,
-menyimpannya di basis data lokal dan mencetak tanda terima; di akhir hari
-pengawas menyetujui dan mengirimkannya ke kantor pusat.`,
-		Version:       version,
+(jemput sync export). Messages, help included, follow --lang id|en (anywhere
+on the line), else LANG. See README.md for a day at an event.`,
+		Version: version,
+		// Args set, so that cobra does not guess at subcommands before it
+		// knows the persistent flags (--lang id was read as command "id").
+		Args:          cobra.NoArgs,
+		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -79,7 +108,7 @@ pengawas menyetujui dan mengirimkannya ke kantor pusat.`,
 			}
 			if lang != "" {
 				if lang != "id" && lang != "en" {
-					return cli.Usagef("--lang must be id or en, not %q", lang)
+					return cli.UsageT("--lang harus id atau en, bukan %q", "--lang must be id or en, not %q", lang)
 				}
 				app.Lang = lang
 			}
@@ -118,41 +147,42 @@ pengawas menyetujui dan mengirimkannya ke kantor pusat.`,
 		newPurgeCommand(app, nil),
 		newDoctorCommand(app, nil),
 		newReportCommand(app),
+		newZoneCommand(app, nil),
 		newMirrorCommand(app),
 		newRestoreCommand(app, nil),
 	)
 	root.SetHelpCommand(newHelpCommand(app, root, nil))
+	addCompletions(app, root)
 	return root
 }
 
 // printError says what went wrong once, on stderr: one "error:" line, the
 // fields at fault below it when there are several, and a hint where one
-// helps. With --json a refused input is also printed on stdout as an object
-// with its errors.
+// helps. A library's or the system's own error is first put into a
+// sentence with a hint (explain). With --json the same is also printed on
+// stdout as one object: {"code", "message", "hint", "errors": [...]}.
 func (a *App) printError(err error) {
-	var e *intake.Error
-	if !errors.As(err, &e) {
-		fmt.Fprintf(a.Err, "error: %v\n", err)
-		return
-	}
-	if a.JSON && len(e.Issues) > 0 {
-		a.WriteJSON(map[string]any{"code": e.Code, "errors": a.issuesJSON(e.Issues)})
-	}
+	e := explain(err)
+	pre := a.T("galat: ", "error: ")
 	var hints []string
+	var lines []string
 	switch len(e.Issues) {
 	case 0:
-		fmt.Fprintf(a.Err, "error: %s\n", e.Message.In(a.Lang))
+		msg := e.Message.In(a.Lang)
+		if e.Code == intake.CodeInternal && e.Err != nil && e.Message.IsZero() {
+			msg = a.T("terjadi kesalahan", "something went wrong")
+		}
+		lines = append(lines, pre+msg)
 	case 1:
 		is := e.Issues[0]
 		if is.Message != e.Message {
-			fmt.Fprintf(a.Err, "error: %s\n", e.Message.In(a.Lang))
-			fmt.Fprintf(a.Err, "  %s\n", a.issueLine(is))
+			lines = append(lines, pre+e.Message.In(a.Lang), "  "+a.issueLine(is))
 			break
 		}
 		if is.Field != "" {
-			fmt.Fprintf(a.Err, "error: %s: %s\n", is.Field, is.Message.In(a.Lang))
+			lines = append(lines, pre+is.Field+": "+is.Message.In(a.Lang))
 		} else {
-			fmt.Fprintf(a.Err, "error: %s\n", is.Message.In(a.Lang))
+			lines = append(lines, pre+is.Message.In(a.Lang))
 		}
 		hints = a.issueHints(is)
 	default:
@@ -160,19 +190,40 @@ func (a *App) printError(err error) {
 		if e.Code == intake.CodeInvalid && msg == a.T("data ditolak", "input refused") {
 			msg = fmt.Sprintf(a.T("data ditolak: %d masalah", "input refused: %d problems"), len(e.Issues))
 		}
-		fmt.Fprintf(a.Err, "error: %s\n", msg)
+		lines = append(lines, pre+msg)
 		for _, is := range e.Issues {
-			fmt.Fprintf(a.Err, "  %s\n", a.issueLine(is))
+			lines = append(lines, "  "+a.issueLine(is))
 		}
 	}
 	if e.Err != nil && e.Code == intake.CodeInternal {
-		fmt.Fprintf(a.Err, "  (%v)\n", e.Err)
+		lines = append(lines, fmt.Sprintf("  (%v)", e.Err))
 	}
-	if h := hintFor(e).In(a.Lang); h != "" {
+	h := hintFor(e).In(a.Lang)
+	if h == "" && e.Code == intake.CodeInternal {
+		h = a.T("jalankan jemput doctor; bila berulang, sampaikan pesan ini kepada pengawas",
+			"run jemput doctor; if it happens again, give this message to the supervisor")
+	}
+	if h != "" {
 		hints = append(hints, h)
 	}
+	for _, l := range lines {
+		fmt.Fprintln(a.Err, l)
+	}
 	for _, h := range hints {
-		fmt.Fprintf(a.Err, "hint: %s\n", h)
+		fmt.Fprintf(a.Err, "%s%s\n", a.T("petunjuk: ", "hint: "), h)
+	}
+	if a.JSON {
+		m := map[string]any{"code": e.Code, "message": strings.TrimPrefix(lines[0], pre)}
+		if len(hints) > 0 {
+			m["hint"] = strings.Join(hints, "; ")
+		}
+		if len(e.Issues) > 0 {
+			m["errors"] = a.issuesJSON(e.Issues)
+		}
+		if e.Err != nil && e.Code == intake.CodeInternal {
+			m["cause"] = e.Err.Error()
+		}
+		a.WriteJSON(m)
 	}
 }
 

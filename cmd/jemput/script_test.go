@@ -103,6 +103,15 @@ func TestScript(t *testing.T) {
 					}
 				}
 				return true, nil
+			case "pty":
+				// script(1) from util-linux runs a command at a pseudo-terminal
+				if _, err := exec.LookPath("script"); err != nil {
+					if os.Getenv("CI") != "" {
+						return false, fmt.Errorf("script(1) is not installed (scripts/tools installs bsdutils)")
+					}
+					return false, nil
+				}
+				return true, nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},

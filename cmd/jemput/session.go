@@ -122,7 +122,7 @@ func (a *App) loadSession(ctx context.Context) error {
 	}
 	if !a.Now().Before(s.Until) {
 		a.removeSession()
-		a.Note("sesi berakhir pukul %s; masuk lagi (jemput login)", "the session ended at %s; log in again (jemput login)", s.Until.Format("2006-01-02 15:04"))
+		a.Note("sesi berakhir pukul %s; masuk lagi (jemput login)", "the session ended at %s; log in again (jemput login)", a.when(s.Until))
 		return nil
 	}
 	if err := a.svc.Unlock(ctx, s.Secret, s.Officer, s.Since, s.Until); err != nil {

@@ -20,14 +20,20 @@ const (
 	ExitUsage = 2 // the command was called wrongly
 )
 
-// UsageError is a mistake in how a command was called.
-type UsageError struct{ Msg string }
+// UsageError is a mistake in how a command was called. Msg is in English;
+// ID, when set, is the same in Indonesian.
+type UsageError struct{ Msg, ID string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
 // Usagef builds a UsageError.
 func Usagef(format string, args ...any) error {
-	return &UsageError{fmt.Sprintf(format, args...)}
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// UsageT builds a UsageError in both languages; both formats take args.
+func UsageT(id, en string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(en, args...), ID: fmt.Sprintf(id, args...)}
 }
 
 // IsUsage reports whether err is a usage mistake: a UsageError, or one of

@@ -1,0 +1,773 @@
+// Package postgres is the office's central.Store in PostgreSQL, through
+// pgx: its migrations, its transactions and the SQL of every central.Tx
+// operation, shaped like central/sqlite so that the two are read side by
+// side.
+//
+// Several office processes may share one database. Nothing exactly-once
+// depends on is kept in a process: nonces, enrollment tokens, upload
+// progress (attachment chunks) and status sequence numbers are rows.
+// Every Update runs at SERIALIZABLE isolation; when PostgreSQL refuses a
+// transaction because a concurrent one changed what it read (serialization
+// failure, deadlock, or a unique key another transaction has just taken),
+// the whole use case runs again on what is now committed. Two processes
+// receiving the same batch at once thus end with one record: the second
+// finds the first's rows and answers duplicate.
+package postgres
+
+import (
+	"context"
+	"crypto/ed25519"
+	"embed"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"math/rand/v2"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/jemput/jemput/central"
+	ksync "github.com/jemput/jemput/sync"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the office's central.Store in a PostgreSQL database.
+type DB struct {
+	pool    *pgxpool.Pool
+	retries atomic.Int64
+}
+
+var _ central.Store = (*DB)(nil)
+
+// Retries of a transaction PostgreSQL refused for a concurrent one: many
+// for serialization failures (they resolve as the other commits), few for
+// a unique key taken (a use case that truly repeats a key fails the same
+// way every time).
+var (
+	maxSerializationRetries = 40
+	maxUniqueRetries        = 3
+)
+
+// IsURL reports whether s names a PostgreSQL database (postgres:// or
+// postgresql://).
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Redact returns the URL with its password replaced by xxxxx, for
+// messages and logs; what cannot be parsed is reduced to its scheme.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		scheme, _, _ := strings.Cut(dsn, "://")
+		return scheme + "://..."
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// Open connects to the database at dsn (a postgres:// URL), checks that
+// it answers, and brings its schema up to date. Errors never hold the
+// URL's password.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL %s: %s", Redact(dsn), scrub(err, dsn))
+	}
+	// Times travel as timestamptz; the session's zone only changes how
+	// PostgreSQL would print them, but keep it fixed.
+	if cfg.ConnConfig.RuntimeParams == nil {
+		cfg.ConnConfig.RuntimeParams = map[string]string{}
+	}
+	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
+		cfg.ConnConfig.RuntimeParams["application_name"] = "jemput-central"
+	}
+	// A process stopped in the middle of a transaction (frozen, its
+	// network gone) must not hold rows the other processes wait for.
+	if _, ok := cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"]; !ok {
+		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60s"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL %s: %s", Redact(dsn), scrub(err, dsn))
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("PostgreSQL %s: %s", Redact(dsn), scrub(err, dsn))
+	}
+	if err := migrate(ctx, pool, migrations, "migrations"); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("PostgreSQL %s: migrations: %w", Redact(dsn), err)
+	}
+	return &DB{pool: pool}, nil
+}
+
+// scrub says what err says without the URL's password, should a driver
+// ever repeat it.
+func scrub(err error, dsn string) string {
+	msg := err.Error()
+	if u, perr := url.Parse(dsn); perr == nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+		}
+		if pw := u.Query().Get("password"); pw != "" {
+			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+		}
+	}
+	return msg
+}
+
+// migrationLock is the advisory lock that lets one process at a time
+// bring the schema up to date (two offices starting at once).
+const migrationLock = 0x6a656d707574 // "jemput"
+
+// migrate runs the migrations in dir of fsys (files *.sql, in name order)
+// that have not run yet, all in one transaction under an advisory lock,
+// recorded in schema_migrations.
+func migrate(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS, dir string) error {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.sql"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	return pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			name       text PRIMARY KEY,
+			applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+			return err
+		}
+		for _, name := range names {
+			base := path.Base(name)
+			var done bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE name = $1)`, base).Scan(&done); err != nil {
+				return err
+			}
+			if done {
+				continue
+			}
+			script, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, string(script)); err != nil {
+				return fmt.Errorf("%s: %w", base, err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (name) VALUES ($1)`, base); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Close closes every connection.
+func (s *DB) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Pool exposes the connections for checks and tests.
+func (s *DB) Pool() *pgxpool.Pool { return s.pool }
+
+// Retries counts the transactions run again since Open because
+// PostgreSQL refused them for a concurrent one.
+func (s *DB) Retries() int64 { return s.retries.Load() }
+
+// Update runs fn in a SERIALIZABLE transaction and commits it if fn
+// returns nil. A transaction PostgreSQL refuses because of a concurrent
+// one is run again from the start, fn included, after a short random
+// pause; when it keeps being refused the error wraps central.ErrBusy.
+func (s *DB) Update(ctx context.Context, fn func(central.Tx) error) error {
+	var serial, unique int
+	for {
+		err := s.run(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable}, true, fn)
+		switch retry(err) {
+		case retrySerialization:
+			serial++
+			if serial > maxSerializationRetries {
+				return fmt.Errorf("%d attempts: %w", serial, wrap(err))
+			}
+		case retryUnique:
+			unique++
+			if unique > maxUniqueRetries {
+				return err
+			}
+		default:
+			return err
+		}
+		s.retries.Add(1)
+		if err := pause(ctx, serial+unique); err != nil {
+			return err
+		}
+	}
+}
+
+// View runs fn in a read-only transaction on one snapshot, always rolled
+// back. Readers do not wait for writers.
+func (s *DB) View(ctx context.Context, fn func(central.Tx) error) error {
+	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, false, fn)
+}
+
+func (s *DB) run(ctx context.Context, opts pgx.TxOptions, commit bool, fn func(central.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return wrap(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := fn(&pgTx{ctx: ctx, tx: tx}); err != nil {
+		return err
+	}
+	if !commit {
+		return nil
+	}
+	return wrap(tx.Commit(ctx))
+}
+
+type retryKind int
+
+const (
+	noRetry retryKind = iota
+	retrySerialization
+	retryUnique
+)
+
+// PostgreSQL's codes for a transaction refused because of another.
+const (
+	codeSerialization = "40001"
+	codeDeadlock      = "40P01"
+	codeUnique        = "23505"
+)
+
+func retry(err error) retryKind {
+	var pe *pgconn.PgError
+	if err == nil || !errors.As(err, &pe) {
+		return noRetry
+	}
+	switch pe.Code {
+	case codeSerialization, codeDeadlock:
+		return retrySerialization
+	case codeUnique:
+		return retryUnique
+	}
+	return noRetry
+}
+
+// pause waits a random time that grows with the attempt, at most about
+// 100 ms, so that transactions refused together do not meet again.
+func pause(ctx context.Context, attempt int) error {
+	ceiling := time.Millisecond << min(attempt, 7)
+	t := time.NewTimer(ceiling/2 + rand.N(ceiling/2+1))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// wrap marks errors a caller can act on: a serialization failure or a
+// deadlock that reaches the caller is central.ErrBusy (trying again may
+// help).
+func wrap(err error) error {
+	if retry(err) == retrySerialization && !errors.Is(err, central.ErrBusy) {
+		return fmt.Errorf("%w (%w)", central.ErrBusy, err)
+	}
+	return err
+}
+
+type pgTx struct {
+	ctx context.Context
+	tx  pgx.Tx
+}
+
+func (t *pgTx) exec(q string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := t.tx.Exec(t.ctx, q, args...)
+	return tag, err
+}
+
+func (t *pgTx) row(q string, args ...any) pgx.Row {
+	return t.tx.QueryRow(t.ctx, q, args...)
+}
+
+// collect reads every row of q with scan.
+func collect[T any](t *pgTx, scan func(pgx.Row) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := t.tx.Query(t.ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return list, err
+		}
+		list = append(list, v)
+	}
+	return list, rows.Err()
+}
+
+func notFound(what, id string, err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%s %q: %w", what, id, central.ErrNotFound)
+	}
+	return err
+}
+
+// ts is a time as stored: NULL for the zero time, else in UTC.
+func ts(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// tm is a stored time read back: the zero time for NULL, else in UTC.
+func tm(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// Office keys.
+
+func (t *pgTx) OfficeKeys() (central.Keys, error) {
+	var k central.Keys
+	var key []byte
+	var created *time.Time
+	err := t.row(`SELECT name, signing_key, age_identity, created_at FROM office WHERE id = 1`).Scan(&k.Name, &key, &k.AgeIdentity, &created)
+	if err != nil {
+		return central.Keys{}, notFound("office", "", err)
+	}
+	if len(key) != ed25519.PrivateKeySize {
+		return central.Keys{}, fmt.Errorf("office signing key: %d bytes, want %d", len(key), ed25519.PrivateKeySize)
+	}
+	k.Signing = ed25519.PrivateKey(key)
+	k.CreatedAt = tm(created)
+	return k, nil
+}
+
+func (t *pgTx) InitOfficeKeys(k central.Keys) error {
+	_, err := t.exec(`INSERT INTO office (id, name, signing_key, age_identity, created_at) VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
+		k.Name, []byte(k.Signing), k.AgeIdentity, ts(k.CreatedAt))
+	return err
+}
+
+func (t *pgTx) SetOfficeName(name string) error {
+	_, err := t.exec(`UPDATE office SET name = $1 WHERE id = 1`, name)
+	return err
+}
+
+// Kits and tokens.
+
+const kitColumns = `k.code, k.public_key, k.added_at, k.enrolled_at,
+	(SELECT count(*) FROM applications a WHERE a.kit = k.code),
+	(SELECT max(received_at) FROM records r WHERE r.kit = k.code)`
+
+func scanKit(sc pgx.Row) (central.Kit, error) {
+	var k central.Kit
+	var pub []byte
+	var added, enrolled, last *time.Time
+	if err := sc.Scan(&k.Code, &pub, &added, &enrolled, &k.Apps, &last); err != nil {
+		return central.Kit{}, err
+	}
+	if len(pub) == ed25519.PublicKeySize {
+		k.PublicKey = ed25519.PublicKey(pub)
+	}
+	k.AddedAt, k.EnrolledAt, k.LastSeen = tm(added), tm(enrolled), tm(last)
+	return k, nil
+}
+
+func (t *pgTx) Kit(code string) (central.Kit, error) {
+	k, err := scanKit(t.row(`SELECT `+kitColumns+` FROM kits k WHERE k.code = $1`, code))
+	if err != nil {
+		return central.Kit{}, notFound("kit", code, err)
+	}
+	return k, nil
+}
+
+func (t *pgTx) Kits() ([]central.Kit, error) {
+	return collect(t, scanKit, `SELECT `+kitColumns+` FROM kits k ORDER BY k.code`)
+}
+
+func (t *pgTx) AddKit(code string, at time.Time) error {
+	_, err := t.exec(`INSERT INTO kits (code, added_at) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING`, code, ts(at))
+	return err
+}
+
+func (t *pgTx) SetKitKey(code string, pub ed25519.PublicKey, at time.Time) error {
+	tag, err := t.exec(`UPDATE kits SET public_key = $1, enrolled_at = $2 WHERE code = $3`, []byte(pub), ts(at), code)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("kit %q: %w", code, central.ErrNotFound)
+	}
+	return nil
+}
+
+func (t *pgTx) AddToken(tok central.Token) error {
+	_, err := t.exec(`INSERT INTO tokens (secret_hash, kit, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		tok.SecretHash, tok.Kit, ts(tok.CreatedAt), ts(tok.ExpiresAt))
+	return err
+}
+
+func (t *pgTx) Token(secretHash string) (central.Token, error) {
+	tok := central.Token{SecretHash: secretHash}
+	var created, expires, used *time.Time
+	err := t.row(`SELECT kit, created_at, expires_at, used_at FROM tokens WHERE secret_hash = $1`, secretHash).Scan(&tok.Kit, &created, &expires, &used)
+	if err != nil {
+		return central.Token{}, notFound("token", "", err)
+	}
+	tok.CreatedAt, tok.ExpiresAt, tok.UsedAt = tm(created), tm(expires), tm(used)
+	return tok, nil
+}
+
+func (t *pgTx) UseToken(secretHash string, at time.Time) error {
+	_, err := t.exec(`UPDATE tokens SET used_at = $1 WHERE secret_hash = $2`, ts(at), secretHash)
+	return err
+}
+
+// SeenNonce records the nonce unless it is held from after pruneBefore.
+// A nonce held from before is forgotten: taken anew, as if pruned. The
+// table itself is pruned by one call in about pruneEvery, chosen by the
+// nonce: a range delete in every request would make concurrent requests
+// conflict (SERIALIZABLE reads the range), for no gain.
+func (t *pgTx) SeenNonce(kit, nonce string, at, pruneBefore time.Time) (bool, error) {
+	h := fnv.New32a()
+	h.Write([]byte(nonce))
+	if h.Sum32()%pruneEvery == 0 {
+		if _, err := t.exec(`DELETE FROM nonces WHERE at < $1`, ts(pruneBefore)); err != nil {
+			return false, err
+		}
+	}
+	tag, err := t.exec(`INSERT INTO nonces (kit, nonce, at) VALUES ($1, $2, $3)
+		ON CONFLICT (kit, nonce) DO UPDATE SET at = excluded.at WHERE nonces.at < $4`, kit, nonce, ts(at), ts(pruneBefore))
+	if err != nil {
+		return false, err
+	}
+	return tag.RowsAffected() == 0, nil
+}
+
+const pruneEvery = 64
+
+// Records and applications.
+
+func (t *pgTx) RecordHash(id string) (string, error) {
+	var h string
+	if err := t.row(`SELECT hash FROM records WHERE id = $1`, id).Scan(&h); err != nil {
+		return "", notFound("record", id, err)
+	}
+	return h, nil
+}
+
+func (t *pgTx) AddRecord(r central.StoredRecord) error {
+	_, err := t.exec(`INSERT INTO records (id, app_id, version, kit, number, hash, body, received_at, via) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		r.ID, r.AppID, r.Version, r.Kit, r.Number, r.Hash, r.Body, ts(r.ReceivedAt), r.Via)
+	return err
+}
+
+const appColumns = `app_id, kit, number, version, form, form_version, kit_status,
+	event_id, event_type, event_name, event_place, event_date, province, regency, district,
+	created_at, received_at, status, status_reason, pickup, updated_at, purpose`
+
+func scanApp(sc pgx.Row) (central.Application, error) {
+	var a central.Application
+	var created, received, updated *time.Time
+	err := sc.Scan(&a.AppID, &a.Kit, &a.Number, &a.Version, &a.Form, &a.FormVersion, &a.KitStatus,
+		&a.Event.ID, &a.Event.Type, &a.Event.Name, &a.Event.Place, &a.Event.Date, &a.Province, &a.Regency, &a.District,
+		&created, &received, &a.Status, &a.Reason, &a.Pickup, &updated, &a.Purpose)
+	if err != nil {
+		return central.Application{}, err
+	}
+	a.CreatedAt, a.ReceivedAt, a.UpdatedAt = tm(created), tm(received), tm(updated)
+	return a, nil
+}
+
+func (t *pgTx) Application(idOrNumber string) (central.Application, error) {
+	a, err := scanApp(t.row(`SELECT `+appColumns+` FROM applications WHERE app_id = $1 OR number = $1 ORDER BY app_id = $1 DESC LIMIT 1`, idOrNumber))
+	if err != nil {
+		return central.Application{}, notFound("application", idOrNumber, err)
+	}
+	return a, nil
+}
+
+func (t *pgTx) PutApplication(a central.Application) error {
+	_, err := t.exec(`INSERT INTO applications (`+appColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+		ON CONFLICT (app_id) DO UPDATE SET kit = excluded.kit, number = excluded.number, version = excluded.version,
+			form = excluded.form, form_version = excluded.form_version, kit_status = excluded.kit_status,
+			event_id = excluded.event_id, event_type = excluded.event_type, event_name = excluded.event_name,
+			event_place = excluded.event_place, event_date = excluded.event_date,
+			province = excluded.province, regency = excluded.regency, district = excluded.district,
+			created_at = excluded.created_at, received_at = excluded.received_at, status = excluded.status,
+			status_reason = excluded.status_reason, pickup = excluded.pickup, updated_at = excluded.updated_at,
+			purpose = excluded.purpose`,
+		a.AppID, a.Kit, a.Number, a.Version, a.Form, a.FormVersion, a.KitStatus,
+		a.Event.ID, a.Event.Type, a.Event.Name, a.Event.Place, a.Event.Date, a.Province, a.Regency, a.District,
+		ts(a.CreatedAt), ts(a.ReceivedAt), a.Status, a.Reason, a.Pickup, ts(a.UpdatedAt), a.Purpose)
+	return err
+}
+
+func (t *pgTx) Applications(f central.AppFilter) ([]central.Application, error) {
+	var where []string
+	var args []any
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where = append(where, fmt.Sprintf("status = $%d", len(args)))
+	}
+	if f.Kit != "" {
+		args = append(args, f.Kit)
+		where = append(where, fmt.Sprintf("kit = $%d", len(args)))
+	}
+	q := `SELECT ` + appColumns + ` FROM applications`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY number, app_id"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	return collect(t, scanApp, q, args...)
+}
+
+func (t *pgTx) AddConflict(c central.Conflict) error {
+	_, err := t.exec(`INSERT INTO conflicts (record_id, kit, held_hash, offered_hash, body, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (record_id, offered_hash) DO NOTHING`,
+		c.RecordID, c.Kit, c.HeldHash, c.OfferedHash, c.Body, ts(c.At))
+	return err
+}
+
+func scanConflict(sc pgx.Row) (central.Conflict, error) {
+	var c central.Conflict
+	var at *time.Time
+	if err := sc.Scan(&c.RecordID, &c.Kit, &c.HeldHash, &c.OfferedHash, &c.Body, &at); err != nil {
+		return central.Conflict{}, err
+	}
+	c.At = tm(at)
+	return c, nil
+}
+
+func (t *pgTx) Conflicts(kit string) ([]central.Conflict, error) {
+	return collect(t, scanConflict, `SELECT record_id, kit, held_hash, offered_hash, body, at FROM conflicts WHERE $1 = '' OR kit = $1 ORDER BY id`, kit)
+}
+
+func (t *pgTx) AddAudit(kit string, e ksync.AuditEntry, at time.Time) error {
+	_, err := t.exec(`INSERT INTO audit (kit, seq, at, officer, action, entity, entity_id, reason, detail, prev_hash, hash, received_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (kit, seq) DO NOTHING`,
+		kit, e.Seq, ts(e.At), e.Officer, e.Action, e.Entity, e.EntityID, e.Reason, e.Detail, e.PrevHash, e.Hash, ts(at))
+	return err
+}
+
+func (t *pgTx) AuditHash(kit string, seq int64) (string, error) {
+	var h string
+	err := t.row(`SELECT hash FROM audit WHERE kit = $1 AND seq = $2`, kit, seq).Scan(&h)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return h, err
+}
+
+// Attachments.
+
+func (t *pgTx) Attachment(sha string) (central.Attachment, error) {
+	a := central.Attachment{SHA256: sha}
+	var updated *time.Time
+	err := t.row(`SELECT total, held, complete, kit, updated_at FROM attachments WHERE sha256 = $1`, sha).Scan(&a.Total, &a.Held, &a.Complete, &a.Kit, &updated)
+	if err != nil {
+		return central.Attachment{}, notFound("attachment", sha, err)
+	}
+	a.UpdatedAt = tm(updated)
+	return a, nil
+}
+
+func (t *pgTx) PutAttachment(a central.Attachment) error {
+	_, err := t.exec(`INSERT INTO attachments (sha256, total, held, complete, kit, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (sha256) DO UPDATE SET total = excluded.total, held = excluded.held, complete = excluded.complete, updated_at = excluded.updated_at`,
+		a.SHA256, a.Total, a.Held, a.Complete, a.Kit, ts(a.UpdatedAt))
+	return err
+}
+
+func (t *pgTx) AddChunk(sha string, offset int64, data []byte) error {
+	_, err := t.exec(`INSERT INTO attachment_chunks (sha256, byte_offset, data) VALUES ($1, $2, $3)`, sha, offset, data)
+	return err
+}
+
+// Chunks joins the chunks as it reads them, each of which must start where
+// the bytes before it end.
+func (t *pgTx) Chunks(sha string) ([]byte, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT byte_offset, data FROM attachment_chunks WHERE sha256 = $1 ORDER BY byte_offset`, sha)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var all []byte
+	for rows.Next() {
+		var off int64
+		var b []byte
+		if err := rows.Scan(&off, &b); err != nil {
+			return nil, err
+		}
+		if off != int64(len(all)) {
+			return nil, fmt.Errorf("attachment %s: chunk at %d after %d bytes", sha, off, len(all))
+		}
+		all = append(all, b...)
+	}
+	return all, rows.Err()
+}
+
+func (t *pgTx) DeleteChunks(sha string) error {
+	_, err := t.exec(`DELETE FROM attachment_chunks WHERE sha256 = $1`, sha)
+	return err
+}
+
+func (t *pgTx) CompleteAttachment(sha string, data []byte, at time.Time) error {
+	if _, err := t.exec(`UPDATE attachments SET data = $1, held = $2, total = $2, complete = true, updated_at = $3 WHERE sha256 = $4`,
+		data, int64(len(data)), ts(at), sha); err != nil {
+		return err
+	}
+	return t.DeleteChunks(sha)
+}
+
+// Statuses.
+
+// AddStatus numbers the status one past the highest held. Two processes
+// adding statuses at once both read the same highest number; the second
+// to commit is refused (serialization failure or the primary key) and
+// runs again, so that numbers follow the order of commits: a kit that
+// has read up to seq n never misses a status numbered n or less that
+// commits later, as a sequence's numbers would allow.
+func (t *pgTx) AddStatus(kit string, s ksync.Status) (int64, error) {
+	var seq int64
+	err := t.row(`INSERT INTO statuses (seq, app_id, kit, number, status, reason, pickup, at, visit_id)
+		SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7, $8 FROM statuses
+		RETURNING seq`,
+		s.AppID, kit, s.Number, s.Status, s.Reason, s.Pickup, ts(s.At), s.VisitID).Scan(&seq)
+	return seq, err
+}
+
+func scanStatus(sc pgx.Row) (ksync.Status, error) {
+	var s ksync.Status
+	var at *time.Time
+	if err := sc.Scan(&s.Seq, &s.AppID, &s.Number, &s.Status, &s.Reason, &s.Pickup, &at, &s.VisitID); err != nil {
+		return ksync.Status{}, err
+	}
+	s.At = tm(at)
+	return s, nil
+}
+
+// Statuses answers an empty list, not nil, when there are none: the kit is
+// sent "statuses": [].
+func (t *pgTx) Statuses(kit string, after int64, limit int) ([]ksync.Status, error) {
+	list, err := collect(t, scanStatus, `SELECT seq, app_id, number, status, reason, pickup, at, visit_id FROM statuses WHERE kit = $1 AND seq > $2 ORDER BY seq LIMIT $3`, kit, after, limit)
+	if err == nil && list == nil {
+		list = []ksync.Status{}
+	}
+	return list, err
+}
+
+// Demand.
+
+func (t *pgTx) Demand(by string) ([]central.DemandRow, error) {
+	var key, extra string
+	switch by {
+	case central.ByDistrict:
+		key, extra = "district", "max(regency)"
+	case central.ByEvent:
+		key, extra = "event_id", "max(event_name || ', ' || event_place || ', ' || event_date)"
+	case central.ByMonth:
+		// The event's local date, not the UTC time of capture.
+		key, extra = `coalesce(nullif(substr(event_date, 1, 7), ''), to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM'), '') COLLATE "C"`, "''"
+	default:
+		return nil, fmt.Errorf("demand by %q: want district, event or month", by)
+	}
+	scan := func(sc pgx.Row) (central.DemandRow, error) {
+		var r central.DemandRow
+		var extra string
+		if err := sc.Scan(&r.Key, &extra, &r.Applications, &r.Accepted, &r.Rejected, &r.Ready); err != nil {
+			return central.DemandRow{}, err
+		}
+		if by == central.ByDistrict {
+			r.Regency = extra
+		} else {
+			r.Label = extra
+		}
+		return r, nil
+	}
+	return collect(t, scan, `SELECT `+key+`, coalesce(`+extra+`, ''), count(*),
+		count(*) FILTER (WHERE status = 'accepted'), count(*) FILTER (WHERE status = 'rejected'), count(*) FILTER (WHERE status = 'ready')
+		FROM applications GROUP BY 1 ORDER BY 1`)
+}
+
+// Visits and the demand study.
+
+func (t *pgTx) AddVisit(v central.Visit) error {
+	_, err := t.exec(`INSERT INTO visits (id, place, date, type, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		v.ID, v.Place, v.Date, v.Type, v.Capacity, ts(v.CreatedAt))
+	return err
+}
+
+func (t *pgTx) Visits(from string) ([]central.Visit, error) {
+	return collect(t, func(sc pgx.Row) (central.Visit, error) {
+		var v central.Visit
+		var created *time.Time
+		err := sc.Scan(&v.ID, &v.Place, &v.Date, &v.Type, &v.Capacity, &created)
+		v.CreatedAt = tm(created)
+		return v, err
+	}, `SELECT id, place, date, type, capacity, created_at FROM visits WHERE date >= $1 ORDER BY date, id`, from)
+}
+
+func (t *pgTx) KitAudit(action string) ([]central.KitAudit, error) {
+	return collect(t, func(sc pgx.Row) (central.KitAudit, error) {
+		var a central.KitAudit
+		var at *time.Time
+		err := sc.Scan(&a.Kit, &a.Entry.Seq, &at, &a.Entry.Officer, &a.Entry.Action, &a.Entry.Entity, &a.Entry.EntityID,
+			&a.Entry.Reason, &a.Entry.Detail, &a.Entry.PrevHash, &a.Entry.Hash)
+		a.Entry.At = tm(at)
+		return a, err
+	}, `SELECT kit, seq, at, officer, action, entity, entity_id, reason, detail, prev_hash, hash
+		FROM audit WHERE action = $1 ORDER BY kit, seq`, action)
+}
+
+// Sealed backups.
+
+func (t *pgTx) PutBackup(b central.Backup) error {
+	_, err := t.exec(`INSERT INTO backups (kit, received_at, created_at, records, photos, body) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (kit) DO UPDATE SET received_at = EXCLUDED.received_at, created_at = EXCLUDED.created_at,
+		records = EXCLUDED.records, photos = EXCLUDED.photos, body = EXCLUDED.body`,
+		b.Kit, ts(b.ReceivedAt), ts(b.CreatedAt), b.Records, b.Photos, b.Body)
+	return err
+}
+
+func (t *pgTx) Backup(kit string) (central.Backup, error) {
+	var b central.Backup
+	var received, created *time.Time
+	err := t.row(`SELECT kit, received_at, created_at, records, photos, body FROM backups WHERE kit = $1`, kit).
+		Scan(&b.Kit, &received, &created, &b.Records, &b.Photos, &b.Body)
+	if err != nil {
+		return central.Backup{}, notFound("backup", kit, err)
+	}
+	b.ReceivedAt, b.CreatedAt = tm(received), tm(created)
+	return b, nil
+}
