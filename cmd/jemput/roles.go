@@ -56,6 +56,7 @@ var roleTable = []roleRow{
 	{"jemput handover", needOfficer, ""},
 	{"jemput sync limits", needOfficer, "changing them: supervisor"},
 	{"jemput event turned-away", needOfficer, "counts people turned away"},
+	{"jemput zone", needOfficer, "setting it: supervisor"},
 	{"jemput officer add", needSupervisor, "adds a key slot"},
 	{"jemput officer reset-pin", needSupervisor, "wraps the slot again"},
 	{"jemput officer unlock", needSupervisor, ""},
@@ -99,8 +100,8 @@ func needOf(command string) (need, bool) {
 // gate refuses a command whose role the person logged in does not have,
 // before the command asks for anything.
 func (a *App) gate(ctx context.Context, cmd *cobra.Command) error {
-	if !cmd.Runnable() {
-		return nil
+	if !cmd.Runnable() || strings.HasPrefix(cmd.Name(), "__") || strings.HasPrefix(cmd.CommandPath(), "jemput completion") {
+		return nil // cobra's own: shell completion, which reads no applicant data
 	}
 	n, ok := needOf(cmd.CommandPath())
 	if !ok {
