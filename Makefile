@@ -44,6 +44,8 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzDecodeBatch -fuzztime $(FUZZTIME) ./sync/
 	go test -run '^$$' -fuzz FuzzFrameReader -fuzztime $(FUZZTIME) ./sync/
 	go test -run '^$$' -fuzz FuzzOpenExport -fuzztime $(FUZZTIME) ./sync/
+	go test -run '^$$' -fuzz FuzzAuthenticate -fuzztime $(FUZZTIME) ./sync/
+	go test -run '^$$' -fuzz FuzzEndpoints -fuzztime $(FUZZTIME) ./central/server/
 
 # Whether testdata/fixtures was compared with ../shared/fixtures, said
 # plainly either way (go test alone is silent about a skip).

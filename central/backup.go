@@ -9,8 +9,9 @@ import (
 )
 
 // MaxBackupBytes bounds a sealed backup: a day's unapproved applications
-// with their photos.
-const MaxBackupBytes = 256 << 20
+// with their photos (about 350 photos of 33 KB). It is opened in memory,
+// within the per-kit memory budget of the server (central/server limits).
+const MaxBackupBytes = 12 << 20
 
 // ReceiveBackup keeps a kit's sealed backup of its applications not yet
 // approved (jemput sync --backup), in place of the one before. It is
@@ -21,7 +22,7 @@ func (o *Office) ReceiveBackup(ctx context.Context, kit string, sealed []byte) (
 	if len(sealed) > MaxBackupBytes {
 		return ksync.BackupResult{}, ksync.Errorf(ksync.CodeTooLarge, "a backup of %d bytes, at most %d", len(sealed), MaxBackupBytes)
 	}
-	e, err := ksync.OpenExport(bytes.NewReader(sealed), o.keys.AgeIdentity, o.KeyFor(ctx))
+	e, err := ksync.OpenExport(bytes.NewReader(sealed), o.keys.AgeIdentity, o.KeysFor(ctx))
 	if err != nil {
 		return ksync.BackupResult{}, err
 	}
@@ -58,6 +59,6 @@ func (o *Office) OpenBackup(ctx context.Context, kit string) (Backup, ksync.Expo
 	}
 	// Checked again against the kit's key: a backup signed by a key the
 	// kit no longer has (enrolled again since) does not open here.
-	e, err := ksync.OpenExport(bytes.NewReader(b.Body), o.keys.AgeIdentity, o.KeyFor(ctx))
+	e, err := ksync.OpenExport(bytes.NewReader(b.Body), o.keys.AgeIdentity, o.KeysFor(ctx))
 	return b, e, err
 }

@@ -1,18 +1,20 @@
 package central
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"filippo.io/age"
@@ -22,11 +24,32 @@ import (
 	"github.com/jemput/jemput/vault"
 )
 
-// Limits the office holds kits to.
+// Limits the office holds kits to, beyond those of Limits.
 const (
 	MaxStateQuery = 10000 // attachments asked about in one request
 	MaxStatuses   = 1000  // statuses in one answer
 )
+
+// Limits bound what one kit may make the office hold: each is a setting
+// (docs/protocol.md, "Limits"), answered with too_large when passed.
+type Limits struct {
+	BatchRecords int   // records in one batch (the kit sends 500)
+	BatchAudit   int   // audit entries in one batch (the kit sends 2000)
+	RecordBytes  int   // bytes of one record's JSON
+	PartialBytes int64 // bytes of attachments a kit may have half sent
+	// Partials a kit stopped sending, and whole attachments no record
+	// refers to, are dropped after OrphanTTL.
+	OrphanTTL time.Duration
+}
+
+// DefaultLimits are the office's limits unless WithLimits says otherwise.
+var DefaultLimits = Limits{
+	BatchRecords: 1000,
+	BatchAudit:   5000,
+	RecordBytes:  64 << 10,
+	PartialBytes: 64 << 20,
+	OrphanTTL:    48 * time.Hour,
+}
 
 // DefaultOfficeName is the name of an office database made without one.
 const DefaultOfficeName = "Kantor Imigrasi"
@@ -36,11 +59,18 @@ const DefaultOfficeName = "Kantor Imigrasi"
 // one transaction of its Store, and is safe for concurrent use.
 type Office struct {
 	store   Store
+	keyring KeyStore
 	now     func() time.Time
 	log     *slog.Logger
-	keys    Keys
+	limits  Limits
+	tmpDir  string
+
+	name    string
+	keys    Secrets
 	sealing string // age recipient of keys.AgeIdentity
 	tlsCert string // hex SHA-256 of the TLS certificate, "" without TLS
+
+	lastPrune atomic.Int64 // unix seconds
 }
 
 // Option configures an Office.
@@ -57,56 +87,138 @@ func WithLogger(l *slog.Logger) Option { return func(o *Office) { o.log = l } }
 // /v1/office announces, so that kits can pin it.
 func WithTLSCertSHA256(hexSum string) Option { return func(o *Office) { o.tlsCert = hexSum } }
 
+// WithKeys says where the office's secret keys are kept. Without it they
+// are in the key file its Store names (a KeyFileNamer: the SQLite file's
+// path + ".keys", without a passphrase), else in memory only.
+func WithKeys(k KeyStore) Option { return func(o *Office) { o.keyring = k } }
+
+// KeyFileNamer is a Store that says where its office's key file goes by
+// default: beside its database file.
+type KeyFileNamer interface {
+	KeyFilePath() string
+}
+
+// WithLimits sets the office's limits.
+func WithLimits(l Limits) Option { return func(o *Office) { o.limits = l } }
+
+// WithTempDir sets where imports spool a file's payload ("" the system's).
+func WithTempDir(dir string) Option { return func(o *Office) { o.tmpDir = dir } }
+
 // NewOffice opens the office kept in store, making its keys the first
 // time.
 func NewOffice(ctx context.Context, store Store, opts ...Option) (*Office, error) {
-	o := &Office{store: store, now: time.Now, log: slog.New(slog.DiscardHandler)}
+	o := &Office{store: store, now: time.Now, log: slog.New(slog.DiscardHandler), limits: DefaultLimits}
 	for _, opt := range opts {
 		opt(o)
 	}
-	keys, err := o.loadKeys(ctx)
-	if err != nil {
+	if o.keyring == nil {
+		if n, ok := store.(KeyFileNamer); ok {
+			o.keyring = KeyFile{Path: n.KeyFilePath()}
+		} else {
+			o.keyring = &MemoryKeys{}
+		}
+	}
+	if err := o.loadKeys(ctx); err != nil {
 		return nil, err
 	}
-	id, err := age.ParseX25519Identity(keys.AgeIdentity)
+	id, err := age.ParseX25519Identity(o.keys.AgeIdentity)
 	if err != nil {
 		return nil, fmt.Errorf("office sealing key: %w", err)
 	}
-	o.keys, o.sealing = keys, id.Recipient().String()
+	o.sealing = id.Recipient().String()
 	return o, nil
 }
 
-func (o *Office) loadKeys(ctx context.Context) (Keys, error) {
-	var k Keys
+// Scrubber is a Store that can erase what was deleted from its files
+// (SQLite's free pages and write-ahead log), once ForgetLegacyKeys ran.
+type Scrubber interface {
+	Scrub(ctx context.Context) error
+}
+
+// loadKeys reads the office's secrets from its KeyStore and checks they are
+// this database's. The first time it makes them; a database from before
+// issue 8, which kept them in its office row, has them moved to the
+// KeyStore and erased from the database.
+func (o *Office) loadKeys(ctx context.Context) error {
+	var ident OfficeIdentity
 	err := o.store.View(ctx, func(tx Tx) (err error) {
-		k, err = tx.OfficeKeys()
+		ident, err = tx.OfficeIdentity()
 		return err
 	})
-	if !errors.Is(err, ErrNotFound) {
-		return k, err
+	fresh := errors.Is(err, ErrNotFound)
+	if err != nil && !fresh {
+		return err
 	}
-	_, signing, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return Keys{}, err
+	secrets, kerr := o.keyring.Load()
+	missing := errors.Is(kerr, ErrNotFound)
+	if kerr != nil && !missing {
+		return kerr
 	}
-	id, err := age.GenerateX25519Identity()
-	if err != nil {
-		return Keys{}, err
-	}
-	// Two processes opening a new database at once both get here; the
-	// first insert wins and both read it back.
-	err = o.store.Update(ctx, func(tx Tx) error {
-		if err := tx.InitOfficeKeys(Keys{Name: DefaultOfficeName, Signing: signing, AgeIdentity: id.String(), CreatedAt: o.now()}); err != nil {
+	legacy := !fresh && len(ident.LegacySigning) == ed25519.PrivateKeySize
+	switch {
+	case missing && legacy:
+		secrets = Secrets{Signing: ident.LegacySigning, AgeIdentity: ident.LegacyAgeIdentity, CreatedAt: ident.CreatedAt}
+		if err := o.keyring.Save(secrets); err != nil {
+			return fmt.Errorf("moving the office's keys out of the database: %w", err)
+		}
+	case missing && fresh:
+		if secrets, err = NewSecrets(o.now()); err != nil {
 			return err
 		}
-		k, err = tx.OfficeKeys()
+		if err := o.keyring.Save(secrets); errors.Is(err, fs.ErrExist) {
+			// Another process opening the same new office got there
+			// first: its keys are the office's.
+			if secrets, err = o.keyring.Load(); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return fmt.Errorf("saving the office's new keys: %w", err)
+		}
+	case missing:
+		return fmt.Errorf("the office's keys are not where they should be (%v): restore the key file from its backup; without it kits cannot trust this office (fingerprint %s)", kerr, ident.Fingerprint)
+	}
+	fp := ksync.Fingerprint(secrets.Signing.Public().(ed25519.PublicKey))
+	switch {
+	case legacy && !bytes.Equal(ident.LegacySigning, secrets.Signing):
+		return fmt.Errorf("the office key file holds keys %s, but this database's office is %s: another office's key file", fp, ksync.Fingerprint(ident.LegacySigning.Public().(ed25519.PublicKey)))
+	case !fresh && !legacy && ident.Fingerprint != "" && ident.Fingerprint != fp:
+		return fmt.Errorf("the office key file holds keys %s, but this database's office is %s: another office's key file", fp, ident.Fingerprint)
+	}
+	err = o.store.Update(ctx, func(tx Tx) error {
+		if fresh {
+			// Two processes opening a new database at once both get here;
+			// the first insert wins.
+			if err := tx.InitOffice(OfficeIdentity{Name: DefaultOfficeName, Fingerprint: fp, CreatedAt: secrets.CreatedAt}); err != nil {
+				return err
+			}
+		} else if legacy || ident.Fingerprint == "" {
+			if err := tx.ForgetLegacyKeys(fp); err != nil {
+				return err
+			}
+		}
+		ident, err = tx.OfficeIdentity()
 		return err
 	})
-	return k, err
+	if err != nil {
+		return err
+	}
+	if ident.Fingerprint != fp {
+		return fmt.Errorf("the office key file holds keys %s, but this database's office is %s: another office's key file", fp, ident.Fingerprint)
+	}
+	if legacy {
+		if sc, ok := o.store.(Scrubber); ok {
+			if err := sc.Scrub(ctx); err != nil {
+				return fmt.Errorf("erasing the old keys from the database's free pages: %w", err)
+			}
+		}
+		o.log.Info("the office's keys were moved out of the database into its key file", "fingerprint", fp)
+	}
+	o.name, o.keys = ident.Name, secrets
+	return nil
 }
 
 // Name is the office's name.
-func (o *Office) Name() string { return o.keys.Name }
+func (o *Office) Name() string { return o.name }
 
 // Now is the office's clock, the one that checks request times: what an
 // answer's Date header must say, so that a kit correcting its clock from
@@ -122,7 +234,7 @@ func (o *Office) SetName(ctx context.Context, name string) error {
 	if err := o.store.Update(ctx, func(tx Tx) error { return tx.SetOfficeName(name) }); err != nil {
 		return err
 	}
-	o.keys.Name = name
+	o.name = name
 	return nil
 }
 
@@ -143,7 +255,7 @@ func (o *Office) SealingRecipient() string { return o.sealing }
 
 // Info is the answer to GET /v1/office, signed.
 func (o *Office) Info() ksync.OfficeInfo {
-	info := ksync.OfficeInfo{Office: o.keys.Name, SealingRecipient: o.sealing, TLSCertSHA256: o.tlsCert, Time: o.now().UTC()}
+	info := ksync.OfficeInfo{Office: o.name, SealingRecipient: o.sealing, TLSCertSHA256: o.tlsCert, Time: o.now().UTC()}
 	ksync.SignOfficeInfo(o.keys.Signing, &info)
 	return info
 }
@@ -229,6 +341,15 @@ func (o *Office) Enroll(ctx context.Context, req ksync.EnrollRequest) (ksync.Enr
 		if !ksync.VerifyEnrollProof(pub, req.Token, req.Proof) {
 			return ksync.Errorf(ksync.CodeBadSignature, "the enrollment proof is not signed by the key offered")
 		}
+		old, err := tx.KitKeys(t.Kit)
+		if err != nil {
+			return err
+		}
+		for _, k := range old {
+			if k.State == ksync.KeyRevoked && bytes.Equal(k.Key, pub) {
+				return ksync.Errorf(ksync.CodeKitRevoked, "this device key of kit %s was revoked on %s: a replacement laptop enrolls with a key of its own (a new kit home)", t.Kit, k.Since.UTC().Format(time.RFC3339))
+			}
+		}
 		if err := tx.UseToken(t.SecretHash, now); err != nil {
 			return err
 		}
@@ -241,22 +362,53 @@ func (o *Office) Enroll(ctx context.Context, req ksync.EnrollRequest) (ksync.Enr
 	return ksync.EnrollResponse{KitCode: tok.Kit, EnrolledAt: now.UTC(), Signature: ksync.SignEnrolled(o.keys.Signing, tok.Kit, pub)}, nil
 }
 
-// KeyFor looks up an enrolled kit's key, for ksync.VerifyRequest.
-func (o *Office) KeyFor(ctx context.Context) func(kit string) (ed25519.PublicKey, bool, error) {
-	return func(kit string) (ed25519.PublicKey, bool, error) {
-		var k Kit
+// KeysFor answers every key a kit has held, for ksync.Authenticate and
+// ksync.ReadExport.
+func (o *Office) KeysFor(ctx context.Context) ksync.KeyLookup {
+	return func(kit string) ([]ksync.KitKey, error) {
+		var list []ksync.KitKey
 		err := o.store.View(ctx, func(tx Tx) (err error) {
-			k, err = tx.Kit(kit)
+			list, err = tx.KitKeys(kit)
 			return err
 		})
+		return list, err
+	}
+}
+
+// RevokeKit cuts a lost or stolen kit off: from now on its requests and its
+// export files are refused with kit_revoked. The kit code stays: a
+// replacement laptop enrolls with a new token (kit add --code), or under a
+// code of its own.
+func (o *Office) RevokeKit(ctx context.Context, code, reason string) (Kit, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Kit{}, badRequestf("a revocation needs a reason (--reason), for example \"laptop hilang di kapal\"")
+	}
+	var k Kit
+	err := o.store.Update(ctx, func(tx Tx) error {
+		cur, err := tx.Kit(code)
 		if errors.Is(err, ErrNotFound) {
-			return nil, false, nil
+			return ksync.Errorf(ksync.CodeNotFound, "no kit %q at this office", code)
 		}
 		if err != nil {
-			return nil, false, err
+			return err
 		}
-		return k.PublicKey, k.PublicKey != nil, nil
+		if cur.PublicKey == nil {
+			if cur.Revoked() {
+				return badRequestf("kit %s was already revoked on %s", code, cur.RevokedAt.UTC().Format(time.RFC3339))
+			}
+			return badRequestf("kit %s is not enrolled: nothing to revoke", code)
+		}
+		if err := tx.RevokeKit(code, reason, o.now()); err != nil {
+			return err
+		}
+		k, err = tx.Kit(code)
+		return err
+	})
+	if err == nil {
+		o.log.Info("kit revoked", "kit", code, "reason", reason)
 	}
+	return k, err
 }
 
 // SeenNonce implements ksync.NonceStore in the office's store, so that a
@@ -275,7 +427,7 @@ var _ ksync.NonceStore = (*Office)(nil)
 // ReceiveBatch applies a batch from kit with the exactly-once rules, in one
 // transaction, and answers one ack per record, in order.
 func (o *Office) ReceiveBatch(ctx context.Context, kit string, b ksync.Batch) ([]ksync.Ack, error) {
-	if err := checkBatch(kit, b); err != nil {
+	if err := o.checkBatch(kit, b); err != nil {
 		return nil, err
 	}
 	var acks []ksync.Ack
@@ -300,34 +452,6 @@ func (o *Office) logAcks(kit, batchID string, acks []ksync.Ack) {
 	}
 	o.log.Info("batch", "kit", kit, "batch", batchID, "records", len(acks),
 		"stored", n[ksync.AckStored], "duplicate", n[ksync.AckDuplicate], "conflict", n[ksync.AckConflict], "missing_attachment", n[ksync.AckMissingAttachment])
-}
-
-// checkBatch refuses a batch that could not have come from kit: records of
-// another kit, ids that cannot be split, photos that are not hashes.
-func checkBatch(kit string, b ksync.Batch) error {
-	if b.Kit != "" && b.Kit != kit {
-		return malformedf("batch %s says it is from kit %s, but kit %s sent it", b.BatchID, b.Kit, kit)
-	}
-	for i, r := range b.Records {
-		switch {
-		case r.Kit != kit:
-			return malformedf("record %d (%s) is from kit %q, but kit %s sent it", i, r.AppID, r.Kit, kit)
-		case r.AppID == "" || strings.Contains(r.AppID, "/"):
-			return malformedf("record %d: app_id %q is empty or holds '/'", i, r.AppID)
-		case r.Version < 1:
-			return malformedf("record %d (%s): version %d, want 1 or more", i, r.AppID, r.Version)
-		case r.Number == "":
-			return malformedf("record %d (%s): no application number", i, r.AppID)
-		case r.Photo != "" && !isSHA256(r.Photo):
-			return malformedf("record %d (%s): photo %q is not a SHA-256 in hex", i, r.AppID, r.Photo)
-		}
-	}
-	for i, e := range b.Audit {
-		if e.Seq < 1 || e.Hash == "" {
-			return malformedf("audit entry %d: seq %d and hash %q", i, e.Seq, e.Hash)
-		}
-	}
-	return nil
 }
 
 // receive applies the exactly-once rules of docs/protocol.md ("Records")
@@ -396,21 +520,26 @@ func followsHeld(tx Tx, kit string, entries []ksync.AuditEntry) error {
 func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, now time.Time) (ksync.Ack, error) {
 	id, hash := r.ID(), r.Hash()
 	ack := ksync.Ack{ID: id, Hash: hash}
+	held, err := tx.RecordHash(id)
+	found := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return ack, err
+	}
+	if found && held == hash {
+		ack.Result = ksync.AckDuplicate
+		return ack, nil
+	}
+	if err := checkOwner(tx, kit, r); err != nil {
+		return ack, err
+	}
 	body, err := json.Marshal(r)
 	if err != nil {
 		return ack, err
 	}
-	held, err := tx.RecordHash(id)
-	switch {
-	case err == nil && held == hash:
-		ack.Result = ksync.AckDuplicate
-		return ack, nil
-	case err == nil:
+	if found {
 		ack.Result = ksync.AckConflict
 		ack.Message = fmt.Sprintf("the office already holds %s with other content (hash %s); it keeps the first", id, held)
 		return ack, tx.AddConflict(Conflict{RecordID: id, Kit: kit, HeldHash: held, OfferedHash: hash, Body: body, At: now})
-	case !errors.Is(err, ErrNotFound):
-		return ack, err
 	}
 	// A kit gives each number once. Held for another application, the
 	// number was given by two devices of the same kit (a kit restored from
@@ -432,13 +561,16 @@ func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, no
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return ack, err
 		}
-		if err != nil || !a.Complete {
+		if err != nil {
 			ack.Result = ksync.AckMissingAttachment
 			ack.Message = fmt.Sprintf("photo %s is not held whole yet; upload it and send the record again", r.Photo)
 			return ack, nil
 		}
+		if size := photoSize(r.Doc); size >= 0 && size != a.Total {
+			return ack, malformedf("record %s: its document says the photo has %d bytes, the photo %s held has %d", id, size, r.Photo, a.Total)
+		}
 	}
-	if err := tx.AddRecord(StoredRecord{ID: id, AppID: r.AppID, Version: r.Version, Kit: kit, Number: r.Number, Hash: hash, Body: body, ReceivedAt: now, Via: via}); err != nil {
+	if err := tx.AddRecord(StoredRecord{ID: id, AppID: r.AppID, Version: r.Version, Kit: kit, Number: r.Number, Hash: hash, Body: body, ReceivedAt: now, Via: via, Photo: r.Photo}); err != nil {
 		return ack, err
 	}
 	if err := supersede(tx, r, now); err != nil {
@@ -538,8 +670,9 @@ func isSHA256(s string) bool {
 	return true
 }
 
-// AttachmentState says how much of each attachment the office holds.
-func (o *Office) AttachmentState(ctx context.Context, shas []string) (ksync.AttachmentState, error) {
+// AttachmentState says how much of each attachment the office holds for
+// kit: all of it when whole (whoever sent it), else what kit itself sent.
+func (o *Office) AttachmentState(ctx context.Context, kit string, shas []string) (ksync.AttachmentState, error) {
 	if len(shas) > MaxStateQuery {
 		return ksync.AttachmentState{}, ksync.Errorf(ksync.CodeTooLarge, "%d attachments asked about, at most %d at once", len(shas), MaxStateQuery)
 	}
@@ -550,16 +683,25 @@ func (o *Office) AttachmentState(ctx context.Context, shas []string) (ksync.Atta
 	}
 	var st ksync.AttachmentState
 	err := o.store.View(ctx, func(tx Tx) (err error) {
-		st, err = attachmentState(tx, shas)
+		st, err = attachmentState(tx, kit, shas)
 		return err
 	})
 	return st, err
 }
 
-func attachmentState(tx Tx, shas []string) (ksync.AttachmentState, error) {
+func attachmentState(tx Tx, kit string, shas []string) (ksync.AttachmentState, error) {
 	st := ksync.AttachmentState{Held: map[string]int64{}, Complete: []string{}}
 	for _, s := range shas {
 		a, err := tx.Attachment(s)
+		if err == nil {
+			st.Held[s] = a.Total
+			st.Complete = append(st.Complete, s)
+			continue
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return st, err
+		}
+		p, err := tx.Partial(s, kit)
 		if errors.Is(err, ErrNotFound) {
 			st.Held[s] = 0
 			continue
@@ -567,10 +709,7 @@ func attachmentState(tx Tx, shas []string) (ksync.AttachmentState, error) {
 		if err != nil {
 			return st, err
 		}
-		st.Held[s] = a.Held
-		if a.Complete {
-			st.Complete = append(st.Complete, s)
-		}
+		st.Held[s] = p.Held
 	}
 	return st, nil
 }
@@ -581,14 +720,17 @@ type FrameSource interface {
 }
 
 // Upload applies frames from kit, committing each one, and answers the
-// state of every attachment they touched. A frame wholly before what the
-// office holds is ignored; one that overlaps it adds only the new part;
-// one after a gap ends the upload with offset_mismatch (the frames before
-// it stay committed). A cut stream keeps every frame received whole.
+// state of every attachment they touched. What a kit sends of an
+// attachment is its own until whole: another kit's frames for the same
+// hash neither block nor change it. A frame wholly before what the kit
+// has sent is ignored; one that overlaps it adds only the new part; one
+// after a gap ends the upload with offset_mismatch (the frames before it
+// stay committed). A cut stream keeps every frame received whole.
 func (o *Office) Upload(ctx context.Context, kit string, frames FrameSource) (ksync.AttachmentState, error) {
 	var touched []string
 	seen := map[string]bool{}
-	state := func() (ksync.AttachmentState, error) { return o.AttachmentState(ctx, touched) }
+	state := func() (ksync.AttachmentState, error) { return o.AttachmentState(ctx, kit, touched) }
+	defer o.maybePrune(ctx)
 	for {
 		f, err := frames.Next()
 		if err == io.EOF {
@@ -602,7 +744,7 @@ func (o *Office) Upload(ctx context.Context, kit string, frames FrameSource) (ks
 			if errors.Is(err, io.ErrUnexpectedEOF) {
 				return ksync.AttachmentState{}, malformedf("the upload was cut in the middle of a frame: %v", err)
 			}
-			return ksync.AttachmentState{}, malformedf("reading frames: %v", err)
+			return ksync.AttachmentState{}, err // the body could not be read: the caller says why
 		}
 		if err := checkFrame(f); err != nil {
 			return ksync.AttachmentState{}, err
@@ -636,54 +778,87 @@ func checkFrame(f ksync.Frame) error {
 
 func (o *Office) applyFrame(tx Tx, kit string, f ksync.Frame) error {
 	now := o.now()
-	a, err := tx.Attachment(f.SHA256)
+	if _, err := tx.Attachment(f.SHA256); err == nil {
+		return nil // whole already
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	p, err := tx.Partial(f.SHA256, kit)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		a = Attachment{SHA256: f.SHA256, Total: f.Total, Kit: kit}
+		p = Partial{SHA256: f.SHA256, Kit: kit, Total: f.Total}
 	case err != nil:
 		return err
-	case a.Complete:
-		return nil
-	case a.Total != f.Total:
-		if a.Held > 0 {
-			return malformedf("attachment %s: frame says %d bytes in all, the office holds %d of %d", f.SHA256, f.Total, a.Held, a.Total)
+	case p.Total != f.Total:
+		if p.Held > 0 {
+			return malformedf("attachment %s: frame says %d bytes in all, this kit sent %d of %d before", f.SHA256, f.Total, p.Held, p.Total)
 		}
-		a.Total = f.Total
+		p.Total = f.Total
 	}
 	end := f.Offset + int64(len(f.Data))
-	if end <= a.Held && a.Total > 0 {
+	if end <= p.Held && p.Total > 0 {
 		return nil
 	}
-	if f.Offset > a.Held {
-		return ksync.Errorf(ksync.CodeOffsetMismatch, "attachment %s: the office holds %d bytes, the frame starts at %d", f.SHA256, a.Held, f.Offset)
+	if f.Offset > p.Held {
+		return ksync.Errorf(ksync.CodeOffsetMismatch, "attachment %s: the office holds %d bytes from this kit, the frame starts at %d", f.SHA256, p.Held, f.Offset)
 	}
-	if end > a.Held {
-		if err := tx.AddChunk(f.SHA256, a.Held, f.Data[a.Held-f.Offset:]); err != nil {
+	if end > p.Held {
+		held, err := tx.PartialBytes(kit)
+		if err != nil {
 			return err
 		}
-		a.Held = end
+		if add := end - p.Held; held+add > o.limits.PartialBytes {
+			return ksync.Errorf(ksync.CodeTooLarge, "kit %s holds %d bytes of attachments not yet whole, at most %d: finish or drop some first", kit, held, o.limits.PartialBytes)
+		}
+		if err := tx.AddChunk(f.SHA256, kit, p.Held, f.Data[p.Held-f.Offset:]); err != nil {
+			return err
+		}
+		p.Held = end
 	}
-	a.UpdatedAt = now
-	if err := tx.PutAttachment(a); err != nil {
+	p.UpdatedAt = now
+	if err := tx.PutPartial(p); err != nil {
 		return err
 	}
-	if a.Held < a.Total {
+	if p.Held < p.Total {
 		return nil
 	}
-	data, err := tx.Chunks(f.SHA256)
+	data, err := tx.Chunks(f.SHA256, kit)
 	if err != nil {
 		return err
 	}
 	sum := sha256.Sum256(data)
-	if hex.EncodeToString(sum[:]) != f.SHA256 {
-		o.log.Warn("attachment discarded: its content does not match its SHA-256", "kit", kit, "sha256", f.SHA256, "bytes", len(data))
-		if err := tx.DeleteChunks(f.SHA256); err != nil {
-			return err
-		}
-		a.Held = 0
-		return tx.PutAttachment(a)
+	if hex.EncodeToString(sum[:]) != f.SHA256 || int64(len(data)) != p.Total {
+		o.log.Info("attachment discarded: its content does not match its SHA-256", "kit", kit, "sha256", f.SHA256, "bytes", len(data))
+		return tx.DeletePartial(f.SHA256, kit)
 	}
-	return tx.CompleteAttachment(f.SHA256, data, now)
+	return tx.CompleteAttachment(Attachment{SHA256: f.SHA256, Total: p.Total, Kit: kit, UpdatedAt: now}, data)
+}
+
+// Prune drops what kits started and never finished (partial attachments
+// not added to for OrphanTTL) and whole attachments that no record refers
+// to after OrphanTTL: photos are kept only for the records that need them.
+func (o *Office) Prune(ctx context.Context) (partials, whole int, err error) {
+	before := o.now().Add(-o.limits.OrphanTTL)
+	err = o.store.Update(ctx, func(tx Tx) (err error) {
+		partials, whole, err = tx.PruneAttachments(before)
+		return err
+	})
+	if err == nil && partials+whole > 0 {
+		o.log.Info("attachments pruned", "partials", partials, "unreferenced", whole, "older_than", before.UTC().Format(time.RFC3339))
+	}
+	return partials, whole, err
+}
+
+// maybePrune prunes at most once an hour, on the back of an upload.
+func (o *Office) maybePrune(ctx context.Context) {
+	now := o.now().Unix()
+	last := o.lastPrune.Load()
+	if now-last < 3600 || !o.lastPrune.CompareAndSwap(last, now) {
+		return
+	}
+	if _, _, err := o.Prune(context.WithoutCancel(ctx)); err != nil {
+		o.log.Warn("pruning attachments", "err", err)
+	}
 }
 
 // Statuses answers the statuses set on kit's applications after seq
@@ -807,46 +982,55 @@ func (o *Office) Conflicts(ctx context.Context, kit string) ([]Conflict, error) 
 
 // Import opens a sealed export file, applies it with the same rules as the
 // endpoints in one transaction, and answers the signed ack file for the
-// kit. A tampered, truncated or foreign file is refused before anything is
-// written.
+// kit. A tampered, truncated, foreign or revoked kit's file is refused
+// before anything is written. The file is streamed: its payload is checked
+// against its signed hash before anything of it is decompressed, and one
+// attachment at a time is held in memory. Only attachments that a record
+// of the file refers to are kept.
 func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error) {
-	exp, err := ksync.OpenExport(r, o.keys.AgeIdentity, o.KeyFor(ctx))
+	er, err := ksync.ReadExport(r, o.tmpDir, o.keys.AgeIdentity, o.KeysFor(ctx))
 	if err != nil {
 		return nil, err
 	}
-	if err := checkBatch(exp.Kit, exp.Batch); err != nil {
+	defer er.Close()
+	if err := o.checkBatch(er.Kit, er.Batch); err != nil {
 		return nil, err
 	}
-	for sha, data := range exp.Attachments {
-		sum := sha256.Sum256(data)
-		if hex.EncodeToString(sum[:]) != sha {
-			return nil, malformedf("attachment %s in the file does not match its SHA-256", sha)
+	wanted := map[string]bool{}
+	for _, rec := range er.Batch.Records {
+		if rec.Photo != "" {
+			wanted[rec.Photo] = true
 		}
 	}
 	now := o.now()
-	f := &ksync.AckFile{Kit: exp.Kit, Created: now.UTC()}
+	f := &ksync.AckFile{Kit: er.Kit, Created: now.UTC()}
+	skipped, runs := 0, 0
 	err = o.store.Update(ctx, func(tx Tx) error {
-		f.Statuses = nil // fn may run again (Store.Update)
-		for sha, data := range exp.Attachments {
-			a, err := tx.Attachment(sha)
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				return err
-			}
-			if err == nil && a.Complete {
-				continue
-			}
-			if errors.Is(err, ErrNotFound) {
-				a = Attachment{SHA256: sha, Kit: exp.Kit}
-			}
-			a.Total, a.UpdatedAt = int64(len(data)), now
-			if err := tx.PutAttachment(a); err != nil {
-				return err
-			}
-			if err := tx.CompleteAttachment(sha, data, now); err != nil {
+		// fn may run again (Store.Update): set, do not accumulate, and
+		// read the file's attachments from the start again.
+		f.Statuses, skipped = nil, 0
+		if runs++; runs > 1 {
+			if err := er.Rewind(); err != nil {
 				return err
 			}
 		}
-		if f.Acks, err = o.receive(tx, exp.Kit, exp.Batch, ViaImport); err != nil {
+		for {
+			sha, data, err := er.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			if !wanted[sha] {
+				skipped++
+				continue
+			}
+			if err := tx.CompleteAttachment(Attachment{SHA256: sha, Total: int64(len(data)), Kit: er.Kit, UpdatedAt: now}, data); err != nil {
+				return err
+			}
+		}
+		if f.Acks, err = o.receive(tx, er.Kit, er.Batch, ViaImport); err != nil {
 			return err
 		}
 		if f.Visits, err = o.plan(tx); err != nil {
@@ -856,7 +1040,7 @@ func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error
 		// has not seen, by seq.
 		var after int64
 		for {
-			list, err := tx.Statuses(exp.Kit, after, MaxStatuses)
+			list, err := tx.Statuses(er.Kit, after, MaxStatuses)
 			if err != nil {
 				return err
 			}
@@ -870,7 +1054,10 @@ func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error
 	if err != nil {
 		return nil, err
 	}
-	o.logAcks(exp.Kit, "import "+exp.Created.UTC().Format(time.RFC3339), f.Acks)
+	if skipped > 0 {
+		o.log.Info("import: attachments no record of the file refers to were not kept", "kit", er.Kit, "skipped", skipped)
+	}
+	o.logAcks(er.Kit, "import "+er.Created.UTC().Format(time.RFC3339), f.Acks)
 	f.Sign(o.keys.Signing)
 	return f, nil
 }

@@ -207,9 +207,9 @@ func TestEnroll(t *testing.T) {
 	if !ksync.VerifyEnrolled(o.PublicKey(), "KTB01", key.Public().(ed25519.PublicKey), res.Signature) {
 		t.Error("the enrollment answer is not signed by the office")
 	}
-	pub, ok, err := o.KeyFor(ctx)("KTB01")
-	if err != nil || !ok || !pub.Equal(key.Public()) {
-		t.Fatalf("KeyFor: %v %v %v", pub, ok, err)
+	keys, err := o.KeysFor(ctx)("KTB01")
+	if err != nil || len(keys) != 1 || !keys[0].Key.Equal(key.Public()) || keys[0].State != ksync.KeyCurrent {
+		t.Fatalf("KeysFor: %+v %v", keys, err)
 	}
 
 	// Used.
@@ -237,9 +237,10 @@ func TestEnroll(t *testing.T) {
 	if _, err := o.Enroll(ctx, centraltest.EnrollRequest(token3, "KTB01", newKey)); err != nil {
 		t.Fatal(err)
 	}
-	pub, _, _ = o.KeyFor(ctx)("KTB01")
-	if !pub.Equal(newKey.Public()) {
-		t.Error("re-enrollment did not replace the key")
+	keys, _ = o.KeysFor(ctx)("KTB01")
+	if len(keys) != 2 || !keys[0].Key.Equal(newKey.Public()) || keys[0].State != ksync.KeyCurrent ||
+		!keys[1].Key.Equal(key.Public()) || keys[1].State != ksync.KeyReplaced {
+		t.Errorf("after re-enrollment: %+v, want the new key current and the old one replaced", keys)
 	}
 	kits, _ := o.Kits(ctx)
 	if len(kits) != 1 || kits[0].EnrolledAt.IsZero() {
@@ -259,7 +260,7 @@ func TestUploadResumed(t *testing.T) {
 	// The link is cut inside the third frame: the first two are kept.
 	st, err := f.Office.Upload(ctx, "KTB01", &centraltest.Frames{List: all[:2], Err: io.ErrUnexpectedEOF})
 	centraltest.WantCode(t, err, ksync.CodeMalformed)
-	st, err = f.Office.AttachmentState(ctx, []string{h})
+	st, err = f.Office.AttachmentState(ctx, "KTB01", []string{h})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +287,7 @@ func TestUploadResumed(t *testing.T) {
 	if !bytes.Equal(data, photo) {
 		t.Error("the stored attachment differs from the photo")
 	}
-	if n := f.Count(t, "attachment_chunks"); n != 0 {
+	if n := f.Count(t, "attachment_frames"); n != 0 {
 		t.Errorf("%d chunks left after completion", n)
 	}
 	// Frames of a complete attachment are ignored.
@@ -308,7 +309,7 @@ func TestUploadResumed(t *testing.T) {
 	if st.Held[lie] != 0 || len(st.Complete) != 0 {
 		t.Fatalf("a wrong-hash upload was kept: %+v", st)
 	}
-	if n := f.Count(t, "attachment_chunks"); n != 0 {
+	if n := f.Count(t, "attachment_frames"); n != 0 {
 		t.Errorf("%d chunks left after a discarded upload", n)
 	}
 }
@@ -455,9 +456,13 @@ func TestImport(t *testing.T) {
 func TestKeysMadeOnce(t *testing.T) {
 	ctx := context.Background()
 	f := centraltest.New(t)
-	o2, err := central.NewOffice(ctx, f.Store)
+	o2, err := central.NewOffice(ctx, f.Store, central.WithKeys(f.Keys))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Other keys for the same database: refused, not made anew.
+	if _, err := central.NewOffice(ctx, f.Store, central.WithKeys(&central.MemoryKeys{})); err == nil {
+		t.Error("an office opened with another office's keys")
 	}
 	if o2.Fingerprint() != f.Office.Fingerprint() || o2.SealingRecipient() != f.Office.SealingRecipient() {
 		t.Error("opening the office again made new keys")

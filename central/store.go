@@ -42,16 +42,30 @@ type Store interface {
 // Tx is one transaction's worth of storage operations. It holds no rules:
 // what is a duplicate, a conflict or a newer version is decided by Office.
 type Tx interface {
-	// The office's own keys, made once.
-	OfficeKeys() (Keys, error) // ErrNotFound before InitOfficeKeys
-	InitOfficeKeys(Keys) error // does nothing when keys exist
+	// Who the office is. Its secret keys are not in the database (see
+	// KeyStore): only their fingerprint, so that a key file that does not
+	// belong to this database is noticed.
+	OfficeIdentity() (OfficeIdentity, error) // ErrNotFound before InitOffice
+	InitOffice(OfficeIdentity) error         // does nothing when the office exists; Legacy* are not stored
 	SetOfficeName(name string) error
+	// ForgetLegacyKeys erases the secret keys a database made before issue
+	// 8 kept in its office row, once they are safe in the key file, and
+	// records the fingerprint of the keys now in use.
+	ForgetLegacyKeys(fingerprint string) error
 
 	// Kits and their one-time enrollment tokens.
 	Kit(code string) (Kit, error)
 	Kits() ([]Kit, error)
 	AddKit(code string, at time.Time) error // does nothing when the kit exists
+	// SetKitKey makes pub the kit's current key; a previous current key is
+	// kept as replaced (at), so that its requests get a clear answer.
 	SetKitKey(code string, pub ed25519.PublicKey, at time.Time) error
+	// KitKeys lists every key the kit has held (none for an unknown kit),
+	// current first.
+	KitKeys(code string) ([]ksync.KitKey, error)
+	// RevokeKit revokes the kit's current key (a lost or stolen laptop):
+	// ErrNotFound when the kit has no current key.
+	RevokeKit(code, reason string, at time.Time) error
 	AddToken(Token) error
 	Token(secretHash string) (Token, error)
 	UseToken(secretHash string, at time.Time) error
@@ -62,6 +76,11 @@ type Tx interface {
 
 	// Records (application versions), applications and conflicts.
 	RecordHash(id string) (hash string, err error) // ErrNotFound when not held
+	// Owners says who holds an application id and a number: the kit whose
+	// records carry appID, and the application (and its kit) whose
+	// records carry number; "" where none does. One lookup, since it is
+	// asked for every new record.
+	Owners(appID, number string) (Owners, error)
 	AddRecord(StoredRecord) error
 	Application(idOrNumber string) (Application, error)
 	PutApplication(Application) error // insert or replace by AppID
@@ -73,13 +92,20 @@ type Tx interface {
 	// office holds none.
 	AuditHash(kit string, seq int64) (string, error)
 
-	// Attachments, content-addressed, received in frames.
-	Attachment(sha string) (Attachment, error)
-	PutAttachment(Attachment) error // insert or replace the state (not the data)
-	AddChunk(sha string, offset int64, data []byte) error
-	Chunks(sha string) ([]byte, error) // the chunks in offset order, joined
-	DeleteChunks(sha string) error
-	CompleteAttachment(sha string, data []byte, at time.Time) error
+	// Attachments, content-addressed. Attachment and CompleteAttachment
+	// are the whole, verified ones, shared by every kit; what a kit has
+	// sent of one that is not whole yet is its own (Partial), so that one
+	// kit's frames can neither block nor corrupt another's.
+	Attachment(sha string) (Attachment, error)                          // ErrNotFound unless whole
+	CompleteAttachment(a Attachment, data []byte) error                 // does nothing when held; deletes every kit's partial of it
+	Partial(sha, kit string) (Partial, error)                           // ErrNotFound when none
+	PutPartial(Partial) error                                           // insert or replace the state (not the data)
+	AddChunk(sha, kit string, offset int64, data []byte) error          // one frame's new bytes
+	Chunks(sha, kit string) ([]byte, error)                             // the kit's chunks in offset order, joined
+	DeletePartial(sha, kit string) error                                // the state and its chunks
+	PartialBytes(kit string) (int64, error)                             // bytes held in the kit's partials
+	PruneAttachments(before time.Time) (partials, whole int, err error) // see Office.Prune
+	RecordsWithPhoto(sha string) (int, error)                           // records that refer to it
 
 	// Demand counts applications (current versions) grouped by district,
 	// event or month.
@@ -102,24 +128,33 @@ type Tx interface {
 	Statuses(kit string, after int64, limit int) ([]ksync.Status, error)
 }
 
-// Keys are the office's own keys: the ed25519 key that signs enrollment
-// answers and ack files, and the age identity export files are sealed to.
-type Keys struct {
-	Name        string // the office's name, as GET /v1/office says it
-	Signing     ed25519.PrivateKey
-	AgeIdentity string // AGE-SECRET-KEY-1...
-	CreatedAt   time.Time
+// OfficeIdentity is what the database says of the office: its name, when
+// it was made, and the fingerprint of its signing key. LegacySigning and
+// LegacyAgeIdentity are the secret keys a database made before issue 8
+// still holds, until ForgetLegacyKeys.
+type OfficeIdentity struct {
+	Name              string // the office's name, as GET /v1/office says it
+	Fingerprint       string // ksync.Fingerprint of the signing key; "" in a database from before issue 8
+	CreatedAt         time.Time
+	LegacySigning     ed25519.PrivateKey
+	LegacyAgeIdentity string
 }
 
 // Kit is an enrolled (or about to be) kit.
 type Kit struct {
-	Code       string
-	PublicKey  ed25519.PublicKey // nil until enrolled
-	AddedAt    time.Time
-	EnrolledAt time.Time
-	Apps       int       // applications received from it
-	LastSeen   time.Time // last record received from it
+	Code          string
+	PublicKey     ed25519.PublicKey // nil until enrolled, and once revoked
+	AddedAt       time.Time
+	EnrolledAt    time.Time
+	Apps          int       // applications received from it
+	LastSeen      time.Time // last record received from it
+	RevokedAt     time.Time // its last revocation; zero if never
+	RevokedReason string
 }
+
+// Revoked reports whether the kit's key was revoked and no new one
+// enrolled since.
+func (k Kit) Revoked() bool { return k.PublicKey == nil && !k.RevokedAt.IsZero() }
 
 // Token is a one-time enrollment token, of which the office keeps only the
 // hash of the secret.
@@ -142,6 +177,14 @@ type StoredRecord struct {
 	Body       []byte // the record's JSON
 	ReceivedAt time.Time
 	Via        string // ViaOnline or ViaImport
+	Photo      string // SHA-256 of the photo it refers to, "" for none
+}
+
+// Owners is what Tx.Owners answers.
+type Owners struct {
+	AppKit    string // the kit that sent records of the application id
+	NumberApp string // the application whose records carry the number
+	NumberKit string // and its kit
 }
 
 // How a record reached the office.
@@ -243,12 +286,19 @@ type Backup struct {
 	Body       []byte
 }
 
-// Attachment is the state of one content-addressed attachment.
+// Attachment is one whole, verified, content-addressed attachment.
 type Attachment struct {
 	SHA256    string
 	Total     int64
+	Kit       string // the kit that completed it first
+	UpdatedAt time.Time
+}
+
+// Partial is what one kit has sent of an attachment not yet whole.
+type Partial struct {
+	SHA256    string
+	Kit       string
+	Total     int64 // as the kit's frames declare it
 	Held      int64
-	Complete  bool
-	Kit       string // the kit that first sent it
 	UpdatedAt time.Time
 }

@@ -1,10 +1,14 @@
 package e2e
 
 import (
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", to read an office on PostgreSQL
@@ -32,6 +36,10 @@ var sqliteBackend = backend{
 		if err := copyFile(dst, src, 0o600); err != nil {
 			t.Fatal(err)
 		}
+		// The office's keys are in their own file beside the database.
+		if err := copyFile(dst+".keys", src+".keys", 0o600); err != nil {
+			t.Fatal(err)
+		}
 		return dst
 	},
 }
@@ -39,7 +47,37 @@ var sqliteBackend = backend{
 var postgresBackend = backend{
 	name:  "postgres",
 	fresh: func(t testing.TB) string { return pgtest.DSN(t) },
-	clone: func(t testing.TB, src string) string { return pgtest.Clone(t, src) },
+	clone: func(t testing.TB, src string) string {
+		dst := pgtest.Clone(t, src)
+		if err := copyFile(keysFor(dst), keysFor(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return dst
+	},
+}
+
+// keysDir holds the key files of the PostgreSQL offices of this run.
+var keysDir = sync.OnceValue(func() string {
+	d, err := os.MkdirTemp("", "jemput-e2e-keys")
+	if err != nil {
+		panic(err)
+	}
+	return d
+})
+
+// keysFor is the office key file of a PostgreSQL database (an SQLite one's
+// is beside it): one per database URL, in a folder of the run's.
+func keysFor(db string) string {
+	sum := sha256.Sum256([]byte(db))
+	return filepath.Join(keysDir(), hex.EncodeToString(sum[:8])+".keys")
+}
+
+// keysArgs are the flags that name db's key file, when it needs them.
+func keysArgs(db string) []string {
+	if isPostgres(db) {
+		return []string{"--keys", keysFor(db)}
+	}
+	return nil
 }
 
 // backends are the stores the office's end-to-end tests run on: SQLite

@@ -187,7 +187,7 @@ func centralCmd(t testing.TB, db string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(bin, "jemput-central"), append([]string{"--db", db}, args...)...)
+	cmd := exec.CommandContext(ctx, filepath.Join(bin, "jemput-central"), append(append([]string{"--db", db}, keysArgs(db)...), args...)...)
 	cmd.Env = baseEnv()
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -202,6 +202,7 @@ func centralCmd(t testing.TB, db string, args ...string) string {
 // database. Each start logs to its own file in dir (central-N.log).
 type central struct {
 	db, dir, addr string
+	args          []string // more flags for serve
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -238,7 +239,7 @@ func (c *central) startOnce() error {
 		return err
 	}
 	defer logf.Close()
-	cmd := exec.Command(filepath.Join(bin, "jemput-central"), "serve", "--listen", c.addr, "--db", c.db)
+	cmd := exec.Command(filepath.Join(bin, "jemput-central"), append(append([]string{"serve", "--listen", c.addr, "--db", c.db}, keysArgs(c.db)...), c.args...)...)
 	cmd.Env = append(baseEnv(), "JEMPUT_LOG=info")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	dieWithTest(cmd)

@@ -280,6 +280,19 @@ func (c *Client) roundTripOnce(ctx context.Context, req request, out any) error 
 }
 
 func (c *Client) netError(ctx context.Context, req request, err error) error {
+	var rh tls.RecordHeaderError
+	var pin *pinError
+	var cve *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &rh) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		// No retry will make a plain http server speak TLS: the address
+		// is wrong, or something in the way strips TLS.
+		return &Error{Code: CodePlainHTTP, Message: fmt.Sprintf("%s %s: the office's https address %s answered in plain http (not TLS): a wrong address or port, or something on the link that is not the office", req.method, req.path, c.base.Host)}
+	case errors.As(err, &pin):
+		return &Error{Code: CodeWrongCertificate, Message: fmt.Sprintf("%s %s: %v: this is not the office the kit enrolled with, or its certificate was changed", req.method, req.path, pin)}
+	case errors.As(err, &cve):
+		return &Error{Code: CodeWrongCertificate, Message: fmt.Sprintf("%s %s: the office's TLS certificate does not verify: %v", req.method, req.path, cve.Err)}
+	}
 	if errors.Is(context.Cause(ctx), errStalled) {
 		return fmt.Errorf("%s %s: no progress for %s, giving up on this connection", req.method, req.path, c.idle)
 	}
@@ -473,12 +486,13 @@ func (c *Client) SendBatch(ctx context.Context, b Batch) ([]Ack, error) {
 		b.Kit = c.kit
 	}
 	var buf bytes.Buffer
-	if err := EncodeBatch(&buf, b); err != nil {
+	decoded, err := encodeBatch(&buf, b)
+	if err != nil {
 		return nil, err
 	}
 	var res BatchResult
-	err := c.roundTrip(ctx, request{method: http.MethodPost, path: "/v1/batches", signed: true, body: buf.Bytes(),
-		header: map[string]string{"Content-Type": "application/json", "Content-Encoding": "zstd"}}, &res)
+	err = c.roundTrip(ctx, request{method: http.MethodPost, path: "/v1/batches", signed: true, body: buf.Bytes(),
+		header: map[string]string{"Content-Type": "application/json", "Content-Encoding": "zstd", HeaderDecodedLength: strconv.Itoa(decoded)}}, &res)
 	return res.Acks, err
 }
 

@@ -39,7 +39,7 @@ func TestEnroll(t *testing.T) {
 	if !ed25519.PublicKey(info.SigningKey).Equal(pubOf(o.key)) || resp.KitCode != "KTB01" || info.SealingRecipient == "" {
 		t.Errorf("info %+v resp %+v", info, resp)
 	}
-	if k, ok, _ := o.keyFor("KTB01"); !ok || !k.Equal(pubOf(key)) {
+	if k, _ := o.keyFor("KTB01"); len(k) != 1 || !k[0].Key.Equal(pubOf(key)) {
 		t.Error("the office did not record the kit's key")
 	}
 
@@ -244,8 +244,33 @@ func TestRunStopsOnPermanentError(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := Run(context.Background(), c, newMemKit(2, 100), RunOptions{Backoff: func(int) time.Duration { return 0 }})
-	if ErrorCode(err) != CodeUnknownKit || rep.Attempts != 1 {
-		t.Errorf("err %v after %d attempts, want unknown_kit after 1", err, rep.Attempts)
+	// The office says no more than bad_signature to a kit it does not know.
+	if ErrorCode(err) != CodeBadSignature || rep.Attempts != 1 {
+		t.Errorf("err %v after %d attempts, want bad_signature after 1", err, rep.Attempts)
+	}
+}
+
+// TestClientExplainsLink: an https address that answers in plain http, or
+// with a certificate that is not the pinned one, is said so at once, not
+// retried for minutes.
+func TestClientExplainsLink(t *testing.T) {
+	o, plain := newFakeOffice(t)
+	c := enrolled(t, o, plain.URL, nil)
+	https, err := NewClient(strings.Replace(plain.URL, "http://", "https://", 1), "KTB01", c.key, strings.Repeat("ab", 32), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), https, newMemKit(1, 100), RunOptions{Backoff: func(int) time.Duration { return 0 }})
+	if ErrorCode(err) != CodePlainHTTP || rep.Attempts != 1 || !strings.Contains(err.Error(), "plain http") {
+		t.Errorf("plain http at an https address: %v after %d attempts, want plain_http after 1", err, rep.Attempts)
+	}
+
+	tlsSrv := httptest.NewTLSServer(o.handler())
+	defer tlsSrv.Close()
+	wrong, _ := NewClient(tlsSrv.URL, "KTB01", c.key, strings.Repeat("ab", 32), nil)
+	rep, err = Run(context.Background(), wrong, newMemKit(1, 100), RunOptions{Backoff: func(int) time.Duration { return 0 }})
+	if ErrorCode(err) != CodeWrongCertificate || rep.Attempts != 1 {
+		t.Errorf("another certificate: %v after %d attempts, want wrong_certificate after 1", err, rep.Attempts)
 	}
 }
 

@@ -25,6 +25,17 @@ const (
 	CodeOffsetMismatch   = "offset_mismatch"
 	CodeTooLarge         = "too_large"
 	CodeUnavailable      = "unavailable"
+
+	// Issue 8: the office holds against hostile clients.
+	CodeKitRevoked  = "kit_revoked"       // the kit's key was revoked (lost or stolen laptop)
+	CodeKitReplaced = "kit_replaced"      // the kit enrolled again with another key
+	CodeNotOwner    = "not_owner"         // an application id or number of another kit
+	CodeTooMany     = "too_many_requests" // the office is at a limit of requests or memory: wait and retry
+	CodeTimeout     = "timeout"           // the request's body came too slowly
+
+	// Said by the kit's client about the link, never by the office.
+	CodePlainHTTP        = "plain_http"        // an https address answered in plain http
+	CodeWrongCertificate = "wrong_certificate" // the TLS certificate is not the one pinned at enrollment
 )
 
 // Error is a protocol error: a code a program can test, a message a person
@@ -49,7 +60,7 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{
 		Code:    code,
 		Message: fmt.Sprintf(format, args...),
-		Retry:   code == CodeUnavailable || code == CodeOffsetMismatch,
+		Retry:   code == CodeUnavailable || code == CodeOffsetMismatch || code == CodeTooMany,
 	}
 }
 
@@ -83,6 +94,11 @@ var statuses = map[string]int{
 	CodeOffsetMismatch:   http.StatusConflict,
 	CodeTooLarge:         http.StatusRequestEntityTooLarge,
 	CodeUnavailable:      http.StatusServiceUnavailable,
+	CodeKitRevoked:       http.StatusForbidden,
+	CodeKitReplaced:      http.StatusForbidden,
+	CodeNotOwner:         http.StatusForbidden,
+	CodeTooMany:          http.StatusTooManyRequests,
+	CodeTimeout:          http.StatusRequestTimeout,
 }
 
 // HTTPStatus is the HTTP status an error with code travels with; 500 for
@@ -125,8 +141,11 @@ func ReadError(resp *http.Response) *Error {
 	if snippet != "" {
 		msg += ": " + snippet
 	}
-	if resp.StatusCode == HTTPStatus(CodeTooLarge) {
+	switch resp.StatusCode {
+	case HTTPStatus(CodeTooLarge):
 		return &Error{Code: CodeTooLarge, Message: msg}
+	case HTTPStatus(CodeTooMany):
+		return &Error{Code: CodeTooMany, Message: msg, Retry: true}
 	}
 	return &Error{Code: CodeUnavailable, Message: msg, Retry: true}
 }

@@ -2,7 +2,6 @@ package sync
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/binary"
@@ -11,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"time"
 
@@ -18,12 +18,16 @@ import (
 )
 
 // Limits of an export file, so that opening a hostile one cannot exhaust
-// memory: the header line, the batch JSON, and everything decompressed.
-// Each attachment is at most MaxAttachmentSize.
+// memory or disk: the header line, the batch JSON, everything decompressed
+// (at most MaxExportSize, and at most MaxInflation times the compressed
+// payload, plus a MiB, so that a small file cannot inflate to gigabytes).
+// Each attachment is at most MaxAttachmentSize, and only one is held in
+// memory at a time.
 const (
 	maxExportHeader = 64 << 10
-	MaxExportBatch  = 1 << 30
+	MaxExportBatch  = 256 << 20
 	MaxExportSize   = 4 << 30
+	MaxInflation    = 64
 )
 
 const exportMagic = "JEXP1\n"
@@ -49,15 +53,39 @@ func ExportMessage(kit, created, payloadSHA256 string) []byte {
 	return []byte("jemput-export\n" + kit + "\n" + created + "\n" + payloadSHA256)
 }
 
-// SealExport writes e as an export file: encrypted with age to recipient
+// SealExport writes e as an export file: see SealExportFrom, which it calls
+// with e's attachments.
+func SealExport(w io.Writer, recipient string, key ed25519.PrivateKey, e Export) error {
+	shas := make([]string, 0, len(e.Attachments))
+	for sha := range e.Attachments {
+		shas = append(shas, sha)
+	}
+	slices.Sort(shas)
+	return SealExportFrom(w, "", recipient, key, ExportSource{Kit: e.Kit, Created: e.Created, Batch: e.Batch, Photos: shas,
+		Photo: func(sha string) ([]byte, error) { return e.Attachments[sha], nil }})
+}
+
+// ExportSource is what SealExportFrom writes: a batch, and the attachments
+// it needs, read one at a time.
+type ExportSource struct {
+	Kit     string
+	Created time.Time
+	Batch   Batch
+	Photos  []string                         // SHA-256 hex, in the order written
+	Photo   func(sha string) ([]byte, error) // one attachment's bytes
+}
+
+// SealExportFrom writes an export file: encrypted with age to recipient
 // (the office's "age1..." sealing recipient) and signed by key.
 //
 //	age( "JEXP1\n" + header JSON + "\n" + payload )
 //	payload = zstd( batch length[u64] + batch JSON + frames )
 //
-// The payload is built in memory first, since the signed header, which
-// comes before it, holds its hash.
-func SealExport(w io.Writer, recipient string, key ed25519.PrivateKey, e Export) error {
+// The signed header, which comes first, holds the payload's hash, so the
+// payload is written to a temporary file in tmpDir ("": the system's)
+// first and copied after: memory holds the batch and one attachment,
+// whatever the file's size.
+func SealExportFrom(w io.Writer, tmpDir, recipient string, key ed25519.PrivateKey, src ExportSource) error {
 	rcpt, err := age.ParseX25519Recipient(recipient)
 	if err != nil {
 		return Errorf(CodeBadRequest, "office sealing recipient: %v", err)
@@ -65,39 +93,48 @@ func SealExport(w io.Writer, recipient string, key ed25519.PrivateKey, e Export)
 	if len(key) != ed25519.PrivateKeySize {
 		return Errorf(CodeBadRequest, "kit key has %d bytes, want %d", len(key), ed25519.PrivateKeySize)
 	}
-	if e.Batch.Kit == "" {
-		e.Batch.Kit = e.Kit
+	if src.Batch.Kit == "" {
+		src.Batch.Kit = src.Kit
 	}
-	if e.Batch.Kit != e.Kit {
-		return Errorf(CodeBadRequest, "export of kit %q holds a batch of kit %q", e.Kit, e.Batch.Kit)
+	if src.Batch.Kit != src.Kit {
+		return Errorf(CodeBadRequest, "export of kit %q holds a batch of kit %q", src.Kit, src.Batch.Kit)
 	}
-	if err := checkBatch(e.Batch); err != nil {
+	if err := checkBatch(src.Batch); err != nil {
 		return err
 	}
-	if e.Created.IsZero() {
-		e.Created = time.Now()
+	if src.Created.IsZero() {
+		src.Created = time.Now()
 	}
-
-	var payload bytes.Buffer
-	zw, err := newZstdWriter(&payload)
+	tmp, err := os.CreateTemp(tmpDir, "jemput-export-*.tmp")
 	if err != nil {
 		return err
 	}
-	js, err := json.Marshal(e.Batch)
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+	hasher := sha256.New()
+	bw := bufio.NewWriter(io.MultiWriter(tmp, hasher))
+	zw, err := newZstdWriter(bw)
+	if err != nil {
+		return err
+	}
+	js, err := json.Marshal(src.Batch)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(len(js)))
 	zw.Write(n[:])
-	zw.Write(js)
-	shas := make([]string, 0, len(e.Attachments))
-	for sha := range e.Attachments {
-		shas = append(shas, sha)
+	if _, err := zw.Write(js); err != nil {
+		return err
 	}
-	slices.Sort(shas)
-	for _, sha := range shas {
-		data := e.Attachments[sha]
+	js = nil
+	for _, sha := range src.Photos {
+		data, err := src.Photo(sha)
+		if err != nil {
+			return err
+		}
 		if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != sha {
 			return Errorf(CodeBadRequest, "attachment %s does not match its SHA-256", sha)
 		}
@@ -108,9 +145,10 @@ func SealExport(w io.Writer, recipient string, key ed25519.PrivateKey, e Export)
 	if err := zw.Close(); err != nil {
 		return err
 	}
-
-	sum := sha256.Sum256(payload.Bytes())
-	h := exportHeader{Kit: e.Kit, Created: e.Created.UTC().Format(time.RFC3339Nano), PayloadSHA256: hex.EncodeToString(sum[:])}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	h := exportHeader{Kit: src.Kit, Created: src.Created.UTC().Format(time.RFC3339Nano), PayloadSHA256: hex.EncodeToString(hasher.Sum(nil))}
 	h.Signature = ed25519.Sign(key, ExportMessage(h.Kit, h.Created, h.PayloadSHA256))
 	hj, err := json.Marshal(h)
 	if err != nil {
@@ -120,10 +158,16 @@ func SealExport(w io.Writer, recipient string, key ed25519.PrivateKey, e Export)
 	if err != nil {
 		return err
 	}
-	for _, b := range [][]byte{[]byte(exportMagic), hj, []byte("\n"), payload.Bytes()} {
+	for _, b := range [][]byte{[]byte(exportMagic), hj, []byte("\n")} {
 		if _, err := aw.Write(b); err != nil {
 			return err
 		}
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := io.Copy(aw, tmp); err != nil {
+		return err
 	}
 	return aw.Close()
 }
@@ -142,79 +186,299 @@ func writeFrames(w io.Writer, sha string, data []byte, offset int64, size int) e
 	return nil
 }
 
-// OpenExport decrypts an export file with identity (the office's
-// "AGE-SECRET-KEY-1..."), checks the kit's signature with keyFor, the
-// payload's hash and every attachment's SHA-256, and returns its content.
-// It returns all or nothing: every failure is an *Error (bad_request for
-// a bad identity, malformed, too_large, unknown_kit, bad_signature, or
-// unavailable when keyFor fails) and a zero Export.
-func OpenExport(r io.Reader, identity string, keyFor func(kit string) (ed25519.PublicKey, bool, error)) (Export, error) {
+// damaged names a sealed file that cannot be read to its end: cut short,
+// changed on the way, or a bad copy.
+func damaged(format string, args ...any) *Error {
+	return malformedf("the export file is damaged or truncated (make it again with jemput sync export): "+format, args...)
+}
+
+// OpenExport reads a whole export file into memory: ReadExport with every
+// attachment collected. For tests and small files; the office imports
+// with ReadExport.
+func OpenExport(r io.Reader, identity string, keys KeyLookup) (Export, error) {
+	er, err := ReadExport(r, "", identity, keys)
+	if err != nil {
+		return Export{}, err
+	}
+	defer er.Close()
+	e := Export{Kit: er.Kit, Created: er.Created, Batch: er.Batch, Attachments: map[string][]byte{}}
+	for {
+		sha, data, err := er.Next()
+		if err == io.EOF {
+			return e, nil
+		}
+		if err != nil {
+			return Export{}, err
+		}
+		e.Attachments[sha] = data
+	}
+}
+
+// ExportReader is an opened export file whose signature and payload hash
+// have been checked: its batch, then its attachments one at a time (Next).
+type ExportReader struct {
+	Kit     string
+	Created time.Time
+	Batch   Batch
+
+	tmp    *os.File
+	zr     interface{ Close() }
+	lr     *io.LimitedReader
+	limit  int64
+	frames *FrameReader
+	done   map[string]bool
+}
+
+// ReadExport decrypts an export file with identity (the office's
+// "AGE-SECRET-KEY-1..."), checks the kit's signature with keys and the
+// payload's hash, and returns a reader of its content. The payload is
+// spooled (compressed, as it is in the file) to a temporary file in
+// tmpDir ("": the system's) while it is hashed, so that nothing of it is
+// decompressed before its hash is known good. Every failure is an *Error:
+// bad_request for a bad identity, malformed (a file that is not an export
+// file, or one that is damaged or truncated, each said so), too_large,
+// unknown_kit, bad_signature, kit_revoked, kit_replaced, or unavailable
+// when keys fail. Close removes the temporary file.
+func ReadExport(r io.Reader, tmpDir, identity string, keys KeyLookup) (*ExportReader, error) {
 	id, err := age.ParseX25519Identity(identity)
 	if err != nil {
-		return Export{}, Errorf(CodeBadRequest, "office sealing identity: %v", err)
+		return nil, Errorf(CodeBadRequest, "office sealing identity: %v", err)
 	}
-	plain, err := age.Decrypt(r, id)
+	br0 := bufio.NewReader(r)
+	if head, _ := br0.Peek(len("age-encryption.org/")); string(head) != "age-encryption.org/" {
+		return nil, malformedf("not a jemput export file (not a sealed age file)")
+	}
+	plain, err := age.Decrypt(br0, id)
 	if err != nil {
 		var nm *age.NoIdentityMatchError
 		if errors.As(err, &nm) {
-			return Export{}, malformedf("this export file is not sealed to this office")
+			return nil, malformedf("this export file is not sealed to this office")
 		}
-		return Export{}, malformedf("not an export file (age): %v", err)
+		return nil, damaged("%v", err)
 	}
 	br := bufio.NewReader(plain)
 	h, err := readExportHeader(br)
 	if err != nil {
-		return Export{}, err
-	}
-	pub, ok, err := keyFor(h.Kit)
-	if err != nil {
-		return Export{}, Errorf(CodeUnavailable, "looking up kit %q: %v", h.Kit, err)
-	}
-	if !ok {
-		return Export{}, Errorf(CodeUnknownKit, "the export file is from kit %q, which is not enrolled at this office", h.Kit)
-	}
-	if !verify(pub, ExportMessage(h.Kit, h.Created, h.PayloadSHA256), h.Signature) {
-		return Export{}, badSignaturef("the export file is not signed by kit %q's key", h.Kit)
+		return nil, err
 	}
 	created, err := time.Parse(time.RFC3339Nano, h.Created)
 	if err != nil {
-		return Export{}, malformedf("export header: created %q is not RFC 3339", h.Created)
+		return nil, malformedf("export header: created %q is not RFC 3339", h.Created)
+	}
+	list, err := keys(h.Kit)
+	if err != nil {
+		return nil, Errorf(CodeUnavailable, "looking up kit %q: %v", h.Kit, err)
+	}
+	if len(list) == 0 {
+		return nil, Errorf(CodeUnknownKit, "the export file is from kit %q, which is not enrolled at this office", h.Kit)
+	}
+	msg := ExportMessage(h.Kit, h.Created, h.PayloadSHA256)
+	var match *KitKey
+	for i := range list {
+		if verify(list[i].Key, msg, h.Signature) {
+			match = &list[i]
+			break
+		}
+	}
+	switch {
+	case match == nil:
+		return nil, badSignaturef("the export file is not signed by kit %q's key", h.Kit)
+	case match.State == KeyRevoked:
+		return nil, Errorf(CodeKitRevoked, "the export file is from kit %s, revoked by the office on %s: %s", h.Kit, match.Since.UTC().Format(time.RFC3339), match.Reason)
+	case match.State == KeyReplaced && !created.Before(match.Since):
+		return nil, Errorf(CodeKitReplaced, "the export file is signed by a key of kit %s that was replaced on %s", h.Kit, match.Since.UTC().Format(time.RFC3339))
+	case match.State != KeyCurrent && match.State != KeyReplaced:
+		return nil, badSignaturef("the export file is not signed by kit %q's key", h.Kit)
 	}
 
-	hasher := sha256.New()
-	payload := io.TeeReader(br, hasher)
-	e, err := readPayload(payload, h.Kit)
+	tmp, err := os.CreateTemp(tmpDir, "jemput-import-*.tmp")
 	if err != nil {
-		var pe *Error
-		if !errors.As(err, &pe) {
-			err = malformedf("export file is damaged or truncated: %v", err)
-		}
-		return Export{}, err
+		return nil, err
 	}
-	// Read to the end: age authenticates its last chunk there, and the
-	// hash must cover every byte.
-	if _, err := io.Copy(io.Discard, payload); err != nil {
-		return Export{}, malformedf("export file is damaged or truncated: %v", err)
+	er := &ExportReader{Kit: h.Kit, Created: created, tmp: tmp, done: map[string]bool{}}
+	ok := false
+	defer func() {
+		if !ok {
+			er.Close()
+		}
+	}()
+	hasher := sha256.New()
+	size, err := io.Copy(io.MultiWriter(tmp, hasher), io.LimitReader(br, MaxExportSize+1))
+	if err != nil {
+		return nil, damaged("%v", err)
+	}
+	if size > MaxExportSize {
+		return nil, tooLargef("export file larger than %d bytes", int64(MaxExportSize))
 	}
 	if hex.EncodeToString(hasher.Sum(nil)) != h.PayloadSHA256 {
-		return Export{}, badSignaturef("the export file's payload does not match its signed hash")
+		return nil, damaged("its payload does not match the hash its header was signed with")
 	}
-	e.Kit = h.Kit
-	e.Created = created
-	return e, nil
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	zr, err := newZstdReader(bufio.NewReader(tmp))
+	if err != nil {
+		return nil, err
+	}
+	er.zr = zr
+	er.limit = min(MaxExportSize, MaxInflation*size+1<<20)
+	er.lr = &io.LimitedReader{R: zr, N: er.limit + 1}
+	if err := er.readBatch(); err != nil {
+		return nil, err
+	}
+	er.frames = NewFrameReader(er.lr)
+	ok = true
+	return er, nil
+}
+
+// Rewind starts the attachments again from the first, for a transaction
+// that runs again: the payload is read once more from the temporary file
+// (its hash was checked when it was spooled), the batch skipped.
+func (er *ExportReader) Rewind() error {
+	if er.tmp == nil {
+		return errors.New("export reader closed")
+	}
+	if er.zr != nil {
+		er.zr.Close()
+		er.zr = nil
+	}
+	if _, err := er.tmp.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	zr, err := newZstdReader(bufio.NewReader(er.tmp))
+	if err != nil {
+		return err
+	}
+	er.zr = zr
+	er.lr = &io.LimitedReader{R: zr, N: er.limit + 1}
+	var n [8]byte
+	if _, err := io.ReadFull(er.lr, n[:]); err != nil {
+		return er.inflated(err)
+	}
+	if _, err := io.CopyN(io.Discard, er.lr, int64(binary.BigEndian.Uint64(n[:]))); err != nil {
+		return er.inflated(err)
+	}
+	er.frames = NewFrameReader(er.lr)
+	er.done = map[string]bool{}
+	return nil
+}
+
+// Close releases the reader and removes its temporary file.
+func (er *ExportReader) Close() error {
+	if er.zr != nil {
+		er.zr.Close()
+		er.zr = nil
+	}
+	if er.tmp != nil {
+		er.tmp.Close()
+		os.Remove(er.tmp.Name())
+		er.tmp = nil
+	}
+	return nil
+}
+
+// inflated refuses a payload that decompresses beyond its limit, and names
+// any other failure to read it.
+func (er *ExportReader) inflated(err error) error {
+	if er.lr.N <= 0 {
+		return tooLargef("the export file inflates to more than %d bytes (%d times its compressed size): refused", er.limit, MaxInflation)
+	}
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return damaged("%v", err)
+}
+
+func (er *ExportReader) readBatch() error {
+	var n [8]byte
+	if _, err := io.ReadFull(er.lr, n[:]); err != nil {
+		return er.inflated(err)
+	}
+	size := binary.BigEndian.Uint64(n[:])
+	if size > MaxExportBatch || int64(size) > er.limit {
+		return tooLargef("export batch of %d bytes, more than %d", size, min(MaxExportBatch, er.limit))
+	}
+	// Grown as it arrives rather than allocated from the declared size.
+	js, err := io.ReadAll(io.LimitReader(er.lr, int64(size)))
+	if err != nil {
+		return er.inflated(err)
+	}
+	if uint64(len(js)) != size {
+		return er.inflated(io.ErrUnexpectedEOF)
+	}
+	var b Batch
+	if err := json.Unmarshal(js, &b); err != nil {
+		return malformedf("export batch is not valid JSON: %v", err)
+	}
+	if err := checkBatch(b); err != nil {
+		return err
+	}
+	if b.Kit != er.Kit {
+		return malformedf("export of kit %q holds a batch of kit %q", er.Kit, b.Kit)
+	}
+	er.Batch = b
+	return nil
+}
+
+// Next returns the next attachment, whole and checked against its SHA-256,
+// or io.EOF after the last one.
+func (er *ExportReader) Next() (sha string, data []byte, err error) {
+	var total int64
+	for {
+		f, err := er.frames.Next()
+		if err == io.EOF && data == nil {
+			if er.lr.N <= 0 {
+				return "", nil, er.inflated(err)
+			}
+			return "", nil, io.EOF
+		}
+		if err != nil {
+			return "", nil, er.inflated(err)
+		}
+		if data == nil {
+			if er.done[f.SHA256] {
+				return "", nil, malformedf("attachment %s appears twice", f.SHA256)
+			}
+			sha, total = f.SHA256, f.Total
+			data = make([]byte, 0, min(f.Total, 1<<20))
+		}
+		switch {
+		case f.SHA256 != sha:
+			return "", nil, malformedf("attachment %s is incomplete (%d of %d bytes) when %s starts", sha, len(data), total, f.SHA256)
+		case f.Total != total:
+			return "", nil, malformedf("frames of attachment %s disagree on its size (%d, %d)", sha, total, f.Total)
+		case f.Offset != int64(len(data)):
+			return "", nil, malformedf("frame of attachment %s at offset %d, want %d", sha, f.Offset, len(data))
+		}
+		data = append(data, f.Data...)
+		if int64(len(data)) == total {
+			if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != sha {
+				return "", nil, malformedf("attachment %s does not match its SHA-256", sha)
+			}
+			er.done[sha] = true
+			return sha, data, nil
+		}
+	}
 }
 
 func readExportHeader(br *bufio.Reader) (exportHeader, error) {
 	var h exportHeader
 	magic := make([]byte, len(exportMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != exportMagic {
+	if _, err := io.ReadFull(br, magic); err != nil {
+		return h, damaged("%v", err)
+	}
+	if string(magic) != exportMagic {
 		return h, malformedf("not a jemput export file (no JEXP1 line)")
 	}
 	var line []byte
 	for {
 		b, err := br.ReadByte()
 		if err != nil {
-			return h, malformedf("export file truncated in its header")
+			return h, damaged("in its header: %v", err)
 		}
 		if b == '\n' {
 			break
@@ -234,97 +498,6 @@ func readExportHeader(br *bufio.Reader) (exportHeader, error) {
 		return h, malformedf("export header: payload_sha256 is not a hex SHA-256")
 	}
 	return h, nil
-}
-
-func readPayload(r io.Reader, kit string) (Export, error) {
-	zr, err := newZstdReader(r)
-	if err != nil {
-		return Export{}, err
-	}
-	defer zr.Close()
-	lr := &io.LimitedReader{R: zr, N: MaxExportSize + 1}
-	tooBig := func(err error) error {
-		if lr.N <= 0 {
-			return tooLargef("export file holds more than %d bytes", int64(MaxExportSize))
-		}
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return err
-	}
-
-	var n [8]byte
-	if _, err := io.ReadFull(lr, n[:]); err != nil {
-		return Export{}, tooBig(err)
-	}
-	size := binary.BigEndian.Uint64(n[:])
-	if size > MaxExportBatch {
-		return Export{}, tooLargef("export batch of %d bytes, more than %d", size, MaxExportBatch)
-	}
-	// Grown as it arrives rather than allocated from the declared size.
-	js, err := io.ReadAll(io.LimitReader(lr, int64(size)))
-	if err != nil {
-		return Export{}, tooBig(err)
-	}
-	if uint64(len(js)) != size {
-		return Export{}, tooBig(io.ErrUnexpectedEOF)
-	}
-	var b Batch
-	if err := json.Unmarshal(js, &b); err != nil {
-		return Export{}, malformedf("export batch is not valid JSON: %v", err)
-	}
-	if err := checkBatch(b); err != nil {
-		return Export{}, err
-	}
-	if b.Kit != kit {
-		return Export{}, malformedf("export of kit %q holds a batch of kit %q", kit, b.Kit)
-	}
-
-	type partial struct {
-		total int64
-		data  []byte
-	}
-	parts := map[string]*partial{}
-	done := map[string][]byte{}
-	fr := NewFrameReader(lr)
-	for {
-		f, err := fr.Next()
-		if err == io.EOF {
-			if lr.N <= 0 {
-				return Export{}, tooBig(err)
-			}
-			break
-		}
-		if err != nil {
-			return Export{}, tooBig(err)
-		}
-		if _, ok := done[f.SHA256]; ok {
-			return Export{}, malformedf("attachment %s appears twice", f.SHA256)
-		}
-		p := parts[f.SHA256]
-		if p == nil {
-			p = &partial{total: f.Total, data: make([]byte, 0, min(f.Total, 1<<20))}
-			parts[f.SHA256] = p
-		}
-		if f.Total != p.total {
-			return Export{}, malformedf("frames of attachment %s disagree on its size (%d, %d)", f.SHA256, p.total, f.Total)
-		}
-		if f.Offset != int64(len(p.data)) {
-			return Export{}, malformedf("frame of attachment %s at offset %d, want %d", f.SHA256, f.Offset, len(p.data))
-		}
-		p.data = append(p.data, f.Data...)
-		if int64(len(p.data)) == p.total {
-			if sum := sha256.Sum256(p.data); hex.EncodeToString(sum[:]) != f.SHA256 {
-				return Export{}, malformedf("attachment %s does not match its SHA-256", f.SHA256)
-			}
-			done[f.SHA256] = p.data
-			delete(parts, f.SHA256)
-		}
-	}
-	for sha, p := range parts {
-		return Export{}, malformedf("attachment %s is incomplete (%d of %d bytes)", sha, len(p.data), p.total)
-	}
-	return Export{Batch: b, Attachments: done}, nil
 }
 
 // AckFile answers an export file: the office's acks for its records and the

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,5 +244,128 @@ func TestAckFile(t *testing.T) {
 	}
 	if _, err := ReadAckFile(bytes.NewReader([]byte("{"))); ErrorCode(err) != CodeMalformed {
 		t.Errorf("junk ack file: %v", err)
+	}
+}
+
+// TestDamagedExportSaysSo: a sealed file cut short or changed is named as
+// damaged, and a file that is not sealed at all as not an export file.
+func TestDamagedExportSaysSo(t *testing.T) {
+	fx := newExportFixture(t)
+	for _, cut := range []int{len(fx.sealed) - 1, len(fx.sealed) / 2, 300} {
+		_, err := OpenExport(bytes.NewReader(fx.sealed[:cut]), fx.office.String(), fx.keys.keyFor)
+		if ErrorCode(err) != CodeMalformed || !strings.Contains(err.Error(), "damaged or truncated") {
+			t.Errorf("cut at %d of %d: %v, want it named damaged or truncated", cut, len(fx.sealed), err)
+		}
+	}
+	flipped := bytes.Clone(fx.sealed)
+	flipped[len(flipped)-100] ^= 1
+	if _, err := OpenExport(bytes.NewReader(flipped), fx.office.String(), fx.keys.keyFor); err == nil || !strings.Contains(err.Error(), "damaged or truncated") {
+		t.Errorf("a changed byte: %v, want it named damaged", err)
+	}
+	if _, err := OpenExport(strings.NewReader("hello, not an export\n"), fx.office.String(), fx.keys.keyFor); err == nil || !strings.Contains(err.Error(), "not a jemput export file") {
+		t.Errorf("a text file: %v, want not an export file", err)
+	}
+}
+
+// TestExportBombRefused: a small file whose payload inflates to far more
+// than its size is refused once it passes MaxInflation times its size,
+// without inflating the rest.
+func TestExportBombRefused(t *testing.T) {
+	fx := newExportFixture(t)
+	const n, size = 12, MaxAttachmentSize // 48 MiB of almost nothing
+	var shas []string
+	index := map[string]int{} // made again on demand: not all held at once
+	for i := range n {
+		data := make([]byte, size)
+		data[0] = byte(i)
+		sha := shaHex(data)
+		shas = append(shas, sha)
+		index[sha] = i
+	}
+	photo := func(sha string) ([]byte, error) {
+		data := make([]byte, size)
+		data[0] = byte(index[sha])
+		return data, nil
+	}
+	var buf bytes.Buffer
+	src := ExportSource{Kit: "KTB01", Created: fx.export.Created, Batch: Batch{BatchID: "bomb", Kit: "KTB01"}, Photos: shas, Photo: photo}
+	if err := SealExportFrom(&buf, t.TempDir(), fx.office.Recipient().String(), fx.kitKey, src); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 2<<20 {
+		t.Fatalf("the bomb is %d bytes: not a bomb", buf.Len())
+	}
+	er, err := ReadExport(bytes.NewReader(buf.Bytes()), t.TempDir(), fx.office.String(), fx.keys.keyFor)
+	if err != nil {
+		t.Fatal(err) // signed and whole: the header and batch are fine
+	}
+	defer er.Close()
+	got := 0
+	for {
+		_, _, err = er.Next()
+		if err != nil {
+			break
+		}
+		got++
+	}
+	if ErrorCode(err) != CodeTooLarge || got >= n {
+		t.Fatalf("after %d of %d attachments: %v, want too_large before the end", got, n, err)
+	}
+	if limit := int64(buf.Len())*MaxInflation + 1<<20; int64(got)*size > limit {
+		t.Errorf("%d MiB inflated before the refusal, limit %d MiB", got*size>>20, limit>>20)
+	}
+}
+
+// TestExportOfRetiredKey: a revoked kit's files are refused; a replaced
+// key's files are taken only when made before it was replaced.
+func TestExportOfRetiredKey(t *testing.T) {
+	fx := newExportFixture(t)
+	pub := pubOf(fx.kitKey)
+	lookup := func(state string, since time.Time) KeyLookup {
+		return func(string) ([]KitKey, error) {
+			return []KitKey{{Key: pubOf(newKey(t)), State: KeyCurrent}, {Key: pub, State: state, Since: since, Reason: "laptop hilang"}}, nil
+		}
+	}
+	created := fx.export.Created
+	if _, err := OpenExport(bytes.NewReader(fx.sealed), fx.office.String(), lookup(KeyRevoked, created.Add(time.Hour))); ErrorCode(err) != CodeKitRevoked || !strings.Contains(err.Error(), "laptop hilang") {
+		t.Errorf("revoked kit's file: %v, want kit_revoked with the reason", err)
+	}
+	if _, err := OpenExport(bytes.NewReader(fx.sealed), fx.office.String(), lookup(KeyReplaced, created.Add(-time.Hour))); ErrorCode(err) != CodeKitReplaced {
+		t.Errorf("file made after the key was replaced: %v, want kit_replaced", err)
+	}
+	if _, err := OpenExport(bytes.NewReader(fx.sealed), fx.office.String(), lookup(KeyReplaced, created.Add(time.Hour))); err != nil {
+		t.Errorf("file made before the key was replaced: %v", err)
+	}
+}
+
+// TestExportRewind: a transaction that runs again reads the same
+// attachments again from the start.
+func TestExportRewind(t *testing.T) {
+	fx := newExportFixture(t)
+	er, err := ReadExport(bytes.NewReader(fx.sealed), t.TempDir(), fx.office.String(), fx.keys.keyFor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer er.Close()
+	read := func() map[string]int {
+		got := map[string]int{}
+		for {
+			sha, data, err := er.Next()
+			if err == io.EOF {
+				return got
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[sha] = len(data)
+		}
+	}
+	first := read()
+	if err := er.Rewind(); err != nil {
+		t.Fatal(err)
+	}
+	again := read()
+	if len(first) != 3 || !reflect.DeepEqual(first, again) {
+		t.Errorf("first %v, after Rewind %v", first, again)
 	}
 }

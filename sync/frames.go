@@ -12,7 +12,7 @@ import (
 // is at most MaxAttachmentSize bytes (a photo is far smaller).
 const (
 	MaxFrameData      = 64 << 10
-	MaxAttachmentSize = 16 << 20
+	MaxAttachmentSize = 4 << 20
 	DefaultFrameSize  = 16 << 10
 )
 

@@ -65,11 +65,13 @@ func newFakeOffice(t testing.TB) (*fakeOffice, *httptest.Server) {
 	return o, srv
 }
 
-func (o *fakeOffice) keyFor(kit string) (ed25519.PublicKey, bool, error) {
+func (o *fakeOffice) keyFor(kit string) ([]KitKey, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	k, ok := o.kits[kit]
-	return k, ok, nil
+	if k, ok := o.kits[kit]; ok {
+		return []KitKey{{Key: k, State: KeyCurrent}}, nil
+	}
+	return nil, nil
 }
 
 func (o *fakeOffice) token(kit string) Token {
@@ -128,7 +130,7 @@ func (o *fakeOffice) handler() http.Handler {
 	})
 	mux.HandleFunc("POST /v1/attachments/state", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		if _, err := VerifyRequest(r.Context(), r, body, o.keyFor, &o.nonces, o.clock()); err != nil {
+		if _, err := verifyWhole(r.Context(), r, body, o.keyFor, &o.nonces, o.clock()); err != nil {
 			writeError(w, err.(*Error))
 			return
 		}
@@ -139,7 +141,7 @@ func (o *fakeOffice) handler() http.Handler {
 		writeJSON(w, o.state(req.SHA256))
 	})
 	mux.HandleFunc("POST /v1/attachments/upload", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := VerifyStreamRequest(r.Context(), r, o.keyFor, &o.nonces, o.clock()); err != nil {
+		if _, err := verifyStream(r.Context(), r, o.keyFor, &o.nonces, o.clock()); err != nil {
 			writeError(w, err.(*Error))
 			return
 		}
@@ -189,7 +191,7 @@ func (o *fakeOffice) handler() http.Handler {
 			writeError(w, Errorf(CodeTooLarge, "%v", err))
 			return
 		}
-		kit, err := VerifyRequest(r.Context(), r, body, o.keyFor, &o.nonces, o.clock())
+		kit, err := verifyWhole(r.Context(), r, body, o.keyFor, &o.nonces, o.clock())
 		if err != nil {
 			writeError(w, err.(*Error))
 			return
@@ -227,7 +229,7 @@ func (o *fakeOffice) handler() http.Handler {
 		writeJSON(w, res)
 	})
 	mux.HandleFunc("GET /v1/statuses", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := VerifyRequest(r.Context(), r, nil, o.keyFor, &o.nonces, o.clock()); err != nil {
+		if _, err := verifyWhole(r.Context(), r, nil, o.keyFor, &o.nonces, o.clock()); err != nil {
 			writeError(w, err.(*Error))
 			return
 		}

@@ -56,6 +56,12 @@ func (r Record) Hash() string {
 // office use little memory on either end.
 const zstdWindow = 1 << 20
 
+// ZstdDecoderMemory bounds what one zstd reader allocates for its window: a
+// stream that asks for more is refused.
+const ZstdDecoderMemory = zstdMaxWindow
+
+const zstdMaxWindow = 2 << 20
+
 func newZstdWriter(w io.Writer) (*zstd.Encoder, error) {
 	return zstd.NewWriter(w, zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(zstdWindow))
 }
@@ -63,7 +69,7 @@ func newZstdWriter(w io.Writer) (*zstd.Encoder, error) {
 // newZstdReader bounds the decoder's window: a stream asking for more is
 // refused (ErrWindowSizeExceeded) instead of allocating it.
 func newZstdReader(r io.Reader) (*zstd.Decoder, error) {
-	return zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(8<<20))
+	return zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(zstdMaxWindow))
 }
 
 // MaxBatchBytes is a sensible limit for DecodeBatch at the office: a kit's
@@ -72,19 +78,26 @@ const MaxBatchBytes = 64 << 20
 
 // EncodeBatch writes b as zstd-compressed JSON.
 func EncodeBatch(w io.Writer, b Batch) error {
+	_, err := encodeBatch(w, b)
+	return err
+}
+
+// encodeBatch is EncodeBatch that also says how many bytes of JSON it
+// compressed: the Jemput-Decoded-Length of the request.
+func encodeBatch(w io.Writer, b Batch) (int, error) {
 	js, err := json.Marshal(b)
 	if err != nil {
-		return fmt.Errorf("encode batch: %w", err)
+		return 0, fmt.Errorf("encode batch: %w", err)
 	}
 	zw, err := newZstdWriter(w)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := zw.Write(js); err != nil {
 		zw.Close()
-		return err
+		return 0, err
 	}
-	return zw.Close()
+	return len(js), zw.Close()
 }
 
 // DecodeBatch reads a batch written by EncodeBatch, holding at most

@@ -124,7 +124,10 @@ func Retryable(err error) bool {
 	}
 	var pe *Error
 	if errors.As(err, &pe) {
-		return pe.Retry || pe.Code == CodeUnavailable || pe.Code == CodeOffsetMismatch
+		// timeout: the office cut a body that came too slowly; the link may
+		// be better on the next try (the office does not say retry, since
+		// it is the client's side that was slow).
+		return pe.Retry || pe.Code == CodeUnavailable || pe.Code == CodeOffsetMismatch || pe.Code == CodeTooMany || pe.Code == CodeTimeout
 	}
 	var (
 		ke  kitError

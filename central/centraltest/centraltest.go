@@ -12,7 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
+	"hash/crc32"
 	"io"
 	"path/filepath"
 	gosync "sync"
@@ -55,7 +55,8 @@ type Office struct {
 	Office *central.Office
 	Store  *sqlite.DB
 	Clock  *Clock
-	Path   string // the database file
+	Path   string              // the database file
+	Keys   *central.MemoryKeys // the office's secrets: give them to NewOffice to open the same office again
 }
 
 // New opens a new, empty office whose clock stands at T0.
@@ -68,11 +69,12 @@ func New(t testing.TB) *Office {
 	}
 	t.Cleanup(func() { st.Close() })
 	c := &Clock{t: T0}
-	o, err := central.NewOffice(context.Background(), st, central.WithClock(c.Now))
+	keys := &central.MemoryKeys{}
+	o, err := central.NewOffice(context.Background(), st, central.WithClock(c.Now), central.WithKeys(keys))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Office{Office: o, Store: st, Clock: c, Path: path}
+	return &Office{Office: o, Store: st, Clock: c, Path: path, Keys: keys}
 }
 
 // Enroll adds kit and enrolls a fresh key for it.
@@ -105,9 +107,14 @@ func (o *Office) Count(t testing.TB, table string) int {
 }
 
 // Record makes version v of application app of kit, with nik in its
-// document and photo (a SHA-256, or "") as its attachment.
+// document and photo (a SHA-256, or "") as its attachment. Its number is
+// the kit's and the same for every version of app.
 func Record(kit, app string, v int, nik, photo string) ksync.Record {
-	doc, _ := json.Marshal(map[string]any{"values": map[string]any{"nik": nik, "full_name": "SITI AMINAH"}})
+	d := map[string]any{"values": map[string]any{"nik": nik, "full_name": "SITI AMINAH"}}
+	if photo != "" {
+		d["photo"] = map[string]any{"sha256": photo}
+	}
+	doc, _ := json.Marshal(d)
 	return ksync.Record{
 		AppID: app, Version: v, Number: Number(kit, app), Kit: kit, Form: "passport", FormVersion: 1,
 		Status: "approved", Event: ksync.Event{ID: "ev1", Type: "eazy-paspor", Name: "Eazy Paspor Kotabaru", Place: "Kotabaru", Date: "2026-11-27"},
@@ -115,12 +122,19 @@ func Record(kit, app string, v int, nik, photo string) ksync.Record {
 	}
 }
 
-// Number is the application number Record gives app: one per application,
-// as a kit gives them (the office flags a number held for another one).
+// Number is the application number Record gives app of kit.
 func Number(kit, app string) string {
-	h := fnv.New32a()
-	h.Write([]byte(app))
-	return fmt.Sprintf("%s-261127-%04d-X", kit, h.Sum32()%9999+1)
+	return fmt.Sprintf("%s-261127-%04d-X", kit, crc32.ChecksumIEEE([]byte(app))%10000)
+}
+
+// RecordWithPhoto is Record with photo's bytes as its attachment, whose
+// size its document declares as the kit's do.
+func RecordWithPhoto(kit, app string, v int, nik string, photo []byte) ksync.Record {
+	r := Record(kit, app, v, nik, SHA(photo))
+	doc, _ := json.Marshal(map[string]any{"values": map[string]any{"nik": nik, "full_name": "SITI AMINAH"},
+		"photo": map[string]any{"sha256": SHA(photo), "size": len(photo)}})
+	r.Doc = doc
+	return r
 }
 
 // Results lists the results of acks, in order.

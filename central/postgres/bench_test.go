@@ -34,6 +34,7 @@ func sixteenKits(b *testing.B, offices int) {
 	var urls []string
 	var stores []*postgres.DB
 	var first *central.Office
+	keys := &central.MemoryKeys{} // one office, as its processes share one key file
 	for range offices {
 		st, err := postgres.Open(ctx, dsn)
 		if err != nil {
@@ -41,7 +42,7 @@ func sixteenKits(b *testing.B, offices int) {
 		}
 		b.Cleanup(func() { st.Close() })
 		stores = append(stores, st)
-		o, err := central.NewOffice(ctx, st, central.WithClock(func() time.Time { return centraltest.T0 }))
+		o, err := central.NewOffice(ctx, st, central.WithClock(func() time.Time { return centraltest.T0 }), central.WithKeys(keys))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -351,27 +351,26 @@ func tm(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-// Office keys.
+// The office.
 
-func (t *pgTx) OfficeKeys() (central.Keys, error) {
-	var k central.Keys
+func (t *pgTx) OfficeIdentity() (central.OfficeIdentity, error) {
+	var o central.OfficeIdentity
 	var key []byte
 	var created *time.Time
-	err := t.row(`SELECT name, signing_key, age_identity, created_at FROM office WHERE id = 1`).Scan(&k.Name, &key, &k.AgeIdentity, &created)
+	err := t.row(`SELECT name, key_fingerprint, signing_key, age_identity, created_at FROM office WHERE id = 1`).Scan(&o.Name, &o.Fingerprint, &key, &o.LegacyAgeIdentity, &created)
 	if err != nil {
-		return central.Keys{}, notFound("office", "", err)
+		return central.OfficeIdentity{}, notFound("office", "", err)
 	}
-	if len(key) != ed25519.PrivateKeySize {
-		return central.Keys{}, fmt.Errorf("office signing key: %d bytes, want %d", len(key), ed25519.PrivateKeySize)
+	if len(key) == ed25519.PrivateKeySize {
+		o.LegacySigning = ed25519.PrivateKey(key)
 	}
-	k.Signing = ed25519.PrivateKey(key)
-	k.CreatedAt = tm(created)
-	return k, nil
+	o.CreatedAt = tm(created)
+	return o, nil
 }
 
-func (t *pgTx) InitOfficeKeys(k central.Keys) error {
-	_, err := t.exec(`INSERT INTO office (id, name, signing_key, age_identity, created_at) VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
-		k.Name, []byte(k.Signing), k.AgeIdentity, ts(k.CreatedAt))
+func (t *pgTx) InitOffice(o central.OfficeIdentity) error {
+	_, err := t.exec(`INSERT INTO office (id, name, key_fingerprint, signing_key, age_identity, created_at) VALUES (1, $1, $2, ''::bytea, '', $3) ON CONFLICT (id) DO NOTHING`,
+		o.Name, o.Fingerprint, ts(o.CreatedAt))
 	return err
 }
 
@@ -380,19 +379,28 @@ func (t *pgTx) SetOfficeName(name string) error {
 	return err
 }
 
+// ForgetLegacyKeys empties the old key columns. PostgreSQL keeps the old
+// row version until VACUUM reclaims it: an operator moving a database
+// from before issue 8 runs VACUUM FULL office (docs/protocol.md).
+func (t *pgTx) ForgetLegacyKeys(fingerprint string) error {
+	_, err := t.exec(`UPDATE office SET signing_key = ''::bytea, age_identity = '', key_fingerprint = $1 WHERE id = 1`, fingerprint)
+	return err
+}
+
 // Kits and tokens.
 
-const kitColumns = `k.code, k.public_key, k.added_at, k.enrolled_at,
+const kitColumns = `k.code, k.public_key, k.added_at, k.enrolled_at, k.revoked_at, k.revoked_reason,
 	(SELECT count(*) FROM applications a WHERE a.kit = k.code),
 	(SELECT max(received_at) FROM records r WHERE r.kit = k.code)`
 
 func scanKit(sc pgx.Row) (central.Kit, error) {
 	var k central.Kit
 	var pub []byte
-	var added, enrolled, last *time.Time
-	if err := sc.Scan(&k.Code, &pub, &added, &enrolled, &k.Apps, &last); err != nil {
+	var added, enrolled, revoked, last *time.Time
+	if err := sc.Scan(&k.Code, &pub, &added, &enrolled, &revoked, &k.RevokedReason, &k.Apps, &last); err != nil {
 		return central.Kit{}, err
 	}
+	k.RevokedAt = tm(revoked)
 	if len(pub) == ed25519.PublicKeySize {
 		k.PublicKey = ed25519.PublicKey(pub)
 	}
@@ -425,7 +433,37 @@ func (t *pgTx) SetKitKey(code string, pub ed25519.PublicKey, at time.Time) error
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("kit %q: %w", code, central.ErrNotFound)
 	}
-	return nil
+	if _, err := t.exec(`UPDATE kit_keys SET state = 'replaced', since = $1 WHERE kit = $2 AND state = 'current' AND public_key <> $3`, ts(at), code, []byte(pub)); err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO kit_keys (kit, public_key, enrolled_at) VALUES ($1, $2, $3)
+		ON CONFLICT (kit, public_key) DO UPDATE SET state = 'current', since = NULL, reason = '', enrolled_at = excluded.enrolled_at`, code, []byte(pub), ts(at))
+	return err
+}
+
+func (t *pgTx) KitKeys(code string) ([]ksync.KitKey, error) {
+	return collect(t, func(sc pgx.Row) (ksync.KitKey, error) {
+		var k ksync.KitKey
+		var pub []byte
+		var since *time.Time
+		if err := sc.Scan(&pub, &k.State, &since, &k.Reason); err != nil {
+			return ksync.KitKey{}, err
+		}
+		k.Key, k.Since = ed25519.PublicKey(pub), tm(since)
+		return k, nil
+	}, `SELECT public_key, state, since, reason FROM kit_keys WHERE kit = $1 ORDER BY state <> 'current', enrolled_at DESC`, code)
+}
+
+func (t *pgTx) RevokeKit(code, reason string, at time.Time) error {
+	tag, err := t.exec(`UPDATE kit_keys SET state = 'revoked', since = $1, reason = $2 WHERE kit = $3 AND state = 'current'`, ts(at), reason, code)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("kit %q has no current key: %w", code, central.ErrNotFound)
+	}
+	_, err = t.exec(`UPDATE kits SET public_key = NULL, revoked_at = $1, revoked_reason = $2 WHERE code = $3`, ts(at), reason, code)
+	return err
 }
 
 func (t *pgTx) AddToken(tok central.Token) error {
@@ -484,9 +522,19 @@ func (t *pgTx) RecordHash(id string) (string, error) {
 }
 
 func (t *pgTx) AddRecord(r central.StoredRecord) error {
-	_, err := t.exec(`INSERT INTO records (id, app_id, version, kit, number, hash, body, received_at, via) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		r.ID, r.AppID, r.Version, r.Kit, r.Number, r.Hash, r.Body, ts(r.ReceivedAt), r.Via)
+	_, err := t.exec(`INSERT INTO records (id, app_id, version, kit, number, hash, body, received_at, via, photo) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		r.ID, r.AppID, r.Version, r.Kit, r.Number, r.Hash, r.Body, ts(r.ReceivedAt), r.Via, r.Photo)
 	return err
+}
+
+func (t *pgTx) Owners(appID, number string) (central.Owners, error) {
+	// Every record of an application is its kit's (Office refuses any
+	// other), so any one of them answers.
+	var o central.Owners
+	err := t.row(`SELECT coalesce((SELECT kit FROM records WHERE app_id = $1 LIMIT 1), ''),
+		coalesce((SELECT app_id FROM records WHERE number = $2 LIMIT 1), ''),
+		coalesce((SELECT kit FROM records WHERE number = $2 LIMIT 1), '')`, appID, number).Scan(&o.AppKit, &o.NumberApp, &o.NumberKit)
+	return o, err
 }
 
 const appColumns = `app_id, kit, number, version, form, form_version, kit_status,
@@ -594,7 +642,7 @@ func (t *pgTx) AuditHash(kit string, seq int64) (string, error) {
 func (t *pgTx) Attachment(sha string) (central.Attachment, error) {
 	a := central.Attachment{SHA256: sha}
 	var updated *time.Time
-	err := t.row(`SELECT total, held, complete, kit, updated_at FROM attachments WHERE sha256 = $1`, sha).Scan(&a.Total, &a.Held, &a.Complete, &a.Kit, &updated)
+	err := t.row(`SELECT total, kit, updated_at FROM attachments WHERE sha256 = $1 AND complete`, sha).Scan(&a.Total, &a.Kit, &updated)
 	if err != nil {
 		return central.Attachment{}, notFound("attachment", sha, err)
 	}
@@ -602,22 +650,48 @@ func (t *pgTx) Attachment(sha string) (central.Attachment, error) {
 	return a, nil
 }
 
-func (t *pgTx) PutAttachment(a central.Attachment) error {
-	_, err := t.exec(`INSERT INTO attachments (sha256, total, held, complete, kit, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (sha256) DO UPDATE SET total = excluded.total, held = excluded.held, complete = excluded.complete, updated_at = excluded.updated_at`,
-		a.SHA256, a.Total, a.Held, a.Complete, a.Kit, ts(a.UpdatedAt))
+func (t *pgTx) CompleteAttachment(a central.Attachment, data []byte) error {
+	if int64(len(data)) != a.Total {
+		return fmt.Errorf("attachment %s: %d bytes, total %d", a.SHA256, len(data), a.Total)
+	}
+	if _, err := t.exec(`INSERT INTO attachments (sha256, total, held, complete, data, kit, updated_at) VALUES ($1, $2, $2, true, $3, $4, $5)
+		ON CONFLICT (sha256) DO NOTHING`, a.SHA256, a.Total, data, a.Kit, ts(a.UpdatedAt)); err != nil {
+		return err
+	}
+	if _, err := t.exec(`DELETE FROM attachment_frames WHERE sha256 = $1`, a.SHA256); err != nil {
+		return err
+	}
+	_, err := t.exec(`DELETE FROM attachment_parts WHERE sha256 = $1`, a.SHA256)
 	return err
 }
 
-func (t *pgTx) AddChunk(sha string, offset int64, data []byte) error {
-	_, err := t.exec(`INSERT INTO attachment_chunks (sha256, byte_offset, data) VALUES ($1, $2, $3)`, sha, offset, data)
+func (t *pgTx) Partial(sha, kit string) (central.Partial, error) {
+	p := central.Partial{SHA256: sha, Kit: kit}
+	var updated *time.Time
+	err := t.row(`SELECT total, held, updated_at FROM attachment_parts WHERE sha256 = $1 AND kit = $2`, sha, kit).Scan(&p.Total, &p.Held, &updated)
+	if err != nil {
+		return central.Partial{}, notFound("partial attachment", sha, err)
+	}
+	p.UpdatedAt = tm(updated)
+	return p, nil
+}
+
+func (t *pgTx) PutPartial(p central.Partial) error {
+	_, err := t.exec(`INSERT INTO attachment_parts (sha256, kit, total, held, updated_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (sha256, kit) DO UPDATE SET total = excluded.total, held = excluded.held, updated_at = excluded.updated_at`,
+		p.SHA256, p.Kit, p.Total, p.Held, ts(p.UpdatedAt))
+	return err
+}
+
+func (t *pgTx) AddChunk(sha, kit string, offset int64, data []byte) error {
+	_, err := t.exec(`INSERT INTO attachment_frames (sha256, kit, byte_offset, data) VALUES ($1, $2, $3, $4)`, sha, kit, offset, data)
 	return err
 }
 
 // Chunks joins the chunks as it reads them, each of which must start where
 // the bytes before it end.
-func (t *pgTx) Chunks(sha string) ([]byte, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT byte_offset, data FROM attachment_chunks WHERE sha256 = $1 ORDER BY byte_offset`, sha)
+func (t *pgTx) Chunks(sha, kit string) ([]byte, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT byte_offset, data FROM attachment_frames WHERE sha256 = $1 AND kit = $2 ORDER BY byte_offset`, sha, kit)
 	if err != nil {
 		return nil, err
 	}
@@ -637,17 +711,42 @@ func (t *pgTx) Chunks(sha string) ([]byte, error) {
 	return all, rows.Err()
 }
 
-func (t *pgTx) DeleteChunks(sha string) error {
-	_, err := t.exec(`DELETE FROM attachment_chunks WHERE sha256 = $1`, sha)
+func (t *pgTx) DeletePartial(sha, kit string) error {
+	if _, err := t.exec(`DELETE FROM attachment_frames WHERE sha256 = $1 AND kit = $2`, sha, kit); err != nil {
+		return err
+	}
+	_, err := t.exec(`DELETE FROM attachment_parts WHERE sha256 = $1 AND kit = $2`, sha, kit)
 	return err
 }
 
-func (t *pgTx) CompleteAttachment(sha string, data []byte, at time.Time) error {
-	if _, err := t.exec(`UPDATE attachments SET data = $1, held = $2, total = $2, complete = true, updated_at = $3 WHERE sha256 = $4`,
-		data, int64(len(data)), ts(at), sha); err != nil {
-		return err
+func (t *pgTx) PartialBytes(kit string) (int64, error) {
+	var n int64
+	err := t.row(`SELECT coalesce(sum(held), 0)::bigint FROM attachment_parts WHERE kit = $1`, kit).Scan(&n)
+	return n, err
+}
+
+func (t *pgTx) PruneAttachments(before time.Time) (int, int, error) {
+	b := ts(before)
+	if _, err := t.exec(`DELETE FROM attachment_frames f USING attachment_parts p
+		WHERE f.sha256 = p.sha256 AND f.kit = p.kit AND p.updated_at < $1`, b); err != nil {
+		return 0, 0, err
 	}
-	return t.DeleteChunks(sha)
+	tag, err := t.exec(`DELETE FROM attachment_parts WHERE updated_at < $1`, b)
+	if err != nil {
+		return 0, 0, err
+	}
+	partials := tag.RowsAffected()
+	tag, err = t.exec(`DELETE FROM attachments a WHERE a.updated_at < $1 AND NOT EXISTS (SELECT 1 FROM records r WHERE r.photo = a.sha256)`, b)
+	if err != nil {
+		return 0, 0, err
+	}
+	return int(partials), int(tag.RowsAffected()), nil
+}
+
+func (t *pgTx) RecordsWithPhoto(sha string) (int, error) {
+	var n int
+	err := t.row(`SELECT count(*) FROM records WHERE photo = $1`, sha).Scan(&n)
+	return n, err
 }
 
 // Statuses.

@@ -27,13 +27,14 @@ func twoOffices(t *testing.T) (a, b *central.Office) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	var offices []*central.Office
+	keys := &central.MemoryKeys{} // one office, as its processes share one key file
 	for range 2 {
 		st, err := postgres.Open(ctx, dsn)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		o, err := central.NewOffice(ctx, st, central.WithClock(func() time.Time { return centraltest.T0 }))
+		o, err := central.NewOffice(ctx, st, central.WithClock(func() time.Time { return centraltest.T0 }), central.WithKeys(keys))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +105,7 @@ func TestTwoProcessesShareState(t *testing.T) {
 	if _, err := a.Upload(ctx, "KTB01", &centraltest.Frames{List: frames[:half]}); err != nil {
 		t.Fatal(err)
 	}
-	st, err := b.AttachmentState(ctx, []string{centraltest.SHA(photo)})
+	st, err := b.AttachmentState(ctx, "KTB01", []string{centraltest.SHA(photo)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ func generate(t *testing.T, o *centraltest.Office) generated {
 			}
 			g.byPurpose[p]++
 			doc, _ := json.Marshal(map[string]any{"values": values})
-			recs = append(recs, ksync.Record{AppID: fmt.Sprintf("app-%05d", n), Version: 1, Number: fmt.Sprintf("%s-%05d", kit, n), Kit: kit,
+			recs = append(recs, ksync.Record{AppID: fmt.Sprintf("app-%05d", n), Version: 1, Number: fmt.Sprintf("%s-261127-%05d-X", kit, n), Kit: kit,
 				Form: form, FormVersion: 1, Status: "approved", Event: e, Officer: ksync.Officer{NIP: "198001012005011001", Name: "Budi"},
 				CreatedAt: centraltest.T0, Doc: doc})
 		}

@@ -38,6 +38,7 @@ func BenchmarkSixteenKits(b *testing.B) {
 				recs := make([]ksync.Record, perBatch)
 				for r := range recs {
 					recs[r] = centraltest.Record(code, fmt.Sprintf("%s-%d-%d", code, n, r), 1, centraltest.NIKKotabaru, "")
+					recs[r].Number = fmt.Sprintf("%s-261127-%05d-X", code, n*perBatch+r)
 				}
 				if _, err := c.SendBatch(ctx, ksync.Batch{Records: recs}); err != nil {
 					b.Error(err)

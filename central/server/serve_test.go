@@ -56,7 +56,7 @@ func TestServeTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	office, err := central.NewOffice(ctx, f.Store, central.WithTLSCertSHA256(pin))
+	office, err := central.NewOffice(ctx, f.Store, central.WithTLSCertSHA256(pin), central.WithKeys(f.Keys))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,13 @@
 // Package server is the office's HTTP face: every endpoint of
 // docs/protocol.md over a central.Office, and the listener that serves
 // them with TLS and a graceful shutdown.
+//
+// It holds against hostile clients: a signed request is authenticated
+// from its headers before a byte of its body is read, the body is then
+// hashed as it streams and refused if it is not the one signed; the
+// memory bodies may take is reserved from a budget (in total and per
+// kit) before they are read, every body must keep arriving, and an
+// unauthenticated caller learns nothing about which kits exist.
 package server
 
 import (
@@ -18,34 +25,36 @@ import (
 	ksync "github.com/jemput/jemput/sync"
 )
 
-// Request body limits.
-const (
-	MaxBatchBytes  = 64 << 20  // a batch, compressed and decompressed
-	MaxUploadBytes = 512 << 20 // one upload request of frames
-	maxSmallBody   = 1 << 20   // enroll, attachment state
-)
-
 // Server is the office's HTTP face: every endpoint of docs/protocol.md.
 type Server struct {
 	office *central.Office
 	log    *slog.Logger
 	mux    *http.ServeMux
+	limits Limits
+	mem    *budget
+	kits   *kitSlots
 }
 
-// New makes the handler for office, logging to log.
+// New makes the handler for office, logging to log, with DefaultLimits.
 func New(office *central.Office, log *slog.Logger) *Server {
+	return NewWithLimits(office, log, DefaultLimits)
+}
+
+// NewWithLimits makes the handler for office with limits l.
+func NewWithLimits(office *central.Office, log *slog.Logger, l Limits) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{office: office, log: log, mux: http.NewServeMux()}
+	s := &Server{office: office, log: log, mux: http.NewServeMux(), limits: l,
+		mem: newBudget(l.Memory, l.KitMemory), kits: &kitSlots{max: l.KitRequests}}
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.mux.Handle("GET /v1/office", s.handle(s.handleOffice))
 	s.mux.Handle("POST /v1/enroll", s.handle(s.handleEnroll))
-	s.mux.Handle("POST /v1/attachments/state", s.handle(s.signed(maxSmallBody, s.handleState)))
-	s.mux.Handle("POST /v1/attachments/upload", s.handle(s.handleUpload))
-	s.mux.Handle("POST /v1/batches", s.handle(s.signed(MaxBatchBytes, s.handleBatch)))
-	s.mux.Handle("GET /v1/statuses", s.handle(s.signed(4<<10, s.handleStatuses)))
-	s.mux.Handle("POST /v1/backups", s.handle(s.signed(central.MaxBackupBytes, s.handleBackup)))
+	s.mux.Handle("POST /v1/attachments/state", s.handle(s.signed(bodySmall, s.handleState)))
+	s.mux.Handle("POST /v1/attachments/upload", s.handle(s.signed(bodyStream, nil)))
+	s.mux.Handle("POST /v1/batches", s.handle(s.signed(bodyBatch, s.handleBatch)))
+	s.mux.Handle("GET /v1/statuses", s.handle(s.signed(bodyNone, s.handleStatuses)))
+	s.mux.Handle("POST /v1/backups", s.handle(s.signed(bodyBackup, s.handleBackup)))
 	s.mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return ksync.Errorf(ksync.CodeNotFound, "no endpoint %s %s", r.Method, r.URL.Path)
 	}))
@@ -54,7 +63,7 @@ func New(office *central.Office, log *slog.Logger) *Server {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK, writeTimeout: s.limits.WriteTimeout}
 	// Kits correct their clocks from Date: it must be the clock that
 	// checks their signatures.
 	w.Header().Set("Date", s.office.Now().UTC().Format(http.TimeFormat))
@@ -64,22 +73,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		level = slog.LevelDebug
 	}
 	s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-		"kit", r.Header.Get(ksync.HeaderKit), "bytes_out", rec.bytes, "ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
+		"kit", rec.kit, "bytes_out", rec.bytes, "ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
 }
 
-// recorder remembers the status and size of an answer, for the log.
+// recorder remembers the status and size of an answer, and the kit that
+// signed the request once it is known, for the log. When the answer
+// starts it gives it writeTimeout to go out: counted from then, not from
+// the request's start, since an upload over a satellite link takes
+// minutes before its answer.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int64
+	status       int
+	bytes        int64
+	kit          string
+	writeTimeout time.Duration
+	started      bool
+}
+
+func (r *recorder) start() {
+	if !r.started {
+		r.started = true
+		if r.writeTimeout > 0 {
+			_ = http.NewResponseController(r.ResponseWriter).SetWriteDeadline(time.Now().Add(r.writeTimeout))
+		}
+	}
 }
 
 func (r *recorder) WriteHeader(code int) {
+	r.start()
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
+	r.start()
 	n, err := r.ResponseWriter.Write(b)
 	r.bytes += int64(n)
 	return n, err
@@ -96,14 +123,25 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 	})
 }
 
+// fail answers err. A client's mistake is 4xx, logged at info, and never
+// retry: true (429 excepted, where waiting is the cure); only the office's
+// own failures are 5xx.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ke *ksync.Error
 	var mb *http.MaxBytesError
+	var be bodyError
 	status := 0
 	switch {
 	case errors.As(err, &ke):
 	case errors.As(err, &mb):
 		ke = ksync.Errorf(ksync.CodeTooLarge, "the request body is larger than %d bytes", mb.Limit)
+	case errors.As(err, &be) && isTimeout(err):
+		ke = ksync.Errorf(ksync.CodeTimeout, "the request body came too slowly (%v)", be.err)
+	case errors.As(err, &be) && r.Context().Err() != nil:
+		s.log.Debug("request abandoned by the client", "path", r.URL.Path, "err", err)
+		return
+	case errors.As(err, &be):
+		ke = ksync.Errorf(ksync.CodeMalformed, "the request body could not be read: %v", be.err)
 	case errors.Is(err, central.ErrBusy):
 		ke = ksync.Errorf(ksync.CodeUnavailable, "the office database is busy; try again")
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
@@ -117,13 +155,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status == 0 {
 		status = ksync.HTTPStatus(ke.Code)
 	}
-	if status >= 500 {
-		ke.Retry = true
-	}
+	e := *ke
+	e.Retry = status >= 500 || status == http.StatusTooManyRequests || ke.Code == ksync.CodeOffsetMismatch
 	if status < 500 {
-		s.log.Warn("refused", "method", r.Method, "path", r.URL.Path, "kit", r.Header.Get(ksync.HeaderKit), "code", ke.Code, "message", ke.Message)
+		s.log.Info("refused", "method", r.Method, "path", r.URL.Path, "code", e.Code, "message", e.Message)
 	}
-	ksync.WriteError(w, status, ke)
+	if status == http.StatusUnauthorized || status == http.StatusRequestEntityTooLarge || status == http.StatusRequestTimeout || status == http.StatusBadRequest {
+		// Do not read on after a refusal: close the connection instead.
+		w.Header().Set("Connection", "close")
+	}
+	ksync.WriteError(w, status, &e)
 }
 
 func badRequestf(format string, args ...any) *ksync.Error {
@@ -144,30 +185,128 @@ func writeJSON(w http.ResponseWriter, v any) error {
 	return err
 }
 
-// readBody reads a whole request body of at most limit bytes.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+// readBody reads a whole request body of at most limit bytes, with the
+// body deadlines of l.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, l Limits) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	b, err := io.ReadAll(newBodyReader(w, http.MaxBytesReader(w, r.Body, limit), l))
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return nil, mb
+	}
+	return b, err
 }
 
-// signed reads the body (at most limit bytes), checks the request's
-// signature and calls h with the kit that signed it.
-func (s *Server) signed(limit int64, h func(w http.ResponseWriter, r *http.Request, kit string, body []byte) error) func(http.ResponseWriter, *http.Request) error {
+// Kinds of signed request bodies.
+type bodyKind int
+
+const (
+	bodyNone   bodyKind = iota // GET: empty
+	bodySmall                  // attachment state: JSON of at most SmallBody
+	bodyBatch                  // zstd JSON, BatchBody sent, BatchJSON decoded
+	bodyStream                 // frames, signed as ksync.StreamBodyHash
+	bodyBackup                 // a sealed export file of at most central.MaxBackupBytes
+)
+
+// signed authenticates a request from its headers, before a byte of its
+// body is read; takes one of its kit's request slots and the memory its
+// body may need (both answered 429 when there are none); reads and hashes
+// the body against the hash it was signed with; then calls h with the kit
+// and the body, and signs the answer.
+func (s *Server) signed(kind bodyKind, h func(w http.ResponseWriter, r *http.Request, kit string, body []byte) error) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		// Who is it, and is it fresh? Asked before reading up to limit
-		// bytes, so that a stranger cannot make the office buffer them.
-		if err := s.precheck(r); err != nil {
-			return err
-		}
-		body, err := readBody(w, r, limit)
+		ctx := r.Context()
+		kit, declared, err := ksync.Authenticate(ctx, r, s.office.KeysFor(ctx), s.office, s.office.Now())
 		if err != nil {
 			return err
 		}
-		kit, err := ksync.VerifyRequest(r.Context(), r, body, s.office.KeyFor(r.Context()), s.office, s.office.Now())
+		if rec, ok := w.(*recorder); ok {
+			rec.kit = kit
+		}
+		done, err := s.kits.acquire(kit)
 		if err != nil {
+			return err
+		}
+		defer done()
+		if (kind == bodyStream) != (declared == ksync.StreamBodyHash) {
+			return badRequestf("%s %s: body hash %q is not the kind this endpoint takes", r.Method, r.URL.Path, declared)
+		}
+		var limit, weight int64
+		switch kind {
+		case bodyNone:
+			limit = 0
+		case bodySmall:
+			limit = s.limits.SmallBody
+		case bodyBatch:
+			limit = s.limits.BatchBody
+			decoded, err := strconv.ParseInt(r.Header.Get(ksync.HeaderDecodedLength), 10, 64)
+			if err != nil || decoded < 0 {
+				return badRequestf("a batch needs its %s header (bytes once decompressed)", ksync.HeaderDecodedLength)
+			}
+			if decoded > s.limits.BatchJSON {
+				return ksync.Errorf(ksync.CodeTooLarge, "batch of %d bytes decompressed, at most %d", decoded, s.limits.BatchJSON)
+			}
+			weight = decodeFactor*decoded + ksync.ZstdDecoderMemory
+		case bodyStream:
+			return s.upload(w, r, kit)
+		case bodyBackup:
+			// Opened in memory: the sealed bytes, the plain ones, the
+			// records and photos they hold.
+			limit = central.MaxBackupBytes
+			if r.ContentLength > 0 {
+				weight = 2 * r.ContentLength
+			} else {
+				weight = 2 * limit
+			}
+		}
+		if r.ContentLength > limit {
+			return ksync.Errorf(ksync.CodeTooLarge, "the request body of %d bytes is larger than %d", r.ContentLength, limit)
+		}
+		if r.ContentLength >= 0 {
+			weight += r.ContentLength
+		} else {
+			weight += limit
+		}
+		release, err := s.mem.acquire(ctx, kit, weight, s.limits.MemoryWait)
+		if err != nil {
+			return err
+		}
+		defer release()
+		bv := ksync.NewBodyVerifier(r.Body, declared)
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{bv, r.Body}
+		body, err := readBody(w, r, limit, s.limits)
+		if err != nil {
+			return err
+		}
+		if err := bv.Check(); err != nil {
 			return err
 		}
 		return s.signAnswer(w, r, func(w http.ResponseWriter) error { return h(w, r, kit, body) })
 	}
+}
+
+// upload streams frames to the office, which commits each as it comes;
+// memory is one frame and one attachment being completed.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, kit string) error {
+	if r.ContentLength > s.limits.UploadBody {
+		return ksync.Errorf(ksync.CodeTooLarge, "the upload of %d bytes is larger than %d", r.ContentLength, s.limits.UploadBody)
+	}
+	release, err := s.mem.acquire(r.Context(), kit, 2*ksync.MaxAttachmentSize+s.limits.UploadPerFrame, s.limits.MemoryWait)
+	if err != nil {
+		return err
+	}
+	defer release()
+	fr := ksync.NewFrameReader(newBodyReader(w, http.MaxBytesReader(w, r.Body, s.limits.UploadBody), s.limits))
+	st, err := s.office.Upload(r.Context(), kit, fr)
+	if err != nil {
+		return err
+	}
+	return s.signAnswer(w, r, func(w http.ResponseWriter) error { return writeJSON(w, st) })
 }
 
 // signAnswer runs h with a buffer for its answer, then sends the answer
@@ -217,7 +356,7 @@ func decodeJSON(body []byte, v any) error {
 }
 
 func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request) error {
-	body, err := readBody(w, r, maxSmallBody)
+	body, err := readBody(w, r, s.limits.EnrollBody, s.limits)
 	if err != nil {
 		return err
 	}
@@ -239,30 +378,16 @@ func (s *Server) handleState(w http.ResponseWriter, r *http.Request, kit string,
 	if err := decodeJSON(body, &req); err != nil {
 		return err
 	}
-	st, err := s.office.AttachmentState(r.Context(), req.SHA256)
+	st, err := s.office.AttachmentState(r.Context(), kit, req.SHA256)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, st)
 }
 
-// handleUpload verifies the headers only (the body is a stream of frames,
-// signed as ksync.StreamBodyHash) and commits each frame as it arrives.
-func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
-	kit, err := ksync.VerifyStreamRequest(r.Context(), r, s.office.KeyFor(r.Context()), s.office, s.office.Now())
-	if err != nil {
-		return err
-	}
-	fr := ksync.NewFrameReader(http.MaxBytesReader(w, r.Body, MaxUploadBytes))
-	st, err := s.office.Upload(r.Context(), kit, fr)
-	if err != nil {
-		return err
-	}
-	return s.signAnswer(w, r, func(w http.ResponseWriter) error { return writeJSON(w, st) })
-}
-
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, kit string, body []byte) error {
-	b, err := ksync.DecodeBatch(bytes.NewReader(body), MaxBatchBytes)
+	decoded, _ := strconv.ParseInt(r.Header.Get(ksync.HeaderDecodedLength), 10, 64)
+	b, err := ksync.DecodeBatch(bytes.NewReader(body), decoded)
 	if err != nil {
 		var ke *ksync.Error
 		if errors.As(err, &ke) {
@@ -301,26 +426,4 @@ func (s *Server) handleStatuses(w http.ResponseWriter, r *http.Request, kit stri
 		return err
 	}
 	return writeJSON(w, st)
-}
-
-// precheck refuses, from the headers alone, a request from an unknown kit
-// or with a stale time; the signature is checked once the body is read.
-func (s *Server) precheck(r *http.Request) error {
-	kit := r.Header.Get(ksync.HeaderKit)
-	if kit == "" || r.Header.Get(ksync.HeaderSignature) == "" {
-		return ksync.Errorf(ksync.CodeBadSignature, "the request is not signed")
-	}
-	if _, known, err := s.office.KeyFor(r.Context())(kit); err != nil {
-		return err
-	} else if !known {
-		return ksync.Errorf(ksync.CodeUnknownKit, "unknown kit %q", kit)
-	}
-	at, err := time.Parse(time.RFC3339, r.Header.Get(ksync.HeaderTime))
-	if err != nil {
-		return ksync.Errorf(ksync.CodeBadSignature, "the request has no valid %s header", ksync.HeaderTime)
-	}
-	if d := at.Sub(s.office.Now()); d > ksync.MaxClockSkew || d < -ksync.MaxClockSkew {
-		return ksync.Errorf(ksync.CodeStale, "the request's time %s is %v from the office's", at.UTC().Format(time.RFC3339), d.Round(time.Second))
-	}
-	return nil
 }

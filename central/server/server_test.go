@@ -75,11 +75,13 @@ func TestSignedRequests(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"unknown kit", func() *http.Request { return signedReq(t, srv, "POST", path, "KTB09", key, body, centraltest.T0) }, 401, ksync.CodeUnknownKit},
+		// An unknown kit is answered as a bad signature: nobody learns
+		// which kits are enrolled.
+		{"unknown kit", func() *http.Request { return signedReq(t, srv, "POST", path, "KTB09", key, body, centraltest.T0) }, 401, ksync.CodeBadSignature},
 		{"added, not enrolled", func() *http.Request {
 			f.Office.AddKit(context.Background(), "KTB02", time.Hour)
 			return signedReq(t, srv, "POST", path, "KTB02", key, body, centraltest.T0)
-		}, 401, ksync.CodeUnknownKit},
+		}, 401, ksync.CodeBadSignature},
 		{"other key", func() *http.Request { return signedReq(t, srv, "POST", path, "KTB01", other, body, centraltest.T0) }, 401, ksync.CodeBadSignature},
 		{"body changed", func() *http.Request {
 			r := signedReq(t, srv, "POST", path, "KTB01", key, body, centraltest.T0)
@@ -228,7 +230,7 @@ func TestUploadCutOverHTTP(t *testing.T) {
 	req, _ := http.NewRequest("POST", srv.URL+"/v1/attachments/upload", nil)
 	ksync.SignStreamRequest(req, "KTB01", key, centraltest.T0)
 	fmt.Fprintf(conn, "POST /v1/attachments/upload HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n", u, stream.Len())
-	for _, h := range []string{ksync.HeaderKit, ksync.HeaderTime, ksync.HeaderNonce, ksync.HeaderSignature} {
+	for _, h := range []string{ksync.HeaderKit, ksync.HeaderTime, ksync.HeaderNonce, ksync.HeaderBodySHA256, ksync.HeaderSignature} {
 		fmt.Fprintf(conn, "%s: %s\r\n", h, req.Header.Get(h))
 	}
 	fmt.Fprint(conn, "\r\n")
@@ -238,7 +240,7 @@ func TestUploadCutOverHTTP(t *testing.T) {
 	h := centraltest.SHA(photo)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		st, err := f.Office.AttachmentState(context.Background(), []string{h})
+		st, err := f.Office.AttachmentState(context.Background(), "KTB01", []string{h})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,6 +43,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return &DB{db: db, path: path}, nil
 }
 
+// KeyFilePath is where the office's key file goes unless told otherwise:
+// beside the database, never inside it.
+func (s *DB) KeyFilePath() string { return s.path + ".keys" }
+
+var _ central.KeyFileNamer = (*DB)(nil)
+
 // Close closes the database.
 func (s *DB) Close() error { return s.db.Close() }
 
@@ -110,27 +116,26 @@ func notFound(what, id string, err error) error {
 func formatTime(t time.Time) string { return sqlitedb.FormatTime(t) }
 func parseTime(s string) time.Time  { return sqlitedb.ParseTime(s) }
 
-// Office keys.
+// The office.
 
-func (t *sqliteTx) OfficeKeys() (central.Keys, error) {
-	var k central.Keys
+func (t *sqliteTx) OfficeIdentity() (central.OfficeIdentity, error) {
+	var o central.OfficeIdentity
 	var key []byte
 	var created string
-	err := t.row(`SELECT name, signing_key, age_identity, created_at FROM office WHERE id = 1`).Scan(&k.Name, &key, &k.AgeIdentity, &created)
+	err := t.row(`SELECT name, key_fingerprint, signing_key, age_identity, created_at FROM office WHERE id = 1`).Scan(&o.Name, &o.Fingerprint, &key, &o.LegacyAgeIdentity, &created)
 	if err != nil {
-		return central.Keys{}, notFound("office", "", err)
+		return central.OfficeIdentity{}, notFound("office", "", err)
 	}
-	if len(key) != ed25519.PrivateKeySize {
-		return central.Keys{}, fmt.Errorf("office signing key: %d bytes, want %d", len(key), ed25519.PrivateKeySize)
+	if len(key) == ed25519.PrivateKeySize {
+		o.LegacySigning = ed25519.PrivateKey(key)
 	}
-	k.Signing = ed25519.PrivateKey(key)
-	k.CreatedAt = parseTime(created)
-	return k, nil
+	o.CreatedAt = parseTime(created)
+	return o, nil
 }
 
-func (t *sqliteTx) InitOfficeKeys(k central.Keys) error {
-	_, err := t.exec(`INSERT INTO office (id, name, signing_key, age_identity, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		k.Name, []byte(k.Signing), k.AgeIdentity, formatTime(k.CreatedAt))
+func (t *sqliteTx) InitOffice(o central.OfficeIdentity) error {
+	_, err := t.exec(`INSERT INTO office (id, name, key_fingerprint, signing_key, age_identity, created_at) VALUES (1, ?, ?, x'', '', ?) ON CONFLICT (id) DO NOTHING`,
+		o.Name, o.Fingerprint, formatTime(o.CreatedAt))
 	return err
 }
 
@@ -139,19 +144,46 @@ func (t *sqliteTx) SetOfficeName(name string) error {
 	return err
 }
 
+func (t *sqliteTx) ForgetLegacyKeys(fingerprint string) error {
+	// secure_delete overwrites the old content of the pages changed here
+	// instead of leaving it in the file; Scrub does the rest.
+	if _, err := t.exec(`PRAGMA secure_delete = ON`); err != nil {
+		return err
+	}
+	_, err := t.exec(`UPDATE office SET signing_key = zeroblob(0), age_identity = '', key_fingerprint = ? WHERE id = 1`, fingerprint)
+	return err
+}
+
+// Scrub rewrites the database file and empties its write-ahead log, so
+// that nothing deleted before (the office's old keys) stays readable in
+// free pages or old log frames.
+func (s *DB) Scrub(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, q := range []string{`PRAGMA secure_delete = ON`, `VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			return wrap(err)
+		}
+	}
+	return nil
+}
+
+var _ central.Scrubber = (*DB)(nil)
+
 // Kits and tokens.
 
-const kitColumns = `k.code, k.public_key, k.added_at, k.enrolled_at,
+const kitColumns = `k.code, k.public_key, k.added_at, k.enrolled_at, k.revoked_at, k.revoked_reason,
 	(SELECT count(*) FROM applications a WHERE a.kit = k.code),
 	(SELECT coalesce(max(received_at), '') FROM records r WHERE r.kit = k.code)`
 
 func scanKit(sc sqlitedb.Scanner) (central.Kit, error) {
 	var k central.Kit
 	var pub []byte
-	var added, enrolled, last string
-	if err := sc.Scan(&k.Code, &pub, &added, &enrolled, &k.Apps, &last); err != nil {
+	var added, enrolled, revoked, last string
+	if err := sc.Scan(&k.Code, &pub, &added, &enrolled, &revoked, &k.RevokedReason, &k.Apps, &last); err != nil {
 		return central.Kit{}, err
 	}
+	k.RevokedAt = parseTime(revoked)
 	if len(pub) == ed25519.PublicKeySize {
 		k.PublicKey = ed25519.PublicKey(pub)
 	}
@@ -184,7 +216,39 @@ func (t *sqliteTx) SetKitKey(code string, pub ed25519.PublicKey, at time.Time) e
 	if n, _ := r.RowsAffected(); n == 0 {
 		return fmt.Errorf("kit %q: %w", code, central.ErrNotFound)
 	}
-	return nil
+	if _, err := t.exec(`UPDATE kit_keys SET state = 'replaced', since = ? WHERE kit = ? AND state = 'current' AND public_key != ?`, formatTime(at), code, []byte(pub)); err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO kit_keys (kit, public_key, enrolled_at) VALUES (?, ?, ?)
+		ON CONFLICT (kit, public_key) DO UPDATE SET state = 'current', since = '', reason = '', enrolled_at = excluded.enrolled_at`, code, []byte(pub), formatTime(at))
+	return err
+}
+
+func (t *sqliteTx) KitKeys(code string) ([]ksync.KitKey, error) {
+	scan := func(sc sqlitedb.Scanner) (ksync.KitKey, error) {
+		var k ksync.KitKey
+		var pub []byte
+		var since string
+		if err := sc.Scan(&pub, &k.State, &since, &k.Reason); err != nil {
+			return ksync.KitKey{}, err
+		}
+		k.Key, k.Since = ed25519.PublicKey(pub), parseTime(since)
+		return k, nil
+	}
+	return collect(scan)(t.query(`SELECT public_key, state, since, reason FROM kit_keys WHERE kit = ?
+		ORDER BY state != 'current', enrolled_at DESC`, code))
+}
+
+func (t *sqliteTx) RevokeKit(code, reason string, at time.Time) error {
+	r, err := t.exec(`UPDATE kit_keys SET state = 'revoked', since = ?, reason = ? WHERE kit = ? AND state = 'current'`, formatTime(at), reason, code)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return fmt.Errorf("kit %q has no current key: %w", code, central.ErrNotFound)
+	}
+	_, err = t.exec(`UPDATE kits SET public_key = NULL, revoked_at = ?, revoked_reason = ? WHERE code = ?`, formatTime(at), reason, code)
+	return err
 }
 
 func (t *sqliteTx) AddToken(tok central.Token) error {
@@ -232,9 +296,19 @@ func (t *sqliteTx) RecordHash(id string) (string, error) {
 }
 
 func (t *sqliteTx) AddRecord(r central.StoredRecord) error {
-	_, err := t.exec(`INSERT INTO records (id, app_id, version, kit, number, hash, body, received_at, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.AppID, r.Version, r.Kit, r.Number, r.Hash, r.Body, formatTime(r.ReceivedAt), r.Via)
+	_, err := t.exec(`INSERT INTO records (id, app_id, version, kit, number, hash, body, received_at, via, photo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.AppID, r.Version, r.Kit, r.Number, r.Hash, r.Body, formatTime(r.ReceivedAt), r.Via, r.Photo)
 	return err
+}
+
+func (t *sqliteTx) Owners(appID, number string) (central.Owners, error) {
+	// Every record of an application is its kit's (Office refuses any
+	// other), so any one of them answers.
+	var o central.Owners
+	err := t.row(`SELECT coalesce((SELECT kit FROM records WHERE app_id = ?1 LIMIT 1), ''),
+		coalesce((SELECT app_id FROM records WHERE number = ?2 LIMIT 1), ''),
+		coalesce((SELECT kit FROM records WHERE number = ?2 LIMIT 1), '')`, appID, number).Scan(&o.AppKit, &o.NumberApp, &o.NumberKit)
+	return o, wrap(err)
 }
 
 const appColumns = `app_id, kit, number, version, form, form_version, kit_status,
@@ -334,7 +408,7 @@ func (t *sqliteTx) AuditHash(kit string, seq int64) (string, error) {
 func (t *sqliteTx) Attachment(sha string) (central.Attachment, error) {
 	a := central.Attachment{SHA256: sha}
 	var updated string
-	err := t.row(`SELECT total, held, complete, kit, updated_at FROM attachments WHERE sha256 = ?`, sha).Scan(&a.Total, &a.Held, &a.Complete, &a.Kit, &updated)
+	err := t.row(`SELECT total, kit, updated_at FROM attachments WHERE sha256 = ? AND complete = 1`, sha).Scan(&a.Total, &a.Kit, &updated)
 	if err != nil {
 		return central.Attachment{}, notFound("attachment", sha, err)
 	}
@@ -342,52 +416,102 @@ func (t *sqliteTx) Attachment(sha string) (central.Attachment, error) {
 	return a, nil
 }
 
-func (t *sqliteTx) PutAttachment(a central.Attachment) error {
-	_, err := t.exec(`INSERT INTO attachments (sha256, total, held, complete, kit, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (sha256) DO UPDATE SET total = excluded.total, held = excluded.held, complete = excluded.complete, updated_at = excluded.updated_at`,
-		a.SHA256, a.Total, a.Held, a.Complete, a.Kit, formatTime(a.UpdatedAt))
+func (t *sqliteTx) CompleteAttachment(a central.Attachment, data []byte) error {
+	if int64(len(data)) != a.Total {
+		return fmt.Errorf("attachment %s: %d bytes, total %d", a.SHA256, len(data), a.Total)
+	}
+	if _, err := t.exec(`INSERT INTO attachments (sha256, total, held, complete, data, kit, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)
+		ON CONFLICT (sha256) DO NOTHING`, a.SHA256, a.Total, a.Total, data, a.Kit, formatTime(a.UpdatedAt)); err != nil {
+		return err
+	}
+	if _, err := t.exec(`DELETE FROM attachment_frames WHERE sha256 = ?`, a.SHA256); err != nil {
+		return err
+	}
+	_, err := t.exec(`DELETE FROM attachment_parts WHERE sha256 = ?`, a.SHA256)
 	return err
 }
 
-func (t *sqliteTx) AddChunk(sha string, offset int64, data []byte) error {
-	_, err := t.exec(`INSERT INTO attachment_chunks (sha256, offset, data) VALUES (?, ?, ?)`, sha, offset, data)
+func (t *sqliteTx) Partial(sha, kit string) (central.Partial, error) {
+	p := central.Partial{SHA256: sha, Kit: kit}
+	var updated string
+	err := t.row(`SELECT total, held, updated_at FROM attachment_parts WHERE sha256 = ? AND kit = ?`, sha, kit).Scan(&p.Total, &p.Held, &updated)
+	if err != nil {
+		return central.Partial{}, notFound("partial attachment", sha, err)
+	}
+	p.UpdatedAt = parseTime(updated)
+	return p, nil
+}
+
+func (t *sqliteTx) PutPartial(p central.Partial) error {
+	_, err := t.exec(`INSERT INTO attachment_parts (sha256, kit, total, held, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (sha256, kit) DO UPDATE SET total = excluded.total, held = excluded.held, updated_at = excluded.updated_at`,
+		p.SHA256, p.Kit, p.Total, p.Held, formatTime(p.UpdatedAt))
+	return err
+}
+
+func (t *sqliteTx) AddChunk(sha, kit string, offset int64, data []byte) error {
+	_, err := t.exec(`INSERT INTO attachment_frames (sha256, kit, offset, data) VALUES (?, ?, ?, ?)`, sha, kit, offset, data)
 	return err
 }
 
 // Chunks joins the chunks as it reads them, each of which must start where
-// the bytes before it end. A failed iteration still returns the bytes read.
-func (t *sqliteTx) Chunks(sha string) ([]byte, error) {
+// the bytes before it end.
+func (t *sqliteTx) Chunks(sha, kit string) ([]byte, error) {
 	var all []byte
 	scan := func(sc sqlitedb.Scanner) (struct{}, error) {
 		var off int64
 		var b []byte
 		if err := sc.Scan(&off, &b); err != nil {
-			all = nil
 			return struct{}{}, err
 		}
 		if off != int64(len(all)) {
-			err := fmt.Errorf("attachment %s: chunk at %d after %d bytes", sha, off, len(all))
-			all = nil
-			return struct{}{}, err
+			return struct{}{}, fmt.Errorf("attachment %s: chunk at %d after %d bytes", sha, off, len(all))
 		}
 		all = append(all, b...)
 		return struct{}{}, nil
 	}
-	_, err := collect(scan)(t.query(`SELECT offset, data FROM attachment_chunks WHERE sha256 = ? ORDER BY offset`, sha))
-	return all, err
+	if _, err := collect(scan)(t.query(`SELECT offset, data FROM attachment_frames WHERE sha256 = ? AND kit = ? ORDER BY offset`, sha, kit)); err != nil {
+		return nil, err
+	}
+	return all, nil
 }
 
-func (t *sqliteTx) DeleteChunks(sha string) error {
-	_, err := t.exec(`DELETE FROM attachment_chunks WHERE sha256 = ?`, sha)
+func (t *sqliteTx) DeletePartial(sha, kit string) error {
+	if _, err := t.exec(`DELETE FROM attachment_frames WHERE sha256 = ? AND kit = ?`, sha, kit); err != nil {
+		return err
+	}
+	_, err := t.exec(`DELETE FROM attachment_parts WHERE sha256 = ? AND kit = ?`, sha, kit)
 	return err
 }
 
-func (t *sqliteTx) CompleteAttachment(sha string, data []byte, at time.Time) error {
-	if _, err := t.exec(`UPDATE attachments SET data = ?, held = ?, total = ?, complete = 1, updated_at = ? WHERE sha256 = ?`,
-		data, len(data), len(data), formatTime(at), sha); err != nil {
-		return err
+func (t *sqliteTx) PartialBytes(kit string) (int64, error) {
+	var n int64
+	err := t.row(`SELECT coalesce(sum(held), 0) FROM attachment_parts WHERE kit = ?`, kit).Scan(&n)
+	return n, wrap(err)
+}
+
+func (t *sqliteTx) PruneAttachments(before time.Time) (int, int, error) {
+	b := formatTime(before)
+	if _, err := t.exec(`DELETE FROM attachment_frames WHERE (sha256, kit) IN (SELECT sha256, kit FROM attachment_parts WHERE updated_at < ?)`, b); err != nil {
+		return 0, 0, err
 	}
-	return t.DeleteChunks(sha)
+	r, err := t.exec(`DELETE FROM attachment_parts WHERE updated_at < ?`, b)
+	if err != nil {
+		return 0, 0, err
+	}
+	partials, _ := r.RowsAffected()
+	r, err = t.exec(`DELETE FROM attachments WHERE updated_at < ? AND NOT EXISTS (SELECT 1 FROM records WHERE records.photo = attachments.sha256)`, b)
+	if err != nil {
+		return 0, 0, err
+	}
+	whole, _ := r.RowsAffected()
+	return int(partials), int(whole), nil
+}
+
+func (t *sqliteTx) RecordsWithPhoto(sha string) (int, error) {
+	var n int
+	err := t.row(`SELECT count(*) FROM records WHERE photo = ?`, sha).Scan(&n)
+	return n, wrap(err)
 }
 
 // Statuses.

@@ -28,7 +28,10 @@ func Run(t *testing.T, open func(t *testing.T) central.Store) {
 		name string
 		fn   func(*testing.T, central.Store)
 	}{
-		{"OfficeKeys", testOfficeKeys},
+		{"Office", testOffice},
+		{"KitKeys", testKitKeys},
+		{"Ownership", testOwnership},
+		{"Prune", testPrune},
 		{"Kits", testKits},
 		{"Tokens", testTokens},
 		{"Nonces", testNonces},
@@ -95,38 +98,41 @@ func key(seed byte) ed25519.PrivateKey {
 	return ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
 }
 
-func testOfficeKeys(t *testing.T, st central.Store) {
+func testOffice(t *testing.T, st central.Store) {
 	view(t, st, func(tx central.Tx) error {
-		_, err := tx.OfficeKeys()
-		wantNotFound(t, "OfficeKeys before InitOfficeKeys", err)
+		_, err := tx.OfficeIdentity()
+		wantNotFound(t, "OfficeIdentity before InitOffice", err)
 		return nil
 	})
-	first := central.Keys{Name: "Kantor Imigrasi", Signing: key(1), AgeIdentity: "AGE-SECRET-KEY-1FIRST", CreatedAt: t0}
-	update(t, st, func(tx central.Tx) error { return tx.InitOfficeKeys(first) })
-	// Keys are made once: a second init (another process opening a new
-	// database at the same time) changes nothing.
+	first := central.OfficeIdentity{Name: "Kantor Imigrasi", Fingerprint: "00112233445566778899aabbccddeeff", CreatedAt: t0,
+		LegacySigning: key(1), LegacyAgeIdentity: "AGE-SECRET-KEY-1FIRST"}
+	update(t, st, func(tx central.Tx) error { return tx.InitOffice(first) })
+	// Made once: a second init (another process opening a new database at
+	// the same time) changes nothing.
 	update(t, st, func(tx central.Tx) error {
-		return tx.InitOfficeKeys(central.Keys{Name: "Other", Signing: key(2), AgeIdentity: "AGE-SECRET-KEY-1SECOND", CreatedAt: t0.Add(time.Hour)})
+		return tx.InitOffice(central.OfficeIdentity{Name: "Other", Fingerprint: "ffeeddccbbaa99887766554433221100", CreatedAt: t0.Add(time.Hour)})
 	})
 	view(t, st, func(tx central.Tx) error {
-		k, err := tx.OfficeKeys()
+		o, err := tx.OfficeIdentity()
 		if err != nil {
 			return err
 		}
-		if k.Name != first.Name || !k.Signing.Equal(first.Signing) || k.AgeIdentity != first.AgeIdentity {
-			t.Errorf("OfficeKeys = %+v, want the first keys", k)
+		// The secret keys are never stored, even when given.
+		if o.Name != first.Name || o.Fingerprint != first.Fingerprint || o.LegacySigning != nil || o.LegacyAgeIdentity != "" {
+			t.Errorf("OfficeIdentity = %+v, want the first, without secrets", o)
 		}
-		sameTime(t, "CreatedAt", k.CreatedAt, t0)
+		sameTime(t, "CreatedAt", o.CreatedAt, t0)
 		return nil
 	})
 	update(t, st, func(tx central.Tx) error { return tx.SetOfficeName("Kantor Imigrasi Batulicin") })
+	update(t, st, func(tx central.Tx) error { return tx.ForgetLegacyKeys("0123456789abcdef0123456789abcdef") })
 	view(t, st, func(tx central.Tx) error {
-		k, err := tx.OfficeKeys()
+		o, err := tx.OfficeIdentity()
 		if err != nil {
 			return err
 		}
-		if k.Name != "Kantor Imigrasi Batulicin" || !k.Signing.Equal(first.Signing) {
-			t.Errorf("after SetOfficeName: %+v", k)
+		if o.Name != "Kantor Imigrasi Batulicin" || o.Fingerprint != "0123456789abcdef0123456789abcdef" {
+			t.Errorf("after SetOfficeName and ForgetLegacyKeys: %+v", o)
 		}
 		return nil
 	})
@@ -188,6 +194,124 @@ func testKits(t *testing.T, st central.Store) {
 		}
 		if len(list) != 2 || list[0].Code != "KTB01" || list[1].Code != "KTB02" || list[0].Apps != 2 || list[1].PublicKey != nil {
 			t.Errorf("Kits = %+v, want KTB01 (enrolled, 2 applications) then KTB02", list)
+		}
+		return nil
+	})
+}
+
+func testKitKeys(t *testing.T, st central.Store) {
+	k1, k2, k3 := key(11).Public().(ed25519.PublicKey), key(12).Public().(ed25519.PublicKey), key(13).Public().(ed25519.PublicKey)
+	view(t, st, func(tx central.Tx) error {
+		list, err := tx.KitKeys("NONE1")
+		if err != nil || len(list) != 0 {
+			t.Errorf("KitKeys of an unknown kit = %+v, %v; want none", list, err)
+		}
+		return nil
+	})
+	update(t, st, func(tx central.Tx) error {
+		if err := tx.AddKit("KTB01", t0); err != nil {
+			return err
+		}
+		if err := tx.SetKitKey("KTB01", k1, t0); err != nil {
+			return err
+		}
+		// Enrolled again: the first key is kept, as replaced.
+		return tx.SetKitKey("KTB01", k2, t0.Add(time.Hour))
+	})
+	view(t, st, func(tx central.Tx) error {
+		list, err := tx.KitKeys("KTB01")
+		if err != nil {
+			return err
+		}
+		if len(list) != 2 || !list[0].Key.Equal(k2) || list[0].State != ksync.KeyCurrent || !list[1].Key.Equal(k1) || list[1].State != ksync.KeyReplaced {
+			t.Fatalf("KitKeys after re-enrollment = %+v, want k2 current then k1 replaced", list)
+		}
+		sameTime(t, "replaced since", list[1].Since, t0.Add(time.Hour))
+		return nil
+	})
+	update(t, st, func(tx central.Tx) error { return tx.RevokeKit("KTB01", "laptop hilang", t0.Add(2*time.Hour)) })
+	err := st.Update(context.Background(), func(tx central.Tx) error { return tx.RevokeKit("KTB01", "again", t0.Add(3*time.Hour)) })
+	wantNotFound(t, "RevokeKit of a kit without a current key", err)
+	view(t, st, func(tx central.Tx) error {
+		k, err := tx.Kit("KTB01")
+		if err != nil {
+			return err
+		}
+		if k.PublicKey != nil || !k.Revoked() || k.RevokedReason != "laptop hilang" {
+			t.Errorf("a revoked kit: %+v", k)
+		}
+		sameTime(t, "RevokedAt", k.RevokedAt, t0.Add(2*time.Hour))
+		list, err := tx.KitKeys("KTB01")
+		if err != nil {
+			return err
+		}
+		states := map[string]string{}
+		for _, kk := range list {
+			states[string(kk.Key)] = kk.State
+			if kk.State == ksync.KeyRevoked && kk.Reason != "laptop hilang" {
+				t.Errorf("revoked key without its reason: %+v", kk)
+			}
+		}
+		if len(list) != 2 || states[string(k2)] != ksync.KeyRevoked || states[string(k1)] != ksync.KeyReplaced {
+			t.Errorf("KitKeys after revocation = %+v", list)
+		}
+		return nil
+	})
+	// A replacement enrolls: the kit is enrolled again, the revoked key
+	// stays revoked.
+	update(t, st, func(tx central.Tx) error { return tx.SetKitKey("KTB01", k3, t0.Add(4*time.Hour)) })
+	view(t, st, func(tx central.Tx) error {
+		k, err := tx.Kit("KTB01")
+		if err != nil {
+			return err
+		}
+		if !k.PublicKey.Equal(k3) || k.Revoked() {
+			t.Errorf("after enrolling a replacement: %+v", k)
+		}
+		list, err := tx.KitKeys("KTB01")
+		if err != nil {
+			return err
+		}
+		if len(list) != 3 || !list[0].Key.Equal(k3) || list[0].State != ksync.KeyCurrent {
+			t.Errorf("KitKeys after a replacement = %+v, want k3 current first", list)
+		}
+		for _, kk := range list[1:] {
+			if kk.Key.Equal(k2) && kk.State != ksync.KeyRevoked {
+				t.Errorf("the revoked key became %s", kk.State)
+			}
+		}
+		return nil
+	})
+}
+
+func testOwnership(t *testing.T, st central.Store) {
+	update(t, st, func(tx central.Tx) error {
+		for _, r := range []central.StoredRecord{
+			{ID: "app-a/1", AppID: "app-a", Version: 1, Kit: "KTB01", Number: "KTB01-261127-0001-X", Hash: "h1", Body: []byte("{}"), ReceivedAt: t0, Via: central.ViaOnline},
+			{ID: "app-a/2", AppID: "app-a", Version: 2, Kit: "KTB01", Number: "KTB01-261127-0001-X", Hash: "h2", Body: []byte("{}"), ReceivedAt: t0.Add(time.Hour), Via: central.ViaOnline},
+			{ID: "app-b/1", AppID: "app-b", Version: 1, Kit: "BTL02", Number: "BTL02-261127-0001-X", Hash: "h3", Body: []byte("{}"), ReceivedAt: t0, Via: central.ViaImport},
+		} {
+			if err := tx.AddRecord(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, st, func(tx central.Tx) error {
+		for _, tc := range []struct {
+			app, number string
+			want        central.Owners
+		}{
+			{"app-a", "KTB01-261127-0001-X", central.Owners{AppKit: "KTB01", NumberApp: "app-a", NumberKit: "KTB01"}},
+			{"app-b", "KTB01-261127-0001-X", central.Owners{AppKit: "BTL02", NumberApp: "app-a", NumberKit: "KTB01"}},
+			{"app-x", "BTL02-261127-0001-X", central.Owners{NumberApp: "app-b", NumberKit: "BTL02"}},
+			{"app-a", "KTB01-261127-0009-X", central.Owners{AppKit: "KTB01"}},
+			{"app-x", "KTB01-261127-0009-X", central.Owners{}},
+		} {
+			got, err := tx.Owners(tc.app, tc.number)
+			if err != nil || got != tc.want {
+				t.Errorf("Owners(%s, %s) = %+v, %v; want %+v", tc.app, tc.number, got, err, tc.want)
+			}
 		}
 		return nil
 	})
@@ -441,81 +565,168 @@ func testAudit(t *testing.T, st central.Store) {
 
 func testAttachments(t *testing.T, st central.Store) {
 	const sha = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
-	update(t, st, func(tx central.Tx) error {
-		return tx.PutAttachment(central.Attachment{SHA256: sha, Total: 11, Kit: "KTB01", UpdatedAt: t0})
+	view(t, st, func(tx central.Tx) error {
+		_, err := tx.Attachment(sha)
+		wantNotFound(t, "Attachment never sent", err)
+		_, err = tx.Partial(sha, "KTB01")
+		wantNotFound(t, "Partial never sent", err)
+		return nil
 	})
-	// Chunks come back joined in offset order, whatever the order they
-	// were added in.
 	update(t, st, func(tx central.Tx) error {
-		if err := tx.AddChunk(sha, 5, []byte(" world")); err != nil {
+		// Two kits send the same hash: each part is its own.
+		if err := tx.PutPartial(central.Partial{SHA256: sha, Kit: "KTB01", Total: 11, Held: 5, UpdatedAt: t0}); err != nil {
 			return err
 		}
-		if err := tx.AddChunk(sha, 0, []byte("hello")); err != nil {
+		if err := tx.AddChunk(sha, "KTB01", 5, []byte(" world")); err != nil {
 			return err
 		}
-		// The state is replaced, but not the kit that first sent it.
-		return tx.PutAttachment(central.Attachment{SHA256: sha, Total: 11, Held: 11, Kit: "KTB02", UpdatedAt: t0.Add(time.Minute)})
+		if err := tx.AddChunk(sha, "KTB01", 0, []byte("hello")); err != nil {
+			return err
+		}
+		if err := tx.PutPartial(central.Partial{SHA256: sha, Kit: "KTB01", Total: 11, Held: 11, UpdatedAt: t0.Add(time.Minute)}); err != nil {
+			return err
+		}
+		if err := tx.PutPartial(central.Partial{SHA256: sha, Kit: "BTL02", Total: 999, Held: 3, UpdatedAt: t0}); err != nil {
+			return err
+		}
+		return tx.AddChunk(sha, "BTL02", 0, []byte("bad"))
 	})
 	view(t, st, func(tx central.Tx) error {
-		a, err := tx.Attachment(sha)
+		p, err := tx.Partial(sha, "KTB01")
 		if err != nil {
 			return err
 		}
-		if a.SHA256 != sha || a.Total != 11 || a.Held != 11 || a.Complete || a.Kit != "KTB01" {
-			t.Errorf("Attachment = %+v, want 11 of 11 held, not complete, from KTB01", a)
+		if p.Total != 11 || p.Held != 11 || p.Kit != "KTB01" {
+			t.Errorf("Partial(KTB01) = %+v, want 11 of 11", p)
 		}
-		sameTime(t, "UpdatedAt", a.UpdatedAt, t0.Add(time.Minute))
-		data, err := tx.Chunks(sha)
+		sameTime(t, "UpdatedAt", p.UpdatedAt, t0.Add(time.Minute))
+		// Chunks come back joined in offset order, whatever the order they
+		// were added in, and only the kit's own.
+		data, err := tx.Chunks(sha, "KTB01")
 		if err != nil {
 			return err
 		}
 		if string(data) != "hello world" {
-			t.Errorf("Chunks = %q, want %q", data, "hello world")
+			t.Errorf("Chunks(KTB01) = %q, want %q", data, "hello world")
 		}
-		none, err := tx.Chunks("0000000000000000000000000000000000000000000000000000000000000000")
+		if data, err := tx.Chunks(sha, "BTL02"); err != nil || string(data) != "bad" {
+			t.Errorf("Chunks(BTL02) = %q, %v", data, err)
+		}
+		if n, err := tx.PartialBytes("KTB01"); err != nil || n != 11 {
+			t.Errorf("PartialBytes(KTB01) = %d, %v; want 11", n, err)
+		}
+		none, err := tx.Chunks("0000000000000000000000000000000000000000000000000000000000000000", "KTB01")
 		if err != nil || len(none) != 0 {
 			t.Errorf("Chunks of an unknown attachment = %q, %v; want nothing", none, err)
 		}
+		_, err = tx.Attachment(sha)
+		wantNotFound(t, "Attachment not yet whole", err)
 		return nil
 	})
 
+	// Whole: shared, and every kit's part of it goes.
 	update(t, st, func(tx central.Tx) error {
-		return tx.CompleteAttachment(sha, []byte("hello world"), t0.Add(2*time.Minute))
+		return tx.CompleteAttachment(central.Attachment{SHA256: sha, Total: 11, Kit: "KTB01", UpdatedAt: t0.Add(2 * time.Minute)}, []byte("hello world"))
+	})
+	update(t, st, func(tx central.Tx) error { // again: nothing changes
+		return tx.CompleteAttachment(central.Attachment{SHA256: sha, Total: 11, Kit: "BTL02", UpdatedAt: t0.Add(3 * time.Minute)}, []byte("hello world"))
 	})
 	view(t, st, func(tx central.Tx) error {
 		a, err := tx.Attachment(sha)
 		if err != nil {
 			return err
 		}
-		if !a.Complete || a.Held != 11 || a.Total != 11 {
+		if a.Total != 11 || a.Kit != "KTB01" {
 			t.Errorf("after CompleteAttachment: %+v", a)
 		}
 		sameTime(t, "UpdatedAt after completion", a.UpdatedAt, t0.Add(2*time.Minute))
-		data, err := tx.Chunks(sha)
-		if err != nil || len(data) != 0 {
-			t.Errorf("chunks left after CompleteAttachment: %q %v", data, err)
+		for _, kit := range []string{"KTB01", "BTL02"} {
+			_, err := tx.Partial(sha, kit)
+			wantNotFound(t, "Partial of "+kit+" after completion", err)
+			if data, err := tx.Chunks(sha, kit); err != nil || len(data) != 0 {
+				t.Errorf("chunks of %s left after CompleteAttachment: %q %v", kit, data, err)
+			}
 		}
 		return nil
 	})
+	if err := st.Update(context.Background(), func(tx central.Tx) error {
+		return tx.CompleteAttachment(central.Attachment{SHA256: "0000000000000000000000000000000000000000000000000000000000000002", Total: 5}, []byte("abc"))
+	}); err == nil {
+		t.Error("CompleteAttachment took data of another size than its total")
+	}
 
-	// A discarded upload: its chunks go, its state stays.
+	// A discarded upload: its chunks and its state go.
 	const other = "0000000000000000000000000000000000000000000000000000000000000001"
 	update(t, st, func(tx central.Tx) error {
-		if err := tx.PutAttachment(central.Attachment{SHA256: other, Total: 3, Held: 3, Kit: "KTB01", UpdatedAt: t0}); err != nil {
+		if err := tx.PutPartial(central.Partial{SHA256: other, Kit: "KTB01", Total: 3, Held: 3, UpdatedAt: t0}); err != nil {
 			return err
 		}
-		if err := tx.AddChunk(other, 0, []byte("abc")); err != nil {
+		if err := tx.AddChunk(other, "KTB01", 0, []byte("abc")); err != nil {
 			return err
 		}
-		return tx.DeleteChunks(other)
+		return tx.DeletePartial(other, "KTB01")
 	})
 	view(t, st, func(tx central.Tx) error {
-		data, err := tx.Chunks(other)
+		data, err := tx.Chunks(other, "KTB01")
 		if err != nil || len(data) != 0 {
-			t.Errorf("chunks left after DeleteChunks: %q %v", data, err)
+			t.Errorf("chunks left after DeletePartial: %q %v", data, err)
 		}
-		_, err = tx.Attachment(other)
+		_, err = tx.Partial(other, "KTB01")
+		wantNotFound(t, "Partial after DeletePartial", err)
+		return nil
+	})
+}
+
+func testPrune(t *testing.T, st central.Store) {
+	const kept, orphan, fresh, part, newPart = "00000000000000000000000000000000000000000000000000000000000000a1",
+		"00000000000000000000000000000000000000000000000000000000000000a2",
+		"00000000000000000000000000000000000000000000000000000000000000a3",
+		"00000000000000000000000000000000000000000000000000000000000000a4",
+		"00000000000000000000000000000000000000000000000000000000000000a5"
+	update(t, st, func(tx central.Tx) error {
+		for _, a := range []central.Attachment{{SHA256: kept, Total: 1, Kit: "KTB01", UpdatedAt: t0}, {SHA256: orphan, Total: 1, Kit: "KTB01", UpdatedAt: t0}, {SHA256: fresh, Total: 1, Kit: "KTB01", UpdatedAt: t0.Add(48 * time.Hour)}} {
+			if err := tx.CompleteAttachment(a, []byte("x")); err != nil {
+				return err
+			}
+		}
+		for _, p := range []central.Partial{{SHA256: part, Kit: "KTB01", Total: 9, Held: 1, UpdatedAt: t0}, {SHA256: newPart, Kit: "KTB01", Total: 9, Held: 1, UpdatedAt: t0.Add(48 * time.Hour)}} {
+			if err := tx.PutPartial(p); err != nil {
+				return err
+			}
+			if err := tx.AddChunk(p.SHA256, p.Kit, 0, []byte("x")); err != nil {
+				return err
+			}
+		}
+		return tx.AddRecord(central.StoredRecord{ID: "app-a/1", AppID: "app-a", Version: 1, Kit: "KTB01", Number: "KTB01-261127-0001-X", Hash: "h", Body: []byte("{}"), ReceivedAt: t0, Via: central.ViaOnline, Photo: kept})
+	})
+	var partials, whole int
+	update(t, st, func(tx central.Tx) (err error) {
+		partials, whole, err = tx.PruneAttachments(t0.Add(24 * time.Hour))
 		return err
+	})
+	if partials != 1 || whole != 1 {
+		t.Errorf("PruneAttachments = %d partials, %d whole; want 1 and 1", partials, whole)
+	}
+	view(t, st, func(tx central.Tx) error {
+		for _, sha := range []string{kept, fresh} {
+			if _, err := tx.Attachment(sha); err != nil {
+				t.Errorf("attachment %s pruned: %v", sha[60:], err)
+			}
+		}
+		_, err := tx.Attachment(orphan)
+		wantNotFound(t, "an old attachment no record refers to", err)
+		_, err = tx.Partial(part, "KTB01")
+		wantNotFound(t, "an old partial", err)
+		if data, err := tx.Chunks(part, "KTB01"); err != nil || len(data) != 0 {
+			t.Errorf("chunks of a pruned partial: %q %v", data, err)
+		}
+		if _, err := tx.Partial(newPart, "KTB01"); err != nil {
+			t.Errorf("a recent partial was pruned: %v", err)
+		}
+		if n, err := tx.RecordsWithPhoto(kept); err != nil || n != 1 {
+			t.Errorf("RecordsWithPhoto = %d, %v; want 1", n, err)
+		}
+		return nil
 	})
 }
 
@@ -654,12 +865,13 @@ func testDemand(t *testing.T, st central.Store) {
 
 func testNotFound(t *testing.T, st central.Store) {
 	lookups := map[string]func(central.Tx) error{
-		"OfficeKeys":  func(tx central.Tx) error { _, err := tx.OfficeKeys(); return err },
-		"Kit":         func(tx central.Tx) error { _, err := tx.Kit("NONE1"); return err },
-		"Token":       func(tx central.Tx) error { _, err := tx.Token("ffff"); return err },
-		"RecordHash":  func(tx central.Tx) error { _, err := tx.RecordHash("none/1"); return err },
-		"Application": func(tx central.Tx) error { _, err := tx.Application("none"); return err },
-		"Attachment":  func(tx central.Tx) error { _, err := tx.Attachment("ffff"); return err },
+		"OfficeIdentity": func(tx central.Tx) error { _, err := tx.OfficeIdentity(); return err },
+		"Partial":        func(tx central.Tx) error { _, err := tx.Partial("ffff", "KTB01"); return err },
+		"Kit":            func(tx central.Tx) error { _, err := tx.Kit("NONE1"); return err },
+		"Token":          func(tx central.Tx) error { _, err := tx.Token("ffff"); return err },
+		"RecordHash":     func(tx central.Tx) error { _, err := tx.RecordHash("none/1"); return err },
+		"Application":    func(tx central.Tx) error { _, err := tx.Application("none"); return err },
+		"Attachment":     func(tx central.Tx) error { _, err := tx.Attachment("ffff"); return err },
 	}
 	for name, fn := range lookups {
 		// Through View and Update alike: the store hands fn's error back

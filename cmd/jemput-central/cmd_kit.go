@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 
 func newKitCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{Use: "kit", Short: "Kits of this office and their enrollment tokens"}
-	cmd.AddCommand(newKitAddCommand(app, nil), newKitListCommand(app), newKitRecoverCommand(app, nil), newKitBackupCommand(app, nil))
+	cmd.AddCommand(newKitAddCommand(app, nil), newKitListCommand(app), newKitRecoverCommand(app, nil), newKitRevokeCommand(app, nil), newKitBackupCommand(app, nil))
 	return cmd
 }
 
@@ -91,6 +92,10 @@ func newKitListCommand(app *App) *cobra.Command {
 					if !k.LastSeen.IsZero() {
 						m["last_seen"] = k.LastSeen
 					}
+					if k.Revoked() {
+						m["revoked_at"] = k.RevokedAt
+						m["revoked_reason"] = k.RevokedReason
+					}
 					out = append(out, m)
 				}
 				return app.WriteJSON(out)
@@ -99,7 +104,10 @@ func newKitListCommand(app *App) *cobra.Command {
 			fmt.Fprintln(tw, app.T("KIT\tTERDAFTAR\tPERMOHONAN\tTERAKHIR", "KIT\tENROLLED\tAPPLICATIONS\tLAST SEEN"))
 			for _, k := range kits {
 				enrolled := app.T("menunggu enroll", "waiting for enroll")
-				if k.PublicKey != nil {
+				switch {
+				case k.Revoked():
+					enrolled = fmt.Sprintf(app.T("DICABUT %s: %s", "REVOKED %s: %s"), formatTime(k.RevokedAt), k.RevokedReason)
+				case k.PublicKey != nil:
 					enrolled = formatTime(k.EnrolledAt)
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", k.Code, enrolled, k.Apps, formatTime(k.LastSeen))
@@ -107,4 +115,52 @@ func newKitListCommand(app *App) *cobra.Command {
 			return tw.Flush()
 		},
 	}
+}
+
+type kitRevokeOptions struct {
+	Code   string
+	Reason string
+}
+
+func newKitRevokeCommand(app *App, runF func(context.Context, *kitRevokeOptions) error) *cobra.Command {
+	opts := &kitRevokeOptions{}
+	cmd := &cobra.Command{
+		Use:   "revoke CODE --reason TEXT",
+		Short: "Cut off a lost or stolen kit: its requests and export files are refused from now on",
+		Long: `Revoke the kit's device key. From now on the office refuses its requests and
+its export files (kit_revoked), and the kit says why. What it sent before
+stays. To put a replacement laptop in service, make it a new token with
+'jemput-central kit add --code CODE' (or give it a code of its own) and
+enroll it: it gets a key of its own, and the revoked key stays revoked.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Code = args[0]
+			if strings.TrimSpace(opts.Reason) == "" {
+				return cli.Usagef("--reason: %s", app.T("wajib: mengapa kit ini dicabut (misalnya \"laptop hilang di kapal\")", "required: why this kit is revoked (for example \"laptop lost on the boat\")"))
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runKitRevoke(cmd.Context(), app, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Reason, "reason", "", "why (kept, and shown in kit list)")
+	return cmd
+}
+
+func runKitRevoke(ctx context.Context, app *App, opts *kitRevokeOptions) error {
+	office, err := app.openOffice(ctx)
+	if err != nil {
+		return err
+	}
+	k, err := office.RevokeKit(ctx, opts.Code, opts.Reason)
+	if err != nil {
+		return err
+	}
+	if app.JSON {
+		return app.WriteJSON(map[string]any{"code": k.Code, "revoked_at": k.RevokedAt, "revoked_reason": k.RevokedReason})
+	}
+	app.Say("Kit %s dicabut (%s): permintaan dan berkas ekspornya ditolak mulai sekarang.", "Kit %s revoked (%s): its requests and export files are refused from now on.", k.Code, k.RevokedReason)
+	app.Note("Kit pengganti: jemput-central kit add --code %s, lalu jemput enroll di laptop pengganti", "A replacement: jemput-central kit add --code %s, then jemput enroll on the replacement laptop", k.Code)
+	return nil
 }

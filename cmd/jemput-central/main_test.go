@@ -21,6 +21,7 @@ import (
 
 	"github.com/jemput/jemput/central"
 	"github.com/jemput/jemput/central/postgres/pgtest"
+	"github.com/jemput/jemput/central/server"
 	"github.com/jemput/jemput/central/sqlite"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/spf13/cobra"
@@ -98,6 +99,31 @@ func TestAppStatusFlags(t *testing.T) {
 	}
 }
 
+func TestKitRevokeAndKeysFlags(t *testing.T) {
+	var rv *kitRevokeOptions
+	if err := parse(t, newKitRevokeCommand(testApp(), func(_ context.Context, o *kitRevokeOptions) error { rv = o; return nil }), "KTB01", "--reason", "laptop hilang"); err != nil || *rv != (kitRevokeOptions{Code: "KTB01", Reason: "laptop hilang"}) {
+		t.Errorf("kit revoke: %+v %v", rv, err)
+	}
+	for _, args := range [][]string{{"KTB01"}, {"KTB01", "--reason", " "}, {"--reason", "x"}} {
+		if err := parse(t, newKitRevokeCommand(testApp(), func(context.Context, *kitRevokeOptions) error { return nil }), args...); err == nil {
+			t.Errorf("kit revoke %v was accepted", args)
+		}
+	}
+	var rs *keysResealOptions
+	if err := parse(t, newKeysResealCommand(testApp(), func(_ context.Context, o *keysResealOptions) error { rs = o; return nil }), "--plain"); err != nil || !rs.Plain {
+		t.Errorf("keys reseal --plain: %+v %v", rs, err)
+	}
+	for _, args := range [][]string{{}, {"--plain", "--new-passphrase-file", "p"}} {
+		if err := parse(t, newKeysResealCommand(testApp(), func(context.Context, *keysResealOptions) error { return nil }), args...); err == nil {
+			t.Errorf("keys reseal %v was accepted", args)
+		}
+	}
+	// Limits that make no sense are refused before the run.
+	if err := parse(t, newServeCommand(testApp(), func(context.Context, *serveOptions) error { return nil }), "--max-conns", "0"); err == nil {
+		t.Error("serve --max-conns 0 was accepted")
+	}
+}
+
 func TestOtherFlags(t *testing.T) {
 	var imp *importOptions
 	if err := parse(t, newImportCommand(testApp(), func(_ context.Context, o *importOptions) error { imp = o; return nil }), "usb/KTB01.jexp"); err != nil {
@@ -122,8 +148,13 @@ func TestOtherFlags(t *testing.T) {
 
 	var srv *serveOptions
 	parse(t, newServeCommand(testApp(), func(_ context.Context, o *serveOptions) error { srv = o; return nil }), "--listen", ":0", "--tls-cert", "c.pem", "--tls-key", "k.pem")
-	if *srv != (serveOptions{Listen: ":0", TLSCert: "c.pem", TLSKey: "k.pem"}) {
+	if srv.Listen != ":0" || srv.TLSCert != "c.pem" || srv.TLSKey != "k.pem" || srv.Limits != server.DefaultLimits || srv.Office8 != central.DefaultLimits || srv.RequestMiB != 96 {
 		t.Errorf("serve: %+v", srv)
+	}
+	parse(t, newServeCommand(testApp(), func(_ context.Context, o *serveOptions) error { srv = o; return nil }),
+		"--max-conns", "10", "--kit-requests", "2", "--request-memory", "64", "--batch-records", "100", "--body-idle", "5s", "--memory-limit", "0")
+	if srv.Limits.MaxConns != 10 || srv.Limits.KitRequests != 2 || srv.RequestMiB != 64 || srv.Office8.BatchRecords != 100 || srv.Limits.BodyIdle != 5*time.Second || srv.MemoryLimit != 0 {
+		t.Errorf("serve with limits: %+v", srv)
 	}
 	if err := parse(t, newServeCommand(testApp(), nil), "--tls-cert", "c.pem"); err == nil {
 		t.Error("--tls-cert without --tls-key was accepted")
@@ -161,7 +192,7 @@ func TestDBChoice(t *testing.T) {
 // test server is configured (pgtest).
 func TestPostgres(t *testing.T) {
 	db := pgtest.DSN(t)
-	env := map[string]string{"LANG": "en_US.UTF-8"}
+	env := map[string]string{"LANG": "en_US.UTF-8", "JEMPUT_CENTRAL_KEYS": filepath.Join(t.TempDir(), "office.keys")}
 	r := runCmd(t, env, "--db", db, "kit", "add", "--code", "KTB01")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "jmt1.KTB01.") {
 		t.Fatalf("kit add on PostgreSQL: %d %q %q", r.code, r.stdout, r.stderr)
@@ -228,7 +259,7 @@ func TestCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := json.RawMessage(`{"values":{"nik":"6302015508900001"}}`)
-	rec := ksync.Record{AppID: "app-1", Version: 1, Number: "KTB01-261127-0001-7", Kit: "KTB01", Form: "passport", Status: "approved", Doc: doc, CreatedAt: time.Now()}
+	rec := ksync.Record{AppID: "app-1", Version: 1, Number: "KTB01-261127-0001-7", Kit: "KTB01", Form: "passport", FormVersion: 1, Status: "approved", Doc: doc, CreatedAt: time.Now()}
 	if _, err := office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{rec}}); err != nil {
 		t.Fatal(err)
 	}
@@ -358,8 +389,9 @@ func serve(t *testing.T, db string) string {
 	defer cancel()
 	var stderr syncBuffer
 	done := make(chan int)
+	keys := filepath.Join(t.TempDir(), "office.keys")
 	go func() {
-		done <- run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--db", db, "--office", "Kantor Imigrasi Batulicin"}, strings.NewReader(""), io.Discard, &stderr, func(string) string { return "" })
+		done <- run(ctx, []string{"serve", "--listen", "127.0.0.1:0", "--db", db, "--keys", keys, "--office", "Kantor Imigrasi Batulicin"}, strings.NewReader(""), io.Discard, &stderr, func(string) string { return "" })
 	}()
 	re := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)\n`)
 	var url string
@@ -385,7 +417,7 @@ func serve(t *testing.T, db string) string {
 	}
 
 	// A command works on the same file while serve runs.
-	r := runCmd(t, map[string]string{"JEMPUT_CENTRAL_DB": db}, "kit", "add", "--code", "KTB01")
+	r := runCmd(t, map[string]string{"JEMPUT_CENTRAL_DB": db, "JEMPUT_CENTRAL_KEYS": keys}, "kit", "add", "--code", "KTB01")
 	if r.code != 0 {
 		t.Errorf("kit add while serving: %d %s", r.code, r.stderr)
 	}

@@ -34,7 +34,9 @@ func Main() int {
 // App is what every command shares: the streams, the language, the
 // database and the office once opened.
 type App struct {
-	DB string
+	DB             string
+	Keys           string // the office's key file
+	PassphraseFile string
 	cli.IO
 	JSON bool
 
@@ -85,6 +87,9 @@ Every command works on one database (--db), also while serve runs.`,
 			if app.DB == "" {
 				app.DB = defaultDB(app.Getenv)
 			}
+			if app.Keys == "" {
+				app.Keys = defaultKeys(app.Getenv, app.DB)
+			}
 			now, err := cli.Clock(app.Getenv)
 			if err != nil {
 				return cli.Usagef("%v", err)
@@ -95,6 +100,8 @@ Every command works on one database (--db), also while serve runs.`,
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&app.DB, "db", "", "office database: an SQLite file or a postgres:// URL (default $JEMPUT_CENTRAL_DB, else ./central.db)")
+	pf.StringVar(&app.Keys, "keys", "", "the office's key file: its signing key and sealing identity, kept out of the database (default $JEMPUT_CENTRAL_KEYS, else the database's path + .keys)")
+	pf.StringVar(&app.PassphraseFile, "passphrase-file", "", "file holding the passphrase the key file is sealed with (default $JEMPUT_CENTRAL_PASSPHRASE, else none)")
 	pf.StringVar(&lang, "lang", "", "language of messages: id or en (default from LANG)")
 	pf.BoolVar(&app.JSON, "json", false, "machine-readable output")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -103,6 +110,7 @@ Every command works on one database (--db), also while serve runs.`,
 	root.AddCommand(
 		newServeCommand(app, nil),
 		newKitCommand(app),
+		newKeysCommand(app),
 		newAppCommand(app),
 		newImportCommand(app, nil),
 		newReportCommand(app),
@@ -118,6 +126,41 @@ func defaultDB(getenv func(string) string) string {
 	return "central.db"
 }
 
+// defaultKeys is where the office's key file is: $JEMPUT_CENTRAL_KEYS, or
+// beside an SQLite database, its name + ".keys". A PostgreSQL database has
+// no "beside": "" (keyFile asks for --keys).
+func defaultKeys(getenv func(string) string, db string) string {
+	if p := getenv("JEMPUT_CENTRAL_KEYS"); p != "" {
+		return p
+	}
+	if postgres.IsURL(db) {
+		return ""
+	}
+	return strings.TrimPrefix(db, "sqlite:") + ".keys"
+}
+
+// keyFile is the office's key file, with its passphrase if one is given
+// (--passphrase-file, else $JEMPUT_CENTRAL_PASSPHRASE).
+func (a *App) keyFile() (central.KeyFile, error) {
+	k := central.KeyFile{Path: a.Keys, Passphrase: a.Getenv("JEMPUT_CENTRAL_PASSPHRASE")}
+	if k.Path == "" {
+		return k, cli.Usagef("--keys: %s", a.T(
+			"dengan PostgreSQL berikan berkas kunci kantor (--keys FILE atau JEMPUT_CENTRAL_KEYS), salinan yang sama di setiap proses kantor",
+			"with PostgreSQL give the office's key file (--keys FILE or JEMPUT_CENTRAL_KEYS), the same copy for every office process"))
+	}
+	if a.PassphraseFile != "" {
+		b, err := os.ReadFile(a.PassphraseFile)
+		if err != nil {
+			return k, cli.Usagef("--passphrase-file: %v", err)
+		}
+		k.Passphrase = strings.TrimRight(string(b), "\r\n")
+		if k.Passphrase == "" {
+			return k, cli.Usagef("--passphrase-file %s: %s", a.PassphraseFile, a.T("berkasnya kosong", "the file is empty"))
+		}
+	}
+	return k, nil
+}
+
 // openOffice opens the database (creating it and the office's keys the
 // first time) once.
 func (a *App) openOffice(ctx context.Context, opts ...central.Option) (*central.Office, error) {
@@ -128,7 +171,12 @@ func (a *App) openOffice(ctx context.Context, opts ...central.Option) (*central.
 	if err != nil {
 		return nil, err
 	}
-	o, err := central.NewOffice(ctx, st, append([]central.Option{central.WithClock(a.Now)}, opts...)...)
+	kf, err := a.keyFile()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	o, err := central.NewOffice(ctx, st, append([]central.Option{central.WithClock(a.Now), central.WithKeys(kf)}, opts...)...)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -201,6 +249,12 @@ func (a *App) hint(code string) string {
 		return a.T("daftarkan kit dengan: jemput-central kit add --code KODE, lalu jemput enroll di kit", "register the kit with: jemput-central kit add --code CODE, then jemput enroll on the kit")
 	case ksync.CodeMalformed, ksync.CodeBadSignature:
 		return a.T("berkas rusak, diubah, atau bukan untuk kantor ini; buat ulang dengan: jemput sync export", "the file is damaged, changed or not for this office; make it again with: jemput sync export")
+	case ksync.CodeKitRevoked:
+		return a.T("kit ini dicabut (jemput-central kit list); berkas darinya tidak diterima lagi", "this kit was revoked (jemput-central kit list); its files are no longer taken")
+	case ksync.CodeKitReplaced:
+		return a.T("kit ini sudah didaftarkan ulang dengan kunci lain; buat berkasnya di kit pengganti", "this kit was enrolled again with another key; make the file on the replacement kit")
+	case ksync.CodeTooLarge:
+		return a.T("berkas melebihi batas kantor; buat berkas yang lebih kecil di kit", "the file is over the office's limits; make smaller files on the kit")
 	}
 	return ""
 }

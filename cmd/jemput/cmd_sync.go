@@ -1,16 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jemput/jemput/cmd/internal/cli"
+	"github.com/jemput/jemput/internal/atomicfile"
 	"github.com/jemput/jemput/sync/kitside"
 
 	"github.com/jemput/jemput/intake"
@@ -76,7 +80,7 @@ func runEnroll(ctx context.Context, app *App, opts *enrollOptions) error {
 	}
 	info, _, err := ksync.Enroll(ctx, opts.Central, tok, kit.Code, key)
 	if err != nil {
-		return err
+		return explainSync(err, kit.Code)
 	}
 	o := intake.Office{URL: opts.Central, Name: info.Office, SigningKey: info.SigningKey, SealingRecipient: info.SealingRecipient, TLSCertSHA256: info.TLSCertSHA256}
 	if err := svc.SetOffice(ctx, o); err != nil {
@@ -169,7 +173,7 @@ func runSync(ctx context.Context, app *App, opts *syncOptions) error {
 	}
 	rep, err := ksync.Run(ctx, client, side, ksync.RunOptions{Progress: app.progress(), Log: log})
 	if err != nil {
-		return err
+		return explainSync(err, kit.Code)
 	}
 	var backup ksync.BackupResult
 	if opts.Backup {
@@ -297,21 +301,30 @@ func runSyncExport(ctx context.Context, app *App, opts *syncExportOptions) error
 	if err != nil {
 		return err
 	}
-	e := ksync.Export{Kit: kit.Code, Created: app.Now().UTC(),
-		Batch:       ksync.Batch{BatchID: fmt.Sprintf("%s-%d", kit.Code, app.Now().UnixNano()), Kit: kit.Code, Records: recs, Audit: audit},
-		Attachments: map[string][]byte{}}
+	// Streamed: one photo at a time is in memory; the compressed payload
+	// waits in the kit's home (beside its database, not on the stick)
+	// until its hash is known.
+	src := ksync.ExportSource{Kit: kit.Code, Created: app.Now().UTC(),
+		Batch: ksync.Batch{BatchID: fmt.Sprintf("%s-%d", kit.Code, app.Now().UnixNano()), Kit: kit.Code, Records: recs, Audit: audit},
+		Photo: func(sha string) ([]byte, error) { return side.Photo(ctx, sha) }}
 	for _, p := range photos {
-		b, err := side.Photo(ctx, p.SHA256)
-		if err != nil {
-			return err
-		}
-		e.Attachments[p.SHA256] = b
+		src.Photos = append(src.Photos, p.SHA256)
 	}
-	var buf bytes.Buffer
-	if err := ksync.SealExport(&buf, office.SealingRecipient, key, e); err != nil {
+	abs, err := filepath.Abs(opts.Out)
+	if err != nil {
 		return err
 	}
-	if err := app.writeNewFile(opts.Out, buf.Bytes(), opts.Force); err != nil {
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return err
+	}
+	var size int64
+	err = atomicfile.Write(abs, 0o600, opts.Force, func(w io.Writer) error {
+		cw := &countingWriter{w: w}
+		err := ksync.SealExportFrom(cw, app.Home, office.SealingRecipient, key, src)
+		size = cw.n
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	var ids []string
@@ -322,9 +335,9 @@ func runSyncExport(ctx context.Context, app *App, opts *syncExportOptions) error
 		return err
 	}
 	if app.JSON {
-		return app.WriteJSON(map[string]any{"file": opts.Out, "records": len(recs), "photos": len(photos), "bytes": buf.Len()})
+		return app.WriteJSON(map[string]any{"file": opts.Out, "records": len(recs), "photos": len(photos), "bytes": size})
 	}
-	app.Say("%s: %d permohonan, %d foto, %d KB, tersegel untuk %s.", "%s: %d applications, %d photos, %d KB, sealed for %s.", opts.Out, len(recs), len(photos), buf.Len()>>10, office.Name)
+	app.Say("%s: %d permohonan, %d foto, %d KB, tersegel untuk %s.", "%s: %d applications, %d photos, %d KB, sealed for %s.", opts.Out, len(recs), len(photos), size>>10, office.Name)
 	app.Note("bawa ke kantor: jemput-central import %s; lalu: jemput sync import-acks %s.acks", "take it to the office: jemput-central import %s; then: jemput sync import-acks %s.acks", opts.Out, opts.Out)
 	return nil
 }
@@ -494,4 +507,54 @@ func checkOfficeURL(raw string, insecure bool) error {
 	return intake.Errorf(intake.CodeInvalid, "kantor di %s tanpa TLS: nama, NIK dan foto pemohon akan lewat tanpa enkripsi", "the office at %s is plain http: applicants' names, NIKs and photos would cross the link unencrypted", raw).
 		WithHint("pakai https:// (kantor menjalankan serve --tls-cert/--tls-key), atau --insecure-http di jaringan tepercaya",
 			"use https:// (the office runs serve --tls-cert/--tls-key), or --insecure-http on a trusted network")
+}
+
+// explainSync says in both languages what the office's or the link's
+// answer means for this kit when no retry will change it: the kit was
+// revoked or replaced, the office does not accept its key, the https
+// address answered in plain http, or the certificate is not the pinned one.
+// Anything else is returned as it is.
+func explainSync(err error, kit string) error {
+	var pe *ksync.Error
+	if !errors.As(err, &pe) {
+		return err
+	}
+	switch pe.Code {
+	case ksync.CodeKitRevoked:
+		return intake.Errorf(intake.CodeForbidden, "kantor mencabut kit %s: permintaan dan berkas ekspornya ditolak (%s)", "the office revoked kit %s: its requests and export files are refused (%s)", kit, pe.Message).
+			WithHint("laptop ini tidak bisa mengirim lagi; data yang belum terkirim tetap di sini: hubungi kantor",
+				"this laptop can no longer send; what it has not sent stays here: call the office")
+	case ksync.CodeKitReplaced:
+		return intake.Errorf(intake.CodeForbidden, "kit %s sudah didaftarkan ulang di kantor dengan kunci lain (laptop pengganti): kunci laptop ini tidak diterima lagi", "kit %s was enrolled again at the office with another key (a replacement laptop): this laptop's key is no longer accepted", kit).
+			WithHint("bila laptop ini memang kit "+kit+", minta token baru (jemput-central kit add --code "+kit+") lalu: jemput enroll --central URL --token TOKEN",
+				"if this laptop is kit "+kit+" after all, get a new token (jemput-central kit add --code "+kit+") and run: jemput enroll --central URL --token TOKEN")
+	case ksync.CodeBadSignature:
+		if !strings.Contains(pe.Message, "does not know this kit") {
+			return err
+		}
+		return intake.Errorf(intake.CodeForbidden, "kantor tidak menerima tanda tangan kit %s: kantor tidak mengenal kit ini dengan kunci ini", "the office does not accept kit %s's signature: it does not know this kit with this key", kit).
+			WithHint("tanyakan ke kantor apakah kit ini terdaftar (jemput-central kit list); bila perlu daftarkan lagi dengan token baru: jemput enroll --central URL --token TOKEN",
+				"ask the office whether this kit is enrolled (jemput-central kit list); if need be, enroll again with a new token: jemput enroll --central URL --token TOKEN")
+	case ksync.CodePlainHTTP:
+		return intake.Errorf(intake.CodeInvalid, "alamat https kantor menjawab dengan http biasa, tanpa TLS: tidak ada yang dikirim (%s)", "the office's https address answered in plain http, without TLS: nothing was sent (%s)", pe.Message).
+			WithHint("periksa alamat dan port kantor (jemput enroll), atau jaringannya: sesuatu di jalan bukan kantor",
+				"check the office's address and port (jemput enroll), or the link: something on the way is not the office")
+	case ksync.CodeWrongCertificate:
+		return intake.Errorf(intake.CodeInvalid, "sertifikat TLS di alamat kantor bukan yang disematkan saat pendaftaran: tidak ada yang dikirim (%s)", "the TLS certificate at the office's address is not the one pinned at enrollment: nothing was sent (%s)", pe.Message).
+			WithHint("bila kantor mengganti sertifikatnya, daftarkan lagi dengan token baru; bila tidak, mungkin ada yang menyadap: jangan sinkron lewat jaringan ini",
+				"if the office changed its certificate, enroll again with a new token; if not, someone may be in the middle: do not sync over this link")
+	}
+	return err
+}
+
+// countingWriter counts what passes through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

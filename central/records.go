@@ -1,0 +1,234 @@
+package central
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jemput/jemput/forms"
+	"github.com/jemput/jemput/kitcode"
+	ksync "github.com/jemput/jemput/sync"
+)
+
+// Bounds of a record's parts that are not limits an office would tune: a
+// record beyond them is not one a kit makes.
+const (
+	maxIDLen      = 64
+	maxTextLen    = 512 // event names, places, officer names
+	maxVersion    = 100000
+	maxDocFields  = 200
+	maxValueBytes = 8 << 10
+)
+
+// checkBatch refuses, before anything is stored, a batch that could not
+// have come from kit: too many records or audit entries, records of
+// another kit, or records that are not well-formed application versions
+// of a form this office knows.
+func (o *Office) checkBatch(kit string, b ksync.Batch) error {
+	if b.Kit != "" && b.Kit != kit {
+		return malformedf("batch %s says it is from kit %s, but kit %s sent it", b.BatchID, b.Kit, kit)
+	}
+	if n := len(b.Records); n > o.limits.BatchRecords {
+		return ksync.Errorf(ksync.CodeTooLarge, "batch of %d records, at most %d", n, o.limits.BatchRecords)
+	}
+	if n := len(b.Audit); n > o.limits.BatchAudit {
+		return ksync.Errorf(ksync.CodeTooLarge, "batch of %d audit entries, at most %d", n, o.limits.BatchAudit)
+	}
+	if len(b.BatchID) > maxIDLen*2 {
+		return malformedf("batch id of %d characters", len(b.BatchID))
+	}
+	for i, r := range b.Records {
+		if err := o.checkRecord(kit, r); err != nil {
+			var ke *ksync.Error
+			if errors.As(err, &ke) { // too large: its own code
+				return ksync.Errorf(ke.Code, "record %d (%.64q): %s", i, r.AppID, ke.Message)
+			}
+			return malformedf("record %d (%.64q): %s", i, r.AppID, err.Error())
+		}
+	}
+	for i, e := range b.Audit {
+		switch {
+		case e.Seq < 1 || e.Hash == "":
+			return malformedf("audit entry %d: seq %d and hash %q", i, e.Seq, e.Hash)
+		case longest(e.Officer, e.Action, e.Entity, e.EntityID, e.PrevHash, e.Hash) > maxTextLen || len(e.Reason)+len(e.Detail) > maxValueBytes:
+			return malformedf("audit entry %d (seq %d) is larger than a kit makes", i, e.Seq)
+		}
+	}
+	return nil
+}
+
+func longest(ss ...string) int {
+	n := 0
+	for _, s := range ss {
+		n = max(n, len(s))
+	}
+	return n
+}
+
+// safeID: letters, digits and - _ . only, as the kit's ids are.
+func safeID(s string) bool {
+	if s == "" || len(s) > maxIDLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// numberKit is the kit code an application number starts with, if the
+// number has the shape KIT-YYMMDD-NNNN-C.
+func numberKit(number string) (string, bool) {
+	parts := strings.Split(number, "-")
+	if len(parts) != 4 || len(parts[1]) != 6 || len(parts[2]) < 4 || len(parts[2]) > 6 || len(parts[3]) != 1 || !kitcode.Valid(parts[0]) {
+		return "", false
+	}
+	for _, c := range parts[1] + parts[2] {
+		if c < '0' || c > '9' {
+			return "", false
+		}
+	}
+	if !strings.Contains(kitcode.Alphabet, parts[3]) {
+		return "", false
+	}
+	return parts[0], true
+}
+
+type recordError string
+
+func (e recordError) Error() string { return string(e) }
+
+// checkRecord says what makes r not a well-formed application version from
+// kit, or nil.
+func (o *Office) checkRecord(kit string, r ksync.Record) error {
+	switch {
+	case r.Kit != kit:
+		return recordError("it is from kit " + r.Kit + ", but kit " + kit + " sent it")
+	case !safeID(r.AppID):
+		return recordError("app_id is empty, longer than 64 characters or holds characters other than letters, digits, - _ .")
+	case r.Version < 1 || r.Version > maxVersion:
+		return recordError("version out of range 1–100000")
+	case r.Number == "":
+		return recordError("no application number")
+	case r.Photo != "" && !isSHA256(r.Photo):
+		return recordError("photo is not a SHA-256 in hex")
+	case r.CreatedAt.IsZero():
+		return recordError("no created_at")
+	case r.Status == "" || len(r.Status) > 32:
+		return recordError("no status")
+	case longest(r.Event.ID, r.Event.Type, r.Event.Name, r.Event.Place, r.Event.Date, r.Officer.NIP, r.Officer.Name) > maxTextLen:
+		return recordError("event or officer text longer than a kit makes")
+	case !utf8.ValidString(r.Event.Name + r.Event.Place + r.Officer.Name):
+		return recordError("event or officer text is not UTF-8")
+	case len(r.Transitions) > 0:
+		return recordError("transitions are not sent in records (see the audit log)")
+	}
+	if nk, ok := numberKit(r.Number); !ok {
+		return recordError("number " + r.Number + " is not an application number (KIT-YYMMDD-NNNN-C)")
+	} else if nk != kit {
+		// Reported as not_owner by checkOwner, inside the transaction; here
+		// only the shape counts.
+		_ = nk
+	}
+	f, err := forms.Get(r.Form)
+	if err != nil {
+		return recordError("form " + r.Form + " is not one this office knows")
+	}
+	if r.FormVersion < 1 || r.FormVersion > f.Version {
+		return recordError("form_version out of range for form " + r.Form)
+	}
+	body, err := json.Marshal(r)
+	if err != nil {
+		return recordError("not JSON: " + err.Error())
+	}
+	if len(body) > o.limits.RecordBytes {
+		return ksync.Errorf(ksync.CodeTooLarge, "record of %d bytes, at most %d", len(body), o.limits.RecordBytes)
+	}
+	return checkDoc(f, r)
+}
+
+// checkDoc checks the document of a record: an object whose values are
+// fields of its form, and whose photo is the record's.
+func checkDoc(f *forms.Form, r ksync.Record) error {
+	var d struct {
+		Values map[string]json.RawMessage `json:"values"`
+		Photo  *struct {
+			SHA256 string `json:"sha256"`
+			Size   int64  `json:"size"`
+		} `json:"photo"`
+	}
+	if err := json.Unmarshal(r.Doc, &d); err != nil {
+		return recordError("doc is not the JSON object of an application: " + err.Error())
+	}
+	if d.Values == nil {
+		return recordError("doc has no values")
+	}
+	if len(d.Values) > maxDocFields {
+		return recordError("doc has more values than the form has fields")
+	}
+	for k, v := range d.Values {
+		if _, ok := f.Field(k); !ok {
+			return recordError("doc value " + k + " is not a field of form " + f.ID)
+		}
+		if len(v) > maxValueBytes {
+			return recordError("doc value " + k + " is larger than a field holds")
+		}
+		if len(v) > 0 && v[0] == '{' {
+			return recordError("doc value " + k + " is an object")
+		}
+	}
+	photo := ""
+	if d.Photo != nil {
+		photo = d.Photo.SHA256
+		if d.Photo.Size < 0 || d.Photo.Size > ksync.MaxAttachmentSize {
+			return ksync.Errorf(ksync.CodeTooLarge, "its photo of %d bytes, at most %d", d.Photo.Size, ksync.MaxAttachmentSize)
+		}
+	}
+	if photo != r.Photo {
+		return recordError("doc's photo " + photo + " is not the record's " + r.Photo)
+	}
+	return nil
+}
+
+// photoSize is the photo's size as the record's document declares it, -1
+// when it declares none.
+func photoSize(doc json.RawMessage) int64 {
+	var d struct {
+		Photo *struct {
+			Size *int64 `json:"size"`
+		} `json:"photo"`
+	}
+	if json.Unmarshal(doc, &d) != nil || d.Photo == nil || d.Photo.Size == nil {
+		return -1
+	}
+	return *d.Photo.Size
+}
+
+// checkOwner refuses a record that touches what another kit sent: an
+// application id, or a number, first received from another kit, or a
+// number with another kit's code. An application's versions belong to the
+// kit that sent its first one.
+//
+// A record the office already holds with the same hash needs no check: its
+// content, kit included, is what the sender sent before.
+func checkOwner(tx Tx, kit string, r ksync.Record) error {
+	if nk, _ := numberKit(r.Number); nk != kit {
+		return ksync.Errorf(ksync.CodeNotOwner, "record %s: number %s is kit %s's, not kit %s's", r.ID(), r.Number, nk, kit)
+	}
+	o, err := tx.Owners(r.AppID, r.Number)
+	switch {
+	case err != nil:
+		return err
+	case o.AppKit != "" && o.AppKit != kit:
+		return ksync.Errorf(ksync.CodeNotOwner, "record %s: application %s belongs to another kit", r.ID(), r.AppID)
+	case o.NumberKit != "" && o.NumberKit != kit:
+		return ksync.Errorf(ksync.CodeNotOwner, "record %s: number %s belongs to another kit", r.ID(), r.Number)
+	case o.NumberApp != "" && o.NumberApp != r.AppID:
+		return malformedf("record %s: number %s belongs to application %s of this kit", r.ID(), r.Number, o.NumberApp)
+	}
+	return nil
+}
