@@ -529,32 +529,17 @@ func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, no
 		ack.Result = ksync.AckDuplicate
 		return ack, nil
 	}
-	if err := checkOwner(tx, kit, r); err != nil {
-		return ack, err
-	}
 	body, err := json.Marshal(r)
 	if err != nil {
+		return ack, err
+	}
+	if err := checkOwner(tx, kit, r); err != nil {
 		return ack, err
 	}
 	if found {
 		ack.Result = ksync.AckConflict
 		ack.Message = fmt.Sprintf("the office already holds %s with other content (hash %s); it keeps the first", id, held)
 		return ack, tx.AddConflict(Conflict{RecordID: id, Kit: kit, HeldHash: held, OfferedHash: hash, Body: body, At: now})
-	}
-	// A kit gives each number once. Held for another application, the
-	// number was given by two devices of the same kit (a kit restored from
-	// its mirror and the lost laptop): the office keeps the first and
-	// flags the second as a conflict.
-	if cur, err := tx.Application(r.Number); err == nil && cur.Number == r.Number && cur.AppID != r.AppID {
-		held, err := tx.RecordHash(fmt.Sprintf("%s/%d", cur.AppID, cur.Version))
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return ack, err
-		}
-		ack.Result = ksync.AckConflict
-		ack.Message = fmt.Sprintf("number %s is held for another application (%s) of kit %s: two devices of the kit gave it; the office keeps the first", r.Number, cur.AppID, cur.Kit)
-		return ack, tx.AddConflict(Conflict{RecordID: id, Kit: kit, HeldHash: held, OfferedHash: hash, Body: body, At: now})
-	} else if err != nil && !errors.Is(err, ErrNotFound) {
-		return ack, err
 	}
 	if r.Photo != "" {
 		a, err := tx.Attachment(r.Photo)

@@ -10,10 +10,12 @@ import (
 	ksync "github.com/jemput/jemput/sync"
 )
 
-// A kit restored from its mirror gets a new device key; should it ever
-// give a number the lost laptop gave too, the office keeps the first and
-// flags the second, whichever device sends it.
-func TestNumberFromTwoDevicesFlagged(t *testing.T) {
+// A kit restored from its mirror enrolls again with a new device key;
+// should it ever send a number the lost laptop gave to another
+// application, the office refuses it (issue 8's ownership check), naming
+// the application that holds it, and keeps the first; the restored kit's
+// other numbers go through in their own batch.
+func TestNumberFromTwoDevicesRefused(t *testing.T) {
 	ctx := context.Background()
 	f := centraltest.New(t)
 	f.Enroll(t, "KTB01")
@@ -27,23 +29,17 @@ func TestNumberFromTwoDevicesFlagged(t *testing.T) {
 	f.Enroll(t, "KTB01") // the restored kit, with its new key
 	again := centraltest.Record("KTB01", "app-restored", 1, centraltest.NIKKotabaru, "")
 	again.Number = lost.Number
+	_, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{again}})
+	centraltest.WantCode(t, err, ksync.CodeMalformed)
+	if !strings.Contains(err.Error(), "belongs to application app-lost") {
+		t.Errorf("the refusal does not name the application holding the number: %v", err)
+	}
 	other := centraltest.Record("KTB01", "app-other", 1, centraltest.NIKKotabaru, "")
-	for range 2 {
-		acks, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{again, other}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if acks[0].Result != ksync.AckConflict || !strings.Contains(acks[0].Message, "two devices") || !strings.Contains(acks[0].Message, "app-lost") {
-			t.Fatalf("a number given twice: %+v", acks[0])
-		}
-		if acks[1].Result == ksync.AckConflict {
-			t.Fatalf("another number flagged: %+v", acks[1])
-		}
+	acks, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{other}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	conflicts, err := f.Office.Conflicts(ctx, "KTB01")
-	if err != nil || len(conflicts) != 1 || conflicts[0].RecordID != "app-restored/1" || conflicts[0].HeldHash != lost.Hash() {
-		t.Fatalf("conflicts %+v %v", conflicts, err)
-	}
+	centraltest.WantResults(t, acks, "stored")
 	list, err := f.Office.Apps(ctx, central.AppFilter{Kit: "KTB01"})
 	if err != nil {
 		t.Fatal(err)
