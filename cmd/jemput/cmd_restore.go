@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -193,21 +194,28 @@ func runRestore(ctx context.Context, app *App, opts *restoreOptions) (err error)
 	for _, d := range res.Days {
 		app.Say("  nomor %s dilanjutkan dari %04d (cermin sampai %04d, cadangan %d)", "  numbers of %s resume after %04d (the mirror reached %04d, margin %d)", d.Day, d.After, d.Before, res.Margin)
 	}
-	app.Say("Kunci perangkat baru %s: daftarkan kit lagi sebelum sync (token baru: jemput-central kit add --code %s; lalu jemput enroll).",
-		"New device key %s: enroll the kit again before syncing (a new token: jemput-central kit add --code %s; then jemput enroll).", res.NewDevice[:16], ci.KitCode)
+	app.Say("Kunci perangkat baru %s: daftarkan kit lagi sebelum sync (kantor mencabut laptop yang hilang dengan jemput-central kit revoke %s, memberi token baru dengan jemput-central kit add --code %s; lalu jemput enroll).",
+		"New device key %s: enroll the kit again before syncing (the office revokes the lost laptop with jemput-central kit revoke %s and makes a new token with jemput-central kit add --code %s; then jemput enroll).", res.NewDevice[:16], ci.KitCode, ci.KitCode)
 	return nil
 }
 
-// readIdentity reads an age identity from a file (comment lines skipped).
+// ageIdentity is the office's recovery key as age writes it.
+var ageIdentity = regexp.MustCompile(`AGE-SECRET-KEY-1[0-9A-Z]{58}`)
+
+// readIdentity reads the office's age identity from a file: a file with
+// the identity on a line of its own, or the office's key file
+// (jemput-central's central.db.keys, when it has no passphrase).
 func readIdentity(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", intake.Errorf(intake.CodeNotFound, "kunci kantor %s tidak bisa dibaca: %v", "the office's key %s cannot be read: %v", path, err)
 	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if l = strings.TrimSpace(l); strings.HasPrefix(l, "AGE-SECRET-KEY-1") {
-			return l, nil
-		}
+	if strings.HasPrefix(string(b), "age-encryption.org/") {
+		return "", intake.Errorf(intake.CodeInvalid, "%s tersegel dengan frasa sandi: beri berkas berisi kunci kantor saja (AGE-SECRET-KEY-1...)",
+			"%s is sealed with a passphrase: give a file with the office's key alone (AGE-SECRET-KEY-1...)", path)
+	}
+	if m := ageIdentity.Find(b); m != nil {
+		return string(m), nil
 	}
 	return "", intake.Errorf(intake.CodeInvalid, "%s tidak berisi kunci kantor (AGE-SECRET-KEY-1...)", "%s holds no office key (AGE-SECRET-KEY-1...)", path)
 }
