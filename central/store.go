@@ -88,8 +88,8 @@ type Tx interface {
 	AddConflict(Conflict) error // does nothing for a conflict already recorded
 	Conflicts(kit string) ([]Conflict, error)
 	AddAudit(kit string, e ksync.AuditEntry, at time.Time) error // ignores a repeat of kit+seq
-	// AuditHash is the hash of the kit's audit entry seq, "" when the
-	// office holds none.
+	// AuditHash is the hash of the kit's audit entry seq received since
+	// its current enrollment, "" when the office holds none.
 	AuditHash(kit string, seq int64) (string, error)
 
 	// Attachments, content-addressed. Attachment and CompleteAttachment

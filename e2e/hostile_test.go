@@ -77,7 +77,7 @@ func TestHostileClients(t *testing.T) {
 	capture("adult-new", 1)
 	capture("adult-female-renewal", 2)
 	a.must(t, "review", "approve", "--all")
-	apps, err := approvedVersions(filepath.Join(a.home, "kit.db"), "approved")
+	apps, err := approvedVersions(a.home, "approved")
 	if err != nil || len(apps) != 2 || apps[0].photo == "" {
 		t.Fatalf("kit A's applications: %+v %v", apps, err)
 	}

@@ -61,11 +61,15 @@ var checkLibrary = map[string]checkDef{
 		compile: noParams(checkKK),
 	},
 	"passport_name": {
-		doc:     "a name fit for a passport: no titles, degrees or punctuation, 60 characters; single name and truncated MRZ: warnings",
-		compile: noParams(checkPassportName),
+		doc:     `a name fit for a passport: no titles, degrees or punctuation, 60 characters; single name and truncated MRZ: warnings; params {"surname": field} names the optional surname (primary identifier)`,
+		compile: compilePassportName,
+	},
+	"surname_in_name": {
+		doc:     `the surname is whole words of the name in params {"name": field}, in order`,
+		compile: compileSurnameInName,
 	},
 	"person_name": {
-		doc:     "letters, spaces, apostrophes, hyphens, dots and commas only",
+		doc:     "Latin letters (those a machine-readable zone can transliterate), spaces, apostrophes, hyphens, dots and commas only",
 		compile: noParams(checkPersonName),
 	},
 	"date_not_future": {
@@ -267,28 +271,101 @@ func checkKK(c *checkCtx) []finding {
 	return nil
 }
 
-func checkPassportName(c *checkCtx) []finding {
-	s, _ := c.value.(string)
-	res := passportName(s, c.field.Label, c.tables)
-	out := make([]finding, len(res.Issues))
-	for i, is := range res.Issues {
-		out[i] = finding{code: is.Code, msg: is.Message, suggestion: is.Suggestion, warning: is.Severity == Warning}
+// nameFieldParam is a check's or a derivation's reference to a name field
+// of the same form.
+func nameFieldParam(f *Form, id string) error {
+	if id == "" {
+		return nil
 	}
-	return out
+	if fd, ok := f.Field(id); !ok || fd.Type != TypeName {
+		return fmt.Errorf("params must name a name field, got %q", id)
+	}
+	return nil
 }
 
+func compilePassportName(raw json.RawMessage, f *Form) (checkFunc, error) {
+	var p struct {
+		Surname string `json:"surname"`
+	}
+	if err := decodeParams(raw, &p); err != nil {
+		return nil, err
+	}
+	if err := nameFieldParam(f, p.Surname); err != nil {
+		return nil, err
+	}
+	return func(c *checkCtx) []finding {
+		s, _ := c.value.(string)
+		sur, _ := c.env.values[p.Surname].(string)
+		if _, _, ok := SplitName(s, sur); !ok {
+			sur = "" // the surname's own check says so
+		}
+		res := passportName(s, sur, c.field.Label, c.tables)
+		out := make([]finding, len(res.Issues))
+		for i, is := range res.Issues {
+			out[i] = finding{code: is.Code, msg: is.Message, suggestion: is.Suggestion, warning: is.Severity == Warning}
+		}
+		return out
+	}, nil
+}
+
+// compileSurnameInName: the surname says which words of the full name are
+// the passport's primary identifier, so it must be some of them.
+func compileSurnameInName(raw json.RawMessage, f *Form) (checkFunc, error) {
+	var p struct {
+		Name string `json:"name"`
+	}
+	if err := decodeParams(raw, &p); err != nil {
+		return nil, err
+	}
+	if p.Name == "" {
+		return nil, fmt.Errorf(`params need "name", the full name's field`)
+	}
+	if err := nameFieldParam(f, p.Name); err != nil {
+		return nil, err
+	}
+	name, _ := f.Field(p.Name)
+	return func(c *checkCtx) []finding {
+		sur, _ := c.value.(string)
+		full, _ := c.env.values[p.Name].(string)
+		if full == "" {
+			return nil // the name's own check says it is missing
+		}
+		if _, _, ok := SplitName(full, sur); !ok {
+			return one("surname_not_in_name", lang.Text{
+				ID: fmt.Sprintf("%s %q bukan bagian dari %s %q: tulis kata-kata nama keluarga persis seperti di %s",
+					c.field.Label.ID, sur, strings.ToLower(name.Label.ID), full, strings.ToLower(name.Label.ID)),
+				EN: fmt.Sprintf("%s %q is not part of the %s %q: write the words of the surname exactly as in the %s",
+					c.field.Label.EN, sur, strings.ToLower(name.Label.EN), full, strings.ToLower(name.Label.EN)),
+			})
+		}
+		return nil
+	}, nil
+}
+
+// checkPersonName accepts the letters a passport name may hold (those
+// with an MRZ transliteration, which the receipt's font prints), accents
+// typed as combining marks after a letter, and the punctuation of names.
 func checkPersonName(c *checkCtx) []finding {
 	s, _ := c.value.(string)
 	bad := map[rune]bool{}
+	prevLetter := false
 	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) && !strings.ContainsRune(" '’-.,", r) {
+		mark := unicode.Is(unicode.Mn, r)
+		switch {
+		case NameLetter(r):
+			prevLetter = true
+			continue
+		case mark && prevLetter:
+			continue
+		case !strings.ContainsRune(" '’ʼ‘`ʻ-.,", r):
 			bad[r] = true
 		}
+		prevLetter = false
 	}
 	if len(bad) > 0 {
 		return one("name_characters", labelled(c.field.Label,
-			"%s memuat karakter yang tidak lazim untuk nama: %s",
-			"%s contains characters a name does not have: %s", runeList(bad)))
+			"%s memuat karakter yang tidak lazim untuk nama: %s (hanya huruf Latin, seperti di paspor)",
+			"%s contains characters a name does not have: %s (Latin letters only, as in the passport)", runeList(bad)))
 	}
 	return nil
 }

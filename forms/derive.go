@@ -3,6 +3,7 @@ package forms
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -35,7 +36,7 @@ type deriveFunc func(d *deriveCtx)
 var (
 	nikOutputs = []string{"sex_from_nik", "birth_date_from_nik", "province", "province_name",
 		"regency", "regency_name", "district"}
-	mrzOutputs = []string{"mrz_name", "mrz_truncated", "name_as_printed"}
+	mrzOutputs = []string{"mrz_name", "mrz_truncated", "name_as_printed", "name_words"}
 )
 
 func (d *Derivation) compile(f *Form, derived map[string]bool) error {
@@ -54,6 +55,7 @@ func (d *Derivation) compile(f *Form, derived map[string]bool) error {
 	}
 	var p struct {
 		Field     string     `json:"field"`
+		Surname   string     `json:"surname"`
 		BirthDate string     `json:"birth_date"`
 		Age       string     `json:"age"`
 		Below     int        `json:"below"`
@@ -104,8 +106,11 @@ func (d *Derivation) compile(f *Form, derived map[string]bool) error {
 		if err := fieldOf(p.Field, TypeName); err != nil {
 			return err
 		}
+		if err := nameFieldParam(f, p.Surname); err != nil {
+			return err
+		}
 		d.Outputs = mrzOutputs
-		d.run = deriveMRZ(p.Field)
+		d.run = deriveMRZ(p.Field, p.Surname)
 	case "fee":
 		if p.Schedule == "" {
 			return fmt.Errorf(`params need "schedule", a fee table name`)
@@ -179,19 +184,26 @@ func deriveNIK(field, birthDate string) deriveFunc {
 	}
 }
 
-func deriveMRZ(field string) deriveFunc {
+func deriveMRZ(field, surnameField string) deriveFunc {
 	return func(d *deriveCtx) {
 		s, _ := d.values[field].(string)
 		if s == "" {
 			return
 		}
-		res := passportName(s, fullNameLabel, d.tables)
+		sur, _ := d.values[surnameField].(string)
+		if _, _, ok := SplitName(s, sur); !ok {
+			return // refused by the surname's check
+		}
+		res := passportName(s, sur, fullNameLabel, d.tables)
 		if !res.OK() {
 			return // no MRZ for a name that cannot be printed
 		}
 		d.derived["mrz_name"] = res.MRZ.Field
 		d.derived["mrz_truncated"] = res.MRZ.Truncated
 		d.derived["name_as_printed"] = res.MRZ.AsPrinted
+		// A form asks for a surname only where one can be more than the
+		// last word.
+		d.derived["name_words"] = len(strings.Fields(res.Name))
 	}
 }
 

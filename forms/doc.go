@@ -43,8 +43,10 @@
 // condition holds, e.g. ever married), nik (sex_from_nik,
 // birth_date_from_nik with the century resolved against the entered birth
 // date, province, province_name, regency, regency_name, district), mrz_name
-// (mrz_name, mrz_truncated, name_as_printed) and fee (the total of the fee
-// table's lines whose condition holds; the lines go to Result.Fee).
+// (mrz_name, mrz_truncated, name_as_printed, name_words; params "field" and
+// the optional "surname", the field naming the primary identifier: ICAO
+// 9303 transliteration and truncation, see NameToMRZ) and fee (the total of
+// the fee table's lines whose condition holds; the lines go to Result.Fee).
 //
 // # Severities and overrides
 //

@@ -46,7 +46,7 @@ type Result struct {
 	Values map[string]any `json:"values"`
 	// Derived holds age, minor, sex_from_nik, birth_date_from_nik, province,
 	// province_name, regency, regency_name, district, mrz_name,
-	// mrz_truncated, name_as_printed, fee, as the form derives them.
+	// mrz_truncated, name_as_printed, name_words, fee, as the form derives them.
 	Derived    map[string]any `json:"derived"`
 	Errors     []Issue        `json:"errors"`     // blocking, including overridable ones without a reason
 	Overridden []Issue        `json:"overridden"` // overridable issues with the officer's Reason

@@ -76,9 +76,12 @@ const (
 	RoleDocumentNumber Role = "document_number"
 	// RoleBirthDate is the applicant's birth date.
 	RoleBirthDate Role = "birth_date"
+	// RoleSurname is the applicant's surname where it is more than the
+	// last word of the name: the passport's primary identifier.
+	RoleSurname Role = "surname"
 )
 
-var roles = map[Role]bool{RoleIdentityNumber: true, RoleName: true, RoleDocumentNumber: true, RoleBirthDate: true}
+var roles = map[Role]bool{RoleIdentityNumber: true, RoleName: true, RoleDocumentNumber: true, RoleBirthDate: true, RoleSurname: true}
 
 // RoleField returns the field that plays role in f, if one does.
 func (f *Form) RoleField(role Role) (*Field, bool) {
@@ -343,6 +346,9 @@ func (f *Form) compile() error {
 		}
 		if role == RoleBirthDate && fd.Type != TypeDate {
 			return fmt.Errorf("role %s needs a date field, not %q (%s)", role, id, fd.Type)
+		}
+		if role == RoleSurname && fd.Type != TypeName {
+			return fmt.Errorf("role %s needs a name field, not %q (%s)", role, id, fd.Type)
 		}
 	}
 	if err := f.Receipt.compile(f, checkRefs); err != nil {

@@ -43,13 +43,21 @@ func FuzzParseNIK(f *testing.F) {
 
 func FuzzPassportName(f *testing.F) {
 	for _, s := range []string{"Muhammad Rizky Pratama", "Dr. H. Ahmad Fauzi, S.H., M.H.", "Robert'); DROP TABLE x;--",
-		"Sukarno", "José Müller-Lüdenscheidt", "ß", ", ,", "'''", "a\x00b"} {
-		f.Add(s)
+		"Sukarno", "José Müller-Lüdenscheidt", "ß", ", ,", "'''", "a\x00b", "Nguyễn Văn Đức", "Nguye\u0302\u0303n"} {
+		f.Add(s, "")
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		r := PassportName(s)
+	f.Add("Martin Van Der Muellen", "Van Der Muellen")
+	f.Add("Dingo Potoroo Bennelong Wooloomooloo Warrandyte Warnambool", "Bennelong Wooloomooloo Warrandyte Warnambool")
+	f.Fuzz(func(t *testing.T, s, surname string) {
+		r := PassportName(s, surname)
 		if len(r.MRZ.Field) > mrzNameLength || strings.Trim(r.MRZ.Field, "ABCDEFGHIJKLMNOPQRSTUVWXYZ<") != "" {
 			t.Fatalf("bad MRZ %q for %q", r.MRZ.Field, s)
+		}
+		if strings.HasPrefix(r.MRZ.Field, "<") || strings.HasSuffix(r.MRZ.Field, "<") || strings.Contains(r.MRZ.Field, "<<<") {
+			t.Fatalf("MRZ %q for %q starts or ends on a filler, or has three", r.MRZ.Field, s)
+		}
+		if r.MRZ.Truncated && len(r.MRZ.Field) != mrzNameLength {
+			t.Fatalf("truncated MRZ %q for %q does not fill the field", r.MRZ.Field, s)
 		}
 		if r.OK() && utf8.ValidString(s) && r.MRZ.Field == "" {
 			t.Fatalf("accepted %q without an MRZ name", s)

@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/jemput/jemput/lang"
 )
 
@@ -38,10 +40,14 @@ func (r NameResult) OK() bool {
 var fullNameLabel = lang.Text{ID: "Nama lengkap", EN: "Full name"}
 
 // PassportName checks a name for the passport, using the embedded titles
-// table. Codes: name_empty, name_titles, name_characters, name_too_long
-// (errors); name_single, name_mrz_truncated (warnings).
-func PassportName(full string) NameResult {
-	return passportName(full, fullNameLabel, DefaultTables())
+// table; surname, which may be empty, is the primary identifier when it is
+// more than the last word (see SplitName). The name is compared and kept
+// in Unicode NFC, so a letter typed as a base letter and a combining
+// accent is the same letter as its precomposed form. Codes: name_empty,
+// name_titles, name_characters, name_too_long (errors); name_single,
+// name_mrz_truncated (warnings).
+func PassportName(full, surname string) NameResult {
+	return passportName(full, surname, fullNameLabel, DefaultTables())
 }
 
 // nameWord is one word of a typed name, with the comma that followed it.
@@ -50,8 +56,8 @@ type nameWord struct {
 	afterComma bool // the word comes after a comma: degrees go there
 }
 
-func passportName(full string, label lang.Text, t *Tables) NameResult {
-	res := NameResult{Name: strings.Join(strings.Fields(full), " ")}
+func passportName(full, surname string, label lang.Text, t *Tables) NameResult {
+	res := NameResult{Name: strings.Join(strings.Fields(norm.NFC.String(full)), " ")}
 	if res.Name == "" {
 		res.Issues = append(res.Issues, Issue{Code: "name_empty", Severity: Error,
 			Message: labelled(label, "%s kosong", "%s is empty")})
@@ -77,12 +83,17 @@ func passportName(full string, label lang.Text, t *Tables) NameResult {
 		}
 		kept = append(kept, w.text)
 		letters := 0
+		prevLetter := false
 		for _, r := range w.text {
+			mark := unicode.Is(unicode.Mn, r)
 			switch {
 			case isApostrophe(r) || r == '-':
+			case mark && prevLetter:
+				// An accent no precomposed letter holds: dropped in the MRZ.
 			case unicode.IsLetter(r):
-				if _, ok := mrzLetter(unicode.ToUpper(r)); ok || r == 'ß' {
+				if NameLetter(r) {
 					letters++
+					prevLetter = true
 					continue
 				}
 				bad[r], onlyDots = true, false
@@ -92,6 +103,7 @@ func passportName(full string, label lang.Text, t *Tables) NameResult {
 					onlyDots = false
 				}
 			}
+			prevLetter = prevLetter && mark
 		}
 		if letters == 0 && len(bad) == 0 {
 			bad['-'], onlyDots = true, false // a word of only '-' or '''
@@ -138,7 +150,7 @@ func passportName(full string, label lang.Text, t *Tables) NameResult {
 			maxNameLength, n)})
 		return res
 	}
-	res.MRZ = NameToMRZ(res.Name)
+	res.MRZ = NameToMRZ(res.Name, surname)
 	if len(words) == 1 {
 		res.Issues = append(res.Issues, Issue{Code: "name_single", Severity: Warning, Message: labelled(label,
 			"%s hanya satu kata: dicatat sebagai nama utama; beberapa negara menolak visa dengan satu nama, kantor dapat menambah catatan (endorsement)",

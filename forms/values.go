@@ -8,6 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/jemput/jemput/lang"
 )
 
@@ -113,7 +115,10 @@ func (f *Form) normalize(fd *Field, v any) (any, *Issue) {
 	}
 	switch fd.Type {
 	case TypeName:
-		s = strings.Join(strings.Fields(s), " ")
+		// One spelling of each letter, whether typed precomposed or as a
+		// base letter and a combining accent: names are compared,
+		// searched and printed in NFC.
+		s = strings.Join(strings.Fields(norm.NFC.String(s)), " ")
 	case TypeNIK, TypeKK:
 		s = strings.Join(strings.Fields(s), "")
 	case TypeCountry:

@@ -6,8 +6,9 @@
 // document says what it holds; this package decides where it goes,
 // breaks pages, and writes the same bytes for the same document.
 //
-// Text is printed as plain text, never interpreted, in the PDF core fonts
-// (cp1252).
+// Text is printed as plain text, never interpreted: in the PDF core fonts
+// where it is in their encoding (Windows-1252), else in the embedded
+// DejaVu Sans, which prints every Latin-script name (font.go).
 package pdf
 
 import (
@@ -124,15 +125,28 @@ func (d *Document) Write(w io.Writer) error {
 		}
 		photoW, photoH = float64(cfg.Width), float64(cfg.Height)
 	}
-	r := newRenderer(th, d.opt.Compress)
+	r := d.render(th, photoW, photoH)
 	defer r.release()
+	if err := r.pdf.Error(); err != nil {
+		return err
+	}
+	return r.pdf.Output(w)
+}
+
+// render lays the document out on gofpdf's pages.
+func (d *Document) render(th theme, photoW, photoH float64) *renderer {
+	r := newRenderer(th, d.opt.Compress)
 	created := d.opt.Created
 	if created.IsZero() {
 		created = time.Now()
 	}
 	r.pdf.SetCreationDate(created.UTC()) // gofpdf writes no zone
 	r.pdf.SetModificationDate(created.UTC())
-	r.pdf.SetTitle(r.tr(clean(d.opt.Title)), false)
+	if title := clean(d.opt.Title); winAnsi(title) {
+		r.pdf.SetTitle(r.tr(title), false)
+	} else {
+		r.pdf.SetTitle(title, true)
+	}
 	r.pdf.SetCreator("jemput", false)
 	r.pdf.SetProducer("jemput", false)
 	switch d.paper {
@@ -141,8 +155,5 @@ func (d *Document) Write(w io.Writer) error {
 	case Roll80:
 		r.roll(d)
 	}
-	if err := r.pdf.Error(); err != nil {
-		return err
-	}
-	return r.pdf.Output(w)
+	return r
 }

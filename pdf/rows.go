@@ -88,9 +88,9 @@ func (it item) height(r *renderer, w, _ float64) float64 {
 }
 
 func (it item) draw(r *renderer, x, y, w, _ float64) {
-	r.use(r.th.value)
+	r.use(r.th.value, "•")
 	r.pdf.SetXY(x+0.5, y)
-	r.pdf.CellFormat(bulletW, r.lh(r.th.value), r.tr("•"), "", 0, "L", false, 0, "")
+	r.pdf.CellFormat(bulletW, r.lh(r.th.value), r.enc(r.th.value, "•"), "", 0, "L", false, 0, "")
 	r.drawStack(it.stack(r), x+bulletW, y, w-bulletW, "L")
 }
 

@@ -4,8 +4,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/jemput/jemput/lang"
 	"github.com/jung-kurt/gofpdf"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/jemput/jemput/lang"
 )
 
 // font is a face, a size in points and a grey level (0 is black).
@@ -74,7 +76,10 @@ type renderer struct {
 	th  theme
 
 	cur    font // the font set last; gofpdf writes every SetFont to the page
+	curFam string
+	curSty string
 	curSet bool
+	faces  map[string]bool      // embedded faces registered with gofpdf, by style (font.go)
 	wraps  map[wrapKey][]string // layout measures each text more than once
 	pairs  map[pairKey]float64  // widths of paragraphs on one line
 }
@@ -112,6 +117,7 @@ func newRenderer(th theme, compress bool) *renderer {
 		pdf:   pdf,
 		tr:    translators.Get().(func(string) string), // cp1252
 		th:    th,
+		faces: make(map[string]bool),
 		wraps: make(map[wrapKey][]string),
 		pairs: make(map[pairKey]float64),
 	}
@@ -120,22 +126,27 @@ func newRenderer(th theme, compress bool) *renderer {
 func (r *renderer) release() { translators.Put(r.tr) }
 
 // clean turns user text into one plain line: control characters become
-// spaces. Nothing is interpreted; gofpdf escapes what PDF syntax needs.
+// spaces, and letters typed as a base letter and combining accents become
+// the precomposed letter (NFC), which the fonts have a glyph for. Nothing
+// is interpreted; gofpdf escapes what PDF syntax needs.
 func clean(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
+	return norm.NFC.String(strings.TrimSpace(strings.Map(func(r rune) rune {
 		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
 			return ' '
 		}
 		return r
-	}, s))
+	}, s)))
 }
 
-func (r *renderer) use(f font) {
-	if r.curSet && f == r.cur {
+// use sets the font for text s (cleaned) in f: its face depends on the
+// text (font.go).
+func (r *renderer) use(f font, s string) {
+	family, style, _ := r.face(f, s)
+	if r.curSet && f == r.cur && family == r.curFam && style == r.curSty {
 		return
 	}
-	r.cur, r.curSet = f, true
-	r.pdf.SetFont(f.family, f.style, f.size)
+	r.cur, r.curFam, r.curSty, r.curSet = f, family, style, true
+	r.pdf.SetFont(family, style, f.size)
 	switch {
 	case f.red:
 		r.pdf.SetTextColor(170, 20, 20)
@@ -179,8 +190,9 @@ func (r *renderer) pair(t lang.Text, id, en font) stack {
 const pairGap = 1.8
 
 func (r *renderer) width(f font, text string) float64 {
-	r.use(f)
-	return r.pdf.GetStringWidth(r.tr(clean(text)))
+	t := clean(text)
+	r.use(f, t)
+	return r.pdf.GetStringWidth(r.enc(f, t))
 }
 
 // inlineW is the width of p on one line, Indonesian and English.
@@ -209,13 +221,16 @@ func (r *renderer) wrap(p para, w float64) []string {
 	if ls, ok := r.wraps[k]; ok {
 		return ls
 	}
-	r.use(p.f)
+	t := clean(p.text)
+	r.use(p.f, t)
 	var out []string
-	if txt := r.tr(clean(p.text)); txt != "" {
-		ls := r.pdf.SplitLines([]byte(txt), w)
-		out = make([]string, len(ls))
-		for i, l := range ls {
-			out[i] = string(l)
+	switch _, _, utf8 := r.face(p.f, t); {
+	case t == "":
+	case utf8:
+		out = r.pdf.SplitText(t, w) // by rune: SplitLines counts bytes
+	default:
+		for _, l := range r.pdf.SplitLines([]byte(r.tr(t)), w) {
+			out = append(out, string(l))
 		}
 	}
 	r.wraps[k] = out
@@ -254,7 +269,7 @@ func (r *renderer) drawStack(s stack, x, y, w float64, align string) float64 {
 			continue
 		}
 		ls := r.wrap(p, w)
-		r.use(p.f)
+		r.use(p.f, clean(p.text))
 		lh := r.lh(p.f)
 		for _, l := range ls {
 			r.pdf.SetXY(x, y)
@@ -279,9 +294,9 @@ func (r *renderer) drawInline(p para, x, y, w float64, align string) float64 {
 	base := y + r.lh(p.f)/2 + 0.3*p.f.mm()
 	idW := r.width(p.f, p.text)
 	r.pdf.SetXY(x, y)
-	r.pdf.CellFormat(idW, r.lh(p.f), r.tr(clean(p.text)), "", 0, "L", false, 0, "")
-	r.use(p.enF)
+	r.pdf.CellFormat(idW, r.lh(p.f), r.enc(p.f, p.text), "", 0, "L", false, 0, "")
+	r.use(p.enF, clean(p.en))
 	r.pdf.SetXY(x+idW+pairGap, base-r.lh(p.enF)/2-0.3*p.enF.mm())
-	r.pdf.CellFormat(w-idW-pairGap, r.lh(p.enF), r.tr(clean(p.en)), "", 0, "L", false, 0, "")
+	r.pdf.CellFormat(w-idW-pairGap, r.lh(p.enF), r.enc(p.enF, p.en), "", 0, "L", false, 0, "")
 	return h
 }

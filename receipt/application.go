@@ -65,11 +65,7 @@ func ForApplication(r intake.ReceiptIssue, photo []byte, key ed25519.PrivateKey)
 			ID: "Pengambilan paspor: kunjungan berikutnya di " + v.Place + " pada " + v.Date + ".",
 			EN: "Passport pickup: the next visit to " + v.Place + " on " + v.Date + "."})
 	}
-	name := d.MRZName
-	if name == "" {
-		name = strings.ToUpper(d.FullName)
-	}
-	d.QR, err = Sign(Payload{Kit: r.Kit.Code, Number: app.Number, NIKMasked: d.NIKMasked, Name: asciiName(name),
+	d.QR, err = Sign(Payload{Kit: r.Kit.Code, Number: app.Number, NIKMasked: d.NIKMasked, Name: qrName(f, d, v),
 		Issued: d.Issued, Fee: d.Fee, Version: app.Version, Copy: r.Copy}, key)
 	return d, err
 }
@@ -125,6 +121,18 @@ func DocumentLabel(f *forms.Form, id string) lang.Text {
 		return t
 	}
 	return lang.Text{ID: id, EN: id}
+}
+
+// qrName is the name the QR code vouches for, transliterated as ICAO 9303
+// says: the passport's machine-readable name where the form derives one,
+// else the same transliteration of the name and surname (a foreigner's
+// stay permit), so that "Łukasz Wałęsa" is WALESA<<LUKASZ, not "UKASZ WASA".
+func qrName(f *forms.Form, d Data, v map[string]any) string {
+	name := d.MRZName
+	if name == "" {
+		name = forms.NameToMRZ(d.FullName, f.RoleValue(forms.RoleSurname, v)).Field
+	}
+	return asciiName(name)
 }
 
 // asciiName keeps the payload's name in printable ASCII without '|'.

@@ -19,8 +19,13 @@ import (
 // back (a JSON round trip, as the store does).
 func fixtureIssue(t *testing.T, file string, ev intake.EventType) intake.ReceiptIssue {
 	t.Helper()
+	return fixtureIssueBytes(t, file, fixtures.Read(t, "applicants", file), ev)
+}
+
+func fixtureIssueBytes(t *testing.T, file string, applicant []byte, ev intake.EventType) intake.ReceiptIssue {
+	t.Helper()
 	var data map[string]any
-	if err := json.Unmarshal(fixtures.Read(t, "applicants", file), &data); err != nil {
+	if err := json.Unmarshal(applicant, &data); err != nil {
 		t.Fatal(err)
 	}
 	formID, _ := data["form"].(string)

@@ -21,7 +21,8 @@ import (
 //	NUMBER     application number
 //	NIKMASKED  NIK with the middle six digits masked ("630201******0003"),
 //	           empty for applicants without a NIK
-//	NAME       MRZ-style name ("PRATAMA<<MUHAMMAD<RIZKY") or upper-case name
+//	NAME       the name as ICAO 9303 writes it in a machine-readable zone
+//	           ("PRATAMA<<MUHAMMAD<RIZKY", "WALESA<<LUKASZ")
 //	ISSUED     UTC time, ISO 8601 basic, seconds: 20261127T031500Z
 //	FEE        rupiah, decimal integer
 //	VERSION    application record version (a correction is a new version)
@@ -51,7 +52,7 @@ type Payload struct {
 	Kit       string
 	Number    string
 	NIKMasked string
-	Name      string // MRZ-style or upper-case name
+	Name      string // MRZ-style name
 	Issued    time.Time
 	Fee       int64 // rupiah
 	Version   int   // application record version

@@ -630,7 +630,9 @@ func (t *pgTx) AddAudit(kit string, e ksync.AuditEntry, at time.Time) error {
 
 func (t *pgTx) AuditHash(kit string, seq int64) (string, error) {
 	var h string
-	err := t.row(`SELECT hash FROM audit WHERE kit = $1 AND seq = $2`, kit, seq).Scan(&h)
+	// Only what the kit's current enrollment sent: a replacement laptop
+	// enrolled under the same code starts a chain of its own.
+	err := t.row(`SELECT a.hash FROM audit a LEFT JOIN kits k ON k.code = a.kit WHERE a.kit = $1 AND a.seq = $2 AND (k.enrolled_at IS NULL OR a.received_at >= k.enrolled_at)`, kit, seq).Scan(&h)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}

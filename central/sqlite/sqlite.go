@@ -396,7 +396,9 @@ func (t *sqliteTx) AddAudit(kit string, e ksync.AuditEntry, at time.Time) error 
 
 func (t *sqliteTx) AuditHash(kit string, seq int64) (string, error) {
 	var h string
-	err := t.row(`SELECT hash FROM audit WHERE kit = ? AND seq = ?`, kit, seq).Scan(&h)
+	// Only what the kit's current enrollment sent: a replacement laptop
+	// enrolled under the same code starts a chain of its own.
+	err := t.row(`SELECT a.hash FROM audit a LEFT JOIN kits k ON k.code = a.kit WHERE a.kit = ? AND a.seq = ? AND a.received_at >= coalesce(k.enrolled_at, '')`, kit, seq).Scan(&h)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -195,7 +195,11 @@ func (a *App) capture(ctx context.Context, svc *intake.Service, in intake.Captur
 		return err
 	}
 	path, rerr := a.writeReceipt(ctx, svc, c.App, 0, receiptOutput{Out: opts.Receipt, Format: opts.Format, Print: opts.Print, Printer: opts.Printer})
-	if rerr == nil {
+	if rerr == nil && (opts.Print || opts.Receipt != "") {
+		// The original is given once it is printed or written where the
+		// officer asked. A PDF only kept in the kit's receipts folder has
+		// not reached the applicant: the first receipt printed with
+		// `jemput receipt`, on whatever paper, is still the original.
 		rerr = svc.ReceiptWritten(ctx, c.App.ID)
 	}
 	if a.JSON {

@@ -21,7 +21,7 @@ func newReceiptCommand(app *App, runF func(context.Context, *receiptOptions) err
 	opts := &receiptOptions{}
 	cmd := &cobra.Command{
 		Use:   "receipt NUMBER|ID [--out PATH] [--format a4|80mm] [--print [--printer NAME]]",
-		Short: "Print a receipt again (marked SALINAN / COPY n)",
+		Short: "Print a receipt: the original if the applicant has none yet, else a copy marked SALINAN / COPY n",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ref = args[0]

@@ -400,6 +400,7 @@ var flagTests = map[string]func(*testing.T){
 	"doctor": func(t *testing.T) {
 		checkFlags(t, newDoctorCommand, []flagCase[doctorOptions]{
 			{args: nil, want: doctorOptions{}},
+			{args: []string{"--printer", "thermal-1"}, want: doctorOptions{Printer: "thermal-1"}},
 			{args: []string{"--fix"}, wantErr: "unknown flag: --fix"},
 		})
 	},

@@ -4,14 +4,14 @@ package main
 // its English (help_test.go checks that none is missing).
 var helpID = map[string]string{
 	// issue 7: kit security
-	"Check the kit: database, encryption, keys, session, audit log, guards, printer":                                                          "Periksa kit: basis data, enkripsi, kunci, sesi, log audit, pelindung, pencetak",
+	"Check the kit: database, encryption, keys, session, audit log, guards, printer, time zone":                                               "Periksa kit: basis data, enkripsi, kunci, sesi, log audit, pelindung, pencetak, zona waktu",
 	"Log in with NIP and PIN: unlocks the kit's key until logout or the end of the session (five wrong PINs lock the account for 15 minutes)": "Masuk dengan NIP dan PIN: membuka kunci kit sampai keluar atau sesi berakhir (lima kali PIN salah mengunci akun 15 menit)",
 	"how long the session lasts, e.g. 8h (default 10h, one working day; at most 24h)":                                                         "berapa lama sesi berlaku, misalnya 8h (bawaan 10h, satu hari kerja; paling lama 24h)",
 	"Remove the applicant data of applications the office has confirmed (supervisors only); numbers, hashes, statuses and the audit log stay": "Hapus data pemohon dari permohonan yang sudah dikonfirmasi kantor (hanya pengawas); nomor, hash, status dan log audit tetap ada",
-	"say what would be removed, remove nothing":                                                                                               "sebutkan apa yang akan dihapus, tanpa menghapus apa pun",
-	"Show or set the approval rules: with --two-person on, nobody approves a version they captured (supervisors)":                             "Tampilkan atau atur aturan persetujuan: dengan --two-person on, tidak ada yang menyetujui versi yang diisinya sendiri (pengawas)",
-	"on: an officer cannot approve their own work; off: the default":                                                                          "on: petugas tidak bisa menyetujui pekerjaannya sendiri; off: bawaan",
-	"Stop an officer from logging in: their key slot is removed (supervisors only); their work stays":                                         "Hentikan petugas agar tidak bisa masuk: slot kuncinya dihapus (hanya pengawas); pekerjaannya tetap ada",
+	"say what would be removed, remove nothing": "sebutkan apa yang akan dihapus, tanpa menghapus apa pun",
+	"Show or set the approval rules: with --two-person on, nobody approves a version they captured (supervisors)": "Tampilkan atau atur aturan persetujuan: dengan --two-person on, tidak ada yang menyetujui versi yang diisinya sendiri (pengawas)",
+	"on: an officer cannot approve their own work; off: the default":                                              "on: petugas tidak bisa menyetujui pekerjaannya sendiri; off: bawaan",
+	"Stop an officer from logging in: their key slot is removed (supervisors only); their work stays":             "Hentikan petugas agar tidak bisa masuk: slot kuncinya dihapus (hanya pengawas); pekerjaannya tetap ada",
 	// jemput
 	"Field kit for offline passport intake": "Kit lapangan penerimaan permohonan paspor tanpa jaringan",
 	"jemput takes passport applicants offline at a mobile service event\n(jemput bola, Eazy Paspor), stores them in a local database and prints each\napplicant a receipt; at the end of the day the supervisor approves the day's\nwork and sends it to the central office (jemput sync), or on a USB stick\n(jemput sync export). Messages, help included, follow --lang id|en (anywhere\non the line), else LANG. See README.md for a day at an event.": "jemput menerima pemohon paspor tanpa jaringan di acara layanan keliling\n(jemput bola, Eazy Paspor), menyimpannya di basis data lokal dan mencetak\ntanda terima untuk setiap pemohon; di akhir hari pengawas menyetujui pekerjaan\nhari itu dan mengirimkannya ke kantor pusat (jemput sync), atau lewat flashdisk\n(jemput sync export). Pesan, termasuk bantuan ini, mengikuti --lang id|en (di\nmana saja pada baris perintah), atau LANG. Lihat README.md untuk satu hari di acara.",
@@ -112,9 +112,9 @@ var helpID = map[string]string{
 	"why (required, recorded, shown to the officer)":         "alasan (wajib, dicatat, ditunjukkan kepada petugas)",
 
 	// receipts
-	"Print a receipt again (marked SALINAN / COPY n)":             "Cetak ulang tanda terima (bertanda SALINAN / COPY n)",
-	"Check a receipt's QR text: valid, or why not":                "Periksa teks QR tanda terima: sah, atau mengapa tidak",
-	"where to write the PDF (default: receipts/ in the kit home)": "tempat menulis PDF (bawaan: receipts/ di folder kit)",
+	"Print a receipt: the original if the applicant has none yet, else a copy marked SALINAN / COPY n": "Cetak tanda terima: yang asli bila pemohon belum menerimanya, selain itu salinan bertanda SALINAN / COPY n",
+	"Check a receipt's QR text: valid, or why not":                                                     "Periksa teks QR tanda terima: sah, atau mengapa tidak",
+	"where to write the PDF (default: receipts/ in the kit home)":                                      "tempat menulis PDF (bawaan: receipts/ di folder kit)",
 	"paper: a4 or 80mm":               "kertas: a4 atau 80mm",
 	"print with lp (CUPS)":            "cetak dengan lp (CUPS)",
 	"printer name for --print":        "nama pencetak untuk --print",
@@ -146,9 +146,9 @@ var helpID = map[string]string{
 	"approved applications that may wait":                                                              "jumlah permohonan disetujui yang boleh menunggu",
 
 	// audit, doctor
-	"The append-only, hash-chained audit log":          "Log audit yang hanya bisa ditambah, berantai hash",
-	"Check that no audit entry was changed or removed": "Periksa bahwa tidak ada entri audit yang diubah atau dihapus",
-	"Check the kit: database, key, audit log, printer": "Periksa kit: basis data, kunci, log audit, pencetak, zona waktu",
+	"The append-only, hash-chained audit log":               "Log audit yang hanya bisa ditambah, berantai hash",
+	"Check that no audit entry was changed or removed":      "Periksa bahwa tidak ada entri audit yang diubah atau dihapus",
+	"check this printer instead of the default destination": "periksa pencetak ini, bukan tujuan cetak bawaan",
 	// events' capacity, turned away, reports, help topics
 	"Close the open event, or the one given (supervisors only); says what is still open first":                                   "Tutup acara yang dibuka, atau yang disebut (hanya pengawas); lebih dulu menyebut apa yang masih terbuka",
 	"Guides for a day at an event (setup, intake, end-of-day, sync, usb, lost-laptop), or a command's help":                      "Panduan untuk satu hari di acara (setup, intake, end-of-day, sync, usb, lost-laptop), atau bantuan satu perintah",

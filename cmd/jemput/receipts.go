@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/jemput/jemput/intake"
@@ -54,23 +57,55 @@ func (a *App) renderReceipt(ctx context.Context, svc *intake.Service, r intake.R
 	if err := receipt.Render(&buf, d, receipt.Format(opts.Format)); err != nil {
 		return "", err
 	}
-	path := opts.Out
+	path, force := opts.Out, opts.Force
 	if path == "" {
 		name := r.App.Number
 		if r.Copy > 0 {
 			name += fmt.Sprintf("-salinan-%d", r.Copy)
 		}
 		path = filepath.Join(a.receiptDir(), name+".pdf")
+		// The original not yet given (kept at intake without --print)
+		// is replaced by the one given now, perhaps on other paper, so
+		// that the kit keeps one original.
+		force = force || r.Copy == 0
 	}
-	if err := a.writeNewFile(path, buf.Bytes(), opts.Force); err != nil {
+	if err := a.writeNewFile(path, buf.Bytes(), force); err != nil {
 		return "", err
 	}
 	if opts.Print {
-		if err := printPDF(ctx, path, opts.Printer, r.App.Number); err != nil {
+		var lpOpts []string
+		if receipt.Format(opts.Format) == receipt.Roll80 {
+			if m, ok := rollMedia(buf.Bytes()); ok {
+				lpOpts = append(lpOpts, "-o", m)
+			}
+		}
+		if err := printPDF(ctx, path, opts.Printer, r.App.Number, lpOpts...); err != nil {
 			return path, err
 		}
 	}
 	return path, nil
+}
+
+// mediaBox is the size of a PDF page as gofpdf writes it, in points; the
+// first is the page's own, before the document's default.
+var mediaBox = regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`)
+
+// rollMedia is the lp option that gives CUPS a roll receipt's own paper:
+// 80 mm wide and as long as the receipt. Without it CUPS lays the page on
+// the queue's default paper (A4 or Letter) and cuts off what does not fit,
+// the number at the top among it.
+func rollMedia(pdf []byte) (string, bool) {
+	m := mediaBox.FindSubmatch(pdf)
+	if m == nil {
+		return "", false
+	}
+	w, err1 := strconv.ParseFloat(string(m[1]), 64)
+	h, err2 := strconv.ParseFloat(string(m[2]), 64)
+	if err1 != nil || err2 != nil || w <= 0 || h <= 0 {
+		return "", false
+	}
+	mm := func(pt float64) int { return int(math.Ceil(pt * 25.4 / 72)) }
+	return fmt.Sprintf("media=Custom.%dx%dmm", mm(w), mm(h)), true
 }
 
 // writeNewFile writes a file the kit makes for people (a receipt, an
@@ -119,8 +154,8 @@ func within(path, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// printPDF sends a PDF to CUPS with lp.
-func printPDF(ctx context.Context, path, printer, title string) error {
+// printPDF sends a PDF to CUPS with lp, with lp's -o options if any.
+func printPDF(ctx context.Context, path, printer, title string, lpOpts ...string) error {
 	lp, err := exec.LookPath("lp")
 	if err != nil {
 		return intake.Errorf(intake.CodeInternal, "lp (CUPS) tidak ditemukan; tanda terima tersimpan di %s", "lp (CUPS) not found; the receipt is saved at %s", path).
@@ -130,11 +165,18 @@ func printPDF(ctx context.Context, path, printer, title string) error {
 	if printer != "" {
 		args = append(args, "-d", printer)
 	}
+	args = append(args, lpOpts...)
 	args = append(args, "--", path)
 	out, err := exec.CommandContext(ctx, lp, args...).CombinedOutput()
 	if err != nil {
-		return intake.Errorf(intake.CodeInternal, "pencetakan gagal: %s; tanda terima tersimpan di %s", "printing failed: %s; the receipt is saved at %s",
-			strings.TrimSpace(string(out)), path).WithHint("periksa pencetak dengan: lpstat -p", "check the printer with: lpstat -p")
+		e := intake.Errorf(intake.CodeInternal, "pencetakan gagal: %s; tanda terima tersimpan di %s", "printing failed: %s; the receipt is saved at %s",
+			strings.TrimSpace(string(out)), path)
+		if printer == "" {
+			return e.WithHint("jemput doctor memeriksa pencetak; pilih satu dengan --printer NAMA atau jadikan bawaan: lpoptions -d NAMA",
+				"jemput doctor checks the printer; name one with --printer NAME or make it the default: lpoptions -d NAME")
+		}
+		return e.WithHint("jemput doctor --printer "+printer+" memeriksa pencetak itu; daftar pencetak: lpstat -p",
+			"jemput doctor --printer "+printer+" checks that printer; the printers there are: lpstat -p")
 	}
 	return nil
 }

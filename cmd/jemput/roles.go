@@ -79,6 +79,7 @@ var roleTable = []roleRow{
 	{"jemput-central kit add", needOffice, ""},
 	{"jemput-central kit list", needOffice, ""},
 	{"jemput-central kit recover", needOffice, "opens a kit with the office's key"},
+	{"jemput-central kit revoke", needOffice, "a lost kit's requests and files are refused"},
 	{"jemput-central kit backup", needOffice, "opens a kit's sealed backup of what it has not approved"},
 	{"jemput-central import", needOffice, ""},
 	{"jemput-central app list", needOffice, ""},

@@ -266,13 +266,16 @@ func cmdCentralServe(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("JEMPUT_CENTRAL_DB", path)
 }
 
-// fixedClock reads the script's JEMPUT_NOW, as the binaries do.
+// fixedClock reads the script's JEMPUT_NOW, as the binaries do, at each
+// call: a script moves the office's clock with env JEMPUT_NOW=.
 func fixedClock(ts *testscript.TestScript) func() time.Time {
-	t, err := time.Parse(time.RFC3339, ts.Getenv("JEMPUT_NOW"))
-	if err != nil {
-		return time.Now
+	return func() time.Time {
+		t, err := time.Parse(time.RFC3339, ts.Getenv("JEMPUT_NOW"))
+		if err != nil {
+			return time.Now()
+		}
+		return t
 	}
-	return func() time.Time { return t }
 }
 
 // pdftext PDF prints the text of a PDF (poppler's pdftotext, layout kept).
