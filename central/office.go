@@ -529,11 +529,11 @@ func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, no
 		ack.Result = ksync.AckDuplicate
 		return ack, nil
 	}
-	body, err := json.Marshal(r)
-	if err != nil {
+	if err := checkOwner(tx, kit, r); err != nil {
 		return ack, err
 	}
-	if err := checkOwner(tx, kit, r); err != nil {
+	body, err := json.Marshal(r)
+	if err != nil {
 		return ack, err
 	}
 	if found {
