@@ -939,21 +939,6 @@ func (o *Office) Apps(ctx context.Context, f AppFilter) ([]Application, error) {
 	return list, err
 }
 
-// Demand counts the applications received, grouped by district (from the
-// applicant's NIK), event or month, for the office's planning (for example
-// whether a regency needs its own service unit).
-func (o *Office) Demand(ctx context.Context, by string) ([]DemandRow, error) {
-	if by != ByDistrict && by != ByEvent && by != ByMonth {
-		return nil, badRequestf("demand by %q: want district, event or month", by)
-	}
-	var list []DemandRow
-	err := o.store.View(ctx, func(tx Tx) (err error) {
-		list, err = tx.Demand(by)
-		return err
-	})
-	return list, err
-}
-
 // Conflicts lists the records offered again with other content ("" for
 // every kit).
 func (o *Office) Conflicts(ctx context.Context, kit string) ([]Conflict, error) {

@@ -107,10 +107,6 @@ type Tx interface {
 	PruneAttachments(before time.Time) (partials, whole int, err error) // see Office.Prune
 	RecordsWithPhoto(sha string) (int, error)                           // records that refer to it
 
-	// Demand counts applications (current versions) grouped by district,
-	// event or month.
-	Demand(by string) ([]DemandRow, error)
-
 	// The office's plan of visits, and the kits' audit entries of one
 	// action (the demand study reads the events opened and the people
 	// turned away from them).
@@ -227,23 +223,12 @@ type AppFilter struct {
 	Limit  int // 0: no limit
 }
 
-// Ways to group the demand report.
+// Ways to group the demand study (see DemandViews).
 const (
 	ByDistrict = "district"
 	ByEvent    = "event"
 	ByMonth    = "month"
 )
-
-// DemandRow is one line of the demand report.
-type DemandRow struct {
-	Key          string // district code "63.02.01", event id, or month "2026-11"; "" when unknown
-	Regency      string // by district: the regency code "63.02"
-	Label        string // by event: name, place and date
-	Applications int
-	Accepted     int
-	Rejected     int
-	Ready        int
-}
 
 // Visit is one visit the office plans: an Eazy Paspor service, a
 // periodic visit or an integrated post at a place on a day, with the

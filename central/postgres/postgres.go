@@ -790,37 +790,6 @@ func (t *pgTx) Statuses(kit string, after int64, limit int) ([]ksync.Status, err
 
 // Demand.
 
-func (t *pgTx) Demand(by string) ([]central.DemandRow, error) {
-	var key, extra string
-	switch by {
-	case central.ByDistrict:
-		key, extra = "district", "max(regency)"
-	case central.ByEvent:
-		key, extra = "event_id", "max(event_name || ', ' || event_place || ', ' || event_date)"
-	case central.ByMonth:
-		// The event's local date, not the UTC time of capture.
-		key, extra = `coalesce(nullif(substr(event_date, 1, 7), ''), to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM'), '') COLLATE "C"`, "''"
-	default:
-		return nil, fmt.Errorf("demand by %q: want district, event or month", by)
-	}
-	scan := func(sc pgx.Row) (central.DemandRow, error) {
-		var r central.DemandRow
-		var extra string
-		if err := sc.Scan(&r.Key, &extra, &r.Applications, &r.Accepted, &r.Rejected, &r.Ready); err != nil {
-			return central.DemandRow{}, err
-		}
-		if by == central.ByDistrict {
-			r.Regency = extra
-		} else {
-			r.Label = extra
-		}
-		return r, nil
-	}
-	return collect(t, scan, `SELECT `+key+`, coalesce(`+extra+`, ''), count(*),
-		count(*) FILTER (WHERE status = 'accepted'), count(*) FILTER (WHERE status = 'rejected'), count(*) FILTER (WHERE status = 'ready')
-		FROM applications GROUP BY 1 ORDER BY 1`)
-}
-
 // Visits and the demand study.
 
 func (t *pgTx) AddVisit(v central.Visit) error {
