@@ -70,11 +70,16 @@ func TestOwnership(t *testing.T) {
 		t.Errorf("the office's applications: %+v %v", app, err)
 	}
 
-	// A number already given to another application of the same kit.
+	// A number already given to another application of the same kit is
+	// flagged, not stored (TestNumberFromTwoDevicesFlagged).
 	dup := centraltest.Record("KTB01", "app-z", 1, centraltest.NIKKotabaru, "")
 	dup.Number = a.Number
-	_, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Records: []ksync.Record{dup}})
-	centraltest.WantCode(t, err, ksync.CodeMalformed)
+	acks, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Records: []ksync.Record{dup}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	centraltest.WantResults(t, acks, "conflict")
+	before = counts(t, f)
 
 	// By USB.
 	var file bytes.Buffer

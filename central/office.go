@@ -529,12 +529,23 @@ func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, no
 		ack.Result = ksync.AckDuplicate
 		return ack, nil
 	}
-	if err := checkOwner(tx, kit, r); err != nil {
-		return ack, err
-	}
 	body, err := json.Marshal(r)
 	if err != nil {
 		return ack, err
+	}
+	if err := checkOwner(tx, kit, r); err != nil {
+		var taken *numberTaken
+		if !errors.As(err, &taken) {
+			return ack, err
+		}
+		held, err := tx.RecordHash(taken.holder + "/1")
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return ack, err
+		}
+		o.log.Warn("a number from two devices of one kit", "kit", kit, "number", taken.number, "held_for", taken.holder, "offered_by", r.AppID)
+		ack.Result = ksync.AckConflict
+		ack.Message = fmt.Sprintf("the office holds number %s for application %s; two devices of kit %s gave it out, so this application is kept aside for the supervisor", taken.number, taken.holder, kit)
+		return ack, tx.AddConflict(Conflict{RecordID: id, Kit: kit, HeldHash: held, OfferedHash: hash, Body: body, At: now})
 	}
 	if found {
 		ack.Result = ksync.AckConflict

@@ -12,10 +12,11 @@ import (
 
 // A kit restored from its mirror enrolls again with a new device key;
 // should it ever send a number the lost laptop gave to another
-// application, the office refuses it (issue 8's ownership check), naming
-// the application that holds it, and keeps the first; the restored kit's
-// other numbers go through in their own batch.
-func TestNumberFromTwoDevicesRefused(t *testing.T) {
+// application (the mirror missed more than the restore's margin, or the
+// kit was cloned), the office keeps the first, flags the second as a
+// conflict naming the application that holds the number, and takes the
+// rest of the same batch.
+func TestNumberFromTwoDevicesFlagged(t *testing.T) {
 	ctx := context.Background()
 	f := centraltest.New(t)
 	f.Enroll(t, "KTB01")
@@ -29,17 +30,29 @@ func TestNumberFromTwoDevicesRefused(t *testing.T) {
 	f.Enroll(t, "KTB01") // the restored kit, with its new key
 	again := centraltest.Record("KTB01", "app-restored", 1, centraltest.NIKKotabaru, "")
 	again.Number = lost.Number
-	_, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{again}})
-	centraltest.WantCode(t, err, ksync.CodeMalformed)
-	if !strings.Contains(err.Error(), "belongs to application app-lost") {
-		t.Errorf("the refusal does not name the application holding the number: %v", err)
-	}
 	other := centraltest.Record("KTB01", "app-other", 1, centraltest.NIKKotabaru, "")
-	acks, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{other}})
+	acks, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{again, other}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	centraltest.WantResults(t, acks, "stored")
+	centraltest.WantResults(t, acks, "conflict", "stored")
+	if !strings.Contains(acks[0].Message, "application app-lost") || !strings.Contains(acks[0].Message, "two devices") {
+		t.Errorf("the conflict does not say what happened: %q", acks[0].Message)
+	}
+	conflicts, err := f.Office.Conflicts(ctx, "KTB01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conflicts) != 1 || conflicts[0].RecordID != again.ID() || conflicts[0].HeldHash != lost.Hash() {
+		t.Errorf("flagged %+v, want %s against %s", conflicts, again.ID(), lost.Hash())
+	}
+	// Sent again (the kit's retry), it stays one flag.
+	if _, err := f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: []ksync.Record{again}}); err != nil {
+		t.Fatal(err)
+	}
+	if conflicts, _ = f.Office.Conflicts(ctx, "KTB01"); len(conflicts) != 1 {
+		t.Errorf("%d flags after a retry, want 1", len(conflicts))
+	}
 	list, err := f.Office.Apps(ctx, central.AppFilter{Kit: "KTB01"})
 	if err != nil {
 		t.Fatal(err)
