@@ -350,6 +350,13 @@ func (o *Office) Enroll(ctx context.Context, req ksync.EnrollRequest) (ksync.Enr
 				return ksync.Errorf(ksync.CodeKitRevoked, "this device key of kit %s was revoked on %s: a replacement laptop enrolls with a key of its own (a new kit home)", t.Kit, k.Since.UTC().Format(time.RFC3339))
 			}
 		}
+		// A revocation voids the tokens made before it: one printed for
+		// the lost laptop must not enroll whoever holds it.
+		for _, k := range old {
+			if k.State == ksync.KeyRevoked && t.CreatedAt.Before(k.Since) {
+				return ksync.Errorf(ksync.CodeTokenExpired, "this token was made before kit %s was revoked on %s; make a new one with: jemput-central kit add --code %s", t.Kit, k.Since.UTC().Format(time.RFC3339), t.Kit)
+			}
+		}
 		if err := tx.UseToken(t.SecretHash, now); err != nil {
 			return err
 		}
