@@ -3,6 +3,8 @@ package central_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -70,11 +72,16 @@ func TestOwnership(t *testing.T) {
 		t.Errorf("the office's applications: %+v %v", app, err)
 	}
 
-	// A number already given to another application of the same kit.
+	// A number already given to another application of the same kit is
+	// flagged, not stored (TestNumberFromTwoDevicesFlagged).
 	dup := centraltest.Record("KTB01", "app-z", 1, centraltest.NIKKotabaru, "")
 	dup.Number = a.Number
-	_, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Records: []ksync.Record{dup}})
-	centraltest.WantCode(t, err, ksync.CodeMalformed)
+	acks, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Records: []ksync.Record{dup}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	centraltest.WantResults(t, acks, "conflict")
+	before = counts(t, f)
 
 	// By USB.
 	var file bytes.Buffer
@@ -260,6 +267,8 @@ func TestRevokeKit(t *testing.T) {
 	centraltest.WantCode(t, err, ksync.CodeBadRequest)
 	_, err = f.Office.RevokeKit(ctx, "NOPE1", "lost")
 	centraltest.WantCode(t, err, ksync.CodeNotFound)
+	stale, _ := f.Office.AddKit(ctx, "KTB01", 7*24*time.Hour) // printed for the laptop that is lost
+	f.Clock.Add(time.Minute)
 	var file bytes.Buffer
 	ksync.SealExport(&file, f.Office.SealingRecipient(), key, ksync.Export{Kit: "KTB01", Created: centraltest.T0,
 		Batch: ksync.Batch{BatchID: "u", Kit: "KTB01", Records: []ksync.Record{centraltest.Record("KTB01", "app-a", 1, "", "")}}})
@@ -272,6 +281,12 @@ func TestRevokeKit(t *testing.T) {
 	_, err = f.Office.Import(ctx, bytes.NewReader(file.Bytes()))
 	centraltest.WantCode(t, err, ksync.CodeKitRevoked)
 
+	// A token made before the revocation enrolls nobody, not even with a
+	// key of its own.
+	_, other, _ := ed25519.GenerateKey(rand.Reader)
+	_, err = f.Office.Enroll(ctx, centraltest.EnrollRequest(stale, "KTB01", other))
+	centraltest.WantCode(t, err, ksync.CodeTokenExpired)
+	f.Clock.Add(time.Minute)
 	token, _ := f.Office.AddKit(ctx, "KTB01", time.Hour)
 	_, err = f.Office.Enroll(ctx, centraltest.EnrollRequest(token, "KTB01", key))
 	centraltest.WantCode(t, err, ksync.CodeKitRevoked)

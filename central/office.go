@@ -350,6 +350,13 @@ func (o *Office) Enroll(ctx context.Context, req ksync.EnrollRequest) (ksync.Enr
 				return ksync.Errorf(ksync.CodeKitRevoked, "this device key of kit %s was revoked on %s: a replacement laptop enrolls with a key of its own (a new kit home)", t.Kit, k.Since.UTC().Format(time.RFC3339))
 			}
 		}
+		// A revocation voids the tokens made before it: one printed for
+		// the lost laptop must not enroll whoever holds it.
+		for _, k := range old {
+			if k.State == ksync.KeyRevoked && t.CreatedAt.Before(k.Since) {
+				return ksync.Errorf(ksync.CodeTokenExpired, "this token was made before kit %s was revoked on %s; make a new one with: jemput-central kit add --code %s", t.Kit, k.Since.UTC().Format(time.RFC3339), t.Kit)
+			}
+		}
 		if err := tx.UseToken(t.SecretHash, now); err != nil {
 			return err
 		}
@@ -529,12 +536,23 @@ func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, no
 		ack.Result = ksync.AckDuplicate
 		return ack, nil
 	}
-	if err := checkOwner(tx, kit, r); err != nil {
-		return ack, err
-	}
 	body, err := json.Marshal(r)
 	if err != nil {
 		return ack, err
+	}
+	if err := checkOwner(tx, kit, r); err != nil {
+		var taken *numberTaken
+		if !errors.As(err, &taken) {
+			return ack, err
+		}
+		held, err := tx.RecordHash(taken.holder + "/1")
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return ack, err
+		}
+		o.log.Warn("a number from two devices of one kit", "kit", kit, "number", taken.number, "held_for", taken.holder, "offered_by", r.AppID)
+		ack.Result = ksync.AckConflict
+		ack.Message = fmt.Sprintf("the office holds number %s for application %s; two devices of kit %s gave it out, so this application is kept aside for the supervisor", taken.number, taken.holder, kit)
+		return ack, tx.AddConflict(Conflict{RecordID: id, Kit: kit, HeldHash: held, OfferedHash: hash, Body: body, At: now})
 	}
 	if found {
 		ack.Result = ksync.AckConflict
@@ -1002,21 +1020,6 @@ func (o *Office) Apps(ctx context.Context, f AppFilter) ([]Application, error) {
 	var list []Application
 	err := o.store.View(ctx, func(tx Tx) (err error) {
 		list, err = tx.Applications(f)
-		return err
-	})
-	return list, err
-}
-
-// Demand counts the applications received, grouped by district (from the
-// applicant's NIK), event or month, for the office's planning (for example
-// whether a regency needs its own service unit).
-func (o *Office) Demand(ctx context.Context, by string) ([]DemandRow, error) {
-	if by != ByDistrict && by != ByEvent && by != ByMonth {
-		return nil, badRequestf("demand by %q: want district, event or month", by)
-	}
-	var list []DemandRow
-	err := o.store.View(ctx, func(tx Tx) (err error) {
-		list, err = tx.Demand(by)
 		return err
 	})
 	return list, err

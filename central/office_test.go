@@ -476,7 +476,7 @@ func TestKeysMadeOnce(t *testing.T) {
 	}
 }
 
-func TestDemand(t *testing.T) {
+func TestDemandStudyCountsCurrentVersions(t *testing.T) {
 	ctx := context.Background()
 	f := centraltest.New(t)
 	f.Enroll(t, "KTB01")
@@ -490,24 +490,27 @@ func TestDemand(t *testing.T) {
 	if _, err := f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{Kit: "KTB01", Records: recs}); err != nil {
 		t.Fatal(err)
 	}
-	f.Office.SetStatus(ctx, "b", "accepted", "", "")
-	rows, err := f.Office.Demand(ctx, central.ByDistrict)
+	st, err := f.Office.DemandStudy(ctx, central.DemandQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := fmt.Sprint(rows)
-	want := fmt.Sprint([]central.DemandRow{{Key: "", Applications: 1}, {Key: "63.02.01", Regency: "63.02", Applications: 1}, {Key: "63.02.02", Regency: "63.02", Applications: 1, Accepted: 1}})
-	if got != want {
-		t.Errorf("by district:\n got %s\nwant %s", got, want)
+	if st.Applications != 3 {
+		t.Errorf("applications %d, want 3", st.Applications)
 	}
-	rows, _ = f.Office.Demand(ctx, central.ByMonth)
-	if len(rows) != 2 || rows[0].Key != "2026-11" || rows[0].Applications != 2 || rows[1].Key != "2026-12" {
-		t.Errorf("by month: %+v", rows)
+	byCode := map[string]int{}
+	for _, d := range st.Districts {
+		byCode[d.Code] = d.Applications
 	}
-	rows, _ = f.Office.Demand(ctx, central.ByEvent)
-	if len(rows) != 1 || rows[0].Applications != 3 || rows[0].Label != "Eazy Paspor Kotabaru, Kotabaru, 2026-12-01" && rows[0].Label != "Eazy Paspor Kotabaru, Kotabaru, 2026-11-27" {
-		t.Errorf("by event: %+v", rows)
+	if want := map[string]int{"": 1, "63.02.01": 1, "63.02.02": 1}; fmt.Sprint(byCode) != fmt.Sprint(want) {
+		t.Errorf("by district %v, want %v", byCode, want)
 	}
-	_, err = f.Office.Demand(ctx, "year")
+	var months []string
+	for _, m := range st.Months {
+		months = append(months, fmt.Sprintf("%s:%d", m.Month, m.Applications))
+	}
+	if got := strings.Join(months, " "); got != "2026-11:2 2026-12:1" {
+		t.Errorf("by month %s", got)
+	}
+	_, err = f.Office.DemandStudy(ctx, central.DemandQuery{From: "2026-13-01"})
 	centraltest.WantCode(t, err, ksync.CodeBadRequest)
 }

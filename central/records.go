@@ -3,6 +3,7 @@ package central
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -228,7 +229,19 @@ func checkOwner(tx Tx, kit string, r ksync.Record) error {
 	case o.NumberKit != "" && o.NumberKit != kit:
 		return ksync.Errorf(ksync.CodeNotOwner, "record %s: number %s belongs to another kit", r.ID(), r.Number)
 	case o.NumberApp != "" && o.NumberApp != r.AppID:
-		return malformedf("record %s: number %s belongs to application %s of this kit", r.ID(), r.Number, o.NumberApp)
+		return &numberTaken{number: r.Number, holder: o.NumberApp}
 	}
 	return nil
+}
+
+// numberTaken is a number of this kit that the office already holds for
+// another application of it: two devices of one kit (a lost laptop and the
+// copy restored from its mirror, or a cloned kit) gave it to two people.
+// The office keeps the first, flags the second as a conflict for the
+// supervisor (the applicant's receipt carries a number the office cannot
+// use), and takes the rest of the batch.
+type numberTaken struct{ number, holder string }
+
+func (e *numberTaken) Error() string {
+	return fmt.Sprintf("number %s is held for application %s of this kit: two devices of the kit gave it out", e.number, e.holder)
 }

@@ -107,10 +107,6 @@ type Tx interface {
 	PruneAttachments(before time.Time) (partials, whole int, err error) // see Office.Prune
 	RecordsWithPhoto(sha string) (int, error)                           // records that refer to it
 
-	// Demand counts applications (current versions) grouped by district,
-	// event or month.
-	Demand(by string) ([]DemandRow, error)
-
 	// The office's plan of visits, and the kits' audit entries of one
 	// action (the demand study reads the events opened and the people
 	// turned away from them).
@@ -120,6 +116,11 @@ type Tx interface {
 
 	// Statuses set by the office, in order.
 	AddStatus(kit string, s ksync.Status) (seq int64, err error) // s.Seq is ignored
+
+	// Sealed backups of applications not approved yet: one per kit, the
+	// newest replacing the one before (never mixed with received ones).
+	PutBackup(Backup) error
+	Backup(kit string) (Backup, error) // ErrNotFound when the kit sent none
 	Statuses(kit string, after int64, limit int) ([]ksync.Status, error)
 }
 
@@ -222,23 +223,12 @@ type AppFilter struct {
 	Limit  int // 0: no limit
 }
 
-// Ways to group the demand report.
+// Ways to group the demand study (see DemandViews).
 const (
 	ByDistrict = "district"
 	ByEvent    = "event"
 	ByMonth    = "month"
 )
-
-// DemandRow is one line of the demand report.
-type DemandRow struct {
-	Key          string // district code "63.02.01", event id, or month "2026-11"; "" when unknown
-	Regency      string // by district: the regency code "63.02"
-	Label        string // by event: name, place and date
-	Applications int
-	Accepted     int
-	Rejected     int
-	Ready        int
-}
 
 // Visit is one visit the office plans: an Eazy Paspor service, a
 // periodic visit or an integrated post at a place on a day, with the
@@ -267,6 +257,18 @@ type Conflict struct {
 	OfferedHash string
 	Body        []byte
 	At          time.Time
+}
+
+// Backup is a kit's newest sealed backup: its captured-but-unapproved
+// applications with their photos, as an export file sealed to the office's
+// age key and signed by the kit.
+type Backup struct {
+	Kit        string
+	ReceivedAt time.Time
+	CreatedAt  time.Time // when the kit made it
+	Records    int
+	Photos     int
+	Body       []byte
 }
 
 // Attachment is one whole, verified, content-addressed attachment.

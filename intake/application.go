@@ -591,15 +591,17 @@ type ReceiptIssue struct {
 	NextVisit *Visit
 }
 
-// IssueReceipt records that a receipt is printed again and returns what it
-// needs; each reprint is a numbered copy.
+// IssueReceipt returns what a receipt printed again needs, numbered as
+// the next copy. Nothing is counted yet: ReceiptGiven counts it once the
+// PDF is written or printed, so that a reprint that fails does not use up
+// a copy number (nor an original that never reached the applicant).
 func (s *Service) IssueReceipt(ctx context.Context, ref string) (ReceiptIssue, error) {
 	var r ReceiptIssue
-	err := s.store.Update(ctx, func(tx Tx) error {
-		actor, err := s.actor(tx, RoleOfficer)
-		if err != nil {
+	err := s.store.View(ctx, func(tx Tx) error {
+		if _, err := s.actor(tx, RoleOfficer); err != nil {
 			return err
 		}
+		var err error
 		if r.App, err = findApp(tx, ref); err != nil {
 			return err
 		}
@@ -619,13 +621,34 @@ func (s *Service) IssueReceipt(ctx context.Context, ref string) (ReceiptIssue, e
 			return err
 		}
 		r.Copy = r.App.Receipts
-		r.App.Receipts++
-		if err := tx.UpdateApplication(r.App); err != nil {
-			return err
-		}
-		return s.audit(tx, actor, "receipt.issue", "application", r.App.ID, "", map[string]any{"number": r.App.Number, "copy": r.Copy})
+		return nil
 	})
 	return r, err
+}
+
+// ReceiptGiven counts the receipt that IssueReceipt numbered, now that it
+// was written or printed, and records it in the audit log. Counted once:
+// when another receipt of the application was counted in between, this
+// one's number is already used and it changes nothing.
+func (s *Service) ReceiptGiven(ctx context.Context, r ReceiptIssue) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		actor, err := s.actor(tx, RoleOfficer)
+		if err != nil {
+			return err
+		}
+		a, err := tx.Application(r.App.ID)
+		if err != nil {
+			return err
+		}
+		if a.Receipts != r.Copy {
+			return nil
+		}
+		a.Receipts++
+		if err := tx.UpdateApplication(a); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "receipt.issue", "application", a.ID, "", map[string]any{"number": a.Number, "copy": r.Copy})
+	})
 }
 
 // ReceiptWritten records that the original receipt of a just-captured

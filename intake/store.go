@@ -110,6 +110,13 @@ type Tx interface {
 
 	// Audit appends to the hash-chained audit log.
 	Audit(AuditEntry) error
+
+	// Mirrors lists the kit's mirror folders; AddMirror records one.
+	Mirrors() ([]Mirror, error)
+	AddMirror(Mirror) error
+	// RaiseSequence adds by to a named counter, returning its value
+	// before and after (a restore's margin).
+	RaiseSequence(name string, by int) (before, after int, err error)
 	// AuditAfter lists up to limit entries after seq, in order.
 	AuditAfter(seq int64, limit int) ([]AuditEntry, error)
 

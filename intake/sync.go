@@ -133,6 +133,32 @@ func (s *Service) PendingSync(ctx context.Context) ([]SyncItem, error) {
 }
 
 func pending(tx Tx) ([]SyncItem, error) {
+	return syncItems(tx, []Status{StatusApproved, StatusHandedOver}, true)
+}
+
+// BackupStatuses are the statuses of the applications a sealed backup
+// holds: captured but not approved (nor voided, nor sent).
+var BackupStatuses = []Status{StatusCaptured, StatusIncomplete, StatusReturned}
+
+// BackupItems lists the current version of every application captured but
+// not approved, for a sealed backup at the office (supervisors only). It
+// changes nothing: a backup approves nothing and sends nothing for good.
+func (s *Service) BackupItems(ctx context.Context) ([]SyncItem, error) {
+	var items []SyncItem
+	err := s.store.View(ctx, func(tx Tx) error {
+		if _, err := s.actor(tx, RoleSupervisor); err != nil {
+			return err
+		}
+		var err error
+		items, err = syncItems(tx, BackupStatuses, false)
+		return err
+	})
+	return items, err
+}
+
+// syncItems lists the applications in these statuses with what goes with
+// their current version; unheld skips the versions the office holds.
+func syncItems(tx Tx, statuses []Status, unheld bool) ([]SyncItem, error) {
 	var items []SyncItem
 	officers := map[string]Officer{}
 	officer := func(id string) (Officer, error) {
@@ -144,20 +170,23 @@ func pending(tx Tx) ([]SyncItem, error) {
 		return o, err
 	}
 	events := map[string]Event{}
-	for _, st := range []Status{StatusApproved, StatusHandedOver} {
+	for _, st := range statuses {
 		list, err := tx.Applications(Filter{Status: st})
 		if err != nil {
 			return nil, err
 		}
 		for i := len(list) - 1; i >= 0; i-- {
 			a := list[i]
-			ack, err := tx.Ack(RecordID(a.ID, a.Version))
-			if err == nil && (ack.Held() || ack.Result == AckConflict) {
-				continue
+			if unheld {
+				ack, err := tx.Ack(RecordID(a.ID, a.Version))
+				if err == nil && (ack.Held() || ack.Result == AckConflict) {
+					continue
+				}
+				if err != nil && !IsCode(err, CodeNotFound) {
+					return nil, err
+				}
 			}
-			if err != nil && !IsCode(err, CodeNotFound) {
-				return nil, err
-			}
+			var err error
 			it := SyncItem{App: a, Officers: officers}
 			ev, ok := events[a.EventID]
 			if !ok {

@@ -29,6 +29,8 @@ type DB struct {
 	stmts map[string]*sql.Stmt
 	sess  *session // the keys, after an unlock
 	plain bool     // benchmarks' baseline only: nothing sealed
+
+	afterCommit func(context.Context) // the mirror, after every committed Update
 }
 
 var _ intake.Store = (*DB)(nil)
@@ -60,7 +62,11 @@ func (d *DB) SQL() *sql.DB { return d.db }
 
 // Update runs fn in a write transaction and commits it if fn returns nil.
 func (d *DB) Update(ctx context.Context, fn func(intake.Tx) error) error {
-	return d.run(ctx, false, fn)
+	if err := d.run(ctx, false, fn); err != nil {
+		return err
+	}
+	d.committed(ctx)
+	return nil
 }
 
 // View runs fn in a transaction that is always rolled back.

@@ -790,37 +790,6 @@ func (t *pgTx) Statuses(kit string, after int64, limit int) ([]ksync.Status, err
 
 // Demand.
 
-func (t *pgTx) Demand(by string) ([]central.DemandRow, error) {
-	var key, extra string
-	switch by {
-	case central.ByDistrict:
-		key, extra = "district", "max(regency)"
-	case central.ByEvent:
-		key, extra = "event_id", "max(event_name || ', ' || event_place || ', ' || event_date)"
-	case central.ByMonth:
-		// The event's local date, not the UTC time of capture.
-		key, extra = `coalesce(nullif(substr(event_date, 1, 7), ''), to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM'), '') COLLATE "C"`, "''"
-	default:
-		return nil, fmt.Errorf("demand by %q: want district, event or month", by)
-	}
-	scan := func(sc pgx.Row) (central.DemandRow, error) {
-		var r central.DemandRow
-		var extra string
-		if err := sc.Scan(&r.Key, &extra, &r.Applications, &r.Accepted, &r.Rejected, &r.Ready); err != nil {
-			return central.DemandRow{}, err
-		}
-		if by == central.ByDistrict {
-			r.Regency = extra
-		} else {
-			r.Label = extra
-		}
-		return r, nil
-	}
-	return collect(t, scan, `SELECT `+key+`, coalesce(`+extra+`, ''), count(*),
-		count(*) FILTER (WHERE status = 'accepted'), count(*) FILTER (WHERE status = 'rejected'), count(*) FILTER (WHERE status = 'ready')
-		FROM applications GROUP BY 1 ORDER BY 1`)
-}
-
 // Visits and the demand study.
 
 func (t *pgTx) AddVisit(v central.Visit) error {
@@ -849,4 +818,26 @@ func (t *pgTx) KitAudit(action string) ([]central.KitAudit, error) {
 		return a, err
 	}, `SELECT kit, seq, at, officer, action, entity, entity_id, reason, detail, prev_hash, hash
 		FROM audit WHERE action = $1 ORDER BY kit, seq`, action)
+}
+
+// Sealed backups.
+
+func (t *pgTx) PutBackup(b central.Backup) error {
+	_, err := t.exec(`INSERT INTO backups (kit, received_at, created_at, records, photos, body) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (kit) DO UPDATE SET received_at = EXCLUDED.received_at, created_at = EXCLUDED.created_at,
+		records = EXCLUDED.records, photos = EXCLUDED.photos, body = EXCLUDED.body`,
+		b.Kit, ts(b.ReceivedAt), ts(b.CreatedAt), b.Records, b.Photos, b.Body)
+	return err
+}
+
+func (t *pgTx) Backup(kit string) (central.Backup, error) {
+	var b central.Backup
+	var received, created *time.Time
+	err := t.row(`SELECT kit, received_at, created_at, records, photos, body FROM backups WHERE kit = $1`, kit).
+		Scan(&b.Kit, &received, &created, &b.Records, &b.Photos, &b.Body)
+	if err != nil {
+		return central.Backup{}, notFound("backup", kit, err)
+	}
+	b.ReceivedAt, b.CreatedAt = tm(received), tm(created)
+	return b, nil
 }

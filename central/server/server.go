@@ -54,6 +54,7 @@ func NewWithLimits(office *central.Office, log *slog.Logger, l Limits) *Server {
 	s.mux.Handle("POST /v1/attachments/upload", s.handle(s.signed(bodyStream, nil)))
 	s.mux.Handle("POST /v1/batches", s.handle(s.signed(bodyBatch, s.handleBatch)))
 	s.mux.Handle("GET /v1/statuses", s.handle(s.signed(bodyNone, s.handleStatuses)))
+	s.mux.Handle("POST /v1/backups", s.handle(s.signed(bodyBackup, s.handleBackup)))
 	s.mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return ksync.Errorf(ksync.CodeNotFound, "no endpoint %s %s", r.Method, r.URL.Path)
 	}))
@@ -206,6 +207,7 @@ const (
 	bodySmall                  // attachment state: JSON of at most SmallBody
 	bodyBatch                  // zstd JSON, BatchBody sent, BatchJSON decoded
 	bodyStream                 // frames, signed as ksync.StreamBodyHash
+	bodyBackup                 // a sealed export file of at most central.MaxBackupBytes
 )
 
 // signed authenticates a request from its headers, before a byte of its
@@ -249,6 +251,15 @@ func (s *Server) signed(kind bodyKind, h func(w http.ResponseWriter, r *http.Req
 			weight = decodeFactor*decoded + ksync.ZstdDecoderMemory
 		case bodyStream:
 			return s.upload(w, r, kit)
+		case bodyBackup:
+			// Opened in memory: the sealed bytes, the plain ones, the
+			// records and photos they hold.
+			limit = central.MaxBackupBytes
+			if r.ContentLength > 0 {
+				weight = 2 * r.ContentLength
+			} else {
+				weight = 2 * limit
+			}
 		}
 		if r.ContentLength > limit {
 			return ksync.Errorf(ksync.CodeTooLarge, "the request body of %d bytes is larger than %d", r.ContentLength, limit)
@@ -389,6 +400,16 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, kit string,
 		return err
 	}
 	return writeJSON(w, ksync.BatchResult{Acks: acks})
+}
+
+// handleBackup keeps a kit's sealed backup of its applications not yet
+// approved, apart from the applications received.
+func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request, kit string, body []byte) error {
+	res, err := s.office.ReceiveBackup(r.Context(), kit, body)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, res)
 }
 
 func (s *Server) handleStatuses(w http.ResponseWriter, r *http.Request, kit string, _ []byte) error {

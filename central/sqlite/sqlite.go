@@ -549,37 +549,6 @@ func (t *sqliteTx) Statuses(kit string, after int64, limit int) ([]ksync.Status,
 
 // Demand.
 
-func (t *sqliteTx) Demand(by string) ([]central.DemandRow, error) {
-	var key, extra string
-	switch by {
-	case central.ByDistrict:
-		key, extra = "district", "max(regency)"
-	case central.ByEvent:
-		key, extra = "event_id", "max(event_name || ', ' || event_place || ', ' || event_date)"
-	case central.ByMonth:
-		// The event's local date, not the UTC time of capture.
-		key, extra = "coalesce(nullif(substr(event_date, 1, 7), ''), substr(created_at, 1, 7))", "''"
-	default:
-		return nil, fmt.Errorf("demand by %q: want district, event or month", by)
-	}
-	scan := func(sc sqlitedb.Scanner) (central.DemandRow, error) {
-		var r central.DemandRow
-		var extra string
-		if err := sc.Scan(&r.Key, &extra, &r.Applications, &r.Accepted, &r.Rejected, &r.Ready); err != nil {
-			return central.DemandRow{}, err
-		}
-		if by == central.ByDistrict {
-			r.Regency = extra
-		} else {
-			r.Label = extra
-		}
-		return r, nil
-	}
-	return collect(scan)(t.query(`SELECT ` + key + `, ` + extra + `, count(*),
-		sum(status = 'accepted'), sum(status = 'rejected'), sum(status = 'ready')
-		FROM applications GROUP BY 1 ORDER BY 1`))
-}
-
 // Visits and the demand study.
 
 func (t *sqliteTx) AddVisit(v central.Visit) error {
@@ -608,4 +577,22 @@ func (t *sqliteTx) KitAudit(action string) ([]central.KitAudit, error) {
 		return a, err
 	})(t.query(`SELECT kit, seq, at, officer, action, entity, entity_id, reason, detail, prev_hash, hash
 		FROM audit WHERE action = ? ORDER BY kit, seq`, action))
+}
+
+func (t *sqliteTx) PutBackup(b central.Backup) error {
+	_, err := t.exec(`INSERT OR REPLACE INTO backups (kit, received_at, created_at, records, photos, body) VALUES (?, ?, ?, ?, ?, ?)`,
+		b.Kit, formatTime(b.ReceivedAt), formatTime(b.CreatedAt), b.Records, b.Photos, b.Body)
+	return err
+}
+
+func (t *sqliteTx) Backup(kit string) (central.Backup, error) {
+	var b central.Backup
+	var received, created string
+	err := t.row(`SELECT kit, received_at, created_at, records, photos, body FROM backups WHERE kit = ?`, kit).
+		Scan(&b.Kit, &received, &created, &b.Records, &b.Photos, &b.Body)
+	if err != nil {
+		return central.Backup{}, notFound("backup", kit, err)
+	}
+	b.ReceivedAt, b.CreatedAt = parseTime(received), parseTime(created)
+	return b, nil
 }

@@ -41,13 +41,13 @@ func Run(t *testing.T, open func(t *testing.T) central.Store) {
 		{"Audit", testAudit},
 		{"Attachments", testAttachments},
 		{"Statuses", testStatuses},
-		{"Demand", testDemand},
 		{"Visits", testVisits},
 		{"KitAudit", testKitAudit},
 		{"Purpose", testPurpose},
 		{"NotFound", testNotFound},
 		{"Transactions", testTransactions},
 		{"ConcurrentUpdates", testConcurrentUpdates},
+		{"Backups", testBackups},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -787,78 +787,6 @@ func testStatuses(t *testing.T, st central.Store) {
 	// JSON: [] and not null).
 	if got := list("KTB01", seqs[2], 10); got == nil || len(got) != 0 {
 		t.Errorf("Statuses after the last = %#v, want an empty list", got)
-	}
-}
-
-func testDemand(t *testing.T, st central.Store) {
-	app := func(id, district, status, eventID, eventDate string) central.Application {
-		a := application(id, "KTB01", "N-"+id)
-		if district != "" {
-			a.Province, a.Regency, a.District = district[:2], district[:5], district
-		}
-		a.Status = status
-		a.Event.ID, a.Event.Date = eventID, eventDate
-		if eventID == "ev2" {
-			a.Event.Name, a.Event.Place = "Jemput Bola Pulau Sebuku", "Sebuku"
-		}
-		return a
-	}
-	noDate := app("e", "", central.StatusReceived, "ev3", "")
-	noDate.CreatedAt = time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
-	update(t, st, func(tx central.Tx) error {
-		for _, a := range []central.Application{
-			app("a", "63.02.01", ksync.StatusAccepted, "ev1", "2026-11-27"),
-			app("b", "63.02.01", ksync.StatusReady, "ev1", "2026-11-27"),
-			app("c", "63.02.02", ksync.StatusRejected, "ev2", "2026-12-01"),
-			app("d", "", central.StatusReceived, "ev2", "2026-12-01"),
-			noDate,
-		} {
-			if err := tx.PutApplication(a); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	demand := func(by string) string {
-		t.Helper()
-		var rows []central.DemandRow
-		view(t, st, func(tx central.Tx) (err error) {
-			rows, err = tx.Demand(by)
-			return err
-		})
-		return fmt.Sprintf("%+v", rows)
-	}
-	for _, c := range []struct {
-		by   string
-		want []central.DemandRow
-	}{
-		{central.ByDistrict, []central.DemandRow{
-			{Key: "", Applications: 2},
-			{Key: "63.02.01", Regency: "63.02", Applications: 2, Accepted: 1, Ready: 1},
-			{Key: "63.02.02", Regency: "63.02", Applications: 1, Rejected: 1},
-		}},
-		{central.ByEvent, []central.DemandRow{
-			{Key: "ev1", Label: "Eazy Paspor Kotabaru, Kotabaru, 2026-11-27", Applications: 2, Accepted: 1, Ready: 1},
-			{Key: "ev2", Label: "Jemput Bola Pulau Sebuku, Sebuku, 2026-12-01", Applications: 2, Rejected: 1},
-			{Key: "ev3", Label: "Eazy Paspor Kotabaru, Kotabaru, ", Applications: 1},
-		}},
-		// By the event's date; the month of capture when it has none.
-		{central.ByMonth, []central.DemandRow{
-			{Key: "2026-11", Applications: 2, Accepted: 1, Ready: 1},
-			{Key: "2026-12", Applications: 2, Rejected: 1},
-			{Key: "2027-01", Applications: 1},
-		}},
-	} {
-		if got, want := demand(c.by), fmt.Sprintf("%+v", c.want); got != want {
-			t.Errorf("Demand(%s):\n got %s\nwant %s", c.by, got, want)
-		}
-	}
-	err := st.View(context.Background(), func(tx central.Tx) error {
-		_, err := tx.Demand("year")
-		return err
-	})
-	if err == nil {
-		t.Error("Demand(year) gave no error")
 	}
 }
 

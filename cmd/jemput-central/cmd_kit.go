@@ -15,7 +15,7 @@ import (
 
 func newKitCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{Use: "kit", Short: "Kits of this office and their enrollment tokens"}
-	cmd.AddCommand(newKitAddCommand(app, nil), newKitListCommand(app), newKitRecoverCommand(app, nil), newKitRevokeCommand(app, nil))
+	cmd.AddCommand(newKitAddCommand(app, nil), newKitListCommand(app), newKitRecoverCommand(app, nil), newKitRevokeCommand(app, nil), newKitBackupCommand(app, nil))
 	return cmd
 }
 

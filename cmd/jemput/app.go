@@ -35,6 +35,8 @@ type App struct {
 	session *vault.Session // what loadSession found
 	ttl     time.Duration  // login --for
 	zone    *time.Location // the kit's; nil until the kit is opened
+
+	mirrorWarned map[string]bool // mirrors already warned about in this command
 }
 
 // Zone is the kit's time zone once the kit is open, else DefaultZone:
@@ -133,6 +135,7 @@ func (a *App) openService(ctx context.Context) (*intake.Service, error) {
 	if err := a.loadSession(ctx); err != nil {
 		return nil, err
 	}
+	a.checkMirrors(ctx)
 	a.warnSync(ctx)
 	return a.svc, nil
 }

@@ -96,6 +96,7 @@ func runDoctor(ctx context.Context, app *App, opts *doctorOptions) error {
 		check(!st.Over, "%s (batas %d hari / %d)", "%s (limits %d days / %d)", msg, st.Limits.MaxDays, st.Limits.MaxApps)
 		check(len(st.Conflicts) == 0, "%d konflik dengan kantor", "%d conflicts with the office", len(st.Conflicts))
 	}
+	app.doctorMirrors(ctx, check)
 	if _, err := os.Stat(app.tablesPath()); err == nil {
 		check(true, "tabel kantor dipakai: %s", "office tables in use: %s", app.tablesPath())
 	} else {

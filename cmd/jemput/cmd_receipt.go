@@ -69,6 +69,9 @@ func runReceipt(ctx context.Context, app *App, opts *receiptOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := svc.ReceiptGiven(ctx, r); err != nil {
+		return err
+	}
 	if app.JSON {
 		return app.WriteJSON(map[string]any{"number": r.App.Number, "copy": r.Copy, "receipt": path, "printed": opts.Print})
 	}

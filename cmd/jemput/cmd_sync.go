@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -93,19 +94,30 @@ func runEnroll(ctx context.Context, app *App, opts *enrollOptions) error {
 }
 
 type syncOptions struct {
-	DryRun bool
+	DryRun     bool
+	Backup     bool          // also send a sealed backup of what is not approved yet
+	Continuous bool          // sync with the backup again and again until interrupted
+	Every      time.Duration // how often, with Continuous
 }
 
 func newSyncCommand(app *App, runF func(context.Context, *syncOptions) error) *cobra.Command {
 	opts := &syncOptions{}
 	cmd := &cobra.Command{
-		Use:   "sync [--dry-run]",
+		Use:   "sync [--dry-run] [--backup] [--continuous [--every 5m]]",
 		Short: "Send approved applications to the office and fetch its statuses (supervisors)",
 		Long: `Send every approved application not yet held by the office, with its
 photo, then fetch what the office says (accepted, rejected, ready for pickup).
 Works over a poor link: photos go in small frames that resume where a cut
 left them, and everything can be sent again safely. Interrupt it at any
-moment and run it again.`,
+moment and run it again.
+
+With --backup it also sends the office a sealed backup of every application
+captured but not yet approved (sealed to the office's key and signed by the
+kit, as an export file is): the office keeps it apart from the applications
+it receives, replacing the kit's previous backup, and nothing is approved
+or marked as sent. With --continuous it does both again every --every
+(default 5 minutes) while the link lasts, until interrupted; a round that
+fails (no link) is tried again at the next.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -115,6 +127,9 @@ moment and run it again.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "say what would be sent, send nothing")
+	cmd.Flags().BoolVar(&opts.Backup, "backup", false, "also send the office a sealed backup of the applications captured but not approved (it approves nothing)")
+	cmd.Flags().BoolVar(&opts.Continuous, "continuous", false, "while there is a link: sync with --backup again and again (see --every) until Ctrl-C")
+	cmd.Flags().DurationVar(&opts.Every, "every", 5*time.Minute, "with --continuous: how long between two syncs")
 	cmd.AddCommand(newSyncExportCommand(app, nil), newSyncImportAcksCommand(app, nil), newSyncLimitsCommand(app, nil))
 	return cmd
 }
@@ -126,6 +141,9 @@ func runSync(ctx context.Context, app *App, opts *syncOptions) error {
 	}
 	svc, kit, office := k.svc, k.kit, k.office
 	side := kitside.New(svc, kit.Code)
+	if opts.Continuous && !opts.DryRun {
+		return runSyncContinuous(ctx, app, opts, k)
+	}
 	if opts.DryRun {
 		rep, err := ksync.DryRun(ctx, side)
 		if err != nil {
@@ -157,9 +175,19 @@ func runSync(ctx context.Context, app *App, opts *syncOptions) error {
 	if err != nil {
 		return explainSync(err, kit.Code)
 	}
+	var backup ksync.BackupResult
+	if opts.Backup {
+		if backup, err = app.sendBackup(ctx, client, side, k, key); err != nil {
+			return err
+		}
+	}
 	if app.JSON {
-		return app.WriteJSON(map[string]any{"records": rep.Records, "stored": rep.Stored, "duplicate": rep.Duplicate, "conflict": rep.Conflict,
-			"missing": rep.Missing, "photo_bytes": rep.PhotoBytes, "statuses": rep.Statuses, "rejected": len(side.Rejected), "attempts": rep.Attempts})
+		m := map[string]any{"records": rep.Records, "stored": rep.Stored, "duplicate": rep.Duplicate, "conflict": rep.Conflict,
+			"missing": rep.Missing, "photo_bytes": rep.PhotoBytes, "statuses": rep.Statuses, "rejected": len(side.Rejected), "attempts": rep.Attempts}
+		if opts.Backup {
+			m["backup"] = map[string]any{"records": backup.Records, "photos": backup.Photos}
+		}
+		return app.WriteJSON(m)
 	}
 	app.Say("Terkirim %d permohonan: %d baru, %d sudah ada di kantor, %d konflik; %d status dari kantor (%s, %d percobaan).",
 		"Sent %d applications: %d new, %d already at the office, %d conflicts; %d statuses from the office (%s, %d attempts).",
@@ -170,7 +198,61 @@ func runSync(ctx context.Context, app *App, opts *syncOptions) error {
 	for _, r := range side.Rejected {
 		app.Note("ditolak kantor: %s — %s", "rejected by the office: %s — %s", r.Number, r.Reason)
 	}
+	if opts.Backup {
+		app.Say("Cadangan tersegel di kantor: %d permohonan belum disetujui, %d foto (tidak disetujui, tidak dianggap terkirim).",
+			"Sealed backup at the office: %d applications not approved yet, %d photos (nothing approved, nothing marked as sent).", backup.Records, backup.Photos)
+	}
 	return nil
+}
+
+// sendBackup seals every application captured but not approved, with its
+// photos, to the office's key, signs it with the device key and sends it.
+func (a *App) sendBackup(ctx context.Context, client *ksync.Client, side *kitside.Side, k syncingKit, key ed25519.PrivateKey) (ksync.BackupResult, error) {
+	recs, photos, err := side.Backup(ctx)
+	if err != nil {
+		return ksync.BackupResult{}, err
+	}
+	e := ksync.Export{Kit: k.kit.Code, Created: a.Now().UTC(),
+		Batch:       ksync.Batch{BatchID: fmt.Sprintf("%s-backup-%d", k.kit.Code, a.Now().UnixNano()), Kit: k.kit.Code, Records: recs},
+		Attachments: map[string][]byte{}}
+	for _, p := range photos {
+		b, err := side.Photo(ctx, p.SHA256)
+		if err != nil {
+			return ksync.BackupResult{}, err
+		}
+		e.Attachments[p.SHA256] = b
+	}
+	sealed, err := ksync.SealBackup(k.office.SealingRecipient, key, e)
+	if err != nil {
+		return ksync.BackupResult{}, err
+	}
+	return client.SendBackup(ctx, sealed)
+}
+
+// runSyncContinuous syncs with a backup, waits, and again, until the
+// command is interrupted. A round that fails is said and tried again.
+func runSyncContinuous(ctx context.Context, app *App, opts *syncOptions, k syncingKit) error {
+	if opts.Every < time.Second {
+		return cli.Usagef("--every must be at least 1s, not %s", opts.Every)
+	}
+	once := *opts
+	once.Continuous, once.Backup = false, true
+	for round := 1; ; round++ {
+		app.Note("sinkron %d (%s)", "sync %d (%s)", round, app.Now().Format("15:04:05"))
+		if err := runSync(ctx, app, &once); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			app.printError(err)
+			app.Note("dicoba lagi dalam %s", "trying again in %s", opts.Every)
+		}
+		select {
+		case <-ctx.Done():
+			app.Note("sinkron berkelanjutan berhenti", "continuous sync stopped")
+			return nil
+		case <-time.After(opts.Every):
+		}
+	}
 }
 
 type syncExportOptions struct {

@@ -331,9 +331,34 @@ var flagTests = map[string]func(*testing.T){
 	},
 	"sync": func(t *testing.T) {
 		checkFlags(t, newSyncCommand, []flagCase[syncOptions]{
-			{args: nil, want: syncOptions{}},
-			{args: []string{"--dry-run"}, want: syncOptions{DryRun: true}},
+			{args: nil, want: syncOptions{Every: 5 * time.Minute}},
+			{args: []string{"--dry-run"}, want: syncOptions{DryRun: true, Every: 5 * time.Minute}},
+			{args: []string{"--backup"}, want: syncOptions{Backup: true, Every: 5 * time.Minute}},
+			{args: []string{"--continuous", "--every", "30s"}, want: syncOptions{Continuous: true, Every: 30 * time.Second}},
+			{args: []string{"--every", "soon"}, wantErr: `invalid argument "soon" for "--every"`},
 			{args: []string{"now"}, wantErr: `unknown command "now"`},
+		})
+	},
+	"mirror add": func(t *testing.T) {
+		checkFlags(t, newMirrorAddCommand, []flagCase[mirrorAddOptions]{
+			{args: []string{"/media/usb/KTB01"}, want: mirrorAddOptions{Path: "/media/usb/KTB01"}},
+			{args: nil, wantErr: "accepts 1 arg(s), received 0"},
+		})
+	},
+	"mirror status": func(t *testing.T) {
+		checkFlags(t, newMirrorStatusCommand, []flagCase[mirrorStatusOptions]{
+			{args: nil, want: mirrorStatusOptions{}},
+			{args: []string{"/media/usb"}, wantErr: `unknown command "/media/usb"`},
+		})
+	},
+	"restore": func(t *testing.T) {
+		checkFlags(t, newRestoreCommand, []flagCase[restoreOptions]{
+			{args: []string{"--from", "/media/usb/KTB01", "--nip", "198001012005011001"}, want: restoreOptions{From: "/media/usb/KTB01", NIP: "198001012005011001"}},
+			{args: []string{"--from", "m", "--nip", "1", "--pin-stdin"}, want: restoreOptions{From: "m", NIP: "1", PIN: pinSource{stdin: true}}},
+			{args: []string{"--from", "m", "--recovery-key", "office.key"}, want: restoreOptions{From: "m", RecoveryKey: "office.key"}},
+			{args: []string{"--nip", "1"}, wantErr: "--from is required"},
+			{args: []string{"--from", "m"}, wantErr: "give one of --nip NIP (a supervisor's PIN) or --recovery-key FILE"},
+			{args: []string{"--from", "m", "--nip", "1", "--recovery-key", "k"}, wantErr: "give one of --nip"},
 		})
 	},
 	"sync export": func(t *testing.T) {

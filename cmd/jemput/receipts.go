@@ -64,10 +64,11 @@ func (a *App) renderReceipt(ctx context.Context, svc *intake.Service, r intake.R
 			name += fmt.Sprintf("-salinan-%d", r.Copy)
 		}
 		path = filepath.Join(a.receiptDir(), name+".pdf")
-		// The original not yet given (kept at intake without --print)
-		// is replaced by the one given now, perhaps on other paper, so
-		// that the kit keeps one original.
-		force = force || r.Copy == 0
+		// A receipt of this number already in the kit's folder was never
+		// given (the original kept at intake without --print, or a copy
+		// whose print failed: neither was counted), so the one given now,
+		// perhaps on other paper, replaces it.
+		force = true
 	}
 	if err := a.writeNewFile(path, buf.Bytes(), force); err != nil {
 		return "", err

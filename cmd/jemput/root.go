@@ -148,6 +148,8 @@ on the line), else LANG. See README.md for a day at an event.`,
 		newDoctorCommand(app, nil),
 		newReportCommand(app),
 		newZoneCommand(app, nil),
+		newMirrorCommand(app),
+		newRestoreCommand(app, nil),
 	)
 	root.SetHelpCommand(newHelpCommand(app, root, nil))
 	addCompletions(app, root)

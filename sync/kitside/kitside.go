@@ -66,6 +66,20 @@ func (k *Side) Pending(ctx context.Context) ([]ksync.Record, []ksync.Photo, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	return k.records(items)
+}
+
+// Backup lists the records of every application captured but not
+// approved, with their photos, for a sealed backup at the office.
+func (k *Side) Backup(ctx context.Context) ([]ksync.Record, []ksync.Photo, error) {
+	items, err := k.svc.BackupItems(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return k.records(items)
+}
+
+func (k *Side) records(items []intake.SyncItem) ([]ksync.Record, []ksync.Photo, error) {
 	var recs []ksync.Record
 	var photos []ksync.Photo
 	seen := map[string]bool{}
