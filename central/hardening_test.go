@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -308,4 +309,36 @@ func bigDoc(n, size int) json.RawMessage {
 	}
 	b, _ := json.Marshal(map[string]any{"values": v})
 	return b
+}
+
+// An export file carries everything a kit has not sent, days of work in
+// one batch: more records than one online batch may hold, within the
+// import's own limit.
+func TestImportBeyondOneBatch(t *testing.T) {
+	ctx := context.Background()
+	f := centraltest.New(t)
+	key := f.Enroll(t, "KTB01")
+	seal := func(n int) *bytes.Buffer {
+		recs := make([]ksync.Record, n)
+		for i := range recs {
+			recs[i] = centraltest.Record("KTB01", fmt.Sprintf("app-%05d", i), 1, centraltest.NIKKotabaru, "")
+			recs[i].Number = fmt.Sprintf("KTB01-2611%02d-%04d-X", 1+i/10000, i%10000) // one number each
+		}
+		var file bytes.Buffer
+		if err := ksync.SealExport(&file, f.Office.SealingRecipient(), key, ksync.Export{Kit: "KTB01", Created: centraltest.T0,
+			Batch: ksync.Batch{BatchID: fmt.Sprint("u", n), Kit: "KTB01", Records: recs}}); err != nil {
+			t.Fatal(err)
+		}
+		return &file
+	}
+	n := central.DefaultLimits.BatchRecords + 500
+	acks, err := f.Office.Import(ctx, seal(n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acks.Acks) != n || f.Count(t, "applications") != n {
+		t.Errorf("%d acks, %d applications, want %d", len(acks.Acks), f.Count(t, "applications"), n)
+	}
+	_, err = f.Office.Import(ctx, seal(central.DefaultLimits.ImportRecords+1))
+	centraltest.WantCode(t, err, ksync.CodeTooLarge)
 }

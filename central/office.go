@@ -33,10 +33,15 @@ const (
 // Limits bound what one kit may make the office hold: each is a setting
 // (docs/protocol.md, "Limits"), answered with too_large when passed.
 type Limits struct {
-	BatchRecords int   // records in one batch (the kit sends 500)
-	BatchAudit   int   // audit entries in one batch (the kit sends 2000)
-	RecordBytes  int   // bytes of one record's JSON
-	PartialBytes int64 // bytes of attachments a kit may have half sent
+	BatchRecords int // records in one batch (the kit sends 500)
+	BatchAudit   int // audit entries in one batch (the kit sends 2000)
+	// An export file (USB) holds everything a kit has not sent, in one
+	// batch: days or weeks of work. Its batch JSON is held in memory, so
+	// these bound it too (at RecordBytes each, well under the file's cap).
+	ImportRecords int
+	ImportAudit   int
+	RecordBytes   int   // bytes of one record's JSON
+	PartialBytes  int64 // bytes of attachments a kit may have half sent
 	// Partials a kit stopped sending, and whole attachments no record
 	// refers to, are dropped after OrphanTTL.
 	OrphanTTL time.Duration
@@ -44,11 +49,13 @@ type Limits struct {
 
 // DefaultLimits are the office's limits unless WithLimits says otherwise.
 var DefaultLimits = Limits{
-	BatchRecords: 1000,
-	BatchAudit:   5000,
-	RecordBytes:  64 << 10,
-	PartialBytes: 64 << 20,
-	OrphanTTL:    48 * time.Hour,
+	BatchRecords:  1000,
+	BatchAudit:    5000,
+	ImportRecords: 20000,
+	ImportAudit:   200000,
+	RecordBytes:   64 << 10,
+	PartialBytes:  64 << 20,
+	OrphanTTL:     48 * time.Hour,
 }
 
 // DefaultOfficeName is the name of an office database made without one.
@@ -99,7 +106,17 @@ type KeyFileNamer interface {
 }
 
 // WithLimits sets the office's limits.
-func WithLimits(l Limits) Option { return func(o *Office) { o.limits = l } }
+func WithLimits(l Limits) Option {
+	return func(o *Office) {
+		if l.ImportRecords == 0 {
+			l.ImportRecords = DefaultLimits.ImportRecords
+		}
+		if l.ImportAudit == 0 {
+			l.ImportAudit = DefaultLimits.ImportAudit
+		}
+		o.limits = l
+	}
+}
 
 // WithTempDir sets where imports spool a file's payload ("" the system's).
 func WithTempDir(dir string) Option { return func(o *Office) { o.tmpDir = dir } }
@@ -434,7 +451,7 @@ var _ ksync.NonceStore = (*Office)(nil)
 // ReceiveBatch applies a batch from kit with the exactly-once rules, in one
 // transaction, and answers one ack per record, in order.
 func (o *Office) ReceiveBatch(ctx context.Context, kit string, b ksync.Batch) ([]ksync.Ack, error) {
-	if err := o.checkBatch(kit, b); err != nil {
+	if err := o.checkBatch(kit, b, o.limits.BatchRecords, o.limits.BatchAudit); err != nil {
 		return nil, err
 	}
 	var acks []ksync.Ack
@@ -1049,7 +1066,7 @@ func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error
 		return nil, err
 	}
 	defer er.Close()
-	if err := o.checkBatch(er.Kit, er.Batch); err != nil {
+	if err := o.checkBatch(er.Kit, er.Batch, o.limits.ImportRecords, o.limits.ImportAudit); err != nil {
 		return nil, err
 	}
 	wanted := map[string]bool{}

@@ -25,16 +25,17 @@ const (
 // checkBatch refuses, before anything is stored, a batch that could not
 // have come from kit: too many records or audit entries, records of
 // another kit, or records that are not well-formed application versions
-// of a form this office knows.
-func (o *Office) checkBatch(kit string, b ksync.Batch) error {
+// of a form this office knows. A batch sent online and one read from an
+// export file have their own limits (maxRecords, maxAudit).
+func (o *Office) checkBatch(kit string, b ksync.Batch, maxRecords, maxAudit int) error {
 	if b.Kit != "" && b.Kit != kit {
 		return malformedf("batch %s says it is from kit %s, but kit %s sent it", b.BatchID, b.Kit, kit)
 	}
-	if n := len(b.Records); n > o.limits.BatchRecords {
-		return ksync.Errorf(ksync.CodeTooLarge, "batch of %d records, at most %d", n, o.limits.BatchRecords)
+	if n := len(b.Records); n > maxRecords {
+		return ksync.Errorf(ksync.CodeTooLarge, "batch of %d records, at most %d", n, maxRecords)
 	}
-	if n := len(b.Audit); n > o.limits.BatchAudit {
-		return ksync.Errorf(ksync.CodeTooLarge, "batch of %d audit entries, at most %d", n, o.limits.BatchAudit)
+	if n := len(b.Audit); n > maxAudit {
+		return ksync.Errorf(ksync.CodeTooLarge, "batch of %d audit entries, at most %d", n, maxAudit)
 	}
 	if len(b.BatchID) > maxIDLen*2 {
 		return malformedf("batch id of %d characters", len(b.BatchID))
