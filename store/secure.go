@@ -382,10 +382,12 @@ func (t *tx) search(k *vault.Keys, q, cond string, args []any, limit int) ([]int
 	if len(words) == 0 {
 		return nil, nil
 	}
-	var like []string
+	// The candidates hold every word's token (search_tokens, kept by
+	// triggers from applications.search: a lookup per word, not a scan).
+	var hold []string
 	for _, w := range words {
-		like = append(like, "search LIKE ?")
-		args = append(args, "% "+queryToken(k, w)+" %")
+		hold = append(hold, "SELECT app FROM search_tokens WHERE token = ?")
+		args = append(args, queryToken(k, w))
 	}
 	if cond != "" {
 		cond += " AND "
@@ -393,7 +395,7 @@ func (t *tx) search(k *vault.Keys, q, cond string, args []any, limit int) ([]int
 	// Newest first, so that a listing of the newest N stops opening
 	// candidates once it has N.
 	q2 := `SELECT a.rowid, a.id, a.find FROM applications a WHERE ` + cond +
-		`a.rowid IN (SELECT rowid FROM applications INDEXED BY applications_search WHERE ` + strings.Join(like, " AND ") + `) ORDER BY a.created_at DESC, a.id`
+		`a.id IN (` + strings.Join(hold, " INTERSECT ") + `) ORDER BY a.created_at DESC, a.id`
 	rows, err := t.query(q2, args...)
 	if err != nil {
 		return nil, wrap(err)
