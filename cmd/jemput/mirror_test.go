@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -312,32 +311,7 @@ func TestMirrorPulledOut(t *testing.T) {
 // draft's values.
 func TestNothingInClearInTheMirror(t *testing.T) {
 	k, stick, _ := mirroredKit(t)
-	dir := filepath.Join(fixtures.Dir(t), "applicants")
-	photo := fixtures.Path(t, "photo-413x531.jpg")
-	var needles []string
-	for _, f := range []string{"adult-new.json", "adult-female-renewal.json", "minor-new.json", "mononym.json", "long-name.json",
-		"incomplete-missing-kk.json", "odd-address-markup.json", "stay-permit-itas.json"} {
-		k.must("intake", "--data", filepath.Join(dir, f), "--photo", photo)
-		needles = append(needles, personal(t, filepath.Join(dir, f))...)
-	}
-	// A correction (a second version), a roster and a draft hold
-	// applicant data too.
-	var corrected map[string]any
-	if b, err := os.ReadFile(filepath.Join(dir, "adult-new.json")); err != nil || json.Unmarshal(b, &corrected) != nil {
-		t.Fatal(err)
-	}
-	corrected["phone"] = "081298765432"
-	fixed := filepath.Join(t.TempDir(), "koreksi.json")
-	if b, err := json.Marshal(corrected); err != nil || os.WriteFile(fixed, b, 0o600) != nil {
-		t.Fatal(err)
-	}
-	k.must("app", "edit", "KTB01-261127-0001-5", "--data", fixed, "--reason", "koreksi")
-	needles = append(needles, "081298765432")
-	k.must("roster", "import", filepath.Join(fixtures.Dir(t), "roster", "eazy-kotabaru.csv"))
-	draft := k.command("intake", "--interactive")
-	draft.Stdin = strings.NewReader("replace-expired\nB1234567\nSiti Nurhaliza\n")
-	draft.Run()
-	needles = append(needles, "Siti Nurhaliza", "B1234567")
+	needles, photo := captureADay(t, k)
 	img, err := os.ReadFile(photo)
 	if err != nil {
 		t.Fatal(err)

@@ -83,34 +83,10 @@ func findRun(photo, b []byte) int {
 
 func TestNothingInClearInTheKitHome(t *testing.T) {
 	k := newTestKit(t, "eazy-paspor")
-	dir := filepath.Join(fixtures.Dir(t), "applicants")
-	photo := fixtures.Path(t, "photo-413x531.jpg")
-	var needles []string
-	for _, f := range []string{"adult-new.json", "adult-female-renewal.json", "minor-new.json", "mononym.json", "long-name.json",
-		"incomplete-missing-kk.json", "odd-address-markup.json", "stay-permit-itas.json"} {
-		k.must("intake", "--data", filepath.Join(dir, f), "--photo", photo)
-		needles = append(needles, personal(t, filepath.Join(dir, f))...)
-	}
-	// A correction, a roster and a draft hold applicant data too.
-	var corrected map[string]any
-	if b, err := os.ReadFile(filepath.Join(dir, "adult-new.json")); err != nil || json.Unmarshal(b, &corrected) != nil {
-		t.Fatal(err)
-	}
-	corrected["phone"] = "081298765432"
-	fixed := filepath.Join(t.TempDir(), "koreksi.json")
-	if b, err := json.Marshal(corrected); err != nil || os.WriteFile(fixed, b, 0o600) != nil {
-		t.Fatal(err)
-	}
-	k.must("app", "edit", "KTB01-261127-0001-5", "--data", fixed, "--reason", "koreksi")
-	needles = append(needles, "081298765432")
-	k.must("roster", "import", filepath.Join(fixtures.Dir(t), "roster", "eazy-kotabaru.csv"))
-	draft := k.command("intake", "--interactive")
-	draft.Stdin = strings.NewReader("replace-expired\nB1234567\nSiti Nurhaliza\n")
-	draft.Run() // ends at the end of input: kept as a draft
+	needles, photo := captureADay(t, k)
 	if out := k.must("app", "list", "--status", "draft"); !strings.Contains(out, "Siti Nurhaliza") {
 		t.Fatalf("no draft was kept:\n%s", out)
 	}
-	needles = append(needles, "Siti Nurhaliza", "B1234567")
 	if len(needles) < 30 {
 		t.Fatalf("only %d values to look for", len(needles))
 	}
@@ -124,7 +100,7 @@ func TestNothingInClearInTheKitHome(t *testing.T) {
 	app := openApp(t, k)
 	seed := deviceKeySeed(t, app)
 	pemText := base64.StdEncoding.EncodeToString(seed)
-	extra := filepath.Join(dir, "warn-unknown-province.json")
+	extra := filepath.Join(fixtures.Dir(t), "applicants", "warn-unknown-province.json")
 	var data map[string]any
 	b, err := os.ReadFile(extra)
 	if err != nil || json.Unmarshal(b, &data) != nil {
@@ -292,4 +268,37 @@ func envOf(k *testKit, name string) string {
 		}
 	}
 	return v
+}
+
+// captureADay captures the fixture applicants with a photo, a correction
+// (a second version), a roster and a draft into k, and returns what a
+// byte search of the kit's files must not find: every name, NIK, KK
+// number, phone and e-mail of them, the correction's new value and the
+// draft's values; and the photo's path.
+func captureADay(t *testing.T, k *testKit) (needles []string, photo string) {
+	t.Helper()
+	dir := filepath.Join(fixtures.Dir(t), "applicants")
+	photo = fixtures.Path(t, "photo-413x531.jpg")
+	for _, f := range []string{"adult-new.json", "adult-female-renewal.json", "minor-new.json", "mononym.json", "long-name.json",
+		"incomplete-missing-kk.json", "odd-address-markup.json", "stay-permit-itas.json"} {
+		k.must("intake", "--data", filepath.Join(dir, f), "--photo", photo)
+		needles = append(needles, personal(t, filepath.Join(dir, f))...)
+	}
+	// A correction, a roster and a draft hold applicant data too.
+	var corrected map[string]any
+	if b, err := os.ReadFile(filepath.Join(dir, "adult-new.json")); err != nil || json.Unmarshal(b, &corrected) != nil {
+		t.Fatal(err)
+	}
+	corrected["phone"] = "081298765432"
+	fixed := filepath.Join(t.TempDir(), "koreksi.json")
+	if b, err := json.Marshal(corrected); err != nil || os.WriteFile(fixed, b, 0o600) != nil {
+		t.Fatal(err)
+	}
+	k.must("app", "edit", "KTB01-261127-0001-5", "--data", fixed, "--reason", "koreksi")
+	needles = append(needles, "081298765432")
+	k.must("roster", "import", filepath.Join(fixtures.Dir(t), "roster", "eazy-kotabaru.csv"))
+	draft := k.command("intake", "--interactive")
+	draft.Stdin = strings.NewReader("replace-expired\nB1234567\nSiti Nurhaliza\n")
+	draft.Run() // ends at the end of input: kept as a draft
+	return append(needles, "Siti Nurhaliza", "B1234567"), photo
 }
