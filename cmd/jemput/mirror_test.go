@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"math/rand/v2"
@@ -139,21 +138,7 @@ func TestKillRestoreFromMirror(t *testing.T) {
 				args = append(args, "--photo", photo)
 			}
 			cmd := k.command(args...)
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			lines := make(chan string, 1)
-			go func() {
-				sc := bufio.NewScanner(out)
-				for sc.Scan() {
-					lines <- sc.Text()
-				}
-				close(lines)
-			}()
+			lines := startLines(t, cmd)
 			if j <= 0 {
 				time.Sleep(time.Duration(rng.Int64N(int64(span))))
 				cmd.Process.Kill()
