@@ -91,19 +91,53 @@ func collect[T any](scan func(sqlitedb.Scanner) (T, error)) func(*sql.Rows, erro
 type sqliteTx struct {
 	ctx context.Context
 	tx  *sql.Tx
+	// stmts holds the statements prepared in this transaction, by their
+	// text: a batch runs the same few statements for each of its records,
+	// and SQLite's parser would otherwise be most of its cost. They are
+	// closed with the transaction.
+	stmts map[string]*sql.Stmt
+}
+
+// stmt is q prepared in this transaction, once.
+func (t *sqliteTx) stmt(q string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(t.ctx, q)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[q] = st
+	return st, nil
 }
 
 func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) {
-	r, err := t.tx.ExecContext(t.ctx, q, args...)
+	st, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	r, err := st.ExecContext(t.ctx, args...)
 	return r, wrap(err)
 }
 
 func (t *sqliteTx) row(q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, q, args...)
+	st, err := t.stmt(q)
+	if err != nil {
+		// A statement that does not prepare answers its error on Scan.
+		return t.tx.QueryRowContext(t.ctx, q, args...)
+	}
+	return st.QueryRowContext(t.ctx, args...)
 }
 
 func (t *sqliteTx) query(q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.ctx, q, args...)
+	st, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(t.ctx, args...)
 }
 
 func notFound(what, id string, err error) error {
