@@ -479,16 +479,35 @@ func (o *Office) logAcks(kit, batchID string, acks []ksync.Ack) {
 }
 
 // receive applies the exactly-once rules of docs/protocol.md ("Records")
-// inside tx.
+// inside tx. What the office holds of the batch's records is read in one
+// lookup (Tx.Held) and the new records and applications are written
+// together at the end: the records are decided one after the other, in
+// order, against what the office held and what the batch added before
+// them, so that the answers are those of one record at a time. The
+// transaction, and the stores' unique keys, still make it exactly once.
 func (o *Office) receive(tx Tx, kit string, b ksync.Batch, via string) ([]ksync.Ack, error) {
 	now := o.now()
+	in, err := newIntake(tx, b.Records)
+	if err != nil {
+		return nil, err
+	}
 	acks := make([]ksync.Ack, 0, len(b.Records))
 	for _, r := range b.Records {
-		ack, err := o.receiveRecord(tx, kit, r, via, now)
+		ack, err := o.receiveRecord(tx, in, kit, r, via, now)
 		if err != nil {
 			return nil, err
 		}
 		acks = append(acks, ack)
+	}
+	if len(in.records) > 0 {
+		if err := tx.AddRecords(in.records); err != nil {
+			return nil, err
+		}
+	}
+	if len(in.puts) > 0 {
+		if err := tx.PutApplications(in.puts); err != nil {
+			return nil, err
+		}
 	}
 	if err := followsHeld(tx, kit, b.Audit); err != nil {
 		return nil, err
@@ -499,6 +518,77 @@ func (o *Office) receive(tx Tx, kit string, b ksync.Batch, via string) ([]ksync.
 		}
 	}
 	return acks, nil
+}
+
+// intake is one batch being received: what the office held of its
+// records when it began, kept up to date with what the batch has added
+// since, and the writes to make at its end.
+type intake struct {
+	held    Held
+	records []StoredRecord
+	puts    []Application
+	put     map[string]int // application id -> its index in puts
+}
+
+func newIntake(tx Tx, recs []ksync.Record) (*intake, error) {
+	var q HeldQuery
+	for _, r := range recs {
+		q.IDs = append(q.IDs, r.ID())
+		q.AppIDs = append(q.AppIDs, r.AppID)
+		q.Numbers = append(q.Numbers, r.Number)
+		if r.Photo != "" {
+			q.Photos = append(q.Photos, r.Photo)
+		}
+	}
+	h, err := tx.Held(q)
+	if err != nil {
+		return nil, err
+	}
+	if h.Hashes == nil {
+		h.Hashes = map[string]string{}
+	}
+	if h.AppKits == nil {
+		h.AppKits = map[string]string{}
+	}
+	if h.Numbers == nil {
+		h.Numbers = map[string]NumberOwner{}
+	}
+	if h.Apps == nil {
+		h.Apps = map[string]Application{}
+	}
+	if h.Photos == nil {
+		h.Photos = map[string]Attachment{}
+	}
+	return &intake{held: h, put: map[string]int{}}, nil
+}
+
+// owners is what Tx.Owners would answer inside the batch.
+func (in *intake) owners(appID, number string) Owners {
+	n := in.held.Numbers[number]
+	return Owners{AppKit: in.held.AppKits[appID], NumberApp: n.App, NumberKit: n.Kit}
+}
+
+// add stores r at the batch's end, and answers for it from now on.
+func (in *intake) add(r StoredRecord) {
+	in.records = append(in.records, r)
+	in.held.Hashes[r.ID] = r.Hash
+	if _, ok := in.held.AppKits[r.AppID]; !ok {
+		in.held.AppKits[r.AppID] = r.Kit
+	}
+	if _, ok := in.held.Numbers[r.Number]; !ok {
+		in.held.Numbers[r.Number] = NumberOwner{App: r.AppID, Kit: r.Kit}
+	}
+}
+
+// putApp puts a at the batch's end (the last put of an application wins).
+func (in *intake) putApp(a Application) {
+	in.held.Apps[a.AppID] = a
+	if i, ok := in.put[a.AppID]; ok {
+		in.puts[i] = a
+		return
+	}
+	in.put[a.AppID] = len(in.puts)
+	in.puts = append(in.puts, a)
 }
 
 // auditGenesis is what the first entry of a kit's chain follows.
@@ -541,14 +631,10 @@ func followsHeld(tx Tx, kit string, entries []ksync.AuditEntry) error {
 	return nil
 }
 
-func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, now time.Time) (ksync.Ack, error) {
+func (o *Office) receiveRecord(tx Tx, in *intake, kit string, r ksync.Record, via string, now time.Time) (ksync.Ack, error) {
 	id, hash := r.ID(), r.Hash()
 	ack := ksync.Ack{ID: id, Hash: hash}
-	held, err := tx.RecordHash(id)
-	found := err == nil
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return ack, err
-	}
+	held, found := in.held.Hashes[id]
 	if found && held == hash {
 		ack.Result = ksync.AckDuplicate
 		return ack, nil
@@ -557,14 +643,17 @@ func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, no
 	if err != nil {
 		return ack, err
 	}
-	if err := checkOwner(tx, kit, r); err != nil {
+	if err := checkOwner(in.owners(r.AppID, r.Number), kit, r); err != nil {
 		var taken *numberTaken
 		if !errors.As(err, &taken) {
 			return ack, err
 		}
-		held, err := tx.RecordHash(taken.holder + "/1")
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return ack, err
+		held, ok := in.held.Hashes[taken.holder+"/1"]
+		if !ok {
+			held, err = tx.RecordHash(taken.holder + "/1")
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return ack, err
+			}
 		}
 		o.log.Warn("a number from two devices of one kit", "kit", kit, "number", taken.number, "held_for", taken.holder, "offered_by", r.AppID)
 		ack.Result = ksync.AckConflict
@@ -577,11 +666,8 @@ func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, no
 		return ack, tx.AddConflict(Conflict{RecordID: id, Kit: kit, HeldHash: held, OfferedHash: hash, Body: body, At: now})
 	}
 	if r.Photo != "" {
-		a, err := tx.Attachment(r.Photo)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return ack, err
-		}
-		if err != nil {
+		a, ok := in.held.Photos[r.Photo]
+		if !ok {
 			ack.Result = ksync.AckMissingAttachment
 			ack.Message = fmt.Sprintf("photo %s is not held whole yet; upload it and send the record again", r.Photo)
 			return ack, nil
@@ -590,12 +676,8 @@ func (o *Office) receiveRecord(tx Tx, kit string, r ksync.Record, via string, no
 			return ack, malformedf("record %s: its document says the photo has %d bytes, the photo %s held has %d", id, size, r.Photo, a.Total)
 		}
 	}
-	if err := tx.AddRecord(StoredRecord{ID: id, AppID: r.AppID, Version: r.Version, Kit: kit, Number: r.Number, Hash: hash, Body: body, ReceivedAt: now, Via: via, Photo: r.Photo}); err != nil {
-		return ack, err
-	}
-	if err := supersede(tx, r, now); err != nil {
-		return ack, err
-	}
+	in.add(StoredRecord{ID: id, AppID: r.AppID, Version: r.Version, Kit: kit, Number: r.Number, Hash: hash, Body: body, ReceivedAt: now, Via: via, Photo: r.Photo})
+	supersede(in, r, now)
 	ack.Result = ksync.AckStored
 	return ack, nil
 }
@@ -630,14 +712,10 @@ func statusChange(a Application, status, reason, pickup string) error {
 
 // supersede makes r the application's current version if it is the
 // newest held, keeping the status the office set.
-func supersede(tx Tx, r ksync.Record, now time.Time) error {
-	cur, err := tx.Application(r.AppID)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	exists := err == nil && cur.AppID == r.AppID
+func supersede(in *intake, r ksync.Record, now time.Time) {
+	cur, exists := in.held.Apps[r.AppID]
 	if exists && cur.Version >= r.Version {
-		return nil
+		return
 	}
 	a := Application{
 		AppID: r.AppID, Kit: r.Kit, Number: r.Number, Version: r.Version,
@@ -649,7 +727,7 @@ func supersede(tx Tx, r ksync.Record, now time.Time) error {
 	if exists {
 		a.ReceivedAt, a.Status, a.Reason, a.Pickup = cur.ReceivedAt, cur.Status, cur.Reason, cur.Pickup
 	}
-	return tx.PutApplication(a)
+	in.putApp(a)
 }
 
 // region reads the applicant's region, for the demand report, from the

@@ -210,21 +210,19 @@ func photoSize(doc json.RawMessage) int64 {
 	return *d.Photo.Size
 }
 
-// checkOwner refuses a record that touches what another kit sent: an
+// checkOwner refuses a record that touches what another kit sent, as o
+// (what the office holds) says: an
 // application id, or a number, first received from another kit, or a
 // number with another kit's code. An application's versions belong to the
 // kit that sent its first one.
 //
 // A record the office already holds with the same hash needs no check: its
 // content, kit included, is what the sender sent before.
-func checkOwner(tx Tx, kit string, r ksync.Record) error {
+func checkOwner(o Owners, kit string, r ksync.Record) error {
 	if nk, _ := numberKit(r.Number); nk != kit {
 		return ksync.Errorf(ksync.CodeNotOwner, "record %s: number %s is kit %s's, not kit %s's", r.ID(), r.Number, nk, kit)
 	}
-	o, err := tx.Owners(r.AppID, r.Number)
 	switch {
-	case err != nil:
-		return err
 	case o.AppKit != "" && o.AppKit != kit:
 		return ksync.Errorf(ksync.CodeNotOwner, "record %s: application %s belongs to another kit", r.ID(), r.AppID)
 	case o.NumberKit != "" && o.NumberKit != kit:

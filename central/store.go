@@ -86,6 +86,18 @@ type Tx interface {
 	PutApplication(Application) error // insert or replace by AppID
 	Applications(AppFilter) ([]Application, error)
 	AddConflict(Conflict) error // does nothing for a conflict already recorded
+	// Held, AddRecords and PutApplications are the set-based forms of the
+	// lookups and writes above, so that a batch of records costs a few
+	// statements (round trips on PostgreSQL) instead of a few per record.
+	// Held answers for every id, application id, number and photo of q
+	// what RecordHash, Owners, Application (by application id) and
+	// Attachment answer; what the office does not hold is absent from
+	// the maps. AddRecords is AddRecord of each (a record id or an
+	// application version held already fails it, as AddRecord does);
+	// PutApplications is PutApplication of each, in order.
+	Held(q HeldQuery) (Held, error)
+	AddRecords([]StoredRecord) error
+	PutApplications([]Application) error
 	Conflicts(kit string) ([]Conflict, error)
 	AddAudit(kit string, e ksync.AuditEntry, at time.Time) error // ignores a repeat of kit+seq
 	// AuditHash is the hash of the kit's audit entry seq received since
@@ -181,6 +193,29 @@ type Owners struct {
 	AppKit    string // the kit that sent records of the application id
 	NumberApp string // the application whose records carry the number
 	NumberKit string // and its kit
+}
+
+// HeldQuery is what Tx.Held is asked about.
+type HeldQuery struct {
+	IDs     []string // record ids (app_id/version)
+	AppIDs  []string
+	Numbers []string
+	Photos  []string // SHA-256 of attachments
+}
+
+// Held is what the office holds of a HeldQuery.
+type Held struct {
+	Hashes  map[string]string      // record id -> its hash
+	AppKits map[string]string      // application id -> the kit of its records
+	Numbers map[string]NumberOwner // number -> the application whose records carry it
+	Apps    map[string]Application // application id -> the application
+	Photos  map[string]Attachment  // sha -> the whole attachment
+}
+
+// NumberOwner is the application (and its kit) whose records carry a
+// number.
+type NumberOwner struct {
+	App, Kit string
 }
 
 // How a record reached the office.

@@ -562,8 +562,7 @@ func (t *pgTx) Application(idOrNumber string) (central.Application, error) {
 	return a, nil
 }
 
-func (t *pgTx) PutApplication(a central.Application) error {
-	_, err := t.exec(`INSERT INTO applications (`+appColumns+`)
+const putApplication = `INSERT INTO applications (` + appColumns + `)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 		ON CONFLICT (app_id) DO UPDATE SET kit = excluded.kit, number = excluded.number, version = excluded.version,
 			form = excluded.form, form_version = excluded.form_version, kit_status = excluded.kit_status,
@@ -572,10 +571,16 @@ func (t *pgTx) PutApplication(a central.Application) error {
 			province = excluded.province, regency = excluded.regency, district = excluded.district,
 			created_at = excluded.created_at, received_at = excluded.received_at, status = excluded.status,
 			status_reason = excluded.status_reason, pickup = excluded.pickup, updated_at = excluded.updated_at,
-			purpose = excluded.purpose`,
-		a.AppID, a.Kit, a.Number, a.Version, a.Form, a.FormVersion, a.KitStatus,
+			purpose = excluded.purpose`
+
+func appArgs(a central.Application) []any {
+	return []any{a.AppID, a.Kit, a.Number, a.Version, a.Form, a.FormVersion, a.KitStatus,
 		a.Event.ID, a.Event.Type, a.Event.Name, a.Event.Place, a.Event.Date, a.Province, a.Regency, a.District,
-		ts(a.CreatedAt), ts(a.ReceivedAt), a.Status, a.Reason, a.Pickup, ts(a.UpdatedAt), a.Purpose)
+		ts(a.CreatedAt), ts(a.ReceivedAt), a.Status, a.Reason, a.Pickup, ts(a.UpdatedAt), a.Purpose}
+}
+
+func (t *pgTx) PutApplication(a central.Application) error {
+	_, err := t.exec(putApplication, appArgs(a)...)
 	return err
 }
 
@@ -840,4 +845,109 @@ func (t *pgTx) Backup(kit string) (central.Backup, error) {
 	}
 	b.ReceivedAt, b.CreatedAt = tm(received), tm(created)
 	return b, nil
+}
+
+// The set-based lookups and writes of a batch: each one round trip.
+
+func (t *pgTx) Held(q central.HeldQuery) (central.Held, error) {
+	h := central.Held{
+		Hashes: map[string]string{}, AppKits: map[string]string{}, Numbers: map[string]central.NumberOwner{},
+		Apps: map[string]central.Application{}, Photos: map[string]central.Attachment{},
+	}
+	var b pgx.Batch
+	each := func(sqlText string, ids []string, scan func(pgx.Rows) error) {
+		if len(ids) == 0 {
+			return
+		}
+		b.Queue(sqlText, ids).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				if err := scan(rows); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
+	}
+	each(`SELECT id, hash FROM records WHERE id = ANY($1)`, q.IDs, func(r pgx.Rows) error {
+		var id, hash string
+		if err := r.Scan(&id, &hash); err != nil {
+			return err
+		}
+		h.Hashes[id] = hash
+		return nil
+	})
+	each(`SELECT DISTINCT app_id, kit FROM records WHERE app_id = ANY($1)`, q.AppIDs, func(r pgx.Rows) error {
+		var app, kit string
+		if err := r.Scan(&app, &kit); err != nil {
+			return err
+		}
+		if _, ok := h.AppKits[app]; !ok {
+			h.AppKits[app] = kit
+		}
+		return nil
+	})
+	each(`SELECT DISTINCT number, app_id, kit FROM records WHERE number = ANY($1)`, q.Numbers, func(r pgx.Rows) error {
+		var number string
+		var o central.NumberOwner
+		if err := r.Scan(&number, &o.App, &o.Kit); err != nil {
+			return err
+		}
+		if _, ok := h.Numbers[number]; !ok {
+			h.Numbers[number] = o
+		}
+		return nil
+	})
+	each(`SELECT `+appColumns+` FROM applications WHERE app_id = ANY($1)`, q.AppIDs, func(r pgx.Rows) error {
+		a, err := scanApp(r)
+		if err != nil {
+			return err
+		}
+		h.Apps[a.AppID] = a
+		return nil
+	})
+	each(`SELECT sha256, total, kit, updated_at FROM attachments WHERE complete AND sha256 = ANY($1)`, q.Photos, func(r pgx.Rows) error {
+		var a central.Attachment
+		var updated *time.Time
+		if err := r.Scan(&a.SHA256, &a.Total, &a.Kit, &updated); err != nil {
+			return err
+		}
+		a.UpdatedAt = tm(updated)
+		h.Photos[a.SHA256] = a
+		return nil
+	})
+	if b.Len() == 0 {
+		return h, nil
+	}
+	if err := t.tx.SendBatch(t.ctx, &b).Close(); err != nil {
+		return central.Held{}, err
+	}
+	return h, nil
+}
+
+// AddRecords copies the records in (COPY): a record id or application
+// version held already fails it with the unique key's error, as an
+// INSERT would.
+func (t *pgTx) AddRecords(rs []central.StoredRecord) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	_, err := t.tx.CopyFrom(t.ctx, pgx.Identifier{"records"},
+		[]string{"id", "app_id", "version", "kit", "number", "hash", "body", "received_at", "via", "photo"},
+		pgx.CopyFromSlice(len(rs), func(i int) ([]any, error) {
+			r := rs[i]
+			return []any{r.ID, r.AppID, r.Version, r.Kit, r.Number, r.Hash, r.Body, ts(r.ReceivedAt), r.Via, r.Photo}, nil
+		}))
+	return err
+}
+
+// PutApplications sends every put at once, in order, in one round trip.
+func (t *pgTx) PutApplications(as []central.Application) error {
+	if len(as) == 0 {
+		return nil
+	}
+	var b pgx.Batch
+	for _, a := range as {
+		b.Queue(putApplication, appArgs(a)...)
+	}
+	return t.tx.SendBatch(t.ctx, &b).Close()
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -629,4 +630,146 @@ func (t *sqliteTx) Backup(kit string) (central.Backup, error) {
 	}
 	b.ReceivedAt, b.CreatedAt = parseTime(received), parseTime(created)
 	return b, nil
+}
+
+// The set-based lookups and writes of a batch.
+
+// jsonList is ids as one JSON array parameter, read by json_each: one
+// statement, prepared once, whatever the number of ids.
+func jsonList(ids []string) (string, error) {
+	if ids == nil {
+		ids = []string{}
+	}
+	b, err := json.Marshal(ids)
+	return string(b), err
+}
+
+func (t *sqliteTx) Held(q central.HeldQuery) (central.Held, error) {
+	h := central.Held{
+		Hashes: map[string]string{}, AppKits: map[string]string{}, Numbers: map[string]central.NumberOwner{},
+		Apps: map[string]central.Application{}, Photos: map[string]central.Attachment{},
+	}
+	lookup := func(ids []string, sqlText string, each func(sqlitedb.Scanner) error) error {
+		if len(ids) == 0 {
+			return nil
+		}
+		list, err := jsonList(ids)
+		if err != nil {
+			return err
+		}
+		rows, err := t.query(sqlText, list)
+		if err != nil {
+			return wrap(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := each(rows); err != nil {
+				return wrap(err)
+			}
+		}
+		return wrap(rows.Err())
+	}
+	err := lookup(q.IDs, `SELECT id, hash FROM records WHERE id IN (SELECT value FROM json_each(?))`, func(sc sqlitedb.Scanner) error {
+		var id, hash string
+		if err := sc.Scan(&id, &hash); err != nil {
+			return err
+		}
+		h.Hashes[id] = hash
+		return nil
+	})
+	if err == nil {
+		err = lookup(q.AppIDs, `SELECT DISTINCT app_id, kit FROM records WHERE app_id IN (SELECT value FROM json_each(?))`, func(sc sqlitedb.Scanner) error {
+			var app, kit string
+			if err := sc.Scan(&app, &kit); err != nil {
+				return err
+			}
+			if _, ok := h.AppKits[app]; !ok {
+				h.AppKits[app] = kit
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = lookup(q.Numbers, `SELECT DISTINCT number, app_id, kit FROM records WHERE number IN (SELECT value FROM json_each(?))`, func(sc sqlitedb.Scanner) error {
+			var number string
+			var o central.NumberOwner
+			if err := sc.Scan(&number, &o.App, &o.Kit); err != nil {
+				return err
+			}
+			if _, ok := h.Numbers[number]; !ok {
+				h.Numbers[number] = o
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = lookup(q.AppIDs, `SELECT `+appColumns+` FROM applications WHERE app_id IN (SELECT value FROM json_each(?))`, func(sc sqlitedb.Scanner) error {
+			a, err := scanApp(sc)
+			if err != nil {
+				return err
+			}
+			h.Apps[a.AppID] = a
+			return nil
+		})
+	}
+	if err == nil {
+		err = lookup(q.Photos, `SELECT sha256, total, kit, updated_at FROM attachments WHERE complete = 1 AND sha256 IN (SELECT value FROM json_each(?))`, func(sc sqlitedb.Scanner) error {
+			var a central.Attachment
+			var updated string
+			if err := sc.Scan(&a.SHA256, &a.Total, &a.Kit, &updated); err != nil {
+				return err
+			}
+			a.UpdatedAt = parseTime(updated)
+			h.Photos[a.SHA256] = a
+			return nil
+		})
+	}
+	if err != nil {
+		return central.Held{}, err
+	}
+	return h, nil
+}
+
+// rowsPerInsert bounds a multi-row INSERT (22 columns of an application:
+// 2,200 parameters, far below SQLite's limit of 32,766).
+const rowsPerInsert = 100
+
+// valuesList is n rows of cols parameters: (?, ?), (?, ?).
+func valuesList(n, cols int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+// insertRows runs prefix VALUES (...), (...) suffix over n rows of cols
+// columns, rowsPerInsert at a time; args(i) are row i's values.
+func (t *sqliteTx) insertRows(prefix, suffix string, n, cols int, args func(i int) []any) error {
+	for start := 0; start < n; start += rowsPerInsert {
+		end := min(start+rowsPerInsert, n)
+		vals := make([]any, 0, (end-start)*cols)
+		for i := start; i < end; i++ {
+			vals = append(vals, args(i)...)
+		}
+		if _, err := t.exec(prefix+" VALUES "+valuesList(end-start, cols)+suffix, vals...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *sqliteTx) AddRecords(rs []central.StoredRecord) error {
+	return t.insertRows(`INSERT INTO records (id, app_id, version, kit, number, hash, body, received_at, via, photo)`, "", len(rs), 10, func(i int) []any {
+		r := rs[i]
+		return []any{r.ID, r.AppID, r.Version, r.Kit, r.Number, r.Hash, r.Body, formatTime(r.ReceivedAt), r.Via, r.Photo}
+	})
+}
+
+func (t *sqliteTx) PutApplications(as []central.Application) error {
+	// The rows of one INSERT OR REPLACE are applied in order: a later put
+	// of an application replaces an earlier one, as PutApplication would.
+	return t.insertRows(`INSERT OR REPLACE INTO applications (`+appColumns+`)`, "", len(as), 22, func(i int) []any {
+		a := as[i]
+		return []any{a.AppID, a.Kit, a.Number, a.Version, a.Form, a.FormVersion, a.KitStatus,
+			a.Event.ID, a.Event.Type, a.Event.Name, a.Event.Place, a.Event.Date, a.Province, a.Regency, a.District,
+			formatTime(a.CreatedAt), formatTime(a.ReceivedAt), a.Status, a.Reason, a.Pickup, formatTime(a.UpdatedAt), a.Purpose}
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"strings"
 	gosync "sync"
 	"testing"
 	"time"
@@ -36,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) central.Store) {
 		{"Tokens", testTokens},
 		{"Nonces", testNonces},
 		{"Records", testRecords},
+		{"Held", testHeld},
 		{"Applications", testApplications},
 		{"Conflicts", testConflicts},
 		{"Audit", testAudit},
@@ -885,4 +887,103 @@ func testConcurrentUpdates(t *testing.T, st central.Store) {
 	if len(kits) != writers*each {
 		t.Errorf("%d kits after %d serialised Updates, want %d", len(kits), writers*each, writers*each)
 	}
+}
+
+// testHeld holds Held, AddRecords and PutApplications to what RecordHash,
+// Owners, Application, Attachment, AddRecord and PutApplication say.
+func testHeld(t *testing.T, st central.Store) {
+	photo := strings.Repeat("ab", 32)
+	partial := strings.Repeat("cd", 32)
+	recs := []central.StoredRecord{
+		{ID: "app-a/1", AppID: "app-a", Version: 1, Kit: "KTB01", Number: "KTB01-261127-0001-X", Hash: "h1", Body: []byte(`{"v":1}`), ReceivedAt: t0, Via: central.ViaOnline, Photo: photo},
+		{ID: "app-a/2", AppID: "app-a", Version: 2, Kit: "KTB01", Number: "KTB01-261127-0001-X", Hash: "h2", Body: []byte(`{"v":2}`), ReceivedAt: t0, Via: central.ViaOnline},
+		{ID: "app-b/1", AppID: "app-b", Version: 1, Kit: "BTL02", Number: "BTL02-261127-0001-X", Hash: "h3", Body: []byte(`{}`), ReceivedAt: t0, Via: central.ViaImport},
+	}
+	first := application("app-a", "KTB01", "KTB01-261127-0001-X")
+	second := first
+	second.Version, second.KitStatus = 2, "handed-over"
+	other := application("app-b", "BTL02", "BTL02-261127-0001-X")
+	update(t, st, func(tx central.Tx) error {
+		if err := tx.AddRecords(recs); err != nil {
+			return err
+		}
+		if err := tx.AddRecords(nil); err != nil {
+			return err
+		}
+		// In order: the second put of app-a replaces the first.
+		if err := tx.PutApplications([]central.Application{first, other, second}); err != nil {
+			return err
+		}
+		if err := tx.CompleteAttachment(central.Attachment{SHA256: photo, Total: 3, Kit: "KTB01", UpdatedAt: t0}, []byte("abc")); err != nil {
+			return err
+		}
+		return tx.PutPartial(central.Partial{SHA256: partial, Kit: "KTB01", Total: 10, Held: 0, UpdatedAt: t0})
+	})
+	view(t, st, func(tx central.Tx) error {
+		for _, r := range recs {
+			if h, err := tx.RecordHash(r.ID); err != nil || h != r.Hash {
+				t.Errorf("RecordHash(%s) after AddRecords = %q, %v; want %q", r.ID, h, err, r.Hash)
+			}
+		}
+		if n, err := tx.RecordsWithPhoto(photo); err != nil || n != 1 {
+			t.Errorf("RecordsWithPhoto after AddRecords = %d, %v; want 1", n, err)
+		}
+		got, err := tx.Application("app-a")
+		if err != nil {
+			return err
+		}
+		sameApp(t, got, second)
+		h, err := tx.Held(central.HeldQuery{
+			IDs:     []string{"app-a/1", "app-a/2", "app-b/1", "app-x/1", "app-a/3"},
+			AppIDs:  []string{"app-a", "app-b", "app-x", "app-a"},
+			Numbers: []string{"KTB01-261127-0001-X", "BTL02-261127-0001-X", "KTB01-261127-0009-X"},
+			Photos:  []string{photo, partial, strings.Repeat("ef", 32)},
+		})
+		if err != nil {
+			return err
+		}
+		wantHashes := map[string]string{"app-a/1": "h1", "app-a/2": "h2", "app-b/1": "h3"}
+		if fmt.Sprint(h.Hashes) != fmt.Sprint(wantHashes) {
+			t.Errorf("Held hashes = %v, want %v", h.Hashes, wantHashes)
+		}
+		wantKits := map[string]string{"app-a": "KTB01", "app-b": "BTL02"}
+		if fmt.Sprint(h.AppKits) != fmt.Sprint(wantKits) {
+			t.Errorf("Held application kits = %v, want %v", h.AppKits, wantKits)
+		}
+		wantNumbers := map[string]central.NumberOwner{"KTB01-261127-0001-X": {App: "app-a", Kit: "KTB01"}, "BTL02-261127-0001-X": {App: "app-b", Kit: "BTL02"}}
+		if fmt.Sprint(h.Numbers) != fmt.Sprint(wantNumbers) {
+			t.Errorf("Held numbers = %v, want %v", h.Numbers, wantNumbers)
+		}
+		if len(h.Apps) != 2 {
+			t.Errorf("Held applications = %d, want 2 (app-a, app-b)", len(h.Apps))
+		}
+		sameApp(t, h.Apps["app-a"], second)
+		sameApp(t, h.Apps["app-b"], other)
+		if a, ok := h.Photos[photo]; len(h.Photos) != 1 || !ok || a.Total != 3 || a.Kit != "KTB01" {
+			t.Errorf("Held photos = %+v, want only the whole %s", h.Photos, photo)
+		}
+		sameTime(t, "held photo", h.Photos[photo].UpdatedAt, t0)
+		// Nothing asked, nothing answered, no error.
+		if h, err := tx.Held(central.HeldQuery{}); err != nil || len(h.Hashes)+len(h.Apps)+len(h.Photos) != 0 {
+			t.Errorf("Held of nothing = %+v, %v", h, err)
+		}
+		return nil
+	})
+	// A record id held already fails the whole AddRecords, as AddRecord
+	// does, and the transaction leaves nothing of it.
+	again := []central.StoredRecord{
+		{ID: "app-c/1", AppID: "app-c", Version: 1, Kit: "KTB01", Number: "KTB01-261127-0003-X", Hash: "h4", Body: []byte(`{}`), ReceivedAt: t0, Via: central.ViaOnline},
+		{ID: "app-a/1", AppID: "app-a", Version: 1, Kit: "KTB01", Number: "KTB01-261127-0001-X", Hash: "other", Body: []byte(`{}`), ReceivedAt: t0, Via: central.ViaOnline},
+	}
+	if err := st.Update(context.Background(), func(tx central.Tx) error { return tx.AddRecords(again) }); err == nil {
+		t.Error("AddRecords with a record id held already succeeded")
+	}
+	view(t, st, func(tx central.Tx) error {
+		if h, err := tx.RecordHash("app-a/1"); err != nil || h != "h1" {
+			t.Errorf("RecordHash(app-a/1) after a refused AddRecords = %q, %v; want h1", h, err)
+		}
+		_, err := tx.RecordHash("app-c/1")
+		wantNotFound(t, "app-c/1 of a refused AddRecords", err)
+		return nil
+	})
 }
