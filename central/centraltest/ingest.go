@@ -41,7 +41,9 @@ func Ingest(b *testing.B, first *central.Office, urls []string, kits int) {
 		if _, err := first.Enroll(ctx, EnrollRequest(token, code, key)); err != nil {
 			b.Fatal(err)
 		}
-		c, err := ksync.NewClient(urls[i%len(urls)], code, key, "", func() time.Time { return T0 })
+		// The kits keep the office's time: T0 in one process, the clock
+		// with office processes, which check it.
+		c, err := ksync.NewClient(urls[i%len(urls)], code, key, "", first.Now)
 		if err != nil {
 			b.Fatal(err)
 		}
