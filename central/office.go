@@ -823,10 +823,18 @@ type FrameSource interface {
 // first frame arrived (checked as each frame arrives), or when the stream
 // ends or fails. On a slow link, where frames arrive further apart than
 // uploadGroupWait, a group is one or two frames, as before; on a fast one
-// a commit carries up to 256 KiB. A group fits in the memory the server
-// reserves for an upload besides its attachment (Limits.UploadPerFrame).
+// a commit carries up to 256 KiB, and one full group is committed while
+// the next is read from the link, so that the commit's durable write does
+// not stop the link: the two fit in the memory the server reserves for an upload
+// besides its attachment (Limits.UploadPerFrame, 1 MiB: two groups of at
+// most uploadGroupMax and the frame being read).
+//
+// A full group ends with an attachment's last frame when it can (at most
+// uploadGroupMax), so that a photo is seldom split over two commits: one
+// that arrives whole in a group is written whole, once (applyWhole).
 const (
 	uploadGroupBytes = 256 << 10
+	uploadGroupMax   = 448 << 10
 	uploadGroupWait  = 20 * time.Millisecond
 )
 
@@ -836,8 +844,8 @@ const (
 // another kit's frames for the same hash neither block nor change it. A
 // frame wholly before what the kit has sent is ignored; one that overlaps
 // it adds only the new part; one after a gap ends the upload with
-// offset_mismatch (the frames before it stay committed). A cut stream
-// keeps every frame received whole.
+// offset_mismatch (the frames before it stay committed, none after it is).
+// A cut stream keeps every frame received whole.
 func (o *Office) Upload(ctx context.Context, kit string, frames FrameSource) (ksync.AttachmentState, error) {
 	var touched []string
 	seen := map[string]bool{}
@@ -846,48 +854,53 @@ func (o *Office) Upload(ctx context.Context, kit string, frames FrameSource) (ks
 	var group []ksync.Frame
 	var groupBytes int
 	var groupStart time.Time
-	// commit applies the group in one transaction. A frame the protocol
-	// refuses (a *ksync.Error, found before it writes anything) ends the
-	// group: the frames before it are committed, as they would have been
-	// one by one, and its error is returned.
-	commit := func() error {
+	// One group at a time is committed in the background (committing),
+	// its answer in done; wait has it.
+	done := make(chan error, 1)
+	committing := false
+	wait := func() error {
+		if !committing {
+			return nil
+		}
+		committing = false
+		return <-done
+	}
+	// hand starts committing the group once the one before is committed;
+	// that one's error (a refused frame ends the upload: nothing after it
+	// is committed) is returned instead.
+	hand := func() error {
+		if err := wait(); err != nil {
+			return err
+		}
 		if len(group) == 0 {
 			return nil
 		}
-		var refused error
-		// Not cancelled with the request: a cut connection cancels it, and
-		// what arrived before the cut is kept all the same.
-		err := o.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
-			refused = nil // Update may run this again
-			for _, f := range group {
-				if err := o.applyFrame(tx, kit, f); err != nil {
-					var ke *ksync.Error
-					if errors.As(err, &ke) {
-						refused = err
-						return nil
-					}
-					return err
-				}
-			}
-			return nil
-		})
-		group, groupBytes = group[:0], 0
-		if err != nil {
+		g := group
+		group, groupBytes = nil, 0
+		committing = true
+		go func() { done <- o.commitFrames(ctx, kit, g) }()
+		return nil
+	}
+	// finish commits what is left, after the group before it.
+	finish := func() error {
+		if err := wait(); err != nil {
 			return err
 		}
-		return refused
+		g := group
+		group, groupBytes = nil, 0
+		return o.commitFrames(ctx, kit, g)
 	}
 	for {
 		f, err := frames.Next()
 		if err == io.EOF {
-			if err := commit(); err != nil {
+			if err := finish(); err != nil {
 				return ksync.AttachmentState{}, err
 			}
 			return state()
 		}
 		if err != nil {
 			// What was received whole is kept, whatever ended the stream.
-			if cerr := commit(); cerr != nil {
+			if cerr := finish(); cerr != nil {
 				return ksync.AttachmentState{}, cerr
 			}
 			var ke *ksync.Error
@@ -900,7 +913,7 @@ func (o *Office) Upload(ctx context.Context, kit string, frames FrameSource) (ks
 			return ksync.AttachmentState{}, err // the body could not be read: the caller says why
 		}
 		if err := checkFrame(f); err != nil {
-			if cerr := commit(); cerr != nil {
+			if cerr := finish(); cerr != nil {
 				return ksync.AttachmentState{}, cerr
 			}
 			return ksync.AttachmentState{}, err
@@ -908,7 +921,7 @@ func (o *Office) Upload(ctx context.Context, kit string, frames FrameSource) (ks
 		if !seen[f.SHA256] {
 			seen[f.SHA256] = true
 			if len(touched) == MaxStateQuery {
-				if cerr := commit(); cerr != nil {
+				if cerr := finish(); cerr != nil {
 					return ksync.AttachmentState{}, cerr
 				}
 				return ksync.AttachmentState{}, ksync.Errorf(ksync.CodeTooLarge, "more than %d attachments in one upload", MaxStateQuery)
@@ -920,12 +933,116 @@ func (o *Office) Upload(ctx context.Context, kit string, frames FrameSource) (ks
 		}
 		group = append(group, f)
 		groupBytes += len(f.Data)
-		if groupBytes >= uploadGroupBytes || time.Since(groupStart) >= uploadGroupWait {
-			if err := commit(); err != nil {
+		ends := f.Offset+int64(len(f.Data)) == f.Total
+		switch {
+		case groupBytes >= uploadGroupBytes && ends || groupBytes >= uploadGroupMax:
+			// A fast link: the next group is read while this one commits.
+			if err := hand(); err != nil {
+				return ksync.AttachmentState{}, err
+			}
+		case time.Since(groupStart) >= uploadGroupWait:
+			// A slow one: committed before the next frame is awaited, so
+			// that a cut or a killed office loses at most that frame.
+			if err := finish(); err != nil {
 				return ksync.AttachmentState{}, err
 			}
 		}
 	}
+}
+
+// commitFrames applies a group of frames in one transaction. A frame the
+// protocol refuses (a *ksync.Error, found before it writes anything) ends
+// the group: the frames before it are committed, as they would have been
+// one by one, and its error is returned.
+func (o *Office) commitFrames(ctx context.Context, kit string, group []ksync.Frame) error {
+	if len(group) == 0 {
+		return nil
+	}
+	var refused error
+	// Not cancelled with the request: a cut connection cancels it, and
+	// what arrived before the cut is kept all the same.
+	err := o.store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
+		refused = nil // Update may run this again
+		for i := 0; i < len(group); {
+			n, err := o.applyWhole(tx, kit, group[i:])
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				i += n
+				continue
+			}
+			if err := o.applyFrame(tx, kit, group[i]); err != nil {
+				var ke *ksync.Error
+				if errors.As(err, &ke) {
+					refused = err
+					return nil
+				}
+				return err
+			}
+			i++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return refused
+}
+
+// applyWhole stores at once an attachment whose every byte is in the
+// first frames of group, none of it held before (a photo sent whole
+// within one group, as on a fast link): what applyFrame would make of
+// those frames one by one, without writing the bytes twice (as chunks,
+// then whole). It answers how many frames it took, 0 when they are not
+// such an attachment (applyFrame then takes them one at a time, and says
+// why if one is refused).
+func (o *Office) applyWhole(tx Tx, kit string, group []ksync.Frame) (int, error) {
+	f := group[0]
+	if f.Offset != 0 || f.Total == 0 || int64(len(f.Data)) > f.Total {
+		return 0, nil
+	}
+	end, n := int64(0), 0
+	for _, g := range group {
+		if g.SHA256 != f.SHA256 || g.Total != f.Total || g.Offset != end || len(g.Data) == 0 {
+			break
+		}
+		end += int64(len(g.Data))
+		n++
+		if end == f.Total {
+			break
+		}
+	}
+	if end != f.Total {
+		return 0, nil
+	}
+	if _, err := tx.Attachment(f.SHA256); err == nil {
+		return n, nil // whole already
+	} else if !errors.Is(err, ErrNotFound) {
+		return 0, err
+	}
+	if _, err := tx.Partial(f.SHA256, kit); err == nil {
+		return 0, nil // resumed: frame by frame
+	} else if !errors.Is(err, ErrNotFound) {
+		return 0, err
+	}
+	held, err := tx.PartialBytes(kit)
+	if err != nil {
+		return 0, err
+	}
+	if held+f.Total > o.limits.PartialBytes {
+		return 0, nil // applyFrame refuses the frame that goes beyond
+	}
+	data := make([]byte, 0, f.Total)
+	for _, g := range group[:n] {
+		data = append(data, g.Data...)
+	}
+	sum := sha256.Sum256(data)
+	if hex.EncodeToString(sum[:]) != f.SHA256 {
+		o.log.Info("attachment discarded: its content does not match its SHA-256", "kit", kit, "sha256", f.SHA256, "bytes", len(data))
+		return n, nil
+	}
+	return n, tx.CompleteAttachment(Attachment{SHA256: f.SHA256, Total: f.Total, Kit: kit, UpdatedAt: o.now()}, data)
 }
 
 func checkFrame(f ksync.Frame) error {
