@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"time"
 
 	"filippo.io/age"
-	"github.com/jemput/jemput/forms"
 	"github.com/jemput/jemput/kitcode"
 	ksync "github.com/jemput/jemput/sync"
 	"github.com/jemput/jemput/vault"
@@ -451,12 +449,13 @@ var _ ksync.NonceStore = (*Office)(nil)
 // ReceiveBatch applies a batch from kit with the exactly-once rules, in one
 // transaction, and answers one ack per record, in order.
 func (o *Office) ReceiveBatch(ctx context.Context, kit string, b ksync.Batch) ([]ksync.Ack, error) {
-	if err := o.checkBatch(kit, b, o.limits.BatchRecords, o.limits.BatchAudit); err != nil {
+	checks, err := o.checkBatch(kit, b, o.limits.BatchRecords, o.limits.BatchAudit)
+	if err != nil {
 		return nil, err
 	}
 	var acks []ksync.Ack
-	err := o.store.Update(ctx, func(tx Tx) (err error) {
-		acks, err = o.receive(tx, kit, b, ViaOnline)
+	err = o.store.Update(ctx, func(tx Tx) (err error) {
+		acks, err = o.receive(tx, kit, b, checks, ViaOnline)
 		return err
 	})
 	if err != nil {
@@ -479,35 +478,34 @@ func (o *Office) logAcks(kit, batchID string, acks []ksync.Ack) {
 }
 
 // receive applies the exactly-once rules of docs/protocol.md ("Records")
-// inside tx. What the office holds of the batch's records is read in one
-// lookup (Tx.Held) and the new records and applications are written
-// together at the end: the records are decided one after the other, in
+// inside tx; checks are checkBatch's of b. What the office holds of the
+// batch's records is read in one lookup (Tx.Held) and the new records and
+// applications are written together (flushRecords at a time): the
+// records are decided one after the other, in
 // order, against what the office held and what the batch added before
 // them, so that the answers are those of one record at a time. The
 // transaction, and the stores' unique keys, still make it exactly once.
-func (o *Office) receive(tx Tx, kit string, b ksync.Batch, via string) ([]ksync.Ack, error) {
+func (o *Office) receive(tx Tx, kit string, b ksync.Batch, checks []checked, via string) ([]ksync.Ack, error) {
 	now := o.now()
 	in, err := newIntake(tx, b.Records)
 	if err != nil {
 		return nil, err
 	}
 	acks := make([]ksync.Ack, 0, len(b.Records))
-	for _, r := range b.Records {
-		ack, err := o.receiveRecord(tx, in, kit, r, via, now)
+	for i, r := range b.Records {
+		ack, err := o.receiveRecord(tx, in, kit, r, checks[i], via, now)
 		if err != nil {
 			return nil, err
 		}
 		acks = append(acks, ack)
-	}
-	if len(in.records) > 0 {
-		if err := tx.AddRecords(in.records); err != nil {
-			return nil, err
+		if len(in.records) >= flushRecords {
+			if err := in.flush(tx); err != nil {
+				return nil, err
+			}
 		}
 	}
-	if len(in.puts) > 0 {
-		if err := tx.PutApplications(in.puts); err != nil {
-			return nil, err
-		}
+	if err := in.flush(tx); err != nil {
+		return nil, err
 	}
 	if err := followsHeld(tx, kit, b.Audit); err != nil {
 		return nil, err
@@ -520,9 +518,13 @@ func (o *Office) receive(tx Tx, kit string, b ksync.Batch, via string) ([]ksync.
 	return acks, nil
 }
 
+// flushRecords is how many new records (and their applications) a batch
+// holds before it writes them: a file's batch of 20,000 is not held twice.
+const flushRecords = 500
+
 // intake is one batch being received: what the office held of its
 // records when it began, kept up to date with what the batch has added
-// since, and the writes to make at its end.
+// since, and the writes not made yet.
 type intake struct {
 	held    Held
 	records []StoredRecord
@@ -568,7 +570,7 @@ func (in *intake) owners(appID, number string) Owners {
 	return Owners{AppKit: in.held.AppKits[appID], NumberApp: n.App, NumberKit: n.Kit}
 }
 
-// add stores r at the batch's end, and answers for it from now on.
+// add stores r at the next flush, and answers for it from now on.
 func (in *intake) add(r StoredRecord) {
 	in.records = append(in.records, r)
 	in.held.Hashes[r.ID] = r.Hash
@@ -580,7 +582,24 @@ func (in *intake) add(r StoredRecord) {
 	}
 }
 
-// putApp puts a at the batch's end (the last put of an application wins).
+// flush writes the records and applications added since the last flush.
+func (in *intake) flush(tx Tx) error {
+	if len(in.records) > 0 {
+		if err := tx.AddRecords(in.records); err != nil {
+			return err
+		}
+	}
+	if len(in.puts) > 0 {
+		if err := tx.PutApplications(in.puts); err != nil {
+			return err
+		}
+	}
+	in.records, in.puts = in.records[:0], in.puts[:0]
+	clear(in.put)
+	return nil
+}
+
+// putApp puts a at the next flush (the last put of an application wins).
 func (in *intake) putApp(a Application) {
 	in.held.Apps[a.AppID] = a
 	if i, ok := in.put[a.AppID]; ok {
@@ -631,7 +650,7 @@ func followsHeld(tx Tx, kit string, entries []ksync.AuditEntry) error {
 	return nil
 }
 
-func (o *Office) receiveRecord(tx Tx, in *intake, kit string, r ksync.Record, via string, now time.Time) (ksync.Ack, error) {
+func (o *Office) receiveRecord(tx Tx, in *intake, kit string, r ksync.Record, c checked, via string, now time.Time) (ksync.Ack, error) {
 	id, hash := r.ID(), r.Hash()
 	ack := ksync.Ack{ID: id, Hash: hash}
 	held, found := in.held.Hashes[id]
@@ -639,10 +658,7 @@ func (o *Office) receiveRecord(tx Tx, in *intake, kit string, r ksync.Record, vi
 		ack.Result = ksync.AckDuplicate
 		return ack, nil
 	}
-	body, err := json.Marshal(r)
-	if err != nil {
-		return ack, err
-	}
+	body := c.body
 	if err := checkOwner(in.owners(r.AppID, r.Number), kit, r); err != nil {
 		var taken *numberTaken
 		if !errors.As(err, &taken) {
@@ -672,12 +688,12 @@ func (o *Office) receiveRecord(tx Tx, in *intake, kit string, r ksync.Record, vi
 			ack.Message = fmt.Sprintf("photo %s is not held whole yet; upload it and send the record again", r.Photo)
 			return ack, nil
 		}
-		if size := photoSize(r.Doc); size >= 0 && size != a.Total {
+		if size := c.photoSize; size >= 0 && size != a.Total {
 			return ack, malformedf("record %s: its document says the photo has %d bytes, the photo %s held has %d", id, size, r.Photo, a.Total)
 		}
 	}
 	in.add(StoredRecord{ID: id, AppID: r.AppID, Version: r.Version, Kit: kit, Number: r.Number, Hash: hash, Body: body, ReceivedAt: now, Via: via, Photo: r.Photo})
-	supersede(in, r, now)
+	supersede(in, r, c, now)
 	ack.Result = ksync.AckStored
 	return ack, nil
 }
@@ -712,7 +728,7 @@ func statusChange(a Application, status, reason, pickup string) error {
 
 // supersede makes r the application's current version if it is the
 // newest held, keeping the status the office set.
-func supersede(in *intake, r ksync.Record, now time.Time) {
+func supersede(in *intake, r ksync.Record, c checked, now time.Time) {
 	cur, exists := in.held.Apps[r.AppID]
 	if exists && cur.Version >= r.Version {
 		return
@@ -722,37 +738,11 @@ func supersede(in *intake, r ksync.Record, now time.Time) {
 		Form: r.Form, FormVersion: r.FormVersion, KitStatus: r.Status, Event: r.Event,
 		CreatedAt: r.CreatedAt, ReceivedAt: now, Status: StatusReceived, UpdatedAt: now,
 	}
-	a.Province, a.Regency, a.District = region(r.Form, r.Doc)
-	a.Purpose = purpose(r.Doc)
+	a.Province, a.Regency, a.District, a.Purpose = c.province, c.regency, c.district, c.purpose
 	if exists {
 		a.ReceivedAt, a.Status, a.Reason, a.Pickup = cur.ReceivedAt, cur.Status, cur.Reason, cur.Pickup
 	}
 	in.putApp(a)
-}
-
-// region reads the applicant's region, for the demand report, from the
-// field that the record's form gives the identity-number role, when that
-// field is a NIK; "" when the form is unknown to this office, has no such
-// field (a foreigner's stay permit) or the number is not a NIK.
-func region(form string, doc json.RawMessage) (province, regency, district string) {
-	f, err := forms.Get(form)
-	if err != nil {
-		return "", "", ""
-	}
-	if fd, ok := f.RoleField(forms.RoleIdentityNumber); !ok || fd.Type != forms.TypeNIK {
-		return "", "", ""
-	}
-	var d struct {
-		Values map[string]any `json:"values"`
-	}
-	if json.Unmarshal(doc, &d) != nil {
-		return "", "", ""
-	}
-	n, err := forms.ParseNIK(f.RoleValue(forms.RoleIdentityNumber, d.Values))
-	if err != nil {
-		return "", "", ""
-	}
-	return n.Province, n.Regency, n.District
 }
 
 func isSHA256(s string) bool {
@@ -1261,7 +1251,8 @@ func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error
 		return nil, err
 	}
 	defer er.Close()
-	if err := o.checkBatch(er.Kit, er.Batch, o.limits.ImportRecords, o.limits.ImportAudit); err != nil {
+	checks, err := o.checkBatch(er.Kit, er.Batch, o.limits.ImportRecords, o.limits.ImportAudit)
+	if err != nil {
 		return nil, err
 	}
 	wanted := map[string]bool{}
@@ -1298,7 +1289,7 @@ func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error
 				return err
 			}
 		}
-		if f.Acks, err = o.receive(tx, er.Kit, er.Batch, ViaImport); err != nil {
+		if f.Acks, err = o.receive(tx, er.Kit, er.Batch, checks, ViaImport); err != nil {
 			return err
 		}
 		if f.Visits, err = o.plan(tx); err != nil {

@@ -514,3 +514,64 @@ func TestDemandStudyCountsCurrentVersions(t *testing.T) {
 	_, err = f.Office.DemandStudy(ctx, central.DemandQuery{From: "2026-13-01"})
 	centraltest.WantCode(t, err, ksync.CodeBadRequest)
 }
+
+// A batch is looked up once and written in parts (flushRecords at a
+// time), but decided one record after the other: a record repeated,
+// changed, or followed by a newer version of its application later in
+// the same batch, on either side of a write, gets the answer it would get
+// in a batch of its own.
+func TestBatchDecidedInOrder(t *testing.T) {
+	ctx := context.Background()
+	f := centraltest.New(t)
+	f.Enroll(t, "KTB01")
+	const n = 1000
+	recs := make([]ksync.Record, 0, n)
+	for i := range n - 4 {
+		r := centraltest.Record("KTB01", fmt.Sprintf("app-%04d", i), 1, centraltest.NIKKotabaru, "")
+		r.Number = fmt.Sprintf("KTB01-261127-%05d-X", i)
+		recs = append(recs, r)
+	}
+	v2 := recs[10]
+	v2.Version, v2.Status = 2, "handed-over"
+	changed := recs[20]
+	changed.Officer.Name = "Someone else"
+	taken := centraltest.Record("KTB01", "app-taken", 1, centraltest.NIKKotabaru, "")
+	taken.Number = recs[30].Number // another application with a number held
+	recs = append(recs, v2, recs[20], changed, taken)
+	acks, err := f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{BatchID: "big", Kit: "KTB01", Records: recs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]string, n)
+	for i := range want {
+		want[i] = ksync.AckStored
+	}
+	want[n-3], want[n-2], want[n-1] = ksync.AckDuplicate, ksync.AckConflict, ksync.AckConflict
+	centraltest.WantResults(t, acks, want...)
+	if got := f.Count(t, "records"); got != n-3 {
+		t.Errorf("%d records held, want %d", got, n-3)
+	}
+	if got := f.Count(t, "applications"); got != n-4 {
+		t.Errorf("%d applications held, want %d", got, n-4)
+	}
+	var version int
+	var kitStatus string
+	if err := f.Store.SQL().QueryRow(`SELECT version, kit_status FROM applications WHERE app_id = 'app-0010'`).Scan(&version, &kitStatus); err != nil {
+		t.Fatal(err)
+	}
+	if version != 2 || kitStatus != "handed-over" {
+		t.Errorf("app-0010 is version %d %s, want the newer 2 handed-over", version, kitStatus)
+	}
+	// The same batch again: every record a duplicate but the two kept aside.
+	acks, err = f.Office.ReceiveBatch(ctx, "KTB01", ksync.Batch{BatchID: "big", Kit: "KTB01", Records: recs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want[:n-2] {
+		want[i] = ksync.AckDuplicate
+	}
+	centraltest.WantResults(t, acks, want...)
+	if got := f.Count(t, "conflicts"); got != 2 {
+		t.Errorf("%d conflicts held, want 2", got)
+	}
+}

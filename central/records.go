@@ -27,37 +27,44 @@ const (
 // another kit, or records that are not well-formed application versions
 // of a form this office knows. A batch sent online and one read from an
 // export file have their own limits (maxRecords, maxAudit).
-func (o *Office) checkBatch(kit string, b ksync.Batch, maxRecords, maxAudit int) error {
+//
+// It answers, for each record, what receiving it needs of the checks: its
+// JSON and what its document says of the applicant, so that a record is
+// encoded and its document read once.
+func (o *Office) checkBatch(kit string, b ksync.Batch, maxRecords, maxAudit int) ([]checked, error) {
 	if b.Kit != "" && b.Kit != kit {
-		return malformedf("batch %s says it is from kit %s, but kit %s sent it", b.BatchID, b.Kit, kit)
+		return nil, malformedf("batch %s says it is from kit %s, but kit %s sent it", b.BatchID, b.Kit, kit)
 	}
 	if n := len(b.Records); n > maxRecords {
-		return ksync.Errorf(ksync.CodeTooLarge, "batch of %d records, at most %d", n, maxRecords)
+		return nil, ksync.Errorf(ksync.CodeTooLarge, "batch of %d records, at most %d", n, maxRecords)
 	}
 	if n := len(b.Audit); n > maxAudit {
-		return ksync.Errorf(ksync.CodeTooLarge, "batch of %d audit entries, at most %d", n, maxAudit)
+		return nil, ksync.Errorf(ksync.CodeTooLarge, "batch of %d audit entries, at most %d", n, maxAudit)
 	}
 	if len(b.BatchID) > maxIDLen*2 {
-		return malformedf("batch id of %d characters", len(b.BatchID))
+		return nil, malformedf("batch id of %d characters", len(b.BatchID))
 	}
+	checks := make([]checked, len(b.Records))
 	for i, r := range b.Records {
-		if err := o.checkRecord(kit, r); err != nil {
+		c, err := o.checkRecord(kit, r)
+		if err != nil {
 			var ke *ksync.Error
 			if errors.As(err, &ke) { // too large: its own code
-				return ksync.Errorf(ke.Code, "record %d (%.64q): %s", i, r.AppID, ke.Message)
+				return nil, ksync.Errorf(ke.Code, "record %d (%.64q): %s", i, r.AppID, ke.Message)
 			}
-			return malformedf("record %d (%.64q): %s", i, r.AppID, err.Error())
+			return nil, malformedf("record %d (%.64q): %s", i, r.AppID, err.Error())
 		}
+		checks[i] = c
 	}
 	for i, e := range b.Audit {
 		switch {
 		case e.Seq < 1 || e.Hash == "":
-			return malformedf("audit entry %d: seq %d and hash %q", i, e.Seq, e.Hash)
+			return nil, malformedf("audit entry %d: seq %d and hash %q", i, e.Seq, e.Hash)
 		case longest(e.Officer, e.Action, e.Entity, e.EntityID, e.PrevHash, e.Hash) > maxTextLen || len(e.Reason)+len(e.Detail) > maxValueBytes:
-			return malformedf("audit entry %d (seq %d) is larger than a kit makes", i, e.Seq)
+			return nil, malformedf("audit entry %d (seq %d) is larger than a kit makes", i, e.Seq)
 		}
 	}
-	return nil
+	return checks, nil
 }
 
 func longest(ss ...string) int {
@@ -104,33 +111,40 @@ type recordError string
 
 func (e recordError) Error() string { return string(e) }
 
+// checked is what checking a record found that receiving it needs.
+type checked struct {
+	body                                 []byte // the record's JSON, as stored
+	photoSize                            int64  // as its document declares it, -1 when it does not
+	province, regency, district, purpose string // see valueRegion and valuePurpose
+}
+
 // checkRecord says what makes r not a well-formed application version from
 // kit, or nil.
-func (o *Office) checkRecord(kit string, r ksync.Record) error {
+func (o *Office) checkRecord(kit string, r ksync.Record) (checked, error) {
 	switch {
 	case r.Kit != kit:
-		return recordError("it is from kit " + r.Kit + ", but kit " + kit + " sent it")
+		return checked{}, recordError("it is from kit " + r.Kit + ", but kit " + kit + " sent it")
 	case !safeID(r.AppID):
-		return recordError("app_id is empty, longer than 64 characters or holds characters other than letters, digits, - _ .")
+		return checked{}, recordError("app_id is empty, longer than 64 characters or holds characters other than letters, digits, - _ .")
 	case r.Version < 1 || r.Version > maxVersion:
-		return recordError("version out of range 1–100000")
+		return checked{}, recordError("version out of range 1–100000")
 	case r.Number == "":
-		return recordError("no application number")
+		return checked{}, recordError("no application number")
 	case r.Photo != "" && !isSHA256(r.Photo):
-		return recordError("photo is not a SHA-256 in hex")
+		return checked{}, recordError("photo is not a SHA-256 in hex")
 	case r.CreatedAt.IsZero():
-		return recordError("no created_at")
+		return checked{}, recordError("no created_at")
 	case r.Status == "" || len(r.Status) > 32:
-		return recordError("no status")
+		return checked{}, recordError("no status")
 	case longest(r.Event.ID, r.Event.Type, r.Event.Name, r.Event.Place, r.Event.Date, r.Officer.NIP, r.Officer.Name) > maxTextLen:
-		return recordError("event or officer text longer than a kit makes")
+		return checked{}, recordError("event or officer text longer than a kit makes")
 	case !utf8.ValidString(r.Event.Name + r.Event.Place + r.Officer.Name):
-		return recordError("event or officer text is not UTF-8")
+		return checked{}, recordError("event or officer text is not UTF-8")
 	case len(r.Transitions) > 0:
-		return recordError("transitions are not sent in records (see the audit log)")
+		return checked{}, recordError("transitions are not sent in records (see the audit log)")
 	}
 	if nk, ok := numberKit(r.Number); !ok {
-		return recordError("number " + r.Number + " is not an application number (KIT-YYMMDD-NNNN-C)")
+		return checked{}, recordError("number " + r.Number + " is not an application number (KIT-YYMMDD-NNNN-C)")
 	} else if nk != kit {
 		// Reported as not_owner by checkOwner, inside the transaction; here
 		// only the shape counts.
@@ -138,76 +152,103 @@ func (o *Office) checkRecord(kit string, r ksync.Record) error {
 	}
 	f, err := forms.Get(r.Form)
 	if err != nil {
-		return recordError("form " + r.Form + " is not one this office knows")
+		return checked{}, recordError("form " + r.Form + " is not one this office knows")
 	}
 	if r.FormVersion < 1 || r.FormVersion > f.Version {
-		return recordError("form_version out of range for form " + r.Form)
+		return checked{}, recordError("form_version out of range for form " + r.Form)
 	}
 	body, err := json.Marshal(r)
 	if err != nil {
-		return recordError("not JSON: " + err.Error())
+		return checked{}, recordError("not JSON: " + err.Error())
 	}
 	if len(body) > o.limits.RecordBytes {
-		return ksync.Errorf(ksync.CodeTooLarge, "record of %d bytes, at most %d", len(body), o.limits.RecordBytes)
+		return checked{}, ksync.Errorf(ksync.CodeTooLarge, "record of %d bytes, at most %d", len(body), o.limits.RecordBytes)
 	}
-	return checkDoc(f, r)
+	values, size, err := checkDoc(f, r)
+	if err != nil {
+		return checked{}, err
+	}
+	c := checked{body: body, photoSize: size, purpose: valuePurpose(values)}
+	c.province, c.regency, c.district = valueRegion(f, values)
+	return c, nil
 }
 
 // checkDoc checks the document of a record: an object whose values are
-// fields of its form, and whose photo is the record's.
-func checkDoc(f *forms.Form, r ksync.Record) error {
+// fields of its form, and whose photo is the record's. It answers the
+// values, and the photo's size as the document declares it (-1 when it
+// declares none).
+func checkDoc(f *forms.Form, r ksync.Record) (map[string]json.RawMessage, int64, error) {
 	var d struct {
 		Values map[string]json.RawMessage `json:"values"`
 		Photo  *struct {
 			SHA256 string `json:"sha256"`
-			Size   int64  `json:"size"`
+			Size   *int64 `json:"size"`
 		} `json:"photo"`
 	}
 	if err := json.Unmarshal(r.Doc, &d); err != nil {
-		return recordError("doc is not the JSON object of an application: " + err.Error())
+		return nil, 0, recordError("doc is not the JSON object of an application: " + err.Error())
 	}
 	if d.Values == nil {
-		return recordError("doc has no values")
+		return nil, 0, recordError("doc has no values")
 	}
 	if len(d.Values) > maxDocFields {
-		return recordError("doc has more values than the form has fields")
+		return nil, 0, recordError("doc has more values than the form has fields")
 	}
 	for k, v := range d.Values {
 		if _, ok := f.Field(k); !ok {
-			return recordError("doc value " + k + " is not a field of form " + f.ID)
+			return nil, 0, recordError("doc value " + k + " is not a field of form " + f.ID)
 		}
 		if len(v) > maxValueBytes {
-			return recordError("doc value " + k + " is larger than a field holds")
+			return nil, 0, recordError("doc value " + k + " is larger than a field holds")
 		}
 		if len(v) > 0 && v[0] == '{' {
-			return recordError("doc value " + k + " is an object")
+			return nil, 0, recordError("doc value " + k + " is an object")
 		}
 	}
-	photo := ""
+	photo, size := "", int64(-1)
 	if d.Photo != nil {
 		photo = d.Photo.SHA256
-		if d.Photo.Size < 0 || d.Photo.Size > ksync.MaxAttachmentSize {
-			return ksync.Errorf(ksync.CodeTooLarge, "its photo of %d bytes, at most %d", d.Photo.Size, ksync.MaxAttachmentSize)
+		declared := int64(0)
+		if d.Photo.Size != nil {
+			declared, size = *d.Photo.Size, *d.Photo.Size
+		}
+		if declared < 0 || declared > ksync.MaxAttachmentSize {
+			return nil, 0, ksync.Errorf(ksync.CodeTooLarge, "its photo of %d bytes, at most %d", declared, ksync.MaxAttachmentSize)
 		}
 	}
 	if photo != r.Photo {
-		return recordError("doc's photo " + photo + " is not the record's " + r.Photo)
+		return nil, 0, recordError("doc's photo " + photo + " is not the record's " + r.Photo)
 	}
-	return nil
+	return d.Values, size, nil
 }
 
-// photoSize is the photo's size as the record's document declares it, -1
-// when it declares none.
-func photoSize(doc json.RawMessage) int64 {
-	var d struct {
-		Photo *struct {
-			Size *int64 `json:"size"`
-		} `json:"photo"`
+// valueRegion reads the applicant's region, for the demand report, from
+// the field that the form gives the identity-number role, when that field
+// is a NIK; "" when the form has no such field (a foreigner's stay permit)
+// or the number is not a NIK.
+func valueRegion(f *forms.Form, values map[string]json.RawMessage) (province, regency, district string) {
+	fd, ok := f.RoleField(forms.RoleIdentityNumber)
+	if !ok || fd.Type != forms.TypeNIK {
+		return "", "", ""
 	}
-	if json.Unmarshal(doc, &d) != nil || d.Photo == nil || d.Photo.Size == nil {
-		return -1
+	var s string
+	if raw, ok := values[fd.ID]; !ok || json.Unmarshal(raw, &s) != nil {
+		return "", "", ""
 	}
-	return *d.Photo.Size
+	n, err := forms.ParseNIK(s)
+	if err != nil {
+		return "", "", ""
+	}
+	return n.Province, n.Regency, n.District
+}
+
+// valuePurpose is the purpose of travel the applicant gave, "" when none.
+func valuePurpose(values map[string]json.RawMessage) string {
+	var s string
+	if raw, ok := values["travel_purpose"]; !ok || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
 }
 
 // checkOwner refuses a record that touches what another kit sent, as o

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -78,20 +77,6 @@ func (o *Office) plan(tx Tx) ([]ksync.Visit, error) {
 		out = append(out, ksync.Visit{ID: v.ID, Place: v.Place, Date: v.Date, Type: v.Type, Capacity: v.Capacity})
 	}
 	return out, nil
-}
-
-// purpose reads the purpose of travel from a record's document: "" when
-// it gives none.
-func purpose(doc json.RawMessage) string {
-	var d struct {
-		Values struct {
-			TravelPurpose string `json:"travel_purpose"`
-		} `json:"values"`
-	}
-	if json.Unmarshal(doc, &d) != nil {
-		return ""
-	}
-	return d.Values.TravelPurpose
 }
 
 func randomHex(n int) string {
