@@ -779,15 +779,16 @@ func (o *Office) AttachmentState(ctx context.Context, kit string, shas []string)
 
 func attachmentState(tx Tx, kit string, shas []string) (ksync.AttachmentState, error) {
 	st := ksync.AttachmentState{Held: map[string]int64{}, Complete: []string{}}
+	// The whole ones in one lookup; the kit's partials one by one (few).
+	whole, err := tx.Held(HeldQuery{Photos: shas})
+	if err != nil {
+		return st, err
+	}
 	for _, s := range shas {
-		a, err := tx.Attachment(s)
-		if err == nil {
+		if a, ok := whole.Photos[s]; ok {
 			st.Held[s] = a.Total
 			st.Complete = append(st.Complete, s)
 			continue
-		}
-		if !errors.Is(err, ErrNotFound) {
-			return st, err
 		}
 		p, err := tx.Partial(s, kit)
 		if errors.Is(err, ErrNotFound) {
