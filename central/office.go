@@ -479,12 +479,12 @@ func (o *Office) logAcks(kit, batchID string, acks []ksync.Ack) {
 
 // receive applies the exactly-once rules of docs/protocol.md ("Records")
 // inside tx; checks are checkBatch's of b. What the office holds of the
-// batch's records is read in one lookup (Tx.Held) and the new records and
-// applications are written together (flushRecords at a time): the
-// records are decided one after the other, in
-// order, against what the office held and what the batch added before
-// them, so that the answers are those of one record at a time. The
-// transaction, and the stores' unique keys, still make it exactly once.
+// batch's records is read in one lookup (Tx.Held), and the new records
+// and applications are written together, flushRecords at a time. The
+// records are still decided one after the other, in order, against what
+// the office held and what the batch added before them, so that the
+// answers are those of one record at a time; the transaction and the
+// stores' unique keys still make it exactly once.
 func (o *Office) receive(tx Tx, kit string, b ksync.Batch, checks []checked, via string) ([]ksync.Ack, error) {
 	now := o.now()
 	in, err := newIntake(tx, b.Records)
