@@ -779,15 +779,26 @@ func (o *Office) AttachmentState(ctx context.Context, kit string, shas []string)
 
 func attachmentState(tx Tx, kit string, shas []string) (ksync.AttachmentState, error) {
 	st := ksync.AttachmentState{Held: map[string]int64{}, Complete: []string{}}
-	// The whole ones in one lookup; the kit's partials one by one (few).
+	// The whole ones in one lookup; the kit's partials one by one, unless
+	// it holds none (a day's new photos).
 	whole, err := tx.Held(HeldQuery{Photos: shas})
 	if err != nil {
 		return st, err
 	}
+	partials := int64(-1)
 	for _, s := range shas {
 		if a, ok := whole.Photos[s]; ok {
 			st.Held[s] = a.Total
 			st.Complete = append(st.Complete, s)
+			continue
+		}
+		if partials < 0 {
+			if partials, err = tx.PartialBytes(kit); err != nil {
+				return st, err
+			}
+		}
+		if partials == 0 {
+			st.Held[s] = 0
 			continue
 		}
 		p, err := tx.Partial(s, kit)
