@@ -63,6 +63,13 @@ func (s *DB) Update(ctx context.Context, fn func(central.Tx) error) error {
 	return s.run(ctx, false, fn)
 }
 
+// writerCache is the page cache of a connection that writes, in KiB
+// (SQLite's default is 2 MiB): a batch's lookups after an upload of a
+// day's photos otherwise find none of the records' pages in it. It is
+// set in each write transaction, since the pool gives no hook for a new
+// connection; readers keep the default.
+const writerCache = 16 << 10
+
 // View runs fn in a read transaction, always rolled back. Readers do not
 // wait for writers (WAL).
 func (s *DB) View(ctx context.Context, fn func(central.Tx) error) error {
@@ -71,6 +78,11 @@ func (s *DB) View(ctx context.Context, fn func(central.Tx) error) error {
 
 func (s *DB) run(ctx context.Context, readOnly bool, fn func(central.Tx) error) error {
 	return sqlitedb.InTx(ctx, s.db, readOnly, wrap, func(sqltx *sql.Tx) error {
+		if !readOnly {
+			if _, err := sqltx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCache)); err != nil {
+				return wrap(err)
+			}
+		}
 		return fn(&sqliteTx{ctx: ctx, tx: sqltx})
 	})
 }
