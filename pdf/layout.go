@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 
 	"github.com/jung-kurt/gofpdf"
 )
@@ -407,28 +408,53 @@ func (r *renderer) qrBlock(d *Document, x, y, w float64, draw bool) float64 {
 // per module, whose compression artefacts and resampling keep zbar from
 // reading an A4 page rendered at 150 dpi; vector modules read at any
 // resolution down to 72 dpi and print sharp on a thermal head.
+//
+// The rectangles are the bytes gofpdf's Rect writes ("x y w h re f", in
+// points, two decimals), formatted here in one buffer: the hundreds of
+// Rect calls of a receipt's code cost more than encoding it
+// (TestDrawQRAsRect compares the two).
 func (r *renderer) drawQR(text string, x, y, side float64) {
 	code, ok := encodeQR([]byte(text))
 	if !ok {
 		r.pdf.SetError(fmt.Errorf("%w: %d bytes", ErrQR, len(text)))
 		return
 	}
-	n := code.size
-	m := side / float64(n)
 	r.pdf.SetFillColor(0, 0, 0)
+	k := r.pdf.GetConversionRatio()
+	_, pageH := r.pdf.GetPageSize()
+	var b []byte
+	code.runs(x, y, side, func(rx, ry, rw, rh float64) {
+		b = strconv.AppendFloat(b, rx*k, 'f', 2, 64)
+		b = append(b, ' ')
+		b = strconv.AppendFloat(b, (pageH-ry)*k, 'f', 2, 64)
+		b = append(b, ' ')
+		b = strconv.AppendFloat(b, rw*k, 'f', 2, 64)
+		b = append(b, ' ')
+		b = strconv.AppendFloat(b, -rh*k, 'f', 2, 64)
+		b = append(b, " re f\n"...)
+	})
+	if len(b) > 0 {
+		r.pdf.RawWriteStr(string(b[:len(b)-1])) // gofpdf ends the line
+	}
+}
+
+// runs gives the rectangles of the code drawn at x, y with a side of side:
+// one per run of dark modules in a row, a hair taller than a module so
+// that no seam shows between rows.
+func (q *qrCode) runs(x, y, side float64, rect func(x, y, w, h float64)) {
+	n := q.size
+	m := side / float64(n)
 	for j := range n {
 		for i := 0; i < n; {
-			if !code.dark(i, j) {
+			if !q.dark(i, j) {
 				i++
 				continue
 			}
 			k := i + 1
-			for k < n && code.dark(k, j) {
+			for k < n && q.dark(k, j) {
 				k++
 			}
-			// A hair taller than a module, so that no seam shows
-			// between rows.
-			r.pdf.Rect(x+float64(i)*m, y+float64(j)*m, float64(k-i)*m, m+0.01, "F")
+			rect(x+float64(i)*m, y+float64(j)*m, float64(k-i)*m, m+0.01)
 			i = k
 		}
 	}

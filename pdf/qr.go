@@ -28,6 +28,7 @@ type qrCode struct {
 	size int
 	mod  []bool
 	fn   []bool // function patterns, which masks leave alone
+	tr   []bool // the symbol transposed, for the penalty of columns
 }
 
 func (q *qrCode) dark(x, y int) bool { return q.mod[y*q.size+x] }
@@ -93,17 +94,22 @@ func encodeQR(data []byte) (*qrCode, bool) {
 	q.drawFunctionPatterns(ver)
 	q.drawCodewords(addECC(bb.b, ver))
 
-	best, bestPenalty := 0, -1
+	// Each mask is tried on a copy of the unmasked symbol; the copy with
+	// the lowest penalty is kept, its format drawn.
+	base := q.mod
+	cand, best := make([]bool, len(base)), make([]bool, len(base))
+	bestPenalty := -1
 	for m := range 8 {
+		copy(cand, base)
+		q.mod = cand
 		q.applyMask(m)
 		q.drawFormat(m)
 		if p := q.penalty(); bestPenalty < 0 || p < bestPenalty {
-			best, bestPenalty = m, p
+			bestPenalty = p
+			cand, best = best, cand
 		}
-		q.applyMask(m) // XOR undoes it
 	}
-	q.applyMask(best)
-	q.drawFormat(best)
+	q.mod, q.tr = best, nil
 	return q, true
 }
 
@@ -159,13 +165,28 @@ func addECC(data []byte, ver int) []byte {
 	return out
 }
 
-func gfMul(x, y byte) byte {
-	var z int
-	for i := 7; i >= 0; i-- {
-		z = (z << 1) ^ ((z >> 7) * 0x11D)
-		z ^= int(y>>uint(i)&1) * int(x)
+// gfExp and gfLog are the powers of 2 in GF(2^8) modulo x^8+x^4+x^3+x^2+1
+// (0x11D) and their logarithms, for multiplying by table.
+var gfExp, gfLog = func() (exp [512]byte, log [256]byte) {
+	x := 1
+	for i := range 255 {
+		exp[i], log[x] = byte(x), byte(i)
+		x <<= 1
+		if x&0x100 != 0 {
+			x ^= 0x11D
+		}
 	}
-	return byte(z)
+	for i := 255; i < 512; i++ {
+		exp[i] = exp[i-255]
+	}
+	return exp, log
+}()
+
+func gfMul(x, y byte) byte {
+	if x == 0 || y == 0 {
+		return 0
+	}
+	return gfExp[int(gfLog[x])+int(gfLog[y])]
 }
 
 func rsDivisor(degree int) []byte {
@@ -346,54 +367,33 @@ func (q *qrCode) applyMask(m int) {
 // the encoder keeps the mask with the lowest score.
 func (q *qrCode) penalty() int {
 	n := q.size
-	p := 0
-	at := func(line, i int, col bool) bool {
-		if col {
-			return q.mod[i*n+line]
-		}
-		return q.mod[line*n+i]
+	mod := q.mod[:n*n]
+	if len(q.tr) != n*n {
+		q.tr = make([]bool, n*n)
 	}
-	for _, col := range []bool{false, true} {
-		for line := range n {
-			// Rule 1: runs of five or more of one colour.
-			run := 1
-			for i := 1; i < n; i++ {
-				if at(line, i, col) == at(line, i-1, col) {
-					run++
-					continue
-				}
-				if run >= 5 {
-					p += run - 2
-				}
-				run = 1
-			}
-			if run >= 5 {
-				p += run - 2
-			}
-			// Rule 3: 1:1:3:1:1 finder-like patterns with four light
-			// modules on one side.
-			var w uint32
-			for i := range n {
-				w = w << 1 & 0x7ff
-				if at(line, i, col) {
-					w |= 1
-				}
-				if i >= 10 && (w == 0x5d0 || w == 0x05d) {
-					p += 40
-				}
-			}
+	tr := q.tr
+	for y := range n {
+		for x, d := range mod[y*n : y*n+n] {
+			tr[x*n+y] = d
 		}
+	}
+	p := 0
+	for line := range n {
+		p += linePenalty(mod[line*n:line*n+n]) + linePenalty(tr[line*n:line*n+n])
 	}
 	// Rule 2: 2×2 blocks of one colour.
 	dark := 0
 	for y := range n {
-		for x := range n {
-			d := q.mod[y*n+x]
+		row := mod[y*n : y*n+n]
+		for x, d := range row {
 			if d {
 				dark++
 			}
-			if x > 0 && y > 0 && d == q.mod[y*n+x-1] && d == q.mod[(y-1)*n+x] && d == q.mod[(y-1)*n+x-1] {
-				p += 3
+			if x > 0 && y > 0 {
+				up := mod[(y-1)*n : y*n]
+				if d == row[x-1] && d == up[x] && d == up[x-1] {
+					p += 3
+				}
 			}
 		}
 	}
@@ -401,5 +401,38 @@ func (q *qrCode) penalty() int {
 	total := n * n
 	k := (abs(dark*20-total*10)+total-1)/total - 1
 	p += max(k, 0) * 10
+	return p
+}
+
+// linePenalty scores one row or column by rules 1 and 3.
+func linePenalty(l []bool) int {
+	p := 0
+	// Rule 1: runs of five or more of one colour.
+	run := 1
+	for i := 1; i < len(l); i++ {
+		if l[i] == l[i-1] {
+			run++
+			continue
+		}
+		if run >= 5 {
+			p += run - 2
+		}
+		run = 1
+	}
+	if run >= 5 {
+		p += run - 2
+	}
+	// Rule 3: 1:1:3:1:1 finder-like patterns with four light modules on
+	// one side.
+	var w uint32
+	for i, d := range l {
+		w = w << 1 & 0x7ff
+		if d {
+			w |= 1
+		}
+		if i >= 10 && (w == 0x5d0 || w == 0x05d) {
+			p += 40
+		}
+	}
 	return p
 }

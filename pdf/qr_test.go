@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"image"
 	"image/color"
 	"image/png"
@@ -125,4 +126,39 @@ func BenchmarkQREncode(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestDrawQRAsRect: drawQR writes, byte for byte, what one gofpdf Rect
+// call per run of dark modules writes, on both papers.
+func TestDrawQRAsRect(t *testing.T) {
+	page := func(th theme, draw func(r *renderer)) []byte {
+		r := newRenderer(th, false)
+		defer r.release()
+		r.pdf.SetCreationDate(created)
+		r.pdf.SetModificationDate(created)
+		r.pdf.AddPage()
+		draw(r)
+		var b bytes.Buffer
+		if err := r.pdf.Output(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	for _, th := range []theme{themeA4, themeRoll} {
+		for _, s := range testTexts()[:12] {
+			x, y := 131.37, 241.9
+			ours := page(th, func(r *renderer) { r.drawQR(s, x, y, th.qr) })
+			theirs := page(th, func(r *renderer) {
+				code, _ := encodeQR([]byte(s))
+				r.pdf.SetFillColor(0, 0, 0)
+				code.runs(x, y, th.qr, func(x, y, w, h float64) { r.pdf.Rect(x, y, w, h, "F") })
+			})
+			if !bytes.Equal(ours, theirs) {
+				t.Fatalf("%d bytes on %v mm paper: drawQR writes other bytes than Rect", len(s), th.pageW)
+			}
+			if n := bytes.Count(ours, []byte(" re f\n")); n < len(s) {
+				t.Fatalf("%d bytes: only %d rectangles", len(s), n)
+			}
+		}
+	}
 }
