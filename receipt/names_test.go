@@ -141,8 +141,8 @@ func TestFixtureNamesPrint(t *testing.T) {
 }
 
 // BenchmarkRenderForeignA4 is BenchmarkRenderA4 for a name outside
-// Windows-1252: the receipt is laid out twice (the second time in the
-// embedded font, which gofpdf parses and subsets for each document).
+// Windows-1252, printed in the embedded face (pdf/font.go: a simple
+// TrueType font made once a process, the document adding its encoding).
 func BenchmarkRenderForeignA4(b *testing.B) {
 	d := fullData(b)
 	d.FullName = "Nguyễn Văn Đức"
