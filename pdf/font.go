@@ -6,8 +6,9 @@ import (
 	_ "embed"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -20,12 +21,19 @@ import (
 )
 
 // The embedded faces: DejaVu Sans, regular and bold, cut down to the Latin
-// script (fonts/README.md says how, fonts/LICENSE under which licence).
+// script (fonts/README.md says how, fonts/LICENSE under which licence),
+// compressed (.z), with their metrics as gofpdf reads them (.metrics):
+// both made from the .ttf files by TestFaceFiles -update, and held to
+// them by it.
 var (
-	//go:embed fonts/DejaVuSans-Latin.ttf
-	dejaVuSans []byte
-	//go:embed fonts/DejaVuSans-Bold-Latin.ttf
-	dejaVuSansBold []byte
+	//go:embed fonts/DejaVuSans-Latin.z
+	dejaVuSansZ []byte
+	//go:embed fonts/DejaVuSans-Latin.metrics
+	dejaVuSansMetrics []byte
+	//go:embed fonts/DejaVuSans-Bold-Latin.z
+	dejaVuSansBoldZ []byte
+	//go:embed fonts/DejaVuSans-Bold-Latin.metrics
+	dejaVuSansBoldMetrics []byte
 )
 
 // unicodeFamily is the name the embedded faces are registered under.
@@ -44,16 +52,18 @@ const unicodeFamily = "dejavu"
 // costs about 5 ms a document for each face: it parses the font again,
 // hashes the JSON of 65,536 widths, subsets the font and compresses it
 // with a map of 128 KB. So a document embeds a face as a simple TrueType
-// font instead (AddFontFromBytes), whose parts are made once a process
-// (faceData): the font program compressed, its descriptor and its widths,
-// read from gofpdf's own parse of the face so that every text measures
+// font instead (AddFontFromBytes), made of parts that are ready before
+// any document: the font program compressed, its descriptor and its
+// widths, in the files beside the fonts, read once a process (faceData).
+// The widths are gofpdf's own parse of the face, so every text measures
 // and wraps as it did. What a document adds is its encoding: the letters
-// outside ASCII of its texts (at most 128) get the codes 128 to 255,
-// named uniXXXX in the font's /Differences, which is how viewers and
-// pdftotext find the glyph and the letter. A document whose letters do
-// not fit (more than 128 of them, a letter the face lacks, one of no
-// width, text the first look did not see) is written the old way, as a
-// CID font (Document.Write).
+// outside ASCII of its texts (at most 128) get the codes 128 to 255, named
+// uniXXXX in the font's /Differences, which is how viewers and pdftotext
+// find the glyph and the letter. A document whose letters do not fit
+// (more than 128 of them, a letter the face lacks, one of no width, text
+// the first look did not see) is written the old way, with CID fonts
+// (Document.Write). The price is the size: the whole face, about 39 KB,
+// where the subset took about 9 KB.
 
 // winAnsiExtra are the characters of Windows-1252 between 0x80 and 0x9F,
 // where it differs from Latin-1.
@@ -101,7 +111,7 @@ func (r *renderer) face(f font, s string) (family, style string, kind faceKind) 
 		if kind == simpleFace {
 			r.pdf.AddFontFromBytes(unicodeFamily, style, r.codes.def(fd), fd.z)
 		} else {
-			r.pdf.AddUTF8FontFromBytes(unicodeFamily, style, fd.ttf)
+			r.pdf.AddUTF8FontFromBytes(unicodeFamily, style, fd.font())
 		}
 		r.faces[style] = true
 	}
@@ -183,24 +193,27 @@ func (r *renderer) splitSimple(s string, style string, w float64) []string {
 	return lines
 }
 
-// faceData is what a document needs of an embedded face, made once a
-// process: the font, compressed; its descriptor; the widths of the
-// characters it has, in thousandths of the font size, as gofpdf reads
-// them (its CharWidths), for the characters of positive width.
+// faceData is what a document needs of an embedded face: the font,
+// compressed; its descriptor; the widths of the characters it has, in
+// thousandths of the font size, as gofpdf reads them (its CharWidths), for
+// the characters of positive width. All of it is read once a process from
+// the embedded files.
 type faceData struct {
-	ttf   []byte
-	style string
-	file  string // the font file's name in gofpdf; ".z" is compressed
-	once  sync.Once
-	z     []byte
-	desc  gofpdf.FontDescType
-	cw    map[rune]int
-	err   error
+	z, metrics []byte // embedded
+	style      string
+	file       string // the font file's name in gofpdf; ".z" is compressed
+	once       sync.Once
+	size       int // of the font, uncompressed
+	desc       gofpdf.FontDescType
+	cw         map[rune]int
+	err        error
+	ttfOnce    sync.Once
+	ttf        []byte
 }
 
 var (
-	regularFace = &faceData{ttf: dejaVuSans, style: "", file: "DejaVuSans-Latin.z"}
-	boldFace    = &faceData{ttf: dejaVuSansBold, style: "B", file: "DejaVuSans-Bold-Latin.z"}
+	regularFace = &faceData{z: dejaVuSansZ, metrics: dejaVuSansMetrics, style: "", file: "DejaVuSans-Latin.z"}
+	boldFace    = &faceData{z: dejaVuSansBoldZ, metrics: dejaVuSansBoldMetrics, style: "B", file: "DejaVuSans-Bold-Latin.z"}
 )
 
 // faceFor is the face of a style, ready.
@@ -209,39 +222,67 @@ func faceFor(style string) *faceData {
 	if style == "B" {
 		fd = boldFace
 	}
-	fd.once.Do(fd.load)
+	fd.once.Do(func() { fd.err = fd.readMetrics(fd.metrics) })
 	return fd
 }
 
-func (fd *faceData) load() {
-	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
-	zw.Write(fd.ttf)
-	zw.Close()
-	fd.z = z.Bytes()
-
-	has, err := cmapRunes(fd.ttf)
-	if err != nil {
-		fd.err = err
-		return
-	}
-	p := gofpdf.New("P", "mm", "A4", "")
-	p.AddUTF8FontFromBytes("f", fd.style, fd.ttf)
-	p.SetFont("f", fd.style, 10)
-	fd.desc = p.GetFontDesc("f", fd.style)
-	fd.cw = make(map[rune]int, len(has))
-	for c := range has {
-		// gofpdf's width of one character is its CharWidths entry, but
-		// for a character of no width (entry 65535), which prints as 0
-		// and wraps as 65535: such a character is left out, and a
-		// document with one is written as a CID font.
-		if w := p.GetStringSymbolWidth(string(c)); c <= 0xFFFF && w > 0 {
-			fd.cw[c] = w
+// font is the TrueType font itself, for gofpdf's CID fonts.
+func (fd *faceData) font() []byte {
+	fd.ttfOnce.Do(func() {
+		zr, err := zlib.NewReader(bytes.NewReader(fd.z))
+		if err == nil {
+			fd.ttf, err = io.ReadAll(zr)
 		}
+		if err != nil {
+			panic(fmt.Sprintf("pdf: embedded font %s: %v", fd.file, err)) // TestFaceFiles reads it
+		}
+	})
+	return fd.ttf
+}
+
+// The metrics file is little-endian int32s: the font's size; its
+// descriptor (ascent, descent, cap height, flags, bounding box, italic
+// angle, stem, missing width); the number of characters, then each
+// character and its width, in order.
+func (fd *faceData) readMetrics(b []byte) error {
+	bad := fmt.Errorf("pdf: metrics of %s are damaged", fd.file)
+	if len(b)%4 != 0 || len(b) < 13*4 {
+		return bad
 	}
-	if err := p.Error(); err != nil {
-		fd.err = err
+	v := make([]int, len(b)/4)
+	for i := range v {
+		v[i] = int(int32(binary.LittleEndian.Uint32(b[4*i:])))
 	}
+	n := v[12]
+	if n < 0 || len(v) != 13+2*n {
+		return bad
+	}
+	fd.size = v[0]
+	d := &fd.desc
+	d.Ascent, d.Descent, d.CapHeight, d.Flags = v[1], v[2], v[3], v[4]
+	d.FontBBox.Xmin, d.FontBBox.Ymin, d.FontBBox.Xmax, d.FontBBox.Ymax = v[5], v[6], v[7], v[8]
+	d.ItalicAngle, d.StemV, d.MissingWidth = v[9], v[10], v[11]
+	fd.cw = make(map[rune]int, n)
+	for i := range n {
+		fd.cw[rune(v[13+2*i])] = v[14+2*i]
+	}
+	return nil
+}
+
+// metricsOf is the metrics file of desc and widths cw of a font of size
+// bytes.
+func metricsOf(size int, d gofpdf.FontDescType, cw map[rune]int) []byte {
+	v := []int{size, d.Ascent, d.Descent, d.CapHeight, d.Flags,
+		d.FontBBox.Xmin, d.FontBBox.Ymin, d.FontBBox.Xmax, d.FontBBox.Ymax,
+		d.ItalicAngle, d.StemV, d.MissingWidth, len(cw)}
+	for _, c := range slices.Sorted(maps.Keys(cw)) {
+		v = append(v, int(c), cw[c])
+	}
+	b := make([]byte, 0, 4*len(v))
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, uint32(int32(x)))
+	}
+	return b
 }
 
 // codes is a document's encoding of the letters outside ASCII that it
@@ -304,74 +345,11 @@ func (cs *codes) def(fd *faceData) []byte {
 		Cw           []int
 		Diff, File   string
 		OriginalSize int
-	}{"TrueType", "DejaVuSans" + map[string]string{"": "", "B": "-Bold"}[fd.style], desc, cw, string(diff), fd.file, len(fd.ttf)})
+	}{"TrueType", "DejaVuSans" + map[string]string{"": "", "B": "-Bold"}[fd.style], desc, cw, string(diff), fd.file, fd.size})
 	if err != nil {
 		panic(err) // a struct of strings and numbers
 	}
 	return b
-}
-
-// cmapRunes reads the characters a TrueType font has glyphs for, from the
-// Unicode subtables (format 4 and 12) of its cmap.
-func cmapRunes(ttf []byte) (has map[rune]bool, err error) {
-	defer func() {
-		if recover() != nil {
-			has, err = nil, errors.New("pdf: malformed cmap table")
-		}
-	}()
-	be := binary.BigEndian
-	u16 := func(o int) int { return int(be.Uint16(ttf[o:])) }
-	u32 := func(o int) int { return int(be.Uint32(ttf[o:])) }
-	cmap := -1
-	for i := range u16(4) {
-		rec := 12 + 16*i
-		if string(ttf[rec:rec+4]) == "cmap" {
-			cmap = u32(rec + 8)
-		}
-	}
-	if cmap < 0 {
-		return nil, errors.New("pdf: no cmap table")
-	}
-	has = map[rune]bool{}
-	for i := range u16(cmap + 2) {
-		rec := cmap + 4 + 8*i
-		platform, encoding, sub := u16(rec), u16(rec+2), cmap+u32(rec+4)
-		if !(platform == 3 && (encoding == 1 || encoding == 10)) && platform != 0 {
-			continue
-		}
-		switch u16(sub) {
-		case 4:
-			segs := u16(sub+6) / 2
-			ends, starts, deltas, offs := sub+14, sub+16+2*segs, sub+16+4*segs, sub+16+6*segs
-			for s := range segs {
-				end, start := u16(ends+2*s), u16(starts+2*s)
-				delta, ro := u16(deltas+2*s), u16(offs+2*s)
-				for c := start; c <= end && c != 0xFFFF; c++ {
-					g := (c + delta) & 0xFFFF
-					if ro != 0 {
-						g = u16(offs + 2*s + ro + 2*(c-start))
-						if g != 0 {
-							g = (g + delta) & 0xFFFF
-						}
-					}
-					if g != 0 {
-						has[rune(c)] = true
-					}
-				}
-			}
-		case 12:
-			for g := range u32(sub + 12) {
-				grp := sub + 16 + 12*g
-				for c := u32(grp); c <= u32(grp+4); c++ {
-					has[rune(c)] = true
-				}
-			}
-		}
-	}
-	if len(has) == 0 {
-		return nil, errors.New("pdf: no Unicode cmap subtable")
-	}
-	return has, nil
 }
 
 // foreignTexts are the texts of d, cleaned, that the core fonts cannot

@@ -2,6 +2,11 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,11 +23,144 @@ import (
 	"github.com/jemput/jemput/lang"
 )
 
+// cmapRunes reads the characters a TrueType font has glyphs for, from the
+// Unicode subtables (format 4 and 12) of its cmap.
+func cmapRunes(ttf []byte) (has map[rune]bool, err error) {
+	defer func() {
+		if recover() != nil {
+			has, err = nil, errors.New("pdf: malformed cmap table")
+		}
+	}()
+	be := binary.BigEndian
+	u16 := func(o int) int { return int(be.Uint16(ttf[o:])) }
+	u32 := func(o int) int { return int(be.Uint32(ttf[o:])) }
+	cmap := -1
+	for i := range u16(4) {
+		rec := 12 + 16*i
+		if string(ttf[rec:rec+4]) == "cmap" {
+			cmap = u32(rec + 8)
+		}
+	}
+	if cmap < 0 {
+		return nil, errors.New("pdf: no cmap table")
+	}
+	has = map[rune]bool{}
+	for i := range u16(cmap + 2) {
+		rec := cmap + 4 + 8*i
+		platform, encoding, sub := u16(rec), u16(rec+2), cmap+u32(rec+4)
+		if !(platform == 3 && (encoding == 1 || encoding == 10)) && platform != 0 {
+			continue
+		}
+		switch u16(sub) {
+		case 4:
+			segs := u16(sub+6) / 2
+			ends, starts, deltas, offs := sub+14, sub+16+2*segs, sub+16+4*segs, sub+16+6*segs
+			for s := range segs {
+				end, start := u16(ends+2*s), u16(starts+2*s)
+				delta, ro := u16(deltas+2*s), u16(offs+2*s)
+				for c := start; c <= end && c != 0xFFFF; c++ {
+					g := (c + delta) & 0xFFFF
+					if ro != 0 {
+						g = u16(offs + 2*s + ro + 2*(c-start))
+						if g != 0 {
+							g = (g + delta) & 0xFFFF
+						}
+					}
+					if g != 0 {
+						has[rune(c)] = true
+					}
+				}
+			}
+		case 12:
+			for g := range u32(sub + 12) {
+				grp := sub + 16 + 12*g
+				for c := u32(grp); c <= u32(grp+4); c++ {
+					has[rune(c)] = true
+				}
+			}
+		}
+	}
+	if len(has) == 0 {
+		return nil, errors.New("pdf: no Unicode cmap subtable")
+	}
+	return has, nil
+}
+
+var update = flag.Bool("update", false, "rewrite the font files made from the .ttf files")
+
+// gofpdfMetrics is what gofpdf reads of a TrueType font as a UTF-8 font:
+// its descriptor, and the width of every character of the font's cmap
+// that has a width.
+func gofpdfMetrics(t *testing.T, ttf []byte, style string) (gofpdf.FontDescType, map[rune]int) {
+	t.Helper()
+	has, err := cmapRunes(ttf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := gofpdf.New("P", "mm", "A4", "")
+	p.AddUTF8FontFromBytes("f", style, ttf)
+	p.SetFont("f", style, 10)
+	cw := make(map[rune]int, len(has))
+	for c := range has {
+		// gofpdf's width of one character is its CharWidths entry, but
+		// for a character of no width (entry 65535), which prints as 0
+		// and wraps as 65535: such a character is left out, and a
+		// document with one is written as a CID font.
+		if w := p.GetStringSymbolWidth(string(c)); c <= 0xFFFF && w > 0 {
+			cw[c] = w
+		}
+	}
+	if err := p.Error(); err != nil {
+		t.Fatal(err)
+	}
+	return p.GetFontDesc("f", style), cw
+}
+
+// TestFaceFiles: the compressed font and the metrics embedded for each
+// face are those of its .ttf file, as gofpdf reads it (-update writes
+// them).
+func TestFaceFiles(t *testing.T) {
+	for _, f := range []struct{ name, style string }{{"DejaVuSans-Latin", ""}, {"DejaVuSans-Bold-Latin", "B"}} {
+		ttf, err := os.ReadFile(filepath.Join("fonts", f.name+".ttf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		desc, cw := gofpdfMetrics(t, ttf, f.style)
+		metrics := metricsOf(len(ttf), desc, cw)
+		if *update {
+			var z bytes.Buffer
+			zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+			zw.Write(ttf)
+			zw.Close()
+			for ext, b := range map[string][]byte{".z": z.Bytes(), ".metrics": metrics} {
+				if err := os.WriteFile(filepath.Join("fonts", f.name+ext), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Logf("wrote fonts/%s.z and .metrics: run the tests again", f.name)
+			continue
+		}
+		fd := faceFor(f.style)
+		if fd.err != nil {
+			t.Fatal(fd.err)
+		}
+		if !bytes.Equal(fd.font(), ttf) {
+			t.Errorf("fonts/%s.z is not fonts/%s.ttf compressed (go test ./pdf -run TestFaceFiles -update)", f.name, f.name)
+		}
+		if !bytes.Equal(fd.metrics, metrics) || fd.size != len(ttf) || fd.desc != desc || !maps.Equal(fd.cw, cw) {
+			t.Errorf("fonts/%s.metrics are not gofpdf's metrics of the font (go test ./pdf -run TestFaceFiles -update)", f.name)
+		}
+		if len(cw) < 800 || desc.Ascent <= 0 || desc.MissingWidth <= 0 {
+			t.Errorf("%s: %d widths, ascent %d, missing width %d: not a font read whole", f.name, len(cw), desc.Ascent, desc.MissingWidth)
+		}
+	}
+}
+
 // TestFontCoversNames: every letter a name may hold (forms.NameLetter),
 // and every character of Windows-1252, has a glyph in both embedded faces,
 // so no name the forms accept prints as a gap.
 func TestFontCoversNames(t *testing.T) {
-	for name, ttf := range map[string][]byte{"regular": dejaVuSans, "bold": dejaVuSansBold} {
+	for name, ttf := range map[string][]byte{"regular": faceFor("").font(), "bold": faceFor("B").font()} {
 		has, err := cmapRunes(ttf)
 		if err != nil {
 			t.Fatal(err)
@@ -228,9 +366,6 @@ func TestSimpleFaceWidths(t *testing.T) {
 		if fd.err != nil {
 			t.Fatal(fd.err)
 		}
-		if len(fd.cw) < 800 {
-			t.Fatalf("face %q: widths of only %d characters", style, len(fd.cw))
-		}
 		var all []rune
 		for c := range fd.cw {
 			if c >= 0x80 {
@@ -239,7 +374,7 @@ func TestSimpleFaceWidths(t *testing.T) {
 		}
 		slices.Sort(all)
 		cid := New(A4, Options{}).newPage(t)
-		cid.AddUTF8FontFromBytes("x", style, fd.ttf)
+		cid.AddUTF8FontFromBytes("x", style, fd.font())
 		cid.SetFont("x", style, 9)
 		for len(all) > 0 {
 			n := min(len(all), 128)
