@@ -126,8 +126,9 @@ func (d *Document) Write(w io.Writer) error {
 		photoW, photoH = float64(cfg.Width), float64(cfg.Height)
 	}
 	r := d.render(th, photoW, photoH, true)
-	if r.missed {
-		// A letter outside the document's encoding (font.go): the old way.
+	if r.missed || (r.codes != nil && r.pdf.Error() != nil) {
+		// A letter outside the document's encoding (font.go), or a
+		// simple font gofpdf refused: the old way.
 		r.release()
 		r = d.render(th, photoW, photoH, false)
 	}
