@@ -429,7 +429,7 @@ func (r *renderer) drawQR(text string, x, y, side float64) {
 	// The same sums as runs, each formatted once.
 	xs, ys, ws := make([]string, n), make([]string, n), make([]string, n+1)
 	h := num(-(m + 0.01) * k)
-	var b []byte
+	b := make([]byte, 0, 8*n*n) // a run is about 30 bytes, a module in four starts one
 	code.runsAt(func(i, j, l int) {
 		if xs[i] == "" {
 			xs[i] = num((x + float64(i)*m) * k)
