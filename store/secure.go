@@ -183,7 +183,7 @@ func (t *tx) KeySlots() (map[string]vault.Params, error) {
 }
 
 func (t *tx) SetRecovery(slot []byte) error {
-	return t.exec(`UPDATE kit SET recovery = ? WHERE id = 1`, slot)
+	return t.kitChanged(`UPDATE kit SET recovery = ? WHERE id = 1`, slot)
 }
 
 func (t *tx) Recovery() ([]byte, error) {
@@ -224,7 +224,7 @@ func (t *tx) SetDeviceKey(seed []byte) error {
 	if err != nil {
 		return err
 	}
-	return t.exec(`UPDATE kit SET device_key = ? WHERE id = 1`, k.Seal("device key|"+uid, seed))
+	return t.kitChanged(`UPDATE kit SET device_key = ? WHERE id = 1`, k.Seal("device key|"+uid, seed))
 }
 
 // officerSealParts is what an officer row's seal covers.
@@ -491,7 +491,7 @@ func (t *tx) ConvertLegacy(kitID string, s vault.Secret) error {
 	if err != nil {
 		return err
 	}
-	if err := t.exec(`UPDATE kit SET uid = ?, key_check = ? WHERE id = 1`, kitID, check); err != nil {
+	if err := t.kitChanged(`UPDATE kit SET uid = ?, key_check = ? WHERE id = 1`, kitID, check); err != nil {
 		return err
 	}
 	if err := t.Unlock(s); err != nil {
