@@ -323,6 +323,7 @@ func (o *fakeOffice) apply(f Frame) *Error {
 
 // memKit is a KitSide in memory.
 type memKit struct {
+	page int // records per page of Pending; 0: 3
 	mu       gosync.Mutex
 	records  []Record
 	photos   map[string][]byte
@@ -334,21 +335,36 @@ type memKit struct {
 
 var _ KitSide = (*memKit)(nil)
 
-func (k *memKit) Pending(context.Context) ([]Record, []Photo, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	var rs []Record
-	var ps []Photo
-	for _, r := range k.records {
-		if a, ok := k.acks[r.ID()]; ok && a.Final() {
-			continue
+// Pending gives the pending records a page at a time (k.page, 0: 3,
+// small so that every test walks several pages), the lock not held while
+// fn runs, as the kit holds no transaction.
+func (k *memKit) Pending(ctx context.Context, fn func([]Record, []Photo) error) error {
+	for i := 0; ; {
+		k.mu.Lock()
+		size := k.page
+		if size <= 0 {
+			size = 3
 		}
-		rs = append(rs, r)
-		if r.Photo != "" {
-			ps = append(ps, Photo{SHA256: r.Photo, Size: int64(len(k.photos[r.Photo]))})
+		var rs []Record
+		var ps []Photo
+		for ; i < len(k.records) && len(rs) < size; i++ {
+			r := k.records[i]
+			if a, ok := k.acks[r.ID()]; ok && a.Final() {
+				continue
+			}
+			rs = append(rs, r)
+			if r.Photo != "" {
+				ps = append(ps, Photo{SHA256: r.Photo, Size: int64(len(k.photos[r.Photo]))})
+			}
+		}
+		k.mu.Unlock()
+		if len(rs) == 0 {
+			return nil
+		}
+		if err := fn(rs, ps); err != nil {
+			return err
 		}
 	}
-	return rs, ps, nil
 }
 
 func (k *memKit) Photo(_ context.Context, sha string) ([]byte, error) {
