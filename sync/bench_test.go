@@ -284,7 +284,7 @@ func (o *shapedOffice) client(b *testing.B) *ksync.Client {
 
 // benchKitSide is a kit's pending records and photos, in memory.
 type benchKitSide struct {
-	page int // records per page of Pending; 0: 3
+	page    int // records per page of Pending; 0: 3
 	records []ksync.Record
 	photos  map[string][]byte
 

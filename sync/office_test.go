@@ -323,7 +323,7 @@ func (o *fakeOffice) apply(f Frame) *Error {
 
 // memKit is a KitSide in memory.
 type memKit struct {
-	page int // records per page of Pending; 0: 3
+	page     int // records per page of Pending; 0: 3
 	mu       gosync.Mutex
 	records  []Record
 	photos   map[string][]byte
