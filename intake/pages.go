@@ -80,6 +80,10 @@ func (s *Service) walk(ctx context.Context, statuses []Status, unheld bool, size
 				if err != nil {
 					return err
 				}
+				if len(apps) > 0 && next == cur {
+					// A walk that does not move would never end.
+					return Errorf(CodeInvalid, "daftar halaman tidak maju setelah %s", "the paged listing does not move past %s", cur.ID)
+				}
 				n, cur = len(apps), next
 				kept := apps[:0]
 				for _, a := range apps {
