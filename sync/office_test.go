@@ -328,8 +328,8 @@ type memKit struct {
 	overlap bool
 	// between is called after each page of a walk (walks counted from 1),
 	// the lock not held: the kit changing between two pages.
-	between func(walk, page int)
-	walks   int
+	between  func(walk, page int)
+	walks    int
 	page     int // records per page of Pending; 0: 3
 	mu       gosync.Mutex
 	records  []Record
