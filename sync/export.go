@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"filippo.io/age"
@@ -527,17 +528,19 @@ func (er *ExportReader) readBatch() error {
 	if size > MaxExportBatch || int64(size) > er.limit {
 		return tooLargef("export batch of %d bytes, more than %d", size, min(MaxExportBatch, er.limit))
 	}
-	// Grown as it arrives rather than allocated from the declared size.
-	js, err := io.ReadAll(io.LimitReader(er.lr, int64(size)))
+	// Decoded as it arrives, a record at a time, rather than read whole
+	// first: the batch's JSON is never in memory besides what it decodes
+	// to (a file of 10,000 records holds some 30 MB of it).
+	cr := &readCounter{r: io.LimitReader(er.lr, int64(size))}
+	b, err := decodeBatch(cr)
+	if cr.err != nil {
+		return er.inflated(cr.err)
+	}
 	if err != nil {
-		return er.inflated(err)
-	}
-	if uint64(len(js)) != size {
-		return er.inflated(io.ErrUnexpectedEOF)
-	}
-	var b Batch
-	if err := json.Unmarshal(js, &b); err != nil {
 		return malformedf("export batch is not valid JSON: %v", err)
+	}
+	if cr.n != int64(size) {
+		return er.inflated(io.ErrUnexpectedEOF)
 	}
 	if err := checkBatch(b); err != nil {
 		return err
@@ -546,6 +549,103 @@ func (er *ExportReader) readBatch() error {
 		return malformedf("export of kit %q holds a batch of kit %q", er.Kit, b.Kit)
 	}
 	er.Batch = b
+	return nil
+}
+
+// readCounter counts what is read and keeps the first error of the
+// reader itself (not the decoder's), to tell a truncated or inflated
+// payload from bad JSON.
+type readCounter struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (c *readCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// decodeBatch decodes a batch as json.Unmarshal would (keys matched
+// without regard to case, unknown keys skipped, nothing but white space
+// after the value), each record and audit entry as it comes, so that the
+// decoder holds one at a time. It reads r to its end.
+func decodeBatch(r io.Reader) (Batch, error) {
+	var b Batch
+	dec := json.NewDecoder(r)
+	if err := wantDelim(dec, '{'); err != nil {
+		return b, err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return b, err
+		}
+		key, _ := tok.(string)
+		switch {
+		case strings.EqualFold(key, "records"):
+			b.Records, err = decodeList[Record](dec)
+		case strings.EqualFold(key, "audit"):
+			b.Audit, err = decodeList[AuditEntry](dec)
+		case strings.EqualFold(key, "batch_id"):
+			err = dec.Decode(&b.BatchID)
+		case strings.EqualFold(key, "kit"):
+			err = dec.Decode(&b.Kit)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	if err := wantDelim(dec, '}'); err != nil {
+		return b, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = errors.New("more after the batch")
+		}
+		return b, err
+	}
+	return b, nil
+}
+
+// decodeList decodes a JSON array (or null) of T, one element at a time.
+func decodeList[T any](dec *json.Decoder) ([]T, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if tok == nil {
+		return nil, nil
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return nil, fmt.Errorf("a list was expected, not %v", tok)
+	}
+	list := []T{}
+	for dec.More() {
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	return list, wantDelim(dec, ']')
+}
+
+func wantDelim(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return fmt.Errorf("%v was expected, not %v", want, tok)
+	}
 	return nil
 }
 
