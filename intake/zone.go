@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -69,15 +70,23 @@ func (k Kit) Location() *time.Location {
 	if name == "" {
 		name = DefaultZone
 	}
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		loc, _ = time.LoadLocation(DefaultZone)
 	}
 	if loc == nil {
-		return time.UTC
+		loc = time.UTC
 	}
+	locations.Store(name, loc)
 	return loc
 }
+
+// locations keeps the zones loaded, by name: time.LoadLocation reads and
+// parses the zone's file at every call, a twentieth of a capture.
+var locations sync.Map
 
 // ZoneName is the kit zone's IANA name.
 func (k Kit) ZoneName() string {

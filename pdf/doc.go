@@ -125,7 +125,13 @@ func (d *Document) Write(w io.Writer) error {
 		}
 		photoW, photoH = float64(cfg.Width), float64(cfg.Height)
 	}
-	r := d.render(th, photoW, photoH)
+	r := d.render(th, photoW, photoH, true)
+	if r.missed || (r.codes != nil && r.pdf.Error() != nil) {
+		// A letter outside the document's encoding (font.go), or a
+		// simple font gofpdf refused: the old way.
+		r.release()
+		r = d.render(th, photoW, photoH, false)
+	}
 	defer r.release()
 	if err := r.pdf.Error(); err != nil {
 		return err
@@ -133,9 +139,16 @@ func (d *Document) Write(w io.Writer) error {
 	return r.pdf.Output(w)
 }
 
-// render lays the document out on gofpdf's pages.
-func (d *Document) render(th theme, photoW, photoH float64) *renderer {
+// render lays the document out on gofpdf's pages; with simple, its
+// letters outside Windows-1252 in simple fonts where they fit one
+// encoding (font.go), else in CID fonts.
+func (d *Document) render(th theme, photoW, photoH float64, simple bool) *renderer {
 	r := newRenderer(th, d.opt.Compress)
+	if simple {
+		if texts := d.foreignTexts(r); len(texts) > 0 {
+			r.codes = newCodes(texts)
+		}
+	}
 	created := d.opt.Created
 	if created.IsZero() {
 		created = time.Now()

@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 
 	"github.com/jung-kurt/gofpdf"
 )
@@ -407,29 +408,72 @@ func (r *renderer) qrBlock(d *Document, x, y, w float64, draw bool) float64 {
 // per module, whose compression artefacts and resampling keep zbar from
 // reading an A4 page rendered at 150 dpi; vector modules read at any
 // resolution down to 72 dpi and print sharp on a thermal head.
+//
+// The rectangles are the bytes gofpdf's Rect writes ("x y w h re f", in
+// points, two decimals) in one buffer: the hundreds of Rect calls of a
+// receipt's code cost more than encoding it, most of it formatting
+// numbers, and a code has only as many distinct columns, rows and run
+// lengths as it has modules a side (TestDrawQRAsRect compares the two).
 func (r *renderer) drawQR(text string, x, y, side float64) {
 	code, ok := encodeQR([]byte(text))
 	if !ok {
 		r.pdf.SetError(fmt.Errorf("%w: %d bytes", ErrQR, len(text)))
 		return
 	}
+	r.pdf.SetFillColor(0, 0, 0)
+	k := r.pdf.GetConversionRatio()
+	_, pageH := r.pdf.GetPageSize()
 	n := code.size
 	m := side / float64(n)
-	r.pdf.SetFillColor(0, 0, 0)
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+	// The same sums as runs, each formatted once.
+	xs, ys, ws := make([]string, n), make([]string, n), make([]string, n+1)
+	h := num(-(m + 0.01) * k)
+	b := make([]byte, 0, 8*n*n) // a run is about 30 bytes, a module in four starts one
+	code.runsAt(func(i, j, l int) {
+		if xs[i] == "" {
+			xs[i] = num((x + float64(i)*m) * k)
+		}
+		if ys[j] == "" {
+			ys[j] = num((pageH - (y + float64(j)*m)) * k)
+		}
+		if ws[l] == "" {
+			ws[l] = num(float64(l) * m * k)
+		}
+		b = append(append(append(append(append(append(append(append(b,
+			xs[i]...), ' '), ys[j]...), ' '), ws[l]...), ' '), h...), " re f\n"...)
+	})
+	if len(b) > 0 {
+		r.pdf.RawWriteStr(string(b[:len(b)-1])) // gofpdf ends the line
+	}
+}
+
+// runsAt gives the runs of dark modules of each row: the row j, the first
+// module i and the length l.
+func (q *qrCode) runsAt(run func(i, j, l int)) {
+	n := q.size
 	for j := range n {
 		for i := 0; i < n; {
-			if !code.dark(i, j) {
+			if !q.dark(i, j) {
 				i++
 				continue
 			}
 			k := i + 1
-			for k < n && code.dark(k, j) {
+			for k < n && q.dark(k, j) {
 				k++
 			}
-			// A hair taller than a module, so that no seam shows
-			// between rows.
-			r.pdf.Rect(x+float64(i)*m, y+float64(j)*m, float64(k-i)*m, m+0.01, "F")
+			run(i, j, k-i)
 			i = k
 		}
 	}
+}
+
+// runs gives the rectangles of the code drawn at x, y with a side of side:
+// one per run of dark modules in a row, a hair taller than a module so
+// that no seam shows between rows.
+func (q *qrCode) runs(x, y, side float64, rect func(x, y, w, h float64)) {
+	m := side / float64(q.size)
+	q.runsAt(func(i, j, l int) {
+		rect(x+float64(i)*m, y+float64(j)*m, float64(l)*m, m+0.01)
+	})
 }

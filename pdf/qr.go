@@ -1,5 +1,10 @@
 package pdf
 
+import (
+	"math/bits"
+	"sync"
+)
+
 // A QR code encoder for one case: byte mode, error correction level M
 // (ISO/IEC 18004), following Project Nayuki's reference implementation.
 //
@@ -51,9 +56,8 @@ func rawDataModules(ver int) int {
 
 func dataCodewords(ver int) int { return rawDataModules(ver)/8 - eccM[ver]*blocksM[ver] }
 
-// encodeQR returns the QR code of data in byte mode at level M, or false if
-// data is longer than a QR code holds.
-func encodeQR(data []byte) (*qrCode, bool) {
+// unmaskedQR is the symbol of data before its mask.
+func unmaskedQR(data []byte) (*qrCode, bool) {
 	ver := 0
 	for v := 1; v <= 40; v++ {
 		cc := 8
@@ -93,15 +97,17 @@ func encodeQR(data []byte) (*qrCode, bool) {
 	q.drawFunctionPatterns(ver)
 	q.drawCodewords(addECC(bb.b, ver))
 
-	best, bestPenalty := 0, -1
-	for m := range 8 {
-		q.applyMask(m)
-		q.drawFormat(m)
-		if p := q.penalty(); bestPenalty < 0 || p < bestPenalty {
-			best, bestPenalty = m, p
-		}
-		q.applyMask(m) // XOR undoes it
+	return q, true
+}
+
+// encodeQR returns the QR code of data in byte mode at level M, or false if
+// data is longer than a QR code holds.
+func encodeQR(data []byte) (*qrCode, bool) {
+	q, ok := unmaskedQR(data)
+	if !ok {
+		return nil, false
 	}
+	best := q.bestMask()
 	q.applyMask(best)
 	q.drawFormat(best)
 	return q, true
@@ -159,13 +165,28 @@ func addECC(data []byte, ver int) []byte {
 	return out
 }
 
-func gfMul(x, y byte) byte {
-	var z int
-	for i := 7; i >= 0; i-- {
-		z = (z << 1) ^ ((z >> 7) * 0x11D)
-		z ^= int(y>>uint(i)&1) * int(x)
+// gfExp and gfLog are the powers of 2 in GF(2^8) modulo x^8+x^4+x^3+x^2+1
+// (0x11D) and their logarithms, for multiplying by table.
+var gfExp, gfLog = func() (exp [512]byte, log [256]byte) {
+	x := 1
+	for i := range 255 {
+		exp[i], log[x] = byte(x), byte(i)
+		x <<= 1
+		if x&0x100 != 0 {
+			x ^= 0x11D
+		}
 	}
-	return byte(z)
+	for i := 255; i < 512; i++ {
+		exp[i] = exp[i-255]
+	}
+	return exp, log
+}()
+
+func gfMul(x, y byte) byte {
+	if x == 0 || y == 0 {
+		return 0
+	}
+	return gfExp[int(gfLog[x])+int(gfLog[y])]
 }
 
 func rsDivisor(degree int) []byte {
@@ -262,7 +283,11 @@ func abs(x int) int {
 }
 
 // drawFormat writes level M and the mask, both copies, and the dark module.
-func (q *qrCode) drawFormat(mask int) {
+func (q *qrCode) drawFormat(mask int) { formatModules(q.size, mask, q.setFn) }
+
+// formatModules gives the format modules of a symbol of n modules a side
+// for a mask at level M, with their colours.
+func formatModules(n, mask int, set func(x, y int, dark bool)) {
 	data := 0<<3 | mask // level M is 00
 	rem := data
 	for range 10 {
@@ -270,23 +295,22 @@ func (q *qrCode) drawFormat(mask int) {
 	}
 	bits := (data<<10 | rem) ^ 0x5412
 	bit := func(i int) bool { return bits>>uint(i)&1 != 0 }
-	n := q.size
 	for i := 0; i <= 5; i++ {
-		q.setFn(8, i, bit(i))
+		set(8, i, bit(i))
 	}
-	q.setFn(8, 7, bit(6))
-	q.setFn(8, 8, bit(7))
-	q.setFn(7, 8, bit(8))
+	set(8, 7, bit(6))
+	set(8, 8, bit(7))
+	set(7, 8, bit(8))
 	for i := 9; i < 15; i++ {
-		q.setFn(14-i, 8, bit(i))
+		set(14-i, 8, bit(i))
 	}
 	for i := range 8 {
-		q.setFn(n-1-i, 8, bit(i))
+		set(n-1-i, 8, bit(i))
 	}
 	for i := 8; i < 15; i++ {
-		q.setFn(8, n-15+i, bit(i))
+		set(8, n-15+i, bit(i))
 	}
-	q.setFn(8, n-8, true)
+	set(8, n-8, true)
 }
 
 func (q *qrCode) drawCodewords(data []byte) {
@@ -316,90 +340,211 @@ func (q *qrCode) applyMask(m int) {
 	n := q.size
 	for y := range n {
 		for x := range n {
-			var inv bool
-			switch m {
-			case 0:
-				inv = (x+y)%2 == 0
-			case 1:
-				inv = y%2 == 0
-			case 2:
-				inv = x%3 == 0
-			case 3:
-				inv = (x+y)%3 == 0
-			case 4:
-				inv = (x/3+y/2)%2 == 0
-			case 5:
-				inv = x*y%2+x*y%3 == 0
-			case 6:
-				inv = (x*y%2+x*y%3)%2 == 0
-			case 7:
-				inv = ((x+y)%2+x*y%3)%2 == 0
-			}
-			if inv && !q.fn[y*n+x] {
+			if maskBit(m, x, y) && !q.fn[y*n+x] {
 				q.mod[y*n+x] = !q.mod[y*n+x]
 			}
 		}
 	}
 }
 
-// penalty scores a masked symbol by the four rules of ISO/IEC 18004 §7.8.3;
-// the encoder keeps the mask with the lowest score.
-func (q *qrCode) penalty() int {
-	n := q.size
-	p := 0
-	at := func(line, i int, col bool) bool {
-		if col {
-			return q.mod[i*n+line]
-		}
-		return q.mod[line*n+i]
+// maskBit tells whether mask m inverts the module at x, y.
+func maskBit(m, x, y int) bool {
+	switch m {
+	case 0:
+		return (x+y)%2 == 0
+	case 1:
+		return y%2 == 0
+	case 2:
+		return x%3 == 0
+	case 3:
+		return (x+y)%3 == 0
+	case 4:
+		return (x/3+y/2)%2 == 0
+	case 5:
+		return x*y%2+x*y%3 == 0
+	case 6:
+		return (x*y%2+x*y%3)%2 == 0
+	case 7:
+		return ((x+y)%2+x*y%3)%2 == 0
 	}
-	for _, col := range []bool{false, true} {
-		for line := range n {
-			// Rule 1: runs of five or more of one colour.
-			run := 1
-			for i := 1; i < n; i++ {
-				if at(line, i, col) == at(line, i-1, col) {
-					run++
-					continue
-				}
-				if run >= 5 {
-					p += run - 2
-				}
-				run = 1
-			}
-			if run >= 5 {
-				p += run - 2
-			}
-			// Rule 3: 1:1:3:1:1 finder-like patterns with four light
-			// modules on one side.
-			var w uint32
-			for i := range n {
-				w = w << 1 & 0x7ff
-				if at(line, i, col) {
-					w |= 1
-				}
-				if i >= 10 && (w == 0x5d0 || w == 0x05d) {
-					p += 40
+	return false
+}
+
+// maskLines are the modules each mask inverts in a symbol of one size, as
+// rows and as columns.
+type maskLines struct{ rows, cols [8][]bitLine }
+
+var maskCache sync.Map // symbol size → *maskLines
+
+func masksOfSize(n int) *maskLines {
+	if ml, ok := maskCache.Load(n); ok {
+		return ml.(*maskLines)
+	}
+	ml := &maskLines{}
+	for m := range 8 {
+		ml.rows[m], ml.cols[m] = make([]bitLine, n), make([]bitLine, n)
+		for y := range n {
+			for x := range n {
+				if maskBit(m, x, y) {
+					ml.rows[m][y].set(x)
+					ml.cols[m][x].set(y)
 				}
 			}
 		}
+	}
+	v, _ := maskCache.LoadOrStore(n, ml)
+	return v.(*maskLines)
+}
+
+// lines is a square of modules as rows and as columns.
+func lines(mod []bool, n int) (rows, cols []bitLine) {
+	rows, cols = make([]bitLine, n), make([]bitLine, n)
+	for y := range n {
+		for x, d := range mod[y*n : y*n+n] {
+			if d {
+				rows[y].set(x)
+				cols[x].set(y)
+			}
+		}
+	}
+	return rows, cols
+}
+
+// bestMask is the mask of the lowest penalty for the unmasked symbol q,
+// each tried on its rows and columns as bit sets.
+func (q *qrCode) bestMask() int {
+	n := q.size
+	ml := masksOfSize(n)
+	baseR, baseC := lines(q.mod, n)
+	fnR, fnC := lines(q.fn, n)
+	rows, cols := make([]bitLine, n), make([]bitLine, n)
+	best, bestPenalty := 0, -1
+	for m := range 8 {
+		for i := range n {
+			rows[i] = baseR[i].xor(ml.rows[m][i].andNot(fnR[i]))
+			cols[i] = baseC[i].xor(ml.cols[m][i].andNot(fnC[i]))
+		}
+		formatModules(n, m, func(x, y int, dark bool) {
+			rows[y].put(x, dark)
+			cols[x].put(y, dark)
+		})
+		if p := penaltyOf(rows, cols); bestPenalty < 0 || p < bestPenalty {
+			best, bestPenalty = m, p
+		}
+	}
+	return best
+}
+
+// penaltyOf scores a masked symbol, given as its rows and its columns, by
+// the four rules of ISO/IEC 18004 §7.8.3; the encoder keeps the mask with
+// the lowest score. The lines are scored as bit sets, many modules an
+// operation (penaltyByModule, in the tests, is the same rules module by
+// module).
+func penaltyOf(rows, cols []bitLine) int {
+	n := len(rows)
+	m := masksFor(n)
+	all := m.all
+	p, dark := 0, 0
+	for i := range n {
+		if n <= 64 {
+			p += penalty64(rows[i][0], &m) + penalty64(cols[i][0], &m)
+		} else {
+			p += rows[i].penalty(&m) + cols[i].penalty(&m)
+		}
+		dark += rows[i].count()
 	}
 	// Rule 2: 2×2 blocks of one colour.
-	dark := 0
-	for y := range n {
-		for x := range n {
-			d := q.mod[y*n+x]
-			if d {
-				dark++
-			}
-			if x > 0 && y > 0 && d == q.mod[y*n+x-1] && d == q.mod[(y-1)*n+x] && d == q.mod[(y-1)*n+x-1] {
-				p += 3
-			}
-		}
+	inner := all.andNot(ones(1)) // x from 1
+	for y := 1; y < n; y++ {
+		a, b := rows[y-1], rows[y]
+		eq := a.xor(b).not().and(all)       // a module the same as the one above
+		h := b.xor(b.shl1()).not().and(all) // and as the one to its left
+		p += 3 * eq.and(eq.shl1()).and(h).and(inner).count()
 	}
 	// Rule 4: balance of dark and light.
 	total := n * n
 	k := (abs(dark*20-total*10)+total-1)/total - 1
 	p += max(k, 0) * 10
 	return p
+}
+
+// bitLine is a row or a column of a symbol, bit i the module i (dark is
+// 1); a symbol is at most 177 modules wide.
+type bitLine [3]uint64
+
+func (l *bitLine) set(i int) { l[i>>6] |= 1 << uint(i&63) }
+
+func (l *bitLine) put(i int, dark bool) {
+	if dark {
+		l.set(i)
+	} else {
+		l[i>>6] &^= 1 << uint(i&63)
+	}
+}
+
+// ones is a line of n dark modules.
+func ones(n int) (o bitLine) {
+	for i := range o {
+		switch {
+		case n >= 64*(i+1):
+			o[i] = ^uint64(0)
+		case n > 64*i:
+			o[i] = 1<<uint(n-64*i) - 1
+		}
+	}
+	return o
+}
+
+func (l bitLine) and(m bitLine) bitLine    { return bitLine{l[0] & m[0], l[1] & m[1], l[2] & m[2]} }
+func (l bitLine) or(m bitLine) bitLine     { return bitLine{l[0] | m[0], l[1] | m[1], l[2] | m[2]} }
+func (l bitLine) andNot(m bitLine) bitLine { return bitLine{l[0] &^ m[0], l[1] &^ m[1], l[2] &^ m[2]} }
+func (l bitLine) xor(m bitLine) bitLine    { return bitLine{l[0] ^ m[0], l[1] ^ m[1], l[2] ^ m[2]} }
+func (l bitLine) not() bitLine             { return bitLine{^l[0], ^l[1], ^l[2]} }
+
+func (l bitLine) count() int {
+	return bits.OnesCount64(l[0]) + bits.OnesCount64(l[1]) + bits.OnesCount64(l[2])
+}
+
+// shr moves every module k (0 < k < 64) places down: bit i is module i+k.
+func (l bitLine) shr(k int) bitLine {
+	u := uint(k)
+	return bitLine{l[0]>>u | l[1]<<(64-u), l[1]>>u | l[2]<<(64-u), l[2] >> u}
+}
+
+// shl1 moves every module one place up: bit i is module i-1.
+func (l bitLine) shl1() bitLine {
+	return bitLine{l[0] << 1, l[1]<<1 | l[0]>>63, l[2]<<1 | l[1]>>63}
+}
+
+// lineMasks are the positions a rule may start at in a line of n
+// modules: any module, and those with 1, 3 modules after them.
+type lineMasks struct{ all, to1, to3 bitLine }
+
+func masksFor(n int) lineMasks { return lineMasks{ones(n), ones(n - 1), ones(n - 3)} }
+
+// penalty scores one row or column by rules 1 and 3.
+func (l bitLine) penalty(m *lineMasks) int {
+	d1, d2, d3 := l.shr(1), l.shr(2), l.shr(3)
+	// Rule 1: runs of five or more of one colour, each run length-2: one
+	// for each window of five in it, and two for its first.
+	same := l.xor(d1).not().and(m.to1) // module i as module i+1
+	w5 := same.and(same.shr(1)).and(same.shr(2)).and(same.shr(3))
+	p := w5.count() + 2*w5.andNot(w5.shl1()).count()
+	// Rule 3: 1:1:3:1:1 (dark, light, three dark, light, dark) with four
+	// light modules after it or before it.
+	core := l.andNot(d1).and(d2).and(d3).and(l.shr(4)).andNot(l.shr(5)).and(l.shr(6))
+	light4 := l.or(d1).or(d2).or(d3).not().and(m.to3)
+	p += 40 * (core.and(light4.shr(7)).count() + light4.and(core.shr(4)).count())
+	return p
+}
+
+// penalty64 is penalty for a line of at most 64 modules, in one word.
+func penalty64(l uint64, m *lineMasks) int {
+	d1, d2, d3 := l>>1, l>>2, l>>3
+	same := ^(l ^ d1) & m.to1[0]
+	w5 := same & (same >> 1) & (same >> 2) & (same >> 3)
+	p := bits.OnesCount64(w5) + 2*bits.OnesCount64(w5&^(w5<<1))
+	core := l &^ d1 & d2 & d3 & (l >> 4) &^ (l >> 5) & (l >> 6)
+	light4 := ^(l | d1 | d2 | d3) & m.to3[0]
+	return p + 40*(bits.OnesCount64(core&(light4>>7))+bits.OnesCount64(light4&(core>>4)))
 }

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"image"
 	"image/color"
 	"image/png"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,4 +127,133 @@ func BenchmarkQREncode(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestDrawQRAsRect: drawQR writes, byte for byte, what one gofpdf Rect
+// call per run of dark modules writes, on both papers.
+func TestDrawQRAsRect(t *testing.T) {
+	page := func(th theme, draw func(r *renderer)) []byte {
+		r := newRenderer(th, false)
+		defer r.release()
+		r.pdf.SetCreationDate(created)
+		r.pdf.SetModificationDate(created)
+		r.pdf.AddPage()
+		draw(r)
+		var b bytes.Buffer
+		if err := r.pdf.Output(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	for _, th := range []theme{themeA4, themeRoll} {
+		for _, s := range testTexts()[:12] {
+			x, y := 131.37, 241.9
+			ours := page(th, func(r *renderer) { r.drawQR(s, x, y, th.qr) })
+			theirs := page(th, func(r *renderer) {
+				code, _ := encodeQR([]byte(s))
+				r.pdf.SetFillColor(0, 0, 0)
+				code.runs(x, y, th.qr, func(x, y, w, h float64) { r.pdf.Rect(x, y, w, h, "F") })
+			})
+			if !bytes.Equal(ours, theirs) {
+				t.Fatalf("%d bytes on %v mm paper: drawQR writes other bytes than Rect", len(s), th.pageW)
+			}
+			if n := bytes.Count(ours, []byte(" re f\n")); n < len(s) {
+				t.Fatalf("%d bytes: only %d rectangles", len(s), n)
+			}
+		}
+	}
+}
+
+// TestPenaltyBits: the penalty scored as bit sets is the penalty scored
+// module by module, for every mask of symbols of every size class,
+// including the widest (177 modules, three words a line), and the mask
+// chosen is the one module by module would choose.
+func TestPenaltyBits(t *testing.T) {
+	texts := append(testTexts(), strings.Repeat("Z", 2331), strings.Repeat("q", 1500))
+	for _, s := range texts {
+		q, ok := unmaskedQR([]byte(s))
+		if !ok {
+			t.Fatalf("%d bytes not encoded", len(s))
+		}
+		base := slices.Clone(q.mod)
+		best, bestPenalty := 0, -1
+		for m := range 8 {
+			copy(q.mod, base)
+			q.applyMask(m)
+			q.drawFormat(m)
+			got, want := penaltyOf(lines(q.mod, q.size)), q.penaltyByModule()
+			if got != want {
+				t.Errorf("%d bytes (%d modules), mask %d: penalty %d, module by module %d", len(s), q.size, m, got, want)
+			}
+			if bestPenalty < 0 || want < bestPenalty {
+				best, bestPenalty = m, want
+			}
+		}
+		copy(q.mod, base)
+		if m := q.bestMask(); m != best {
+			t.Errorf("%d bytes: mask %d chosen, module by module %d", len(s), m, best)
+		}
+	}
+}
+
+// penaltyByModule is penalty as it was first written, module by module:
+// the reference of TestPenaltyBits.
+func (q *qrCode) penaltyByModule() int {
+	n := q.size
+	p := 0
+	at := func(line, i int, col bool) bool {
+		if col {
+			return q.mod[i*n+line]
+		}
+		return q.mod[line*n+i]
+	}
+	for _, col := range []bool{false, true} {
+		for line := range n {
+			// Rule 1: runs of five or more of one colour.
+			run := 1
+			for i := 1; i < n; i++ {
+				if at(line, i, col) == at(line, i-1, col) {
+					run++
+					continue
+				}
+				if run >= 5 {
+					p += run - 2
+				}
+				run = 1
+			}
+			if run >= 5 {
+				p += run - 2
+			}
+			// Rule 3: 1:1:3:1:1 finder-like patterns with four light
+			// modules on one side.
+			var w uint32
+			for i := range n {
+				w = w << 1 & 0x7ff
+				if at(line, i, col) {
+					w |= 1
+				}
+				if i >= 10 && (w == 0x5d0 || w == 0x05d) {
+					p += 40
+				}
+			}
+		}
+	}
+	// Rule 2: 2×2 blocks of one colour.
+	dark := 0
+	for y := range n {
+		for x := range n {
+			d := q.mod[y*n+x]
+			if d {
+				dark++
+			}
+			if x > 0 && y > 0 && d == q.mod[y*n+x-1] && d == q.mod[(y-1)*n+x] && d == q.mod[(y-1)*n+x-1] {
+				p += 3
+			}
+		}
+	}
+	// Rule 4: balance of dark and light.
+	total := n * n
+	k := (abs(dark*20-total*10)+total-1)/total - 1
+	p += max(k, 0) * 10
+	return p
 }

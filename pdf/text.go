@@ -80,6 +80,8 @@ type renderer struct {
 	curSty string
 	curSet bool
 	faces  map[string]bool      // embedded faces registered with gofpdf, by style (font.go)
+	codes  *codes               // the encoding of the embedded faces; nil: CID fonts (font.go)
+	missed bool                 // a letter printed that codes lacks: write it again with CID fonts
 	wraps  map[wrapKey][]string // layout measures each text more than once
 	pairs  map[pairKey]float64  // widths of paragraphs on one line
 }
@@ -224,10 +226,12 @@ func (r *renderer) wrap(p para, w float64) []string {
 	t := clean(p.text)
 	r.use(p.f, t)
 	var out []string
-	switch _, _, utf8 := r.face(p.f, t); {
+	switch _, style, kind := r.face(p.f, t); {
 	case t == "":
-	case utf8:
+	case kind == cidFace:
 		out = r.pdf.SplitText(t, w) // by rune: SplitLines counts bytes
+	case kind == simpleFace:
+		out = r.splitSimple(t, style, w)
 	default:
 		for _, l := range r.pdf.SplitLines([]byte(r.tr(t)), w) {
 			out = append(out, string(l))

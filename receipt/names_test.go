@@ -1,9 +1,11 @@
 package receipt
 
 import (
+	"bytes"
 	"encoding/json"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jemput/jemput/intake"
@@ -141,10 +143,66 @@ func TestFixtureNamesPrint(t *testing.T) {
 }
 
 // BenchmarkRenderForeignA4 is BenchmarkRenderA4 for a name outside
-// Windows-1252: the receipt is laid out twice (the second time in the
-// embedded font, which gofpdf parses and subsets for each document).
+// Windows-1252, printed in the embedded face (pdf/font.go: a simple
+// TrueType font made once a process, the document adding its encoding).
 func BenchmarkRenderForeignA4(b *testing.B) {
 	d := fullData(b)
 	d.FullName = "Nguyễn Văn Đức"
 	benchmarkRenderData(b, d, A4)
+}
+
+// TestRenderConcurrent: receipts rendered from several goroutines at once,
+// foreign names among them (the embedded faces and the QR masks are made
+// once a process and shared), are byte for byte the receipts rendered one
+// at a time, and each reads back its own name (run with -race).
+func TestRenderConcurrent(t *testing.T) {
+	var ds []Data
+	for _, n := range []string{"", "Nguyễn Văn Đức", "Łukasz Wałęsa", "Şükrü Güneş", "Dương Thị Ánh"} {
+		d := fullData(t)
+		if n != "" {
+			d.FullName = n
+		}
+		ds = append(ds, d)
+	}
+	type job struct {
+		d Data
+		f Format
+	}
+	var jobs []job
+	for _, d := range ds {
+		for _, f := range []Format{A4, Roll80} {
+			jobs = append(jobs, job{d, f})
+		}
+	}
+	alone := make([][]byte, len(jobs))
+	for i, j := range jobs {
+		alone[i] = render(t, j.d, j.f, Options{Compress: true})
+	}
+	at := make([][]byte, len(jobs))
+	var wg sync.WaitGroup
+	for round := range 3 {
+		for i, j := range jobs {
+			wg.Go(func() {
+				var b bytes.Buffer
+				if err := Render(&b, j.d, j.f); err != nil {
+					t.Error(err)
+					return
+				}
+				if round == 0 {
+					at[i] = b.Bytes()
+				} else if !bytes.Equal(b.Bytes(), alone[i]) {
+					t.Errorf("%s %s: rendered at once, other bytes than alone", j.d.FullName, j.f)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	for i, j := range jobs {
+		if !bytes.Equal(at[i], alone[i]) {
+			t.Errorf("%s %s: rendered at once, other bytes than alone", j.d.FullName, j.f)
+		}
+		if text := strings.Join(strings.Fields(pdfText(t, writeTemp(t, "c.pdf", at[i]))), " "); !strings.Contains(text, j.d.FullName) {
+			t.Errorf("%s %s: the receipt does not say the name", j.d.FullName, j.f)
+		}
+	}
 }

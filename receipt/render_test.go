@@ -337,6 +337,31 @@ func TestGoldenA4(t *testing.T) {
 	}
 }
 
+// TestGolden80mm: the roll receipt as Render writes it, compressed, byte
+// for byte (its golden file was written before the rendering was made
+// faster, and must stay as it is; a Go release whose compress/flate
+// writes other bytes would show here too).
+func TestGolden80mm(t *testing.T) {
+	var b bytes.Buffer
+	if err := Render(&b, fullData(t), Roll80); err != nil {
+		t.Fatal(err)
+	}
+	const golden = "testdata/receipt-80mm.golden.pdf"
+	if *update {
+		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestGolden80mm -update)", err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		p := writeTemp(t, "receipt-80mm.pdf", b.Bytes())
+		t.Errorf("80 mm receipt differs from %s; rendering in %s; if the change is meant, rerun with -update", golden, p)
+	}
+}
+
 func TestRenderRefuses(t *testing.T) {
 	for name, mod := range map[string]func(*Data){
 		"full NIK":           func(d *Data) { d.NIKMasked = fullNIK },

@@ -85,6 +85,9 @@ type tx struct {
 	ctx context.Context
 	tx  *sql.Tx
 	db  *DB
+	// kit is the kit row as this transaction read it (a capture asks for
+	// it three times); every write of the row forgets it.
+	kit *intake.Kit
 }
 
 // maxStmts bounds the statement cache: the kit's queries are a few dozen,

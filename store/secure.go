@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/jemput/jemput/intake"
+	"github.com/jemput/jemput/sqlitedb"
 	"github.com/jemput/jemput/vault"
 )
 
@@ -181,7 +183,7 @@ func (t *tx) KeySlots() (map[string]vault.Params, error) {
 }
 
 func (t *tx) SetRecovery(slot []byte) error {
-	return t.exec(`UPDATE kit SET recovery = ? WHERE id = 1`, slot)
+	return t.kitChanged(`UPDATE kit SET recovery = ? WHERE id = 1`, slot)
 }
 
 func (t *tx) Recovery() ([]byte, error) {
@@ -222,7 +224,7 @@ func (t *tx) SetDeviceKey(seed []byte) error {
 	if err != nil {
 		return err
 	}
-	return t.exec(`UPDATE kit SET device_key = ? WHERE id = 1`, k.Seal("device key|"+uid, seed))
+	return t.kitChanged(`UPDATE kit SET device_key = ? WHERE id = 1`, k.Seal("device key|"+uid, seed))
 }
 
 // officerSealParts is what an officer row's seal covers.
@@ -339,6 +341,15 @@ func queryToken(k *vault.Keys, w string) string {
 	return k.Token("w", w)
 }
 
+// matchQuery is the FTS5 query for words: every word's token.
+func matchQuery(k *vault.Keys, words []string) string {
+	match := make([]string, len(words))
+	for i, w := range words {
+		match[i] = `"` + queryToken(k, w) + `"`
+	}
+	return strings.Join(match, " AND ")
+}
+
 // findDoc is what applications.find seals.
 type findDoc struct {
 	ID   string `json:"id,omitempty"`
@@ -382,52 +393,87 @@ func (t *tx) search(k *vault.Keys, q, cond string, args []any, limit int) ([]int
 	if len(words) == 0 {
 		return nil, nil
 	}
-	// The candidates hold every word's token (search_tokens, kept by
-	// triggers from applications.search: a lookup per word, not a scan).
-	var hold []string
-	for _, w := range words {
-		hold = append(hold, "SELECT app FROM search_tokens WHERE token = ?")
-		args = append(args, queryToken(k, w))
-	}
+	// The candidates hold every word's token (search_index, an FTS5
+	// index kept by triggers from applications.search: one lookup, not a
+	// scan). Tokens are letters and digits: quoted, they are plain terms.
 	if cond != "" {
 		cond += " AND "
 	}
-	// Newest first, so that a listing of the newest N stops opening
-	// candidates once it has N.
-	q2 := `SELECT a.rowid, a.id, a.find FROM applications a WHERE ` + cond +
-		`a.id IN (` + strings.Join(hold, " INTERSECT ") + `) ORDER BY a.created_at DESC, a.id`
-	rows, err := t.query(q2, args...)
-	if err != nil {
-		return nil, wrap(err)
+	// The candidates first, from the narrow search_rows alone (reading
+	// thousands of application rows to sort them cost most of a
+	// listing), newest first; then their rows, in chunks, with cond
+	// applied and their sealed search text opened and checked, so that a
+	// listing of the newest N stops once it has N.
+	type candidate struct {
+		created string
+		id      string
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var rowid int64
-		var id string
-		var sealed []byte
-		if err := rows.Scan(&rowid, &id, &sealed); err != nil {
-			return nil, wrap(err)
+	cands, err := collect(func(r sqlitedb.Scanner) (candidate, error) {
+		var c candidate
+		return c, r.Scan(&c.created, &c.id)
+	})(t.query(`SELECT created_at, app FROM search_rows WHERE n IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)`, matchQuery(k, words)))
+	if err != nil {
+		return nil, err
+	}
+	// The order of the listing itself: created_at DESC, then id.
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if c := strings.Compare(b.created, a.created); c != 0 {
+			return c
 		}
-		f, err := t.openFind(k, id, sealed)
+		return strings.Compare(a.id, b.id)
+	})
+	const chunk = 256
+	var out []int64
+	for start := 0; start < len(cands); start += chunk {
+		part := cands[start:min(start+chunk, len(cands))]
+		ids := make([]string, len(part))
+		for i, c := range part {
+			ids[i] = c.id
+		}
+		list, _ := json.Marshal(ids)
+		rows, err := collect(func(r sqlitedb.Scanner) (searchRow, error) {
+			var x searchRow
+			return x, r.Scan(&x.id, &x.rowid, &x.sealed)
+		})(t.query(`SELECT a.id, a.rowid, a.find FROM applications a WHERE `+cond+`a.id IN (SELECT value FROM json_each(?))`, append(args, string(list))...))
 		if err != nil {
 			return nil, err
 		}
-		text, all := " "+f.Text, true
-		for _, w := range words {
-			if !strings.Contains(text, w) {
-				all = false
-				break
-			}
+		found := make(map[string]searchRow, len(rows))
+		for _, r := range rows {
+			found[r.id] = r
 		}
-		if all {
-			out = append(out, rowid)
-			if limit > 0 && len(out) == limit {
-				break
+		for _, c := range part {
+			r, ok := found[c.id]
+			if !ok {
+				continue // not of this event or status
+			}
+			f, err := t.openFind(k, c.id, r.sealed)
+			if err != nil {
+				return nil, err
+			}
+			text, all := " "+f.Text, true
+			for _, w := range words {
+				if !strings.Contains(text, w) {
+					all = false
+					break
+				}
+			}
+			if all {
+				out = append(out, r.rowid)
+				if limit > 0 && len(out) == limit {
+					return out, nil
+				}
 			}
 		}
 	}
-	return out, wrap(rows.Err())
+	return out, nil
+}
+
+// searchRow is a search candidate's row: its sealed search text.
+type searchRow struct {
+	id     string
+	rowid  int64
+	sealed []byte
 }
 
 func rowidList(ids []int64) string {
@@ -445,7 +491,7 @@ func (t *tx) ConvertLegacy(kitID string, s vault.Secret) error {
 	if err != nil {
 		return err
 	}
-	if err := t.exec(`UPDATE kit SET uid = ?, key_check = ? WHERE id = 1`, kitID, check); err != nil {
+	if err := t.kitChanged(`UPDATE kit SET uid = ?, key_check = ? WHERE id = 1`, kitID, check); err != nil {
 		return err
 	}
 	if err := t.Unlock(s); err != nil {
@@ -561,8 +607,13 @@ BEGIN SELECT RAISE(ABORT, 'application versions are never changed'); END;`
 
 // Compact rewrites the database file without its free pages and empties
 // the WAL, so that bytes from before a conversion or a purge are gone from
-// the disk (as far as the file system allows).
+// the disk (as far as the file system allows). The search index is merged
+// into one segment first: FTS5 takes tokens out by writing a deletion
+// beside them, and only a merge drops the tokens themselves.
 func (d *DB) Compact(ctx context.Context) error {
+	if _, err := d.db.ExecContext(ctx, `INSERT INTO search_index (search_index) VALUES ('optimize')`); err != nil {
+		return err
+	}
 	if _, err := d.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		return err
 	}
@@ -578,7 +629,7 @@ func (d *DB) Compact(ctx context.Context) error {
 var Guards = []string{
 	"audit_append_only_update", "audit_append_only_delete", "versions_immutable_update", "versions_immutable_delete",
 	"applications_no_delete", "transitions_no_change", "transitions_no_delete",
-	"events_one_open", "applications_nik", "applications_search", "audit_entity",
+	"events_one_open", "applications_nik", "audit_entity", "search_index_insert", "search_index_update",
 }
 
 // MissingGuards lists the guards that are not in the database.

@@ -18,6 +18,9 @@ import (
 func textOf(id, en string) lang.Text { return lang.Text{ID: id, EN: en} }
 
 func (t *tx) Kit() (intake.Kit, error) {
+	if t.kit != nil {
+		return *t.kit, nil
+	}
 	var k intake.Kit
 	var created, check string
 	var recovery []byte
@@ -26,7 +29,17 @@ func (t *tx) Kit() (intake.Kit, error) {
 		return k, intake.Errorf(intake.CodeNotInit, "kit belum dibuat", "the kit has not been set up")
 	}
 	k.CreatedAt, k.Encrypted, k.Recovery = parseTime(created), check != "", len(recovery) > 0
-	return k, wrap(err)
+	if err != nil {
+		return k, wrap(err)
+	}
+	t.kit = &k
+	return k, nil
+}
+
+// kitChanged forgets the kit row read in this transaction: q writes it.
+func (t *tx) kitChanged(q string, args ...any) error {
+	t.kit = nil
+	return t.exec(q, args...)
 }
 
 // CreateKit stores the kit with the check of its secret, and unlocks it
@@ -36,7 +49,7 @@ func (t *tx) CreateKit(k intake.Kit, s vault.Secret) error {
 	if err != nil {
 		return err
 	}
-	if err := t.exec(`INSERT INTO kit (id, code, office, public_key, zone, created_at, uid, key_check) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
+	if err := t.kitChanged(`INSERT INTO kit (id, code, office, public_key, zone, created_at, uid, key_check) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
 		k.Code, k.Office, k.PublicKey, k.Zone, formatTime(k.CreatedAt), k.ID, check); err != nil {
 		return err
 	}
@@ -44,7 +57,7 @@ func (t *tx) CreateKit(k intake.Kit, s vault.Secret) error {
 }
 
 func (t *tx) SetKitZone(name string) error {
-	return t.exec(`UPDATE kit SET zone = ? WHERE id = 1`, name)
+	return t.kitChanged(`UPDATE kit SET zone = ? WHERE id = 1`, name)
 }
 
 const officerCols = `id, nip, name, role, pin_hash, failed_pins, locked_until, created_at, seal, disabled_at`

@@ -145,7 +145,9 @@ func dumpDB(home string) ([]byte, error) {
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	// A virtual table (the search index) is dumped through the tables
+	// that hold it.
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +161,15 @@ func dumpDB(home string) ([]byte, error) {
 	var buf bytes.Buffer
 	for _, tbl := range tables {
 		fmt.Fprintf(&buf, "== %s\n", tbl)
-		r, err := db.Query(`SELECT * FROM "` + tbl + `" ORDER BY 1, 2`)
+		var ncols int
+		if err := db.QueryRow(`SELECT count(*) FROM pragma_table_info(?)`, tbl).Scan(&ncols); err != nil {
+			return nil, err
+		}
+		order := " ORDER BY 1, 2"
+		if ncols < 2 {
+			order = " ORDER BY 1"
+		}
+		r, err := db.Query(`SELECT * FROM "` + tbl + `"` + order)
 		if err != nil {
 			return nil, err
 		}
