@@ -94,6 +94,8 @@ type ExportSource struct {
 // payload is written to a temporary file in tmpDir ("": the system's)
 // first and copied after; the batch's length comes before its JSON, so the
 // JSON is written, a record at a time, to another temporary file first.
+// Both are sealed (sealedTemp): nothing of an applicant is readable on
+// the disk, even if the export is killed halfway.
 // Memory holds a page of records and one attachment, whatever the file's
 // size (and src.Batch, when the caller gives the records that way).
 func SealExportFrom(w io.Writer, tmpDir, recipient string, key ed25519.PrivateKey, src ExportSource) error {
@@ -116,26 +118,22 @@ func SealExportFrom(w io.Writer, tmpDir, recipient string, key ed25519.PrivateKe
 	if src.Created.IsZero() {
 		src.Created = time.Now()
 	}
-	batch, err := os.CreateTemp(tmpDir, "jemput-export-*.batch.tmp")
+	// Both temporary files are sealed: they hold the applicants' records
+	// and photos.
+	batch, err := newSealedTemp(tmpDir, "jemput-export-*.batch.tmp")
 	if err != nil {
 		return err
 	}
-	defer func() {
-		batch.Close()
-		os.Remove(batch.Name())
-	}()
+	defer batch.remove()
 	photos, size, err := writeBatchJSON(batch, &src)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(tmpDir, "jemput-export-*.tmp")
+	tmp, err := newSealedTemp(tmpDir, "jemput-export-*.tmp")
 	if err != nil {
 		return err
 	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}()
+	defer tmp.remove()
 	hasher := sha256.New()
 	bw := bufio.NewWriter(io.MultiWriter(tmp, hasher))
 	zw, err := newZstdWriter(bw)
@@ -145,10 +143,11 @@ func SealExportFrom(w io.Writer, tmpDir, recipient string, key ed25519.PrivateKe
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(size))
 	zw.Write(n[:])
-	if _, err := batch.Seek(0, io.SeekStart); err != nil {
+	br, err := batch.reader()
+	if err != nil {
 		return err
 	}
-	if c, err := io.Copy(zw, bufio.NewReader(batch)); err != nil {
+	if c, err := io.Copy(zw, br); err != nil {
 		return err
 	} else if c != size {
 		return fmt.Errorf("export: the batch's temporary file holds %d bytes, %d were written", c, size)
@@ -186,10 +185,11 @@ func SealExportFrom(w io.Writer, tmpDir, recipient string, key ed25519.PrivateKe
 			return err
 		}
 	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+	payload, err := tmp.reader()
+	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(aw, tmp); err != nil {
+	if _, err := io.Copy(aw, payload); err != nil {
 		return err
 	}
 	return aw.Close()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -494,5 +495,73 @@ func TestSealExportFromPages(t *testing.T) {
 	buf.Reset()
 	if err := SealExportFrom(&buf, t.TempDir(), fx.office.Recipient().String(), fx.kitKey, src); ErrorCode(err) != CodeMalformed || buf.Len() != 0 {
 		t.Fatalf("a page with a record of another kit: %v, %d bytes written; want malformed, nothing", err, buf.Len())
+	}
+}
+
+// What an export keeps on the disk while it is written (the batch's JSON,
+// the payload with the photos) is sealed: a kill halfway leaves nothing of
+// an applicant readable in the kit's home. Looked at while the export is
+// at its last photo, when both temporary files hold applicant bytes.
+func TestExportTempFilesSealed(t *testing.T) {
+	fx := newExportFixture(t)
+	const name = "Nurhalimah Wulandari Saputri"
+	photos := map[string][]byte{}
+	var recs []Record
+	for i := range 3 {
+		p := randomBytes(uint64(20+i), 400_000) // past zstd's buffers: written out
+		r := sampleRecord("s"+strconv.Itoa(i), 1)
+		r.Doc = json.RawMessage(`{"name":"` + name + `","nik":"6310010101900001"}`)
+		r.Photo = shaHex(p)
+		photos[r.Photo] = p
+		recs = append(recs, r)
+	}
+	tmp := t.TempDir()
+	calls, looked := 0, false
+	src := ExportSource{Kit: "KTB01", Created: fx.export.Created, Batch: Batch{BatchID: "sealed", Kit: "KTB01"},
+		Records: func(fn func([]Record, []Photo) error) error {
+			var ps []Photo
+			for _, r := range recs {
+				ps = append(ps, Photo{SHA256: r.Photo, Size: int64(len(photos[r.Photo]))})
+			}
+			return fn(recs, ps)
+		},
+		Audit: func(fn func([]AuditEntry) error) error { return nil },
+		Photo: func(sha string) ([]byte, error) {
+			if calls++; calls == len(recs) {
+				entries, _ := os.ReadDir(tmp)
+				if len(entries) != 2 {
+					t.Errorf("%d temporary files at the last photo, want the batch's and the payload's", len(entries))
+				}
+				for _, e := range entries {
+					b, err := os.ReadFile(filepath.Join(tmp, e.Name()))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if bytes.Contains(b, []byte(name)) {
+						t.Errorf("%s holds the applicant's name in the clear", e.Name())
+					}
+					for _, p := range photos {
+						if len(b) > 0 && bytes.Contains(b, p[1000:1064]) {
+							t.Errorf("%s holds a photo's bytes in the clear", e.Name())
+						}
+					}
+					looked = looked || len(b) > 200_000
+				}
+			}
+			return photos[sha], nil
+		}}
+	var buf bytes.Buffer
+	if err := SealExportFrom(&buf, tmp, fx.office.Recipient().String(), fx.kitKey, src); err != nil {
+		t.Fatal(err)
+	}
+	if !looked {
+		t.Fatal("no temporary file held a photo's worth of bytes at the last photo: the test shows nothing")
+	}
+	got, err := OpenExport(bytes.NewReader(buf.Bytes()), fx.office.String(), fx.keys.keyFor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Batch.Records) != len(recs) || len(got.Attachments) != len(recs) {
+		t.Fatalf("%d records and %d photos back, want %d of each", len(got.Batch.Records), len(got.Attachments), len(recs))
 	}
 }
