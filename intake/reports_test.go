@@ -114,11 +114,11 @@ func TestVisitPlan(t *testing.T) {
 		t.Errorf("next visit %+v, want v-2 (the next to the same place, case aside)", r.NextVisit)
 	}
 	// The same plan again writes nothing; a bad one is refused whole.
-	before, _ := svc.AuditToSend(ctx)
+	before, _ := svc.AuditToSend(ctx, 0)
 	if err := svc.ApplyVisits(ctx, plan); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := svc.AuditToSend(ctx)
+	after, _ := svc.AuditToSend(ctx, 0)
 	if len(after) != len(before) {
 		t.Errorf("the same plan again added %d audit entries", len(after)-len(before))
 	}

@@ -120,6 +120,12 @@ type Tx interface {
 	// AuditAfter lists up to limit entries after seq, in order.
 	AuditAfter(seq int64, limit int) ([]AuditEntry, error)
 
+	// ApplicationsPage lists up to limit applications in status st after
+	// the cursor, oldest first, and the cursor of the last (the one given
+	// when there are none); unheld leaves out those whose current version
+	// the office holds or refused (a stored, duplicate or conflict ack).
+	ApplicationsPage(st Status, unheld bool, after AppCursor, limit int) ([]Application, AppCursor, error)
+
 	Office() (Office, error) // CodeNotEnrolled until enrolled
 	SetOffice(Office) error
 	Ack(recordID string) (Ack, error)

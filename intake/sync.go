@@ -118,23 +118,20 @@ func (s *Service) Office(ctx context.Context) (Office, error) {
 }
 
 // PendingSync lists the application versions the office has not yet said it
-// holds: approved ones and handovers (supervisors only).
+// holds: approved ones and handovers (supervisors only). It holds them all:
+// for a small kit and tests; sync and export walk them with EachPending.
 func (s *Service) PendingSync(ctx context.Context) ([]SyncItem, error) {
 	var items []SyncItem
-	err := s.store.View(ctx, func(tx Tx) error {
-		if _, err := s.actor(tx, RoleSupervisor); err != nil {
-			return err
-		}
-		var err error
-		items, err = pending(tx)
-		return err
+	err := s.EachPending(ctx, 0, func(page []SyncItem) error {
+		items = append(items, page...)
+		return nil
 	})
 	return items, err
 }
 
-func pending(tx Tx) ([]SyncItem, error) {
-	return syncItems(tx, []Status{StatusApproved, StatusHandedOver}, true)
-}
+// PendingStatuses are the statuses of the applications whose current
+// version goes to the office: approved ones, then handovers.
+var PendingStatuses = []Status{StatusApproved, StatusHandedOver}
 
 // BackupStatuses are the statuses of the applications a sealed backup
 // holds: captured but not approved (nor voided, nor sent).
@@ -145,21 +142,17 @@ var BackupStatuses = []Status{StatusCaptured, StatusIncomplete, StatusReturned}
 // changes nothing: a backup approves nothing and sends nothing for good.
 func (s *Service) BackupItems(ctx context.Context) ([]SyncItem, error) {
 	var items []SyncItem
-	err := s.store.View(ctx, func(tx Tx) error {
-		if _, err := s.actor(tx, RoleSupervisor); err != nil {
-			return err
-		}
-		var err error
-		items, err = syncItems(tx, BackupStatuses, false)
-		return err
+	err := s.EachBackupItem(ctx, 0, func(page []SyncItem) error {
+		items = append(items, page...)
+		return nil
 	})
 	return items, err
 }
 
-// syncItems lists the applications in these statuses with what goes with
-// their current version; unheld skips the versions the office holds.
-func syncItems(tx Tx, statuses []Status, unheld bool) ([]SyncItem, error) {
-	var items []SyncItem
+// syncItems makes the items of these applications: what goes with their
+// current version (its event, officer and history).
+func syncItems(tx Tx, apps []Application) ([]SyncItem, error) {
+	items := make([]SyncItem, 0, len(apps))
 	officers := map[string]Officer{}
 	officer := func(id string) (Officer, error) {
 		if o, ok := officers[id]; ok {
@@ -170,54 +163,38 @@ func syncItems(tx Tx, statuses []Status, unheld bool) ([]SyncItem, error) {
 		return o, err
 	}
 	events := map[string]Event{}
-	for _, st := range statuses {
-		list, err := tx.Applications(Filter{Status: st})
+	for _, a := range apps {
+		var err error
+		it := SyncItem{App: a, Officers: officers}
+		ev, ok := events[a.EventID]
+		if !ok {
+			if ev, err = tx.Event(a.EventID); err != nil {
+				return nil, err
+			}
+			events[a.EventID] = ev
+		}
+		it.Event = ev
+		if it.Transitions, err = tx.Transitions(a.ID); err != nil {
+			return nil, err
+		}
+		versions, err := tx.Versions(a.ID)
 		if err != nil {
 			return nil, err
 		}
-		for i := len(list) - 1; i >= 0; i-- {
-			a := list[i]
-			if unheld {
-				ack, err := tx.Ack(RecordID(a.ID, a.Version))
-				if err == nil && (ack.Held() || ack.Result == AckConflict) {
-					continue
-				}
-				if err != nil && !IsCode(err, CodeNotFound) {
+		for _, v := range versions {
+			if v.Version == a.Version {
+				it.VersionStatus, it.VersionAt = v.Status, v.CreatedAt
+				if it.Officer, err = officer(v.OfficerID); err != nil {
 					return nil, err
 				}
 			}
-			var err error
-			it := SyncItem{App: a, Officers: officers}
-			ev, ok := events[a.EventID]
-			if !ok {
-				if ev, err = tx.Event(a.EventID); err != nil {
-					return nil, err
-				}
-				events[a.EventID] = ev
-			}
-			it.Event = ev
-			if it.Transitions, err = tx.Transitions(a.ID); err != nil {
-				return nil, err
-			}
-			versions, err := tx.Versions(a.ID)
-			if err != nil {
-				return nil, err
-			}
-			for _, v := range versions {
-				if v.Version == a.Version {
-					it.VersionStatus, it.VersionAt = v.Status, v.CreatedAt
-					if it.Officer, err = officer(v.OfficerID); err != nil {
-						return nil, err
-					}
-				}
-			}
-			for _, t := range it.Transitions {
-				if _, err := officer(t.OfficerID); err != nil {
-					return nil, err
-				}
-			}
-			items = append(items, it)
 		}
+		for _, t := range it.Transitions {
+			if _, err := officer(t.OfficerID); err != nil {
+				return nil, err
+			}
+		}
+		items = append(items, it)
 	}
 	return items, nil
 }
@@ -463,25 +440,71 @@ func (s *Service) Handover(ctx context.Context, ref string) (Application, error)
 	return a, err
 }
 
-// AuditToSend lists the audit entries the office does not hold yet
-// (supervisors only).
-func (s *Service) AuditToSend(ctx context.Context) ([]AuditEntry, error) {
+// AuditToSend lists up to limit audit entries (0: 100,000) after the last
+// one the office holds, oldest first (supervisors only).
+func (s *Service) AuditToSend(ctx context.Context, limit int) ([]AuditEntry, error) {
 	var list []AuditEntry
 	err := s.store.View(ctx, func(tx Tx) error {
 		if _, err := s.actor(tx, RoleSupervisor); err != nil {
 			return err
 		}
-		var sent int64
-		if v, err := tx.Setting("sync.audit_sent"); err == nil {
-			sent, _ = strconv.ParseInt(v, 10, 64)
-		} else if !IsCode(err, CodeNotFound) {
+		sent, err := auditSent(tx)
+		if err != nil {
 			return err
 		}
-		var err error
-		list, err = tx.AuditAfter(sent, 100000)
+		list, err = tx.AuditAfter(sent, auditLimit(limit))
 		return err
 	})
 	return list, err
+}
+
+// AuditCursor is the seq of the last audit entry the office holds
+// (supervisors only).
+func (s *Service) AuditCursor(ctx context.Context) (int64, error) {
+	var sent int64
+	err := s.store.View(ctx, func(tx Tx) error {
+		if _, err := s.actor(tx, RoleSupervisor); err != nil {
+			return err
+		}
+		var err error
+		sent, err = auditSent(tx)
+		return err
+	})
+	return sent, err
+}
+
+// AuditAfter lists up to limit audit entries (0: 100,000) after seq,
+// oldest first (supervisors only): a page of what an export carries.
+func (s *Service) AuditAfter(ctx context.Context, seq int64, limit int) ([]AuditEntry, error) {
+	var list []AuditEntry
+	err := s.store.View(ctx, func(tx Tx) error {
+		if _, err := s.actor(tx, RoleSupervisor); err != nil {
+			return err
+		}
+		var err error
+		list, err = tx.AuditAfter(seq, auditLimit(limit))
+		return err
+	})
+	return list, err
+}
+
+func auditLimit(n int) int {
+	if n <= 0 {
+		return 100000
+	}
+	return n
+}
+
+func auditSent(tx Tx) (int64, error) {
+	v, err := tx.Setting("sync.audit_sent")
+	if IsCode(err, CodeNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	sent, _ := strconv.ParseInt(v, 10, 64)
+	return sent, nil
 }
 
 // AuditSent records that the office holds the audit log up to seq.

@@ -284,6 +284,7 @@ func (o *shapedOffice) client(b *testing.B) *ksync.Client {
 
 // benchKitSide is a kit's pending records and photos, in memory.
 type benchKitSide struct {
+	page    int // records per page of Pending; 0: 3
 	records []ksync.Record
 	photos  map[string][]byte
 
@@ -294,19 +295,34 @@ type benchKitSide struct {
 
 var _ ksync.KitSide = (*benchKitSide)(nil)
 
-func (k *benchKitSide) Pending(context.Context) ([]ksync.Record, []ksync.Photo, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	var rs []ksync.Record
-	var ps []ksync.Photo
-	for _, r := range k.records {
-		if a, ok := k.acks[r.ID()]; ok && a.Final() {
-			continue
+// Pending gives the pending records a page at a time (k.page, 0: 3,
+// small so that every test walks several pages), the lock not held while
+// fn runs, as the kit holds no transaction.
+func (k *benchKitSide) Pending(ctx context.Context, fn func([]ksync.Record, []ksync.Photo) error) error {
+	for i := 0; ; {
+		k.mu.Lock()
+		size := k.page
+		if size <= 0 {
+			size = 3
 		}
-		rs = append(rs, r)
-		ps = append(ps, ksync.Photo{SHA256: r.Photo, Size: int64(len(k.photos[r.Photo]))})
+		var rs []ksync.Record
+		var ps []ksync.Photo
+		for ; i < len(k.records) && len(rs) < size; i++ {
+			r := k.records[i]
+			if a, ok := k.acks[r.ID()]; ok && a.Final() {
+				continue
+			}
+			rs = append(rs, r)
+			ps = append(ps, ksync.Photo{SHA256: r.Photo, Size: int64(len(k.photos[r.Photo]))})
+		}
+		k.mu.Unlock()
+		if len(rs) == 0 {
+			return nil
+		}
+		if err := fn(rs, ps); err != nil {
+			return err
+		}
 	}
-	return rs, ps, nil
 }
 
 func (k *benchKitSide) Photo(_ context.Context, sha string) ([]byte, error) {

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"filippo.io/age"
@@ -66,13 +67,21 @@ func SealExport(w io.Writer, recipient string, key ed25519.PrivateKey, e Export)
 }
 
 // ExportSource is what SealExportFrom writes: a batch, and the attachments
-// it needs, read one at a time.
+// it needs, read one at a time. The batch's records and audit entries may
+// come in pages too (Records, Audit), so that the kit never holds them all.
 type ExportSource struct {
 	Kit     string
 	Created time.Time
-	Batch   Batch
-	Photos  []string                         // SHA-256 hex, in the order written
-	Photo   func(sha string) ([]byte, error) // one attachment's bytes
+	Batch   Batch    // its records and audit entries are written first
+	Photos  []string // SHA-256 hex, in the order written
+	// Records, if set, gives more records with the photos they need, a
+	// page at a time (as KitSide.Pending): written after Batch.Records,
+	// their photos after Photos, each photo once.
+	Records func(fn func(records []Record, photos []Photo) error) error
+	// Audit, if set, gives more audit entries, a page at a time, written
+	// after Batch.Audit.
+	Audit func(fn func([]AuditEntry) error) error
+	Photo func(sha string) ([]byte, error) // one attachment's bytes
 }
 
 // SealExportFrom writes an export file: encrypted with age to recipient
@@ -83,8 +92,12 @@ type ExportSource struct {
 //
 // The signed header, which comes first, holds the payload's hash, so the
 // payload is written to a temporary file in tmpDir ("": the system's)
-// first and copied after: memory holds the batch and one attachment,
-// whatever the file's size.
+// first and copied after; the batch's length comes before its JSON, so the
+// JSON is written, a record at a time, to another temporary file first.
+// Both are sealed (sealedTemp): nothing of an applicant is readable on
+// the disk, even if the export is killed halfway.
+// Memory holds a page of records and one attachment, whatever the file's
+// size (and src.Batch, when the caller gives the records that way).
 func SealExportFrom(w io.Writer, tmpDir, recipient string, key ed25519.PrivateKey, src ExportSource) error {
 	rcpt, err := age.ParseX25519Recipient(recipient)
 	if err != nil {
@@ -105,32 +118,41 @@ func SealExportFrom(w io.Writer, tmpDir, recipient string, key ed25519.PrivateKe
 	if src.Created.IsZero() {
 		src.Created = time.Now()
 	}
-	tmp, err := os.CreateTemp(tmpDir, "jemput-export-*.tmp")
+	// Both temporary files are sealed: they hold the applicants' records
+	// and photos.
+	batch, err := newSealedTemp(tmpDir, "jemput-export-*.batch.tmp")
 	if err != nil {
 		return err
 	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}()
+	defer batch.remove()
+	photos, size, err := writeBatchJSON(batch, &src)
+	if err != nil {
+		return err
+	}
+	tmp, err := newSealedTemp(tmpDir, "jemput-export-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer tmp.remove()
 	hasher := sha256.New()
 	bw := bufio.NewWriter(io.MultiWriter(tmp, hasher))
 	zw, err := newZstdWriter(bw)
 	if err != nil {
 		return err
 	}
-	js, err := json.Marshal(src.Batch)
-	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
 	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], uint64(len(js)))
+	binary.BigEndian.PutUint64(n[:], uint64(size))
 	zw.Write(n[:])
-	if _, err := zw.Write(js); err != nil {
+	br, err := batch.reader()
+	if err != nil {
 		return err
 	}
-	js = nil
-	for _, sha := range src.Photos {
+	if c, err := io.Copy(zw, br); err != nil {
+		return err
+	} else if c != size {
+		return fmt.Errorf("export: the batch's temporary file holds %d bytes, %d were written", c, size)
+	}
+	for _, sha := range photos {
 		data, err := src.Photo(sha)
 		if err != nil {
 			return err
@@ -163,13 +185,117 @@ func SealExportFrom(w io.Writer, tmpDir, recipient string, key ed25519.PrivateKe
 			return err
 		}
 	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+	payload, err := tmp.reader()
+	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(aw, tmp); err != nil {
+	if _, err := io.Copy(aw, payload); err != nil {
 		return err
 	}
 	return aw.Close()
+}
+
+// writeBatchJSON writes src's batch as JSON to f, as json.Marshal would
+// (the same fields; "records" and "audit" always present), a record at a
+// time: src.Batch's records, then those of src.Records, then the audit
+// entries likewise. Each page is checked as checkBatch checks a batch. It
+// returns the attachments to write (src.Photos, then those the pages
+// need, each once) and the JSON's length.
+func writeBatchJSON(f io.Writer, src *ExportSource) ([]string, int64, error) {
+	cw := &countWriter{w: f}
+	bw := bufio.NewWriter(cw)
+	head, err := json.Marshal(struct {
+		BatchID string `json:"batch_id"`
+		Kit     string `json:"kit"`
+	}{src.Batch.BatchID, src.Batch.Kit})
+	if err != nil {
+		return nil, 0, err
+	}
+	bw.Write(head[:len(head)-1]) // without its closing brace
+	photos := slices.Clone(src.Photos)
+	seen := map[string]bool{}
+	for _, sha := range photos {
+		seen[sha] = true
+	}
+	items := 0
+	item := func(v any) error {
+		js, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if items > 0 {
+			bw.WriteByte(',')
+		}
+		items++
+		_, err = bw.Write(js)
+		return err
+	}
+	bw.WriteString(`,"records":[`)
+	records := func(recs []Record) error {
+		if err := checkBatch(Batch{Kit: src.Batch.Kit, Records: recs}); err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if err := item(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := records(src.Batch.Records); err != nil {
+		return nil, 0, err
+	}
+	if src.Records != nil {
+		err := src.Records(func(recs []Record, ps []Photo) error {
+			for _, p := range ps {
+				if !seen[p.SHA256] {
+					seen[p.SHA256] = true
+					photos = append(photos, p.SHA256)
+				}
+			}
+			return records(recs)
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+	}
+	items = 0
+	bw.WriteString(`],"audit":[`)
+	audit := func(list []AuditEntry) error {
+		for _, e := range list {
+			if err := item(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := audit(src.Batch.Audit); err != nil {
+		return nil, 0, err
+	}
+	if src.Audit != nil {
+		if err := src.Audit(audit); err != nil {
+			return nil, 0, err
+		}
+	}
+	bw.WriteString(`]}`)
+	if err := bw.Flush(); err != nil {
+		return nil, 0, err
+	}
+	if cw.n > MaxExportBatch {
+		return nil, 0, tooLargef("export batch of %d bytes, more than the %d an office reads", cw.n, MaxExportBatch)
+	}
+	return photos, cw.n, nil
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // writeFrames writes data from offset as frames of at most size bytes; an
@@ -402,17 +528,19 @@ func (er *ExportReader) readBatch() error {
 	if size > MaxExportBatch || int64(size) > er.limit {
 		return tooLargef("export batch of %d bytes, more than %d", size, min(MaxExportBatch, er.limit))
 	}
-	// Grown as it arrives rather than allocated from the declared size.
-	js, err := io.ReadAll(io.LimitReader(er.lr, int64(size)))
+	// Decoded as it arrives, a record at a time, rather than read whole
+	// first: the batch's JSON is never in memory besides what it decodes
+	// to (a file of 10,000 records holds some 30 MB of it).
+	cr := &readCounter{r: io.LimitReader(er.lr, int64(size))}
+	b, err := decodeBatch(cr)
+	if cr.err != nil {
+		return er.inflated(cr.err)
+	}
 	if err != nil {
-		return er.inflated(err)
-	}
-	if uint64(len(js)) != size {
-		return er.inflated(io.ErrUnexpectedEOF)
-	}
-	var b Batch
-	if err := json.Unmarshal(js, &b); err != nil {
 		return malformedf("export batch is not valid JSON: %v", err)
+	}
+	if cr.n != int64(size) {
+		return er.inflated(io.ErrUnexpectedEOF)
 	}
 	if err := checkBatch(b); err != nil {
 		return err
@@ -421,6 +549,103 @@ func (er *ExportReader) readBatch() error {
 		return malformedf("export of kit %q holds a batch of kit %q", er.Kit, b.Kit)
 	}
 	er.Batch = b
+	return nil
+}
+
+// readCounter counts what is read and keeps the first error of the
+// reader itself (not the decoder's), to tell a truncated or inflated
+// payload from bad JSON.
+type readCounter struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (c *readCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// decodeBatch decodes a batch as json.Unmarshal would (keys matched
+// without regard to case, unknown keys skipped, nothing but white space
+// after the value), each record and audit entry as it comes, so that the
+// decoder holds one at a time. It reads r to its end.
+func decodeBatch(r io.Reader) (Batch, error) {
+	var b Batch
+	dec := json.NewDecoder(r)
+	if err := wantDelim(dec, '{'); err != nil {
+		return b, err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return b, err
+		}
+		key, _ := tok.(string)
+		switch {
+		case strings.EqualFold(key, "records"):
+			b.Records, err = decodeList[Record](dec)
+		case strings.EqualFold(key, "audit"):
+			b.Audit, err = decodeList[AuditEntry](dec)
+		case strings.EqualFold(key, "batch_id"):
+			err = dec.Decode(&b.BatchID)
+		case strings.EqualFold(key, "kit"):
+			err = dec.Decode(&b.Kit)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	if err := wantDelim(dec, '}'); err != nil {
+		return b, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = errors.New("more after the batch")
+		}
+		return b, err
+	}
+	return b, nil
+}
+
+// decodeList decodes a JSON array (or null) of T, one element at a time.
+func decodeList[T any](dec *json.Decoder) ([]T, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	if tok == nil {
+		return nil, nil
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return nil, fmt.Errorf("a list was expected, not %v", tok)
+	}
+	list := []T{}
+	for dec.More() {
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	return list, wantDelim(dec, ']')
+}
+
+func wantDelim(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return fmt.Errorf("%v was expected, not %v", want, tok)
+	}
 	return nil
 }
 

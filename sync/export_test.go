@@ -3,9 +3,13 @@ package sync
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -367,5 +371,197 @@ func TestExportRewind(t *testing.T) {
 	again := read()
 	if len(first) != 3 || !reflect.DeepEqual(first, again) {
 		t.Errorf("first %v, after Rewind %v", first, again)
+	}
+}
+
+// TestDecodeBatchAsUnmarshal: the export's batch, decoded a record at a
+// time, is what json.Unmarshal makes of it, and what Unmarshal refuses is
+// refused.
+func TestDecodeBatchAsUnmarshal(t *testing.T) {
+	rec := sampleRecord("app1", 1)
+	rj, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := string(rj)
+	for _, in := range []string{
+		`{"batch_id":"b1","kit":"KTB01","records":[` + r + `,` + r + `],"audit":[{"seq":1,"hash":"h"}]}`,
+		` {"Kit":"KTB01","RECORDS":[` + r + `],"other":{"x":[1,2,{"y":null}]},"batch_id":"b2"}` + "\n ",
+		`{"kit":"KTB01","records":null,"audit":[]}`,
+		`{"kit":"KTB01","records":[],"records":[` + r + `]}`,
+		`{}`,
+		`{"kit":"KTB01","records":[` + r + `]} {}`,
+		`{"kit":"KTB01","records":[` + r + `]`,
+		`{"kit":"KTB01","records":{"a":1}}`,
+		`{"kit":"KTB01","records":[` + r + `,]}`,
+		`[]`,
+		``,
+	} {
+		var want Batch
+		wantErr := json.Unmarshal([]byte(in), &want)
+		got, err := decodeBatch(strings.NewReader(in))
+		if (err != nil) != (wantErr != nil) {
+			t.Errorf("%.60s…: decoded with error %v, Unmarshal's %v", in, err, wantErr)
+			continue
+		}
+		if err == nil && !reflect.DeepEqual(normal(got), normal(want)) {
+			t.Errorf("%.60s…: decoded\n%+v\nUnmarshal made\n%+v", in, got, want)
+		}
+	}
+}
+
+// normal makes an empty list and none the same: a batch means the same
+// with either.
+func normal(b Batch) Batch {
+	if len(b.Records) == 0 {
+		b.Records = nil
+	}
+	if len(b.Audit) == 0 {
+		b.Audit = nil
+	}
+	return b
+}
+
+// TestSealExportFromPages: records and audit entries given a page at a
+// time make the file SealExport makes of them all at once (each record in
+// its order, each photo once though pages name it again), and a page the
+// batch refuses stops the export.
+func TestSealExportFromPages(t *testing.T) {
+	fx := newExportFixture(t)
+	photos := map[string][]byte{}
+	var recs []Record
+	for i := range 7 { // two pages of three and one of one
+		p := randomBytes(uint64(10+i%3), 2000+i%3) // three photos, each named again
+		r := sampleRecord("p"+strconv.Itoa(i), 1)
+		r.Photo = shaHex(p)
+		photos[r.Photo] = p
+		recs = append(recs, r)
+	}
+	audit := []AuditEntry{{Seq: 1, Action: "a", Hash: "h1"}, {Seq: 2, Action: "b", Hash: "h2"}, {Seq: 3, Action: "c", Hash: "h3"}}
+	pages := func(fn func([]Record, []Photo) error) error {
+		for start := 0; start < len(recs); start += 3 {
+			page := recs[start:min(start+3, len(recs))]
+			var ps []Photo
+			for _, r := range page {
+				ps = append(ps, Photo{SHA256: r.Photo, Size: int64(len(photos[r.Photo]))})
+			}
+			if err := fn(page, ps); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	loads := map[string]int{}
+	src := ExportSource{Kit: "KTB01", Created: fx.export.Created, Batch: Batch{BatchID: "paged", Kit: "KTB01"},
+		Records: pages,
+		Audit: func(fn func([]AuditEntry) error) error {
+			if err := fn(audit[:2]); err != nil {
+				return err
+			}
+			return fn(audit[2:])
+		},
+		Photo: func(sha string) ([]byte, error) { loads[sha]++; return photos[sha], nil }}
+	var buf bytes.Buffer
+	tmp := t.TempDir()
+	if err := SealExportFrom(&buf, tmp, fx.office.Recipient().String(), fx.kitKey, src); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("%d temporary files left behind", len(left))
+	}
+	got, err := OpenExport(bytes.NewReader(buf.Bytes()), fx.office.String(), fx.keys.keyFor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Batch.Records) != len(recs) || got.Batch.BatchID != "paged" || !reflect.DeepEqual(got.Batch.Audit, audit) {
+		t.Fatalf("batch %q: %d records, audit %+v; want %d records and the three entries", got.Batch.BatchID, len(got.Batch.Records), got.Batch.Audit, len(recs))
+	}
+	for i, r := range got.Batch.Records {
+		if r.Hash() != recs[i].Hash() {
+			t.Errorf("record %d changed or moved", i)
+		}
+	}
+	if len(got.Attachments) != 3 || !reflect.DeepEqual(got.Attachments, photos) {
+		t.Errorf("%d attachments, want the three photos", len(got.Attachments))
+	}
+	for sha, n := range loads {
+		if n != 1 {
+			t.Errorf("photo %.12s read %d times, want once", sha, n)
+		}
+	}
+
+	// A record of another kit in the second page: refused, no file.
+	recs[4].Kit = "KTB02"
+	buf.Reset()
+	if err := SealExportFrom(&buf, t.TempDir(), fx.office.Recipient().String(), fx.kitKey, src); ErrorCode(err) != CodeMalformed || buf.Len() != 0 {
+		t.Fatalf("a page with a record of another kit: %v, %d bytes written; want malformed, nothing", err, buf.Len())
+	}
+}
+
+// What an export keeps on the disk while it is written (the batch's JSON,
+// the payload with the photos) is sealed: a kill halfway leaves nothing of
+// an applicant readable in the kit's home. Looked at while the export is
+// at its last photo, when both temporary files hold applicant bytes.
+func TestExportTempFilesSealed(t *testing.T) {
+	fx := newExportFixture(t)
+	const name = "Nurhalimah Wulandari Saputri"
+	photos := map[string][]byte{}
+	var recs []Record
+	for i := range 3 {
+		p := randomBytes(uint64(20+i), 400_000) // past zstd's buffers: written out
+		r := sampleRecord("s"+strconv.Itoa(i), 1)
+		r.Doc = json.RawMessage(`{"name":"` + name + `","nik":"6310010101900001"}`)
+		r.Photo = shaHex(p)
+		photos[r.Photo] = p
+		recs = append(recs, r)
+	}
+	tmp := t.TempDir()
+	calls, looked := 0, false
+	src := ExportSource{Kit: "KTB01", Created: fx.export.Created, Batch: Batch{BatchID: "sealed", Kit: "KTB01"},
+		Records: func(fn func([]Record, []Photo) error) error {
+			var ps []Photo
+			for _, r := range recs {
+				ps = append(ps, Photo{SHA256: r.Photo, Size: int64(len(photos[r.Photo]))})
+			}
+			return fn(recs, ps)
+		},
+		Audit: func(fn func([]AuditEntry) error) error { return nil },
+		Photo: func(sha string) ([]byte, error) {
+			if calls++; calls == len(recs) {
+				entries, _ := os.ReadDir(tmp)
+				if len(entries) != 2 {
+					t.Errorf("%d temporary files at the last photo, want the batch's and the payload's", len(entries))
+				}
+				for _, e := range entries {
+					b, err := os.ReadFile(filepath.Join(tmp, e.Name()))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if bytes.Contains(b, []byte(name)) {
+						t.Errorf("%s holds the applicant's name in the clear", e.Name())
+					}
+					for _, p := range photos {
+						if len(b) > 0 && bytes.Contains(b, p[1000:1064]) {
+							t.Errorf("%s holds a photo's bytes in the clear", e.Name())
+						}
+					}
+					looked = looked || len(b) > 200_000
+				}
+			}
+			return photos[sha], nil
+		}}
+	var buf bytes.Buffer
+	if err := SealExportFrom(&buf, tmp, fx.office.Recipient().String(), fx.kitKey, src); err != nil {
+		t.Fatal(err)
+	}
+	if !looked {
+		t.Fatal("no temporary file held a photo's worth of bytes at the last photo: the test shows nothing")
+	}
+	got, err := OpenExport(bytes.NewReader(buf.Bytes()), fx.office.String(), fx.keys.keyFor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Batch.Records) != len(recs) || len(got.Attachments) != len(recs) {
+		t.Fatalf("%d records and %d photos back, want %d of each", len(got.Batch.Records), len(got.Attachments), len(recs))
 	}
 }

@@ -323,6 +323,14 @@ func (o *fakeOffice) apply(f Frame) *Error {
 
 // memKit is a KitSide in memory.
 type memKit struct {
+	// overlap gives each page again the last record of the page before,
+	// as a kit that doubled at a page boundary would.
+	overlap bool
+	// between is called after each page of a walk (walks counted from 1),
+	// the lock not held: the kit changing between two pages.
+	between  func(walk, page int)
+	walks    int
+	page     int // records per page of Pending; 0: 3
 	mu       gosync.Mutex
 	records  []Record
 	photos   map[string][]byte
@@ -334,21 +342,50 @@ type memKit struct {
 
 var _ KitSide = (*memKit)(nil)
 
-func (k *memKit) Pending(context.Context) ([]Record, []Photo, error) {
+// Pending gives the pending records a page at a time (k.page, 0: 3,
+// small so that every test walks several pages), the lock not held while
+// fn runs, as the kit holds no transaction.
+func (k *memKit) Pending(ctx context.Context, fn func([]Record, []Photo) error) error {
 	k.mu.Lock()
-	defer k.mu.Unlock()
-	var rs []Record
-	var ps []Photo
-	for _, r := range k.records {
-		if a, ok := k.acks[r.ID()]; ok && a.Final() {
-			continue
+	k.walks++
+	walk := k.walks
+	k.mu.Unlock()
+	var prev []Record
+	for i, page := 0, 1; ; page++ {
+		k.mu.Lock()
+		size := k.page
+		if size <= 0 {
+			size = 3
 		}
-		rs = append(rs, r)
-		if r.Photo != "" {
-			ps = append(ps, Photo{SHA256: r.Photo, Size: int64(len(k.photos[r.Photo]))})
+		var rs []Record
+		var ps []Photo
+		fresh := 0
+		if k.overlap && len(prev) > 0 {
+			rs = append(rs, prev[len(prev)-1])
+		}
+		for ; i < len(k.records) && fresh < size; i++ {
+			r := k.records[i]
+			if a, ok := k.acks[r.ID()]; ok && a.Final() {
+				continue
+			}
+			rs = append(rs, r)
+			fresh++
+			if r.Photo != "" {
+				ps = append(ps, Photo{SHA256: r.Photo, Size: int64(len(k.photos[r.Photo]))})
+			}
+		}
+		k.mu.Unlock()
+		if fresh == 0 {
+			return nil
+		}
+		if err := fn(rs, ps); err != nil {
+			return err
+		}
+		prev = rs
+		if k.between != nil {
+			k.between(walk, page)
 		}
 	}
-	return rs, ps, nil
 }
 
 func (k *memKit) Photo(_ context.Context, sha string) ([]byte, error) {

@@ -22,9 +22,14 @@ type Photo struct {
 
 // KitSide is what Run needs from the kit's storage.
 type KitSide interface {
-	// Pending lists the records the office has not finally acked, and
-	// their photos.
-	Pending(ctx context.Context) ([]Record, []Photo, error)
+	// Pending gives fn the records the office has not finally acked, with
+	// the photos they need, a page at a time, in an order that does not
+	// change from one walk to the next, each record once; a photo may be
+	// named again in a later page. fn must not keep the slices past the
+	// call, and Pending must hold no transaction of the kit's storage
+	// while fn runs (fn saves acks and records what is offered). An error
+	// from fn ends the walk and is returned.
+	Pending(ctx context.Context, fn func(records []Record, photos []Photo) error) error
 	Photo(ctx context.Context, sha string) ([]byte, error)
 	SaveAcks(ctx context.Context, acks []Ack) error
 	StatusCursor(ctx context.Context) (int64, error)
@@ -37,8 +42,9 @@ type KitSide interface {
 // every application (who approved, returned, voided, when and why) and can
 // check the chain.
 type AuditSide interface {
-	// AuditToSend lists the entries after the last one the office holds.
-	AuditToSend(ctx context.Context) ([]AuditEntry, error)
+	// AuditToSend lists up to limit entries after the last one the office
+	// holds, oldest first.
+	AuditToSend(ctx context.Context, limit int) ([]AuditEntry, error)
 	// AuditSent records that the office holds every entry up to seq.
 	AuditSent(ctx context.Context, seq int64) error
 }
@@ -200,19 +206,27 @@ func defaultBackoff(attempt int) time.Duration {
 	return d/2 + time.Duration(j.Int64())
 }
 
+// runOnce walks what is pending twice, so that the kit never holds more
+// than a page and the batches in flight, whatever it has to send: the first
+// walk keeps only the ids of the records and the photos they need (what
+// this attempt sends, as a listing in one transaction did), the photos go
+// up, and the second walk sends, in batches, the records of the first
+// that are still pending. A record that became pending between the walks
+// waits for the next attempt or sync (its photo may not be at the office
+// yet); one that stopped being pending (returned, answered) is not sent.
 func runOnce(ctx context.Context, c *Client, k KitSide, opts RunOptions, rep *Report, first bool) error {
-	records, photos, err := k.Pending(ctx)
+	listed, photos, err := listPending(ctx, k)
 	if err != nil {
 		return kitErr("listing pending records", err)
 	}
 	if first {
-		rep.Records = len(records)
+		rep.Records = len(listed)
 	}
-	opts.Log.Info("sync", "records", len(records), "photos", len(photos))
+	opts.Log.Info("sync", "records", len(listed), "photos", len(photos))
 	if err := uploadPhotos(ctx, c, k, photos, opts, rep); err != nil {
 		return err
 	}
-	if err := sendRecords(ctx, c, k, records, opts, rep); err != nil {
+	if err := sendRecords(ctx, c, k, listed, opts, rep); err != nil {
 		return err
 	}
 	if a, ok := k.(AuditSide); ok {
@@ -223,23 +237,53 @@ func runOnce(ctx context.Context, c *Client, k KitSide, opts RunOptions, rep *Re
 	return fetchStatuses(ctx, c, k, opts, rep)
 }
 
+// listPending walks what is pending once and keeps the record ids and
+// the photos (each once): ids and hashes only, never the records.
+func listPending(ctx context.Context, k KitSide) (map[string]bool, []Photo, error) {
+	listed := map[string]bool{}
+	var photos []Photo
+	seen := map[string]bool{}
+	err := k.Pending(ctx, func(records []Record, ps []Photo) error {
+		for _, r := range records {
+			listed[r.ID()] = true
+		}
+		for _, p := range ps {
+			if !seen[p.SHA256] {
+				seen[p.SHA256] = true
+				photos = append(photos, p)
+			}
+		}
+		return nil
+	})
+	return listed, photos, err
+}
+
 // sendAudit sends the audit entries the office does not hold yet, in
-// batches without records; the office keeps each entry once.
+// batches without records, read from the kit a batch at a time; the
+// office keeps each entry once.
 func sendAudit(ctx context.Context, c *Client, a AuditSide) error {
-	entries, err := a.AuditToSend(ctx)
-	if err != nil {
-		return kitErr("listing audit entries", err)
-	}
-	for start := 0; start < len(entries); start += auditBatch {
-		chunk := entries[start:min(start+auditBatch, len(entries))]
+	last := int64(-1)
+	for {
+		chunk, err := a.AuditToSend(ctx, auditBatch)
+		if err != nil {
+			return kitErr("listing audit entries", err)
+		}
+		if len(chunk) == 0 {
+			return nil
+		}
+		seq := chunk[len(chunk)-1].Seq
+		if seq <= last {
+			// The cursor did not move: sending again would never end.
+			return kitError{fmt.Errorf("the audit cursor stays at %d after the office took the entries up to %d", chunk[0].Seq-1, last)}
+		}
 		if _, err := c.SendBatch(ctx, Batch{BatchID: newBatchID(), Kit: c.kit, Audit: chunk}); err != nil {
 			return err
 		}
-		if err := a.AuditSent(context.WithoutCancel(ctx), chunk[len(chunk)-1].Seq); err != nil {
+		if err := a.AuditSent(context.WithoutCancel(ctx), seq); err != nil {
 			return kitErr("saving the audit cursor", err)
 		}
+		last = seq
 	}
-	return nil
 }
 
 func uploadPhotos(ctx context.Context, c *Client, k KitSide, photos []Photo, opts RunOptions, rep *Report) error {
@@ -380,8 +424,12 @@ func heldOf(st AttachmentState, p Photo) int64 {
 	return st.Held[p.SHA256]
 }
 
-func sendRecords(ctx context.Context, c *Client, k KitSide, records []Record, opts RunOptions, rep *Report) error {
-	if len(records) == 0 {
+// sendRecords walks what is pending again and sends, in batches of
+// opts.BatchSize with two in flight, the records listed (by the first
+// walk) that are still pending, each once: the kit holds the page being
+// read, the batch being filled and the two in flight, never the whole.
+func sendRecords(ctx context.Context, c *Client, k KitSide, listed map[string]bool, opts RunOptions, rep *Report) error {
+	if len(listed) == 0 {
 		return nil
 	}
 	// Acks in hand are saved even if the run is being interrupted: it
@@ -405,16 +453,17 @@ func sendRecords(ctx context.Context, c *Client, k KitSide, records []Record, op
 		cancel(err)
 	}
 	rep.Missing = 0
-	total := int64(len(records))
+	total := int64(len(listed))
 	opts.Progress(PhaseRecords, 0, total)
-	for start := 0; start < len(records); start += opts.BatchSize {
-		chunk := records[start:min(start+opts.BatchSize, len(records))]
+	// send starts a batch once a slot is free; false when the run is
+	// being stopped.
+	send := func(chunk []Record) bool {
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
-			break
+			return false
 		}
 		wg.Add(1)
 		go func() {
@@ -464,12 +513,41 @@ func sendRecords(ctx context.Context, c *Client, k KitSide, records []Record, op
 			done += int64(len(chunk))
 			opts.Progress(PhaseRecords, done, total)
 		}()
+		return true
 	}
+	var chunk []Record
+	walkErr := k.Pending(ctx, func(records []Record, _ []Photo) error {
+		for _, r := range records {
+			id := r.ID()
+			if !listed[id] {
+				continue // not in this attempt's listing, or already sent
+			}
+			delete(listed, id)
+			chunk = append(chunk, r)
+			if len(chunk) == opts.BatchSize {
+				if !send(chunk) {
+					return context.Cause(ctx)
+				}
+				chunk = nil
+			}
+		}
+		return nil
+	})
+	if walkErr == nil && len(chunk) > 0 {
+		send(chunk)
+	}
+	chunk = nil
 	wg.Wait()
 	if firstErr != nil {
 		return firstErr
 	}
-	return context.Cause(ctx)
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	if walkErr != nil {
+		return kitErr("listing pending records", walkErr)
+	}
+	return nil
 }
 
 // checkAcks refuses an answer that does not ack each record of the batch
@@ -535,17 +613,13 @@ func fetchStatuses(ctx context.Context, c *Client, k KitSide, opts RunOptions, r
 // DryRun says what Run would send, without the network: every pending
 // record and the bytes of all their photos (the office may hold some).
 func DryRun(ctx context.Context, k KitSide) (Report, error) {
-	records, photos, err := k.Pending(ctx)
+	listed, photos, err := listPending(ctx, k)
 	if err != nil {
 		return Report{}, kitErr("listing pending records", err)
 	}
-	rep := Report{Records: len(records)}
-	seen := map[string]bool{}
+	rep := Report{Records: len(listed)}
 	for _, p := range photos {
-		if !seen[p.SHA256] {
-			seen[p.SHA256] = true
-			rep.PhotoBytes += p.Size
-		}
+		rep.PhotoBytes += p.Size
 	}
 	return rep, nil
 }

@@ -293,23 +293,33 @@ func runSyncExport(ctx context.Context, app *App, opts *syncExportOptions) error
 		return err
 	}
 	side := kitside.New(svc, kit.Code)
-	recs, photos, err := side.Pending(ctx)
-	if err != nil {
-		return err
-	}
-	audit, err := side.AuditToSend(ctx)
-	if err != nil {
-		return err
-	}
-	// Streamed: one photo at a time is in memory; the compressed payload
-	// waits in the kit's home (beside its database, not on the stick)
-	// until its hash is known.
+	// Streamed: a page of records and one photo at a time are in memory;
+	// the batch and the compressed payload wait in the kit's home (beside
+	// its database, not on the stick) until the batch's length and the
+	// payload's hash are known. What the file holds is kept as ids only,
+	// to mark exported once it is written.
+	var ids []string
+	photos := 0
+	seen := map[string]bool{}
 	src := ksync.ExportSource{Kit: kit.Code, Created: app.Now().UTC(),
-		Batch: ksync.Batch{BatchID: fmt.Sprintf("%s-%d", kit.Code, app.Now().UnixNano()), Kit: kit.Code, Records: recs, Audit: audit},
+		Batch: ksync.Batch{BatchID: fmt.Sprintf("%s-%d", kit.Code, app.Now().UnixNano()), Kit: kit.Code},
+		Records: func(fn func([]ksync.Record, []ksync.Photo) error) error {
+			ids, photos, seen = nil, 0, map[string]bool{}
+			return side.Pending(ctx, func(recs []ksync.Record, ps []ksync.Photo) error {
+				for _, r := range recs {
+					ids = append(ids, r.ID())
+				}
+				for _, p := range ps {
+					if !seen[p.SHA256] {
+						seen[p.SHA256] = true
+						photos++
+					}
+				}
+				return fn(recs, ps)
+			})
+		},
+		Audit: func(fn func([]ksync.AuditEntry) error) error { return side.Audit(ctx, 2000, fn) },
 		Photo: func(sha string) ([]byte, error) { return side.Photo(ctx, sha) }}
-	for _, p := range photos {
-		src.Photos = append(src.Photos, p.SHA256)
-	}
 	abs, err := filepath.Abs(opts.Out)
 	if err != nil {
 		return err
@@ -327,17 +337,13 @@ func runSyncExport(ctx context.Context, app *App, opts *syncExportOptions) error
 	if err != nil {
 		return err
 	}
-	var ids []string
-	for _, r := range recs {
-		ids = append(ids, r.ID())
-	}
 	if err := svc.MarkExported(ctx, ids, opts.Out); err != nil {
 		return err
 	}
 	if app.JSON {
-		return app.WriteJSON(map[string]any{"file": opts.Out, "records": len(recs), "photos": len(photos), "bytes": size})
+		return app.WriteJSON(map[string]any{"file": opts.Out, "records": len(ids), "photos": photos, "bytes": size})
 	}
-	app.Say("%s: %d permohonan, %d foto, %d KB, tersegel untuk %s.", "%s: %d applications, %d photos, %d KB, sealed for %s.", opts.Out, len(recs), len(photos), size>>10, office.Name)
+	app.Say("%s: %d permohonan, %d foto, %d KB, tersegel untuk %s.", "%s: %d applications, %d photos, %d KB, sealed for %s.", opts.Out, len(ids), photos, size>>10, office.Name)
 	app.Note("bawa ke kantor: jemput-central import %s; lalu: jemput sync import-acks %s.acks", "take it to the office: jemput-central import %s; then: jemput sync import-acks %s.acks", opts.Out, opts.Out)
 	return nil
 }

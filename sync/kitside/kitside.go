@@ -61,26 +61,55 @@ func Record(kit string, it intake.SyncItem) (ksync.Record, error) {
 	return r, nil
 }
 
-func (k *Side) Pending(ctx context.Context) ([]ksync.Record, []ksync.Photo, error) {
-	items, err := k.svc.PendingSync(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return k.records(items)
+// PageSize is how many applications a page of Pending or Backup holds.
+// Each is about one record's document (a few KB) while the page is made.
+var PageSize = intake.PageSize
+
+// Pending gives fn the records the office has not finally acked, with
+// their photos, a page of PageSize at a time (intake.EachPending: each
+// page read in a transaction of its own, none held while fn runs).
+func (k *Side) Pending(ctx context.Context, fn func([]ksync.Record, []ksync.Photo) error) error {
+	return k.svc.EachPending(ctx, PageSize, func(items []intake.SyncItem) error {
+		recs, photos, err := k.records(items)
+		if err != nil {
+			return err
+		}
+		return fn(recs, photos)
+	})
 }
 
 // Backup lists the records of every application captured but not
-// approved, with their photos, for a sealed backup at the office.
+// approved, with their photos, for a sealed backup at the office. It holds
+// them all (a backup is one sealed body, sync.SealBackup): what is not yet
+// approved is a day's intake, not the kit's history.
 func (k *Side) Backup(ctx context.Context) ([]ksync.Record, []ksync.Photo, error) {
-	items, err := k.svc.BackupItems(ctx)
+	var recs []ksync.Record
+	var photos []ksync.Photo
+	seen := map[string]bool{}
+	err := k.svc.EachBackupItem(ctx, PageSize, func(items []intake.SyncItem) error {
+		page, ps, err := k.records(items)
+		if err != nil {
+			return err
+		}
+		recs = append(recs, page...)
+		for _, p := range ps {
+			if !seen[p.SHA256] {
+				seen[p.SHA256] = true
+				photos = append(photos, p)
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return k.records(items)
+	return recs, photos, nil
 }
 
+// records makes the records of a page and lists their photos, each once
+// in the page.
 func (k *Side) records(items []intake.SyncItem) ([]ksync.Record, []ksync.Photo, error) {
-	var recs []ksync.Record
+	recs := make([]ksync.Record, 0, len(items))
 	var photos []ksync.Photo
 	seen := map[string]bool{}
 	for _, it := range items {
@@ -134,17 +163,40 @@ func (k *Side) SaveStatuses(ctx context.Context, s ksync.Statuses) error {
 	return err
 }
 
-func (k *Side) AuditToSend(ctx context.Context) ([]ksync.AuditEntry, error) {
-	list, err := k.svc.AuditToSend(ctx)
+// AuditToSend lists up to limit entries after the last one the office
+// holds.
+func (k *Side) AuditToSend(ctx context.Context, limit int) ([]ksync.AuditEntry, error) {
+	list, err := k.svc.AuditToSend(ctx, limit)
+	return auditEntries(list), err
+}
+
+// Audit gives fn the audit entries after the last one the office holds, a
+// page of limit at a time, and moves no cursor: what an export file
+// carries (the office's ack file does not move it either).
+func (k *Side) Audit(ctx context.Context, limit int, fn func([]ksync.AuditEntry) error) error {
+	seq, err := k.svc.AuditCursor(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	for {
+		list, err := k.svc.AuditAfter(ctx, seq, limit)
+		if err != nil || len(list) == 0 {
+			return err
+		}
+		seq = list[len(list)-1].Seq
+		if err := fn(auditEntries(list)); err != nil {
+			return err
+		}
+	}
+}
+
+func auditEntries(list []intake.AuditEntry) []ksync.AuditEntry {
 	out := make([]ksync.AuditEntry, 0, len(list))
 	for _, e := range list {
 		out = append(out, ksync.AuditEntry{Seq: e.Seq, At: e.At.UTC(), Officer: e.OfficerID, Action: e.Action, Entity: e.Entity,
 			EntityID: e.EntityID, Reason: e.Reason, Detail: e.Detail, PrevHash: e.PrevHash, Hash: e.Hash})
 	}
-	return out, nil
+	return out
 }
 
 func (k *Side) AuditSent(ctx context.Context, seq int64) error { return k.svc.AuditSent(ctx, seq) }

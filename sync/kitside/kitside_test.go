@@ -56,7 +56,7 @@ func TestRecordsAreTheVersion(t *testing.T) {
 	side := kitside.New(svc, "KTB01")
 	pending := func() ksync.Record {
 		t.Helper()
-		recs, photos, err := side.Pending(ctx)
+		recs, photos, err := all(ctx, side)
 		if err != nil || len(recs) != 1 || len(photos) != 1 {
 			t.Fatalf("pending: %d records, %d photos, %v; want one of each", len(recs), len(photos), err)
 		}
@@ -74,10 +74,22 @@ func TestRecordsAreTheVersion(t *testing.T) {
 	if err := side.SaveAcks(ctx, []ksync.Ack{{ID: first.ID(), Hash: first.Hash(), Result: ksync.AckStored}}); err != nil {
 		t.Fatal(err)
 	}
-	if recs, _, err := side.Pending(ctx); err != nil || len(recs) != 0 {
+	if recs, _, err := all(ctx, side); err != nil || len(recs) != 0 {
 		t.Fatalf("after the office stored it: %d pending, %v", len(recs), err)
 	}
 	if err := side.SaveAcks(ctx, []ksync.Ack{{ID: "not-a-record-id", Result: ksync.AckStored}}); err == nil {
 		t.Fatal("an ack for a record id that names no version must be refused")
 	}
+}
+
+// all collects every page of side.Pending.
+func all(ctx context.Context, side *kitside.Side) ([]ksync.Record, []ksync.Photo, error) {
+	var recs []ksync.Record
+	var photos []ksync.Photo
+	err := side.Pending(ctx, func(rs []ksync.Record, ps []ksync.Photo) error {
+		recs = append(recs, rs...)
+		photos = append(photos, ps...)
+		return nil
+	})
+	return recs, photos, err
 }
