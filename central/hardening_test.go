@@ -342,3 +342,92 @@ func TestImportBeyondOneBatch(t *testing.T) {
 	_, err = f.Office.Import(ctx, seal(central.DefaultLimits.ImportRecords+1))
 	centraltest.WantCode(t, err, ksync.CodeTooLarge)
 }
+
+// The office imports a file's batch a page at a time (ksync's EachRecord),
+// never holding it whole, and takes it as it would one batch: a newer
+// version and a taken number on the far side of a page boundary are
+// decided against what the earlier pages stored, the audit chain runs
+// across pages, the same file again is all duplicates, and a file with a
+// bad record far into it is refused with nothing stored.
+func TestImportInPages(t *testing.T) {
+	ctx := context.Background()
+	f := centraltest.New(t)
+	key := f.Enroll(t, "KTB01")
+	const n = 1203 // pages of 500: 500, 500, 203
+	seal := func(mutate func([]ksync.Record)) *bytes.Buffer {
+		recs := make([]ksync.Record, n)
+		for i := range recs {
+			recs[i] = centraltest.Record("KTB01", fmt.Sprintf("app-%05d", i), 1, centraltest.NIKKotabaru, "")
+			recs[i].Number = fmt.Sprintf("KTB01-261101-%04d-X", i)
+		}
+		// Version 2 of the page boundary's last application, on the next
+		// page; the number of the first application, taken again by
+		// another one two pages on.
+		recs[500] = centraltest.Record("KTB01", recs[499].AppID, 2, centraltest.NIKKotabaru, "")
+		recs[500].Number = recs[499].Number
+		recs[1100].Number = recs[0].Number
+		if mutate != nil {
+			mutate(recs)
+		}
+		audit := make([]ksync.AuditEntry, n)
+		prev := genesis
+		for i := range audit {
+			h := fmt.Sprintf("%064x", i+1)
+			audit[i] = ksync.AuditEntry{Seq: int64(i + 1), At: centraltest.T0, Action: "app.capture", PrevHash: prev, Hash: h}
+			prev = h
+		}
+		var file bytes.Buffer
+		if err := ksync.SealExport(&file, f.Office.SealingRecipient(), key, ksync.Export{Kit: "KTB01", Created: centraltest.T0,
+			Batch: ksync.Batch{BatchID: "paged", Kit: "KTB01", Records: recs, Audit: audit}}); err != nil {
+			t.Fatal(err)
+		}
+		return &file
+	}
+
+	// A bad record on the third page: refused, nothing stored.
+	_, err := f.Office.Import(ctx, seal(func(recs []ksync.Record) { recs[1150].AppID = "not an id!" }))
+	centraltest.WantCode(t, err, ksync.CodeMalformed)
+	if a, r, e := f.Count(t, "applications"), f.Count(t, "records"), f.Count(t, "audit"); a+r+e != 0 {
+		t.Fatalf("a refused file stored %d applications, %d records, %d audit entries", a, r, e)
+	}
+
+	file := seal(nil).Bytes()
+	acks, err := f.Office.Import(ctx, bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acks.Acks) != n {
+		t.Fatalf("%d acks for %d records", len(acks.Acks), n)
+	}
+	for i, a := range acks.Acks {
+		want := ksync.AckStored
+		if i == 1100 {
+			want = ksync.AckConflict // its number is app-00000's
+		}
+		id := fmt.Sprintf("app-%05d/1", i)
+		if i == 500 {
+			id = "app-00499/2"
+		}
+		if a.Result != want || a.ID != id {
+			t.Errorf("ack %d: %s %s, want %s in the file's order", i, a.ID, a.Result, want)
+		}
+	}
+	if a, e := f.Count(t, "applications"), f.Count(t, "audit"); a != n-2 || e != n {
+		t.Errorf("%d applications and %d audit entries, want %d and %d", a, e, n-2, n)
+	}
+
+	// The same file again: every record a duplicate (the conflict stays a
+	// conflict), nothing added.
+	acks, err = f.Office.Import(ctx, bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range acks.Acks {
+		if want := ksync.AckDuplicate; a.Result != want && !(i == 1100 && a.Result == ksync.AckConflict) {
+			t.Errorf("again, ack %d: %s, want %s", i, a.Result, want)
+		}
+	}
+	if a, e := f.Count(t, "applications"), f.Count(t, "audit"); a != n-2 || e != n {
+		t.Errorf("again: %d applications and %d audit entries, want %d and %d", a, e, n-2, n)
+	}
+}

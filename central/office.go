@@ -1263,15 +1263,39 @@ func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error
 		return nil, err
 	}
 	defer er.Close()
-	checks, err := o.checkBatch(er.Kit, er.Batch, o.limits.ImportRecords, o.limits.ImportAudit)
-	if err != nil {
-		return nil, err
+	// The file's batch is read a page at a time (EachRecord), never held
+	// whole: first to refuse, before anything is stored, a file that could
+	// not all be taken, and to learn which photos its records name; then
+	// again in the transaction, to receive it.
+	if er.Records > o.limits.ImportRecords {
+		return nil, ksync.Errorf(ksync.CodeTooLarge, "batch of %d records, at most %d", er.Records, o.limits.ImportRecords)
+	}
+	if er.AuditEntries > o.limits.ImportAudit {
+		return nil, ksync.Errorf(ksync.CodeTooLarge, "batch of %d audit entries, at most %d", er.AuditEntries, o.limits.ImportAudit)
+	}
+	page := func(records []ksync.Record, audit []ksync.AuditEntry) ksync.Batch {
+		return ksync.Batch{BatchID: er.BatchID, Kit: er.Kit, Records: records, Audit: audit}
 	}
 	wanted := map[string]bool{}
-	for _, rec := range er.Batch.Records {
-		if rec.Photo != "" {
-			wanted[rec.Photo] = true
+	err = er.EachRecord(func(recs []ksync.Record) error {
+		if _, err := o.checkBatch(er.Kit, page(recs, nil), len(recs), 0); err != nil {
+			return err
 		}
+		for _, rec := range recs {
+			if rec.Photo != "" {
+				wanted[rec.Photo] = true
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = er.EachAudit(func(entries []ksync.AuditEntry) error {
+			_, err := o.checkBatch(er.Kit, page(nil, entries), 0, len(entries))
+			return err
+		})
+	}
+	if err != nil {
+		return nil, err
 	}
 	now := o.now()
 	f := &ksync.AckFile{Kit: er.Kit, Created: now.UTC()}
@@ -1301,7 +1325,25 @@ func (o *Office) Import(ctx context.Context, r io.Reader) (*ksync.AckFile, error
 				return err
 			}
 		}
-		if f.Acks, err = o.receive(tx, er.Kit, er.Batch, checks, ViaImport); err != nil {
+		f.Acks = nil
+		err := er.EachRecord(func(recs []ksync.Record) error {
+			b := page(recs, nil)
+			checks, err := o.checkBatch(er.Kit, b, len(recs), 0)
+			if err != nil {
+				return err
+			}
+			acks, err := o.receive(tx, er.Kit, b, checks, ViaImport)
+			f.Acks = append(f.Acks, acks...)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		// The audit entries after every record, as in one batch.
+		if err := er.EachAudit(func(entries []ksync.AuditEntry) error {
+			_, err := o.receive(tx, er.Kit, page(nil, entries), nil, ViaImport)
+			return err
+		}); err != nil {
 			return err
 		}
 		if f.Visits, err = o.plan(tx); err != nil {

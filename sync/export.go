@@ -327,7 +327,20 @@ func OpenExport(r io.Reader, identity string, keys KeyLookup) (Export, error) {
 		return Export{}, err
 	}
 	defer er.Close()
-	e := Export{Kit: er.Kit, Created: er.Created, Batch: er.Batch, Attachments: map[string][]byte{}}
+	e := Export{Kit: er.Kit, Created: er.Created, Batch: Batch{BatchID: er.BatchID, Kit: er.Kit, Records: []Record{}, Audit: []AuditEntry{}},
+		Attachments: map[string][]byte{}}
+	if err := er.EachRecord(func(page []Record) error {
+		e.Batch.Records = append(e.Batch.Records, page...)
+		return nil
+	}); err != nil {
+		return Export{}, err
+	}
+	if err := er.EachAudit(func(page []AuditEntry) error {
+		e.Batch.Audit = append(e.Batch.Audit, page...)
+		return nil
+	}); err != nil {
+		return Export{}, err
+	}
 	for {
 		sha, data, err := er.Next()
 		if err == io.EOF {
@@ -345,9 +358,16 @@ func OpenExport(r io.Reader, identity string, keys KeyLookup) (Export, error) {
 type ExportReader struct {
 	Kit     string
 	Created time.Time
-	Batch   Batch
+	// The batch's id and how many records and audit entries it holds;
+	// the records and entries themselves are read a page at a time
+	// (EachRecord, EachAudit), so that the reader holds a page of them
+	// whatever the file's size.
+	BatchID      string
+	Records      int
+	AuditEntries int
 
-	tmp    *os.File
+	batchSize int64 // of the batch's JSON, after its length
+	tmp       *os.File
 	zr     interface{ Close() }
 	lr     *io.LimitedReader
 	limit  int64
@@ -528,31 +548,79 @@ func (er *ExportReader) readBatch() error {
 	if size > MaxExportBatch || int64(size) > er.limit {
 		return tooLargef("export batch of %d bytes, more than %d", size, min(MaxExportBatch, er.limit))
 	}
-	// Decoded as it arrives, a record at a time, rather than read whole
-	// first: the batch's JSON is never in memory besides what it decodes
-	// to (a file of 10,000 records holds some 30 MB of it).
+	// Walked as it arrives, a record at a time, checked and counted, and
+	// not kept: EachRecord and EachAudit read it again, a page at a time.
 	cr := &readCounter{r: io.LimitReader(er.lr, int64(size))}
-	b, err := decodeBatch(cr)
+	head, err := walkBatch(cr, exportPage, func(page []Record) error {
+		er.Records += len(page)
+		return checkBatch(Batch{Kit: er.Kit, Records: page})
+	}, func(page []AuditEntry) error {
+		er.AuditEntries += len(page)
+		return nil
+	})
 	if cr.err != nil {
 		return er.inflated(cr.err)
 	}
 	if err != nil {
+		var pe *Error
+		if errors.As(err, &pe) {
+			return pe
+		}
 		return malformedf("export batch is not valid JSON: %v", err)
 	}
 	if cr.n != int64(size) {
 		return er.inflated(io.ErrUnexpectedEOF)
 	}
-	if err := checkBatch(b); err != nil {
+	if err := checkBatch(Batch{Kit: head.Kit}); err != nil {
 		return err
 	}
-	if b.Kit != er.Kit {
-		return malformedf("export of kit %q holds a batch of kit %q", er.Kit, b.Kit)
+	if head.Kit != er.Kit {
+		return malformedf("export of kit %q holds a batch of kit %q", er.Kit, head.Kit)
 	}
-	er.Batch = b
+	er.BatchID, er.batchSize = head.BatchID, int64(size)
 	return nil
 }
 
-// readCounter counts what is read and keeps the first error of the
+// exportPage is how many records or audit entries EachRecord and
+// EachAudit give at a time.
+const exportPage = 500
+
+// EachRecord gives fn the batch's records in order, a page at a time. It
+// reads them again from the payload (spooled, its hash checked) at each
+// call, and stops at fn's first error.
+func (er *ExportReader) EachRecord(fn func([]Record) error) error {
+	return er.walk(fn, nil)
+}
+
+// EachAudit gives fn the batch's audit entries in order, a page at a time,
+// as EachRecord does the records.
+func (er *ExportReader) EachAudit(fn func([]AuditEntry) error) error {
+	return er.walk(nil, fn)
+}
+
+func (er *ExportReader) walk(onRecords func([]Record) error, onAudit func([]AuditEntry) error) error {
+	if er.tmp == nil {
+		return errors.New("export reader closed")
+	}
+	// A reader of its own (ReadAt does not move the file's offset, which
+	// Next reads the attachments from).
+	st, err := er.tmp.Stat()
+	if err != nil {
+		return err
+	}
+	zr, err := newZstdReader(bufio.NewReader(io.NewSectionReader(er.tmp, 0, st.Size())))
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	lr := &io.LimitedReader{R: zr, N: er.limit + 1}
+	var n [8]byte
+	if _, err := io.ReadFull(lr, n[:]); err != nil {
+		return damaged("%v", err)
+	}
+	_, err = walkBatch(io.LimitReader(lr, er.batchSize), exportPage, onRecords, onAudit)
+	return err
+}// readCounter counts what is read and keeps the first error of the
 // reader itself (not the decoder's), to tell a truncated or inflated
 // payload from bad JSON.
 type readCounter struct {
@@ -572,9 +640,28 @@ func (c *readCounter) Read(p []byte) (int, error) {
 
 // decodeBatch decodes a batch as json.Unmarshal would (keys matched
 // without regard to case, unknown keys skipped, nothing but white space
-// after the value), each record and audit entry as it comes, so that the
-// decoder holds one at a time. It reads r to its end.
+// after the value). It reads r to its end.
 func decodeBatch(r io.Reader) (Batch, error) {
+	var recs []Record
+	var audit []AuditEntry
+	b, err := walkBatch(r, 0, func(all []Record) error {
+		recs = all
+		return nil
+	}, func(all []AuditEntry) error {
+		audit = all
+		return nil
+	})
+	b.Records, b.Audit = recs, audit
+	return b, err
+}
+
+// walkBatch decodes a batch from r as decodeBatch does, each record and
+// audit entry as it comes, and gives them to onRecords and onAudit in
+// pages of at most page (0: one page of all); a nil callback skips that
+// list. It returns the batch without its lists, and reads r to its end. A
+// list that is null gives no page, nor does an empty one unless page is 0
+// (then it gives the empty list, as json.Unmarshal would make it).
+func walkBatch(r io.Reader, page int, onRecords func([]Record) error, onAudit func([]AuditEntry) error) (Batch, error) {
 	var b Batch
 	dec := json.NewDecoder(r)
 	if err := wantDelim(dec, '{'); err != nil {
@@ -588,9 +675,19 @@ func decodeBatch(r io.Reader) (Batch, error) {
 		key, _ := tok.(string)
 		switch {
 		case strings.EqualFold(key, "records"):
-			b.Records, err = decodeList[Record](dec)
+			err = walkList(dec, page, func(list []Record) error {
+				if onRecords == nil {
+					return nil
+				}
+				return onRecords(list)
+			})
 		case strings.EqualFold(key, "audit"):
-			b.Audit, err = decodeList[AuditEntry](dec)
+			err = walkList(dec, page, func(list []AuditEntry) error {
+				if onAudit == nil {
+					return nil
+				}
+				return onAudit(list)
+			})
 		case strings.EqualFold(key, "batch_id"):
 			err = dec.Decode(&b.BatchID)
 		case strings.EqualFold(key, "kit"):
@@ -615,27 +712,43 @@ func decodeBatch(r io.Reader) (Batch, error) {
 	return b, nil
 }
 
-// decodeList decodes a JSON array (or null) of T, one element at a time.
-func decodeList[T any](dec *json.Decoder) ([]T, error) {
+// walkList decodes a JSON array (or null) of T, one element at a time,
+// and gives them to fn in pages of at most page (0: all in one).
+func walkList[T any](dec *json.Decoder, page int, fn func([]T) error) error {
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if tok == nil {
-		return nil, nil
+		return nil
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return nil, fmt.Errorf("a list was expected, not %v", tok)
+		return fmt.Errorf("a list was expected, not %v", tok)
 	}
-	list := []T{}
+	var list []T
+	if page == 0 {
+		list = []T{}
+	}
 	for dec.More() {
 		var v T
 		if err := dec.Decode(&v); err != nil {
-			return nil, err
+			return err
 		}
 		list = append(list, v)
+		if page > 0 && len(list) == page {
+			if err := fn(list); err != nil {
+				return err
+			}
+			list = nil
+		}
 	}
-	return list, wantDelim(dec, ']')
+	if err := wantDelim(dec, ']'); err != nil {
+		return err
+	}
+	if len(list) > 0 || page == 0 {
+		return fn(list)
+	}
+	return nil
 }
 
 func wantDelim(dec *json.Decoder, want json.Delim) error {
