@@ -368,11 +368,11 @@ type ExportReader struct {
 
 	batchSize int64 // of the batch's JSON, after its length
 	tmp       *os.File
-	zr     interface{ Close() }
-	lr     *io.LimitedReader
-	limit  int64
-	frames *FrameReader
-	done   map[string]bool
+	zr        interface{ Close() }
+	lr        *io.LimitedReader
+	limit     int64
+	frames    *FrameReader
+	done      map[string]bool
 }
 
 // ReadExport decrypts an export file with identity (the office's
@@ -620,7 +620,7 @@ func (er *ExportReader) walk(onRecords func([]Record) error, onAudit func([]Audi
 	}
 	_, err = walkBatch(io.LimitReader(lr, er.batchSize), exportPage, onRecords, onAudit)
 	return err
-}// readCounter counts what is read and keeps the first error of the
+} // readCounter counts what is read and keeps the first error of the
 // reader itself (not the decoder's), to tell a truncated or inflated
 // payload from bad JSON.
 type readCounter struct {
