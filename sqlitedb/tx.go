@@ -15,7 +15,7 @@ import (
 // never wait for the write lock. Whatever fn returns is returned as it is;
 // errors of BEGIN and COMMIT go through wrap, so that each side can turn a
 // busy or full database into its own error.
-func InTx(ctx context.Context, db *sql.DB, readOnly bool, wrap func(error) error, fn func(*sql.Tx) error) error {
+func InTx(ctx context.Context, db Beginner, readOnly bool, wrap func(error) error, fn func(*sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
 		return wrap(err)
@@ -28,6 +28,12 @@ func InTx(ctx context.Context, db *sql.DB, readOnly bool, wrap func(error) error
 		return nil
 	}
 	return wrap(tx.Commit())
+}
+
+// Beginner begins transactions: a pool (*sql.DB) or one of its
+// connections (*sql.Conn).
+type Beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
 }
 
 // Scanner is what a row offers: *sql.Row and *sql.Rows both.

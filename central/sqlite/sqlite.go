@@ -29,7 +29,8 @@ type DB struct {
 	// mu lets one writer of this process at a time reach SQLite; writers
 	// of other processes (a command run while serve runs) wait on the
 	// busy timeout instead.
-	mu sync.Mutex
+	mu     sync.Mutex
+	writer *sql.Conn // every write transaction's connection (writerConn)
 }
 
 var _ central.Store = (*DB)(nil)
@@ -51,7 +52,15 @@ func (s *DB) KeyFilePath() string { return s.path + ".keys" }
 var _ central.KeyFileNamer = (*DB)(nil)
 
 // Close closes the database.
-func (s *DB) Close() error { return s.db.Close() }
+func (s *DB) Close() error {
+	s.mu.Lock()
+	if s.writer != nil {
+		s.writer.Close()
+		s.writer = nil
+	}
+	s.mu.Unlock()
+	return s.db.Close()
+}
 
 // SQL exposes the handle for checks and tests.
 func (s *DB) SQL() *sql.DB { return s.db }
@@ -60,15 +69,41 @@ func (s *DB) SQL() *sql.DB { return s.db }
 func (s *DB) Update(ctx context.Context, fn func(central.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.run(ctx, false, fn)
+	w, err := s.writerConn(ctx)
+	if err != nil {
+		return wrap(err)
+	}
+	return sqlitedb.InTx(ctx, w, false, wrap, func(sqltx *sql.Tx) error {
+		return fn(&sqliteTx{ctx: ctx, tx: sqltx})
+	})
 }
 
-// writerCache is the page cache of a connection that writes, in KiB
+// writerCache is the page cache of the connection that writes, in KiB
 // (SQLite's default is 2 MiB): a batch's lookups after an upload of a
-// day's photos otherwise find none of the records' pages in it. It is
-// set in each write transaction, since the pool gives no hook for a new
-// connection; readers keep the default.
+// day's photos otherwise find none of the records' pages in it. Writes
+// take turns (s.mu), so they all go through one connection, kept out of
+// the pool: only it holds the larger cache. (Set on every connection that
+// ever wrote, as the pool hands them out, it made the office's memory
+// grow with its database, to 16 MiB a connection.)
 const writerCache = 16 << 10
+
+// writerConn is the writing connection, made at the first write; s.mu is
+// held.
+func (s *DB) writerConn(ctx context.Context) (*sql.Conn, error) {
+	if s.writer != nil {
+		return s.writer, nil
+	}
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCache)); err != nil {
+		c.Close()
+		return nil, err
+	}
+	s.writer = c
+	return c, nil
+}
 
 // View runs fn in a read transaction, always rolled back. Readers do not
 // wait for writers (WAL).
@@ -78,11 +113,6 @@ func (s *DB) View(ctx context.Context, fn func(central.Tx) error) error {
 
 func (s *DB) run(ctx context.Context, readOnly bool, fn func(central.Tx) error) error {
 	return sqlitedb.InTx(ctx, s.db, readOnly, wrap, func(sqltx *sql.Tx) error {
-		if !readOnly {
-			if _, err := sqltx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCache)); err != nil {
-				return wrap(err)
-			}
-		}
 		return fn(&sqliteTx{ctx: ctx, tx: sqltx})
 	})
 }
