@@ -354,7 +354,8 @@ func OpenExport(r io.Reader, identity string, keys KeyLookup) (Export, error) {
 }
 
 // ExportReader is an opened export file whose signature and payload hash
-// have been checked: its batch, then its attachments one at a time (Next).
+// have been checked: its batch's records and audit entries a page at a
+// time (EachRecord, EachAudit), its attachments one at a time (Next).
 type ExportReader struct {
 	Kit     string
 	Created time.Time
@@ -638,25 +639,9 @@ func (c *readCounter) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// decodeBatch decodes a batch as json.Unmarshal would (keys matched
+// walkBatch decodes a batch from r as json.Unmarshal would (keys matched
 // without regard to case, unknown keys skipped, nothing but white space
-// after the value). It reads r to its end.
-func decodeBatch(r io.Reader) (Batch, error) {
-	var recs []Record
-	var audit []AuditEntry
-	b, err := walkBatch(r, 0, func(all []Record) error {
-		recs = all
-		return nil
-	}, func(all []AuditEntry) error {
-		audit = all
-		return nil
-	})
-	b.Records, b.Audit = recs, audit
-	return b, err
-}
-
-// walkBatch decodes a batch from r as decodeBatch does, each record and
-// audit entry as it comes, and gives them to onRecords and onAudit in
+// after the value), each record and audit entry as it comes, and gives them to onRecords and onAudit in
 // pages of at most page (0: one page of all); a nil callback skips that
 // list. It returns the batch without its lists, and reads r to its end. A
 // list that is null gives no page, nor does an empty one unless page is 0

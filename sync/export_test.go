@@ -565,3 +565,20 @@ func TestExportTempFilesSealed(t *testing.T) {
 		t.Fatalf("%d records and %d photos back, want %d of each", len(got.Batch.Records), len(got.Attachments), len(recs))
 	}
 }
+
+// decodeBatch decodes a whole batch through walkBatch, each list in one
+// page, so that TestDecodeBatchAsUnmarshal holds walkBatch to
+// json.Unmarshal. It reads r to its end.
+func decodeBatch(r io.Reader) (Batch, error) {
+	var recs []Record
+	var audit []AuditEntry
+	b, err := walkBatch(r, 0, func(all []Record) error {
+		recs = all
+		return nil
+	}, func(all []AuditEntry) error {
+		audit = all
+		return nil
+	})
+	b.Records, b.Audit = recs, audit
+	return b, err
+}
